@@ -1,0 +1,1 @@
+"""SQL helpers on sqlglot, SQLite dialect."""

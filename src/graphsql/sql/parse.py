@@ -1,0 +1,98 @@
+"""SQL through sqlglot (SQLite dialect): parse, and read off tables, join conditions and JOIN counts.
+
+    >>> count_joins("SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id")
+    1
+    >>> tables_in_sql("SELECT * FROM a JOIN b ON a.x = b.y")
+    {'a', 'b'}
+
+Names are case-folded. Aliases are resolved to their table within each SELECT scope.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+DIALECT = "sqlite"
+
+
+@lru_cache(maxsize=4096)
+def parse_sql(sql: str) -> exp.Expression:
+    """Parse one SQLite statement; raises ``sqlglot.errors.ParseError`` (or ValueError if empty)."""
+    tree = sqlglot.parse_one(sql, read=DIALECT)
+    if tree is None:
+        raise ValueError("empty SQL")
+    return tree
+
+
+def try_parse(sql: str) -> exp.Expression | None:
+    """`parse_sql`, or None if sqlglot cannot parse it."""
+    try:
+        return parse_sql(sql)
+    except Exception:  # sqlglot raises several error types; any failure means "not parseable"
+        return None
+
+
+def tables_in_sql(sql: str) -> set[str]:
+    """Lower-cased names of the real tables a query reads (CTE names excluded)."""
+    tree = try_parse(sql)
+    if tree is None:
+        return set()
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    return {t.name.lower() for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in ctes}
+
+
+def count_joins(sql: str) -> int:
+    """Number of joins in the query, nested queries included: explicit JOINs plus extra comma-separated
+    FROM tables. 0 for a query that cannot be parsed."""
+    tree = try_parse(sql)
+    if tree is None:
+        return 0
+    n = 0
+    for select in tree.find_all(exp.Select):
+        n += len(select.args.get("joins") or [])
+        from_ = select.args.get("from_") or select.args.get("from")
+        if from_ is not None and isinstance(from_.this, exp.Table):
+            n += len(from_.expressions or [])
+    return n
+
+
+def _alias_map(select: exp.Select) -> dict[str, str]:
+    """alias (lower) -> table name (lower) for the tables directly in one SELECT's FROM/JOIN clauses."""
+    out = {}
+    for table in select.find_all(exp.Table):
+        if table.parent_select is not select:
+            continue
+        name = table.name.lower()
+        out[name] = name
+        if table.alias:
+            out[table.alias.lower()] = name
+    return out
+
+
+def join_conditions(sql: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
+    """Column equalities that join two different tables (in ON or WHERE), as sorted pairs of
+    ``(table, column)`` keys, e.g. ``{(("concert", "stadium_id"), ("stadium", "stadium_id"))}``.
+    Unqualified columns are left out (their table is ambiguous)."""
+    tree = try_parse(sql)
+    if tree is None:
+        return set()
+    found = set()
+    for select in tree.find_all(exp.Select):
+        aliases = _alias_map(select)
+        for eq in select.find_all(exp.EQ):
+            if eq.parent_select is not select:
+                continue
+            left, right = eq.this, eq.expression
+            if not (isinstance(left, exp.Column) and isinstance(right, exp.Column)):
+                continue
+            if not (left.table and right.table):
+                continue
+            lt, rt = aliases.get(left.table.lower()), aliases.get(right.table.lower())
+            if lt is None or rt is None or lt == rt:
+                continue
+            a, b = (lt, left.name.lower()), (rt, right.name.lower())
+            found.add((min(a, b), max(a, b)))
+    return found
