@@ -1,0 +1,25 @@
+# Two entry points (see README): `make demo` and `make test`. Both set up .venv first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: setup demo test lint report
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev,model,web]"
+	touch $@
+
+demo: setup
+	$(VENV)/bin/graphsql demo
+
+# pytest's exit code 5 (no tests collected) is a failure here.
+test: setup
+	$(PY) -m ruff check src tests
+	$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+lint: setup
+	$(PY) -m ruff check src tests
