@@ -174,7 +174,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except GraphSQLError as exc:
         if debug:
             raise
-        err_console.print(f"error: {exc}", markup=False, highlight=False)
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     return rv if isinstance(rv, int) else 0
 
