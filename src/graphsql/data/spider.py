@@ -193,17 +193,41 @@ def load_dataset(name: str, split: str, root: str | Path | None = None, question
             db_id: attach_bird_descriptions(s, db_dir / db_id / "database_description")
             for db_id, s in load_tables_json(tables_file, db_dir).items()
         }
+    return Dataset(name, split, _examples(items, schemas, qpath, f"{name}:{split}"), schemas)
+
+
+def _examples(items: list, schemas: dict[str, DbSchema], qpath: Path, source: str) -> tuple[Example, ...]:
+    """Spider (``query``) or BIRD (``SQL``, ``evidence``, ``difficulty``) items as Examples; a bad item or an
+    unknown db_id is a DataError naming the file and the item."""
     examples = []
     for i, it in enumerate(items):
-        try:
-            db_id, question = it["db_id"], it["question"]
-        except (KeyError, TypeError) as err:
-            raise DataError(f"{qpath}: item {i} lacks db_id or question") from err
-        if db_id not in schemas:
-            raise DataError(f"{qpath}: item {i} names unknown db_id {db_id!r}")
-        gold = it.get("query", it.get("SQL", ""))
-        examples.append(
-            Example(db_id, question, gold, evidence=it.get("evidence", ""), difficulty=it.get("difficulty", ""),
-                    source=f"{name}:{split}", idx=i)
-        )
-    return Dataset(name, split, tuple(examples), schemas)
+        if not isinstance(it, dict) or "db_id" not in it or "question" not in it:
+            raise DataError(f"{qpath}: item {i} lacks db_id or question")
+        if it["db_id"] not in schemas:
+            raise DataError(f"{qpath}: item {i} names unknown db_id {it['db_id']!r}")
+        examples.append(Example(it["db_id"], it["question"], it.get("query", it.get("SQL", "")),
+                                evidence=it.get("evidence", ""), difficulty=it.get("difficulty", ""),
+                                source=source, idx=i))
+    return tuple(examples)
+
+
+def load_questions_file(questions: str | Path, db_dir: str | Path, tables: str | Path | None = None) -> Dataset:
+    """Any Spider- or BIRD-format questions JSON with its schemas and databases.
+
+    ``tables`` defaults to ``tables.json`` (or BIRD's ``dev_tables.json``) beside the questions file. BIRD
+    format (``SQL``/``evidence`` fields) gets BIRD's column descriptions from ``db_dir`` when present."""
+    questions, db_dir = Path(questions), Path(db_dir)
+    if tables is None:
+        candidates = [questions.parent / "tables.json", questions.parent / "dev_tables.json"]
+        tables = next((c for c in candidates if c.exists()), None)
+        if tables is None:
+            raise DataError(f"{questions}: no tables.json beside it; pass --tables FILE")
+    items = read_json(questions)
+    if not isinstance(items, list) or not items:
+        raise DataError(f"{questions}: expected a non-empty JSON list of questions")
+    is_bird = isinstance(items[0], dict) and ("SQL" in items[0] or "evidence" in items[0])
+    schemas = load_tables_json(tables, db_dir)
+    if is_bird:
+        schemas = {k: attach_bird_descriptions(s, db_dir / k / "database_description") for k, s in schemas.items()}
+    name = "bird" if is_bird else "spider"
+    return Dataset(name, questions.stem, _examples(items, schemas, questions, f"{name}:{questions.stem}"), schemas)

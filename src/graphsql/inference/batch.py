@@ -1,0 +1,82 @@
+"""Predict a whole questions file, resumably: `predictions.jsonl` grows one line per question, and the Spider
+prediction file (one SQL per line, question order) is written from it at the end.
+
+    >>> predict_examples(ds.runnable(), ds, generator, Path("runs/x/preds.sql"))
+
+An interrupted run resumes where it stopped (items already in the jsonl are skipped). An item that fails gets
+the placeholder line ``SELECT 1`` -- never a shifted file -- and its reason is logged and kept in the jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from graphsql.config import InferConfig, PromptConfig
+from graphsql.data.records import Example
+from graphsql.data.spider import Dataset
+from graphsql.inference.generate import Generator
+from graphsql.inference.predict import DatabaseCache, predict
+
+log = logging.getLogger(__name__)
+PLACEHOLDER_SQL = "SELECT 1"
+
+
+def _read_done(path: Path) -> dict[int, dict]:
+    done = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash: that item is simply redone
+            done[rec["idx"]] = rec
+    return done
+
+
+def predict_examples(
+    examples: Sequence[Example],
+    dataset: Dataset,
+    generator: Generator,
+    out_sql: Path,
+    prompt_config: PromptConfig | None = None,
+    infer_config: InferConfig | None = None,
+    on_item: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """Predict every example, appending to ``<out_sql>.jsonl`` (records: idx, db_id, question, pred_sql, ok,
+    seconds, error) and finally writing ``out_sql``. Returns the records in ``examples`` order."""
+    prompt_config = prompt_config or PromptConfig()
+    out_sql = Path(out_sql)
+    out_sql.parent.mkdir(parents=True, exist_ok=True)
+    jsonl = out_sql.with_suffix(out_sql.suffix + ".jsonl")
+    done = _read_done(jsonl)
+    cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
+    with jsonl.open("a", encoding="utf-8") as fh:
+        for ex in examples:
+            if ex.idx in done:
+                if on_item:
+                    on_item(done[ex.idx])
+                continue
+            db_path = dataset.db_path(ex.db_id)
+            rec = {"idx": ex.idx, "db_id": ex.db_id, "question": ex.question}
+            try:
+                if db_path is None:
+                    raise FileNotFoundError(f"database {ex.db_id} not found")
+                pred = predict(ex.question, db_path, generator, prompt_config, infer_config, cache=cache,
+                               schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
+                rec.update(pred_sql=pred.pred_sql or PLACEHOLDER_SQL, ok=pred.ok, seconds=round(pred.seconds, 3),
+                           votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
+                           tables=list(pred.prepared.tables), repaired=pred.repaired, error="")
+            except Exception as err:  # one bad item must not stop or shift the run
+                log.warning("item %s (%s): %s", ex.idx, ex.db_id, err)
+                rec.update(pred_sql=PLACEHOLDER_SQL, ok=False, seconds=0.0, error=f"{type(err).__name__}: {err}")
+            fh.write(json.dumps(rec) + "\n")
+            fh.flush()
+            done[ex.idx] = rec
+            if on_item:
+                on_item(rec)
+    records = [done[ex.idx] for ex in examples]
+    out_sql.write_text("".join(" ".join(r["pred_sql"].split()) + "\n" for r in records), encoding="utf-8")
+    return records

@@ -1,0 +1,119 @@
+"""Question + database in, voted SQL and its result out: link, prune, prompt, generate, execute, vote, repair.
+
+    >>> gen = make_generator("auto", model="qwen2.5-coder-0.5b")
+    >>> p = predict("How many books are there?", "demo.sqlite", gen)
+    >>> p.pred_sql, p.result.rows
+
+The CLI (`graphsql ask`, `graphsql predict`) and the web page call this same function.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphsql.config import InferConfig, PromptConfig
+from graphsql.data.records import DbSchema
+from graphsql.data.sqlite import read_sqlite_schema
+from graphsql.eval.execute import ExecResult
+from graphsql.inference.extract import extract_sql
+from graphsql.inference.generate import Generator
+from graphsql.inference.vote import Vote, vote
+from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
+from graphsql.schema.graph import SchemaGraph, build_schema_graph
+from graphsql.schema.values import ValueIndex, build_value_index
+
+log = logging.getLogger(__name__)
+
+REPAIR_TEMPLATE = "That query failed with: {error}\nWrite a corrected SQLite query. Reply with the SQL query only."
+
+
+@dataclass(frozen=True, eq=False)
+class Prediction:
+    """What `predict` did for one question."""
+
+    question: str
+    db_id: str
+    pred_sql: str
+    ok: bool  # the chosen SQL executed without error
+    result: ExecResult | None
+    vote: Vote
+    prepared: PreparedSchema
+    messages: list = field(repr=False)
+    repaired: bool = False
+    seconds: float = 0.0
+
+
+class DatabaseCache:
+    """Per-database work done once and reused across questions: schema, graph (with inferred FKs), value index."""
+
+    def __init__(self, infer_fks: bool = True, value_cache_dir: Path | None = None):
+        self.infer_fks = infer_fks
+        self.value_cache_dir = value_cache_dir
+        self._entries: dict[Path, tuple[SchemaGraph, ValueIndex | None]] = {}
+
+    def get(self, db_path: str | Path, schema: DbSchema | None = None) -> tuple[SchemaGraph, ValueIndex | None]:
+        """(graph, value index) of the database at ``db_path``; ``schema`` (e.g. from tables.json, with natural
+        names) replaces the one read from the file."""
+        key = Path(db_path).resolve()
+        if key not in self._entries:
+            schema = schema or read_sqlite_schema(key)
+            graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=key)
+            try:
+                index = build_value_index(key, cache_dir=self.value_cache_dir)
+            except Exception as err:  # a value index is a help, never a requirement
+                log.warning("%s: no value index (%s)", key, err)
+                index = None
+            self._entries[key] = (graph, index)
+        return self._entries[key]
+
+
+def predict(
+    question: str,
+    db_path: str | Path,
+    generator: Generator,
+    prompt_config: PromptConfig | None = None,
+    infer_config: InferConfig | None = None,
+    cache: DatabaseCache | None = None,
+    schema: DbSchema | None = None,
+    evidence: str = "",
+) -> Prediction:
+    """Answer ``question`` on the SQLite database at ``db_path`` (opened read-only).
+
+    Samples ``infer_config.samples`` candidates (1 = greedy), votes by execution result, and, if every
+    candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
+    prompt_config = prompt_config or PromptConfig()
+    infer_config = infer_config or InferConfig()
+    cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks)
+    start = time.perf_counter()
+    graph, index = cache.get(db_path, schema)
+    prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
+    messages = build_messages(question, prepared, evidence=evidence)
+    greedy = infer_config.samples == 1
+    outputs = generator.generate(
+        [messages],
+        n=infer_config.samples,
+        temperature=0.0 if greedy else infer_config.temperature,
+        max_new_tokens=infer_config.max_new_tokens,
+        seed=infer_config.seed,
+    )[0]
+    candidates = [extract_sql(text) for text in outputs]
+    result = vote(candidates, db_path, timeout=infer_config.timeout)
+    repaired = False
+    if not result.ok and infer_config.repair:
+        first = result.candidates[0]
+        error = first.error if first.result is None else (first.result.error or first.error)
+        repair_messages = messages + [
+            {"role": "assistant", "content": first.sql},
+            {"role": "user", "content": REPAIR_TEMPLATE.format(error=error or "it could not be parsed")},
+        ]
+        fixed = generator.generate([repair_messages], n=1, temperature=0.0,
+                                   max_new_tokens=infer_config.max_new_tokens, seed=infer_config.seed)[0]
+        retry = vote([extract_sql(fixed[0])], db_path, timeout=infer_config.timeout)
+        if retry.ok:
+            result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
+            repaired = True
+    return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
+                      repaired, time.perf_counter() - start)
