@@ -158,7 +158,7 @@ def model_fetch(name: str = typer.Argument("qwen2.5-coder-0.5b", help="qwen2.5-c
     return 0
 
 
-def _configs(config: Optional[Path], **flags) -> tuple:
+def _configs(config: Path | None, **flags) :
     """ExperimentConfig from defaults < YAML < flags (flags left at None are not applied)."""
     from graphsql.config import load_config
 
@@ -195,15 +195,15 @@ def ask_cmd(
     db: Path = typer.Option(..., help="SQLite database file (opened read-only)"),
     explain: bool = typer.Option(False, help="show linked tables, join path and prompt size"),
     max_rows: int = typer.Option(20, help="rows of the result to print"),
-    config: Optional[Path] = CONFIG_OPT,
-    model: Optional[str] = MODEL_OPT,
-    adapter: Optional[str] = ADAPTER_OPT,
-    backend: Optional[str] = BACKEND_OPT,
-    samples: Optional[int] = SAMPLES_OPT,
-    prompt_format: Optional[str] = FORMAT_OPT,
-    prune: Optional[bool] = PRUNE_OPT,
-    max_tables: Optional[int] = BUDGET_OPT,
-    timeout: Optional[float] = TIMEOUT_OPT,
+    config: Path | None = CONFIG_OPT,
+    model: str | None = MODEL_OPT,
+    adapter: str | None = ADAPTER_OPT,
+    backend: str | None = BACKEND_OPT,
+    samples: int | None = SAMPLES_OPT,
+    prompt_format: str | None = FORMAT_OPT,
+    prune: bool | None = PRUNE_OPT,
+    max_tables: int | None = BUDGET_OPT,
+    timeout: float | None = TIMEOUT_OPT,
 ) -> int:
     """Answer a question about any SQLite database: prints the SQL and its result."""
     from graphsql.data.sqlite import check_sqlite_file
@@ -252,17 +252,17 @@ def predict_cmd(
     questions: Path = typer.Option(..., help="Spider- or BIRD-format questions JSON"),
     db_dir: Path = typer.Option(..., help="folder holding <db_id>/<db_id>.sqlite"),
     out: Path = typer.Option(..., help="prediction file (one SQL per line); a .jsonl log sits beside it"),
-    tables: Optional[Path] = typer.Option(None, help="tables.json (default: beside the questions file)"),
-    limit: Optional[int] = typer.Option(None, help="first N questions only"),
-    config: Optional[Path] = CONFIG_OPT,
-    model: Optional[str] = MODEL_OPT,
-    adapter: Optional[str] = ADAPTER_OPT,
-    backend: Optional[str] = BACKEND_OPT,
-    samples: Optional[int] = SAMPLES_OPT,
-    prompt_format: Optional[str] = FORMAT_OPT,
-    prune: Optional[bool] = PRUNE_OPT,
-    max_tables: Optional[int] = BUDGET_OPT,
-    timeout: Optional[float] = TIMEOUT_OPT,
+    tables: Path | None = typer.Option(None, help="tables.json (default: beside the questions file)"),
+    limit: int | None = typer.Option(None, help="first N questions only"),
+    config: Path | None = CONFIG_OPT,
+    model: str | None = MODEL_OPT,
+    adapter: str | None = ADAPTER_OPT,
+    backend: str | None = BACKEND_OPT,
+    samples: int | None = SAMPLES_OPT,
+    prompt_format: str | None = FORMAT_OPT,
+    prune: bool | None = PRUNE_OPT,
+    max_tables: int | None = BUDGET_OPT,
+    timeout: float | None = TIMEOUT_OPT,
 ) -> int:
     """Predict SQL for a questions file (resumes an interrupted run)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
