@@ -92,6 +92,15 @@ def _tables_json_entry(db_path: Path, db_id: str) -> dict:
     }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory):
+    """Tests never read or write the user's ~/.cache/graphsql."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRAPHSQL_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def concert_db(tmp_path_factory) -> Path:
     return build_concert_db(tmp_path_factory.mktemp("concert") / "concert.sqlite")

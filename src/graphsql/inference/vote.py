@@ -12,11 +12,12 @@ Rules (written down because results depend on them):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphsql.eval.execute import ExecResult, execute_sql, result_key
+from graphsql.eval.execute import ExecResult, execute_sql, normalize_value
 from graphsql.sql.parse import try_parse
 
 
@@ -39,6 +40,12 @@ class Vote:
     candidates: tuple[Candidate, ...]
     votes: int  # size of the winning group
     groups: int  # number of distinct results among the valid candidates
+
+
+def result_key(rows: Iterable[Sequence]) -> tuple:
+    """A hashable key equal for two results with the same multiset of rows (floats rounded, order ignored)."""
+    counts = Counter(tuple(normalize_value(v) for v in row) for row in rows)
+    return tuple(sorted(counts.items(), key=repr))
 
 
 def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0) -> tuple[Candidate, ...]:

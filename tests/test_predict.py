@@ -1,0 +1,138 @@
+"""Prompt building, voting and the predict pipeline, with a scripted fake generator (no model weights)."""
+
+import json
+
+import pytest
+
+from graphsql.cli import main
+from graphsql.config import InferConfig, PromptConfig, load_config
+from graphsql.data.spider import load_dataset
+from graphsql.data.sqlite import read_sqlite_schema
+from graphsql.errors import ConfigError
+from graphsql.inference.batch import PLACEHOLDER_SQL, predict_examples
+from graphsql.inference.predict import predict
+from graphsql.inference.vote import result_key, vote
+from graphsql.prompting import SYSTEM_PROMPT, build_messages, prepare_schema
+from graphsql.schema.graph import build_schema_graph
+from graphsql.schema.values import build_value_index
+from tests.fake_generator import ScriptedGenerator
+
+CAMUS = "What are the titles of the books written by Albert Camus?"
+
+
+@pytest.mark.parametrize("fmt", ["ddl", "compact", "graph"])
+def test_pruned_prompt_keeps_linked_tables_and_join_path(demo_db, fmt):
+    graph = build_schema_graph(read_sqlite_schema(demo_db))
+    index = build_value_index(demo_db)
+    prepared = prepare_schema(CAMUS, graph, PromptConfig(schema_format=fmt, max_tables=3), value_index=index)
+    assert "author.name = 'Albert Camus'" in prepared.values_text
+    assert set(prepared.tables) == {"book", "author", "book_author"}
+    assert "customer" not in prepared.text and "store" not in prepared.text
+    messages = build_messages(CAMUS, prepared)
+    assert messages[0] == {"role": "system", "content": SYSTEM_PROMPT}
+    assert messages[-1]["content"].endswith(f"Question: {CAMUS}")
+    again = prepare_schema(CAMUS, graph, PromptConfig(schema_format=fmt, max_tables=3), value_index=index)
+    assert prepared.text == again.text
+
+
+def test_unpruned_prompt_shows_every_table(demo_db):
+    graph = build_schema_graph(read_sqlite_schema(demo_db))
+    prepared = prepare_schema(CAMUS, graph, PromptConfig(prune=False))
+    assert len(prepared.tables) == 8
+
+
+def test_training_answer_is_last_turn(demo_db):
+    msgs = build_messages("q?", "t(a integer)", answer="SELECT a FROM t")
+    assert msgs[-1] == {"role": "assistant", "content": "SELECT a FROM t"}
+
+
+def test_vote_picks_largest_result_group_and_failures_cannot_win(concert_db):
+    cands = ["SELECT name FROM singer WHERE age > 40",      # group A (3 rows)
+             "SELEC broken",                                 # parse error
+             "SELECT nope FROM singer",                      # execution error
+             "SELECT name FROM singer WHERE age >= 41",      # group A again, different text
+             "SELECT name FROM singer"]                      # group B
+    v = vote(cands, concert_db)
+    assert v.ok and v.votes == 2 and v.groups == 2
+    assert v.sql == cands[0]
+    assert [c.error for c in v.candidates][:3] == ["", "parse_error", "execution_error"]
+
+
+def test_vote_tie_goes_to_earliest_sample(concert_db):
+    v = vote(["SELECT count(*) FROM singer", "SELECT count(*) FROM stadium"], concert_db)
+    assert v.sql == "SELECT count(*) FROM singer" and v.votes == 1
+
+
+def test_vote_all_failed_returns_first_not_ok(concert_db):
+    v = vote(["SELECT x FROM nowhere", "garbage"], concert_db)
+    assert not v.ok and v.sql == "SELECT x FROM nowhere"
+
+
+def test_result_key_ignores_row_order_but_not_duplicates():
+    assert result_key([(1,), (2,)]) == result_key([(2,), (1,)])
+    assert result_key([(1,), (1,)]) != result_key([(1,)])
+    assert result_key([(0.1 + 0.2,)]) == result_key([(0.3,)])
+
+
+def test_predict_with_self_consistency(demo_db):
+    gen = ScriptedGenerator({"Camus": [
+        "```sql\nSELECT T1.title FROM book AS T1 JOIN book_author AS T2 ON T1.book_id = T2.book_id JOIN author AS T3 "
+        "ON T2.author_id = T3.author_id WHERE T3.name = 'Albert Camus'\n```",
+        "SELECT title FROM book WHERE title = 'Camus'",
+        "SELECT b.title FROM book b, book_author ba, author a WHERE b.book_id = ba.book_id AND "
+        "ba.author_id = a.author_id AND a.name = 'Albert Camus';"]})
+    pred = predict(CAMUS, demo_db, gen, PromptConfig(), InferConfig(samples=3))
+    assert pred.ok and pred.vote.votes == 2
+    assert pred.pred_sql.startswith("SELECT T1.title")
+    assert len(pred.result.rows) == 4
+    assert gen.calls[0]["n"] == 3 and gen.calls[0]["temperature"] > 0
+
+
+def test_predict_repairs_once_when_everything_fails(demo_db):
+    gen = ScriptedGenerator({"That query failed": ["SELECT count(*) FROM book"]}, default=["SELECT count(*) FROM books"])
+    pred = predict("How many books are there?", demo_db, gen, PromptConfig(), InferConfig(samples=1))
+    assert pred.ok and pred.repaired and pred.result.rows == ((40,),)
+    assert "no such table" in gen.calls[1]["messages"][-1]["content"]
+
+
+def test_predict_examples_resumes_and_never_shifts_lines(mini_spider, tmp_path):
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
+    out = tmp_path / "preds.sql"
+    first = predict_examples(ds.examples[:5], ds, gen, out)
+    assert len(first) == 5 and len(gen.calls) == 5
+    records = predict_examples(ds.examples, ds, gen, out)   # resumes: only 15 new calls
+    assert len(gen.calls) == 5 + 15 + sum(1 for r in records[5:] if r.get("repaired") is not None and not r["ok"])
+    lines = out.read_text().splitlines()
+    assert len(lines) == 20
+    log = [json.loads(x) for x in (tmp_path / "preds.sql.jsonl").read_text().splitlines()]
+    assert sorted(r["idx"] for r in log) == list(range(20))
+
+
+def test_predict_examples_placeholder_for_missing_database(mini_spider, tmp_path):
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    (mini_spider / "database" / "concert" / "concert.sqlite").rename(tmp_path / "away.sqlite")
+    try:
+        records = predict_examples(ds.examples[:2], ds, ScriptedGenerator(), tmp_path / "p.sql")
+    finally:
+        (tmp_path / "away.sqlite").rename(mini_spider / "database" / "concert" / "concert.sqlite")
+    assert [r["pred_sql"] for r in records] == [PLACEHOLDER_SQL] * 2 and "not found" in records[0]["error"]
+
+
+def test_config_layers_and_rejects_typos(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("prompt:\n  schema_format: graph\ninfer:\n  samples: 5\n")
+    cfg = load_config(path, {"infer": {"samples": 3}})
+    assert cfg.prompt.schema_format == "graph" and cfg.infer.samples == 3
+    path.write_text("infer:\n  sampels: 5\n")
+    with pytest.raises(ConfigError, match="unknown key.*sampels"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="temperature"):
+        InferConfig(samples=4, temperature=0)
+
+
+def test_cli_ask_rejects_a_non_database(tmp_path, capsys):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello")
+    assert main(["ask", "--db", str(bad), "How many?"]) == 1
+    assert "not a SQLite database" in capsys.readouterr().err
