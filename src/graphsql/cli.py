@@ -289,12 +289,31 @@ def predict_cmd(
 
 @app.command("demo")
 def demo_cmd(
-    out: Path = typer.Option(Path("runs/demo"), help="folder for the demo database and its pictures"),
+    out: Path = typer.Option(Path("runs/demo"), help="folder for the demo database and its schema picture"),
+    config: Path | None = CONFIG_OPT,
+    model: str | None = MODEL_OPT,
+    adapter: str | None = ADAPTER_OPT,
+    backend: str | None = BACKEND_OPT,
+    samples: int | None = SAMPLES_OPT,
 ) -> int:
-    """Build the bundled bookshop database, show its schema graph, and evaluate its gold questions."""
-    from graphsql.demo import demo_main
+    """Build the bundled bookshop database and ask it questions with the default model."""
+    from graphsql.demo import DEMO_DB_ID, run_demo
 
-    return demo_main(out, console)
+    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples)
+    generator = _generator(cfg)
+    console.print(f"[bold]demo database[/]: {out / (DEMO_DB_ID + '.sqlite')} "
+                  f"(schema graph drawn to {out / (DEMO_DB_ID + '_graph.png')})")
+
+    def show(rec: dict, pred) -> None:
+        console.rule(rec["question"])
+        _print_prediction(pred, explain=True, max_rows=5)
+        console.print("[green]matches the gold answer[/]" if rec["correct"] else "[red]differs from the gold answer[/]")
+
+    records = run_demo(out, generator, cfg.prompt, cfg.infer, on_answer=show)
+    right = sum(r["correct"] for r in records)
+    console.print(f"\n[bold]{right}/{len(records)}[/] demo questions answered correctly "
+                  f"({sum(r['seconds'] for r in records) / len(records):.1f} s per question)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

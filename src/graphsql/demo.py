@@ -155,3 +155,34 @@ def build_demo_database(path: str | Path, seed: int = 7, overwrite: bool = False
         conn.close()
     tmp.replace(path)
     return path
+
+
+def run_demo(out_dir: str | Path, generator, prompt_config=None, infer_config=None, on_answer=None) -> list[dict]:
+    """Build the demo database in ``out_dir``, draw its schema graph (``bookshop_graph.png``) and ask every
+    demo question with ``generator``; each answer is checked against the gold query's result.
+
+    Returns one record per question (question, pred_sql, ok, correct, rows, seconds); ``on_answer`` is called
+    with each record and its `Prediction` as they come."""
+    from graphsql.data.sqlite import read_sqlite_schema
+    from graphsql.eval.execute import execute_sql, results_match
+    from graphsql.inference.predict import DatabaseCache, predict
+    from graphsql.schema.draw import draw_schema_graph
+    from graphsql.schema.graph import build_schema_graph
+
+    out_dir = Path(out_dir)
+    db = build_demo_database(out_dir / f"{DEMO_DB_ID}.sqlite")
+    draw_schema_graph(build_schema_graph(read_sqlite_schema(db)), out_dir / f"{DEMO_DB_ID}_graph.png")
+    cache = DatabaseCache()
+    records = []
+    for question, gold_sql in DEMO_QUESTIONS:
+        pred = predict(question, db, generator, prompt_config, infer_config, cache=cache)
+        gold = execute_sql(db, gold_sql)
+        ordered = "order by" in gold_sql.lower() and "limit 1" not in gold_sql.lower()
+        correct = bool(pred.ok and pred.result is not None and results_match(gold.rows, pred.result.rows, ordered))
+        rec = {"question": question, "pred_sql": pred.pred_sql, "ok": pred.ok, "correct": correct,
+               "rows": [list(r) for r in (pred.result.rows if pred.ok and pred.result else ())][:10],
+               "seconds": round(pred.seconds, 2)}
+        records.append(rec)
+        if on_answer is not None:
+            on_answer(rec, pred)
+    return records
