@@ -57,16 +57,19 @@ def data_stats(
     if root is not None and len(dataset) != 1:
         raise DataError("data stats: --root needs exactly one --dataset")
     all_stats = [dataset_stats(load_dataset(name, split, root=root)) for name in dataset for split in STATS_SPLITS[name]]
-    table = RichTable(title="Datasets")
-    for col in ("dataset", "split", "questions", "runnable", "dbs", "missing dbs", "easy/med/hard/extra",
-                "JOINs 0/1/2/3+"):
+    table = RichTable(title="Datasets (levels: Spider easy/medium/hard/extra, BIRD simple/moderate/challenging)")
+    for col in ("dataset", "split", "questions", "runnable", "dbs", "missing", "levels", "JOINs 0/1/2/3+"):
         table.add_column(col)
     for st in all_stats:
         levels = st.get("by_hardness") or st.get("by_difficulty") or {}
         table.add_row(st["dataset"], st["split"], str(st["questions"]), str(st["runnable"]), str(st["databases"]),
-                      ", ".join(st["missing_databases"][:4]) + (" …" if len(st["missing_databases"]) > 4 else ""),
-                      "/".join(str(v) for v in levels.values()), "/".join(str(v) for v in st["by_joins"].values()))
+                      str(len(st["missing_databases"])), "/".join(str(v) for v in levels.values()),
+                      "/".join(str(v) for v in st["by_joins"].values()))
     console.print(table)
+    for st in all_stats:
+        if st["missing_databases"]:
+            console.print(f"{st['dataset']} {st['split']}: missing databases: {', '.join(st['missing_databases'])}",
+                          markup=False, highlight=False)
     _write_json({"datasets": all_stats}, out)
     return 0
 
@@ -121,26 +124,45 @@ def graph_cmd(
 @app.command("evaluate")
 def evaluate_cmd(
     gold: Path = typer.Option(..., help="gold: Spider `SQL<TAB>db_id` lines, or a Spider/BIRD questions JSON"),
-    pred: Path = typer.Option(..., help="predictions: one SQL per line, in question order"),
+    pred: Path = typer.Option(..., help="predictions: one SQL per line in question order (or BIRD's JSON)"),
     db_dir: Path = typer.Option(..., help="folder holding <db_id>/<db_id>.sqlite"),
-    tables: Path | None = typer.Option(None, help="tables.json (schemas; needed for exact-set-match)"),
+    tables: Path | None = typer.Option(None, help="tables.json (default: beside the gold file)"),
     out: Path | None = typer.Option(None, help="write metrics JSON here"),
     timeout: float = typer.Option(30.0, help="seconds allowed per query"),
     dataset: str = typer.Option("spider", help="spider (EX+EM, hardness) | bird (BIRD EX, difficulty)"),
     limit: int | None = typer.Option(None, help="first N questions only"),
 ) -> int:
-    """Execution accuracy and exact-set-match, by hardness and JOIN count."""
-    from graphsql.eval.files import read_gold, read_predictions
-    from graphsql.eval.metrics import evaluate, print_metrics
+    """Execution accuracy and exact-set-match, by hardness and JOIN count.
 
-    golds, schemas = read_gold(gold, db_dir=db_dir, tables=tables)
-    preds = read_predictions(pred)
-    if len(preds) != len(golds):
-        raise DataError(f"{pred}: {len(preds)} predictions but {gold} has {len(golds)} questions")
+    BIRD without its database files: schema-level figures instead (runs on an empty database, table and
+    column precision/recall)."""
+    from graphsql.data.spider import load_tables_json
+    from graphsql.eval.files import examples_from_gold, read_gold_file, read_predictions, read_questions
+    from graphsql.eval.metrics import evaluate, print_metrics
+    from graphsql.eval.schema_level import schema_level_metrics
+
+    if dataset not in ("spider", "bird"):
+        raise DataError(f"evaluate: --dataset must be spider or bird, not {dataset!r}")
+    golds = read_questions(gold) if gold.suffix == ".json" else examples_from_gold(read_gold_file(gold))
+    if tables is None:
+        tables = next((p for p in (gold.parent / "tables.json", gold.parent / "dev_tables.json") if p.exists()), None)
+        if tables is None:
+            raise DataError(f"{gold}: no tables.json beside it; pass --tables FILE")
+    schemas = load_tables_json(tables, db_dir)
+    unknown = sorted({g.db_id for g in golds} - set(schemas))
+    if unknown:
+        raise DataError(f"{gold}: db_id {unknown[0]!r} is not in {tables}")
+    preds = read_predictions(pred, expected=len(golds))
     if limit is not None:
         golds, preds = golds[:limit], preds[:limit]
-    metrics = evaluate(golds, preds, schemas, timeout=timeout, dataset=dataset)
-    print_metrics(metrics, console)
+    has_dbs = any(s.db_path is not None and s.db_path.exists() for s in schemas.values())
+    if dataset == "bird" and not has_dbs:
+        err_console.print(f"no database files under {db_dir}: schema-level figures only")
+        metrics = schema_level_metrics(golds, preds, schemas, timeout=timeout)
+        console.print_json(data={k: v for k, v in metrics.items() if k != "items"})
+    else:
+        metrics = evaluate(golds, preds, schemas, timeout=timeout, dataset=dataset)
+        print_metrics(metrics, console)
     _write_json(metrics, out)
     return 0
 

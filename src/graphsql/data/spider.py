@@ -193,19 +193,24 @@ def load_dataset(name: str, split: str, root: str | Path | None = None, question
             db_id: attach_bird_descriptions(s, db_dir / db_id / "database_description")
             for db_id, s in load_tables_json(tables_file, db_dir).items()
         }
-    return Dataset(name, split, _examples(items, schemas, qpath, f"{name}:{split}"), schemas)
+    return Dataset(name, split, examples_from_items(items, qpath, f"{name}:{split}", schemas), schemas)
 
 
-def _examples(items: list, schemas: dict[str, DbSchema], qpath: Path, source: str) -> tuple[Example, ...]:
-    """Spider (``query``) or BIRD (``SQL``, ``evidence``, ``difficulty``) items as Examples; a bad item or an
-    unknown db_id is a DataError naming the file and the item."""
+def examples_from_items(items: list, qpath: Path, source: str, schemas: dict[str, DbSchema] | None = None,
+                        require_gold: bool = False) -> tuple[Example, ...]:
+    """Spider (``query``) or BIRD (``SQL``, ``evidence``, ``difficulty``) items as Examples; a bad item, a
+    missing gold SQL (with ``require_gold``) or (when ``schemas`` is given) an unknown db_id is a DataError
+    naming the file and the item."""
     examples = []
     for i, it in enumerate(items):
         if not isinstance(it, dict) or "db_id" not in it or "question" not in it:
             raise DataError(f"{qpath}: item {i} lacks db_id or question")
-        if it["db_id"] not in schemas:
+        gold = it.get("query", it.get("SQL", None if require_gold else ""))
+        if not isinstance(gold, str):
+            raise DataError(f"{qpath}: item {i} has no 'query' or 'SQL' string")
+        if schemas is not None and it["db_id"] not in schemas:
             raise DataError(f"{qpath}: item {i} names unknown db_id {it['db_id']!r}")
-        examples.append(Example(it["db_id"], it["question"], it.get("query", it.get("SQL", "")),
+        examples.append(Example(it["db_id"], it["question"], gold,
                                 evidence=it.get("evidence", ""), difficulty=it.get("difficulty", ""),
                                 source=source, idx=i))
     return tuple(examples)
@@ -230,4 +235,4 @@ def load_questions_file(questions: str | Path, db_dir: str | Path, tables: str |
     if is_bird:
         schemas = {k: attach_bird_descriptions(s, db_dir / k / "database_description") for k, s in schemas.items()}
     name = "bird" if is_bird else "spider"
-    return Dataset(name, questions.stem, _examples(items, schemas, questions, f"{name}:{questions.stem}"), schemas)
+    return Dataset(name, questions.stem, examples_from_items(items, questions, f"{name}:{questions.stem}", schemas), schemas)

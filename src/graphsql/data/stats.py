@@ -8,18 +8,13 @@ from __future__ import annotations
 from collections import Counter
 
 from graphsql.data.spider import Dataset
-from graphsql.sql.parse import count_joins
-
-
-def join_bucket(n_joins: int) -> str:
-    """JOIN-count bucket used in every breakdown: "0", "1", "2" or "3+"."""
-    return str(n_joins) if n_joins < 3 else "3+"
+from graphsql.sql.parse import count_joins, join_bucket
 
 
 def dataset_stats(ds: Dataset) -> dict:
     """Question and database counts of ``ds``, by Spider hardness (Spider and GeoQuery), by BIRD difficulty
     (BIRD), and by JOIN count of the gold SQL; plus the databases whose SQLite file is missing."""
-    from graphsql.eval.hardness import spider_hardness
+    from graphsql.eval.hardness import sql_hardness
 
     by_joins = Counter(join_bucket(count_joins(e.gold_sql)) for e in ds.examples)
     out = {
@@ -32,10 +27,9 @@ def dataset_stats(ds: Dataset) -> dict:
         "by_joins": {k: by_joins.get(k, 0) for k in ("0", "1", "2", "3+")},
     }
     if ds.name == "bird":
-        out["by_difficulty"] = dict(sorted(Counter(e.difficulty for e in ds.examples).items()))
+        diff = Counter(e.difficulty for e in ds.examples)
+        out["by_difficulty"] = {k: diff[k] for k in ("simple", "moderate", "challenging", "") if diff.get(k)}
     else:
-        hard = Counter(spider_hardness(e.gold_sql) for e in ds.examples)
-        out["by_hardness"] = {k: hard.get(k, 0) for k in ("easy", "medium", "hard", "extra") if k in hard} | {
-            k: v for k, v in hard.items() if k not in ("easy", "medium", "hard", "extra")
-        }
+        hard = Counter(sql_hardness(e.gold_sql, ds.schemas[e.db_id]) or "unparsed" for e in ds.examples)
+        out["by_hardness"] = {k: hard[k] for k in ("easy", "medium", "hard", "extra", "unparsed") if hard.get(k)}
     return out

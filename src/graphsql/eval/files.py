@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from graphsql.data.records import Example
+from graphsql.data.spider import examples_from_items, read_json
 from graphsql.errors import DataError
 
 BIRD_SEPARATOR = "\t----- bird -----\t"
@@ -94,7 +95,7 @@ def read_bird_predictions(path: str | Path) -> list[tuple[str, str]]:
     """Read BIRD's prediction JSON ``{"0": "SQL\\t----- bird -----\\tdb_id"}`` into ``[(pred_sql, db_id)]`` in
     key order. A value without the separator is taken as bare SQL with an empty db_id."""
     path = Path(path)
-    data = _read_json(path)
+    data = read_json(path)
     if isinstance(data, list) and all(isinstance(x, str) for x in data):
         items = list(enumerate(data))
     elif isinstance(data, dict):
@@ -123,33 +124,13 @@ def write_bird_predictions(path: str | Path, preds: Sequence[str], db_ids: Seque
     return path
 
 
-def _read_json(path: Path):
-    if not path.exists():
-        raise DataError(f"{path}: file not found")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise DataError(f"{path}: malformed JSON (line {err.lineno}, column {err.colno}: {err.msg})") from err
-    except UnicodeDecodeError as err:
-        raise DataError(f"{path}: not UTF-8 text") from err
-
-
 def read_questions(path: str | Path, source: str = "") -> list[Example]:
     """Read a Spider (``query``) or BIRD (``SQL``, ``evidence``, ``difficulty``) question JSON list."""
     path = Path(path)
-    data = _read_json(path)
+    data = read_json(path)
     if not isinstance(data, list):
         raise DataError(f"{path}: expected a JSON list of questions")
-    out = []
-    for i, item in enumerate(data):
-        if not isinstance(item, dict) or "db_id" not in item:
-            raise DataError(f"{path}: item {i} is not an object with a db_id")
-        gold = item.get("query", item.get("SQL"))
-        if not isinstance(gold, str):
-            raise DataError(f"{path}: item {i} has no 'query' or 'SQL' string")
-        out.append(Example(item["db_id"], item.get("question", ""), gold, evidence=item.get("evidence", ""),
-                           difficulty=item.get("difficulty", ""), source=source, idx=i))
-    return out
+    return list(examples_from_items(data, path, source, require_gold=True))
 
 
 def examples_from_gold(golds: Sequence[tuple[str, str]], source: str = "") -> list[Example]:

@@ -25,7 +25,7 @@ from graphsql.eval.exact_match import UnsupportedSql, exact_match
 from graphsql.eval.execute import ExecResult, bird_results_match, execute_sql, has_order_by, results_match
 from graphsql.eval.files import check_counts
 from graphsql.eval.hardness import HARDNESS_LEVELS, sql_hardness
-from graphsql.sql.parse import count_joins
+from graphsql.sql.parse import count_joins, join_bucket
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,6 @@ DATASETS = ("spider", "bird")
 BIRD_DIFFICULTIES = ("simple", "moderate", "challenging")
 JOIN_BUCKETS = ("0", "1", "2", "3+")
 ERROR_CATEGORIES = ("correct", "wrong_result", "parse_error", "execution_error", "timeout", "gold_error")
-
-
-def join_bucket(n_joins: int) -> str:
-    """``"0"``, ``"1"``, ``"2"`` or ``"3+"``."""
-    return str(n_joins) if n_joins < 3 else "3+"
 
 
 def _breakdown(items: list[dict], field: str, keys: Sequence[str], with_em: bool) -> dict:

@@ -46,7 +46,7 @@ def predict_examples(
     on_item: Callable[[dict], None] | None = None,
 ) -> list[dict]:
     """Predict every example, appending to ``<out_sql>.jsonl`` (records: idx, db_id, question, pred_sql, ok,
-    seconds, error) and finally writing ``out_sql``. Returns the records in ``examples`` order."""
+    seconds, error, candidates, messages) and finally writing ``out_sql``. Returns the records in ``examples`` order."""
     prompt_config = prompt_config or PromptConfig()
     out_sql = Path(out_sql)
     out_sql.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +68,8 @@ def predict_examples(
                                schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
                 rec.update(pred_sql=pred.pred_sql or PLACEHOLDER_SQL, ok=pred.ok, seconds=round(pred.seconds, 3),
                            votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
-                           tables=list(pred.prepared.tables), repaired=pred.repaired, error="")
+                           tables=list(pred.prepared.tables), repaired=pred.repaired, error="",
+                           messages=pred.messages)
             except Exception as err:  # one bad item must not stop or shift the run
                 log.warning("item %s (%s): %s", ex.idx, ex.db_id, err)
                 rec.update(pred_sql=PLACEHOLDER_SQL, ok=False, seconds=0.0, error=f"{type(err).__name__}: {err}")

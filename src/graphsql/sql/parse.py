@@ -59,6 +59,11 @@ def count_joins(sql: str) -> int:
     return n
 
 
+def join_bucket(n_joins: int) -> str:
+    """JOIN-count bucket used in every breakdown: "0", "1", "2" or "3+"."""
+    return str(n_joins) if n_joins < 3 else "3+"
+
+
 def _alias_map(select: exp.Select) -> dict[str, str]:
     """alias (lower) -> table name (lower) for the tables directly in one SELECT's FROM/JOIN clauses."""
     out = {}

@@ -1,0 +1,160 @@
+"""Evaluate a model under named prompt/inference variants on a fixed subset of a dataset.
+
+    $ python -m graphsql.experiments.variants --tag base --variants ddl_full,graph_pruned,graph_pruned_sc5 \\
+          --dataset spider --split dev --sample 300
+
+Each variant predicts into ``runs/eval/<tag>/<subset>/<variant>/preds.sql`` (resumable: rerun the same command
+after an interruption) and writes ``results/eval/<tag>/<subset>/<variant>.json``: the metrics of
+`graphsql.eval.metrics.evaluate` (with per-item records), seconds and prompt tokens per question, and the
+run's provenance (model, adapter, settings, commit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import statistics
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
+from graphsql.data.records import Example
+from graphsql.data.spider import Dataset, load_dataset
+from graphsql.experiments.sampling import stratified_sample
+from graphsql.provenance import run_info
+from graphsql.sql.parse import count_joins, join_bucket
+
+log = logging.getLogger(__name__)
+
+# name -> (prompt settings, inference settings); everything else stays at its default.
+VARIANTS: dict[str, tuple[dict, dict]] = {
+    "ddl_full": ({"schema_format": "ddl", "prune": False}, {"samples": 1}),
+    "compact_full": ({"schema_format": "compact", "prune": False}, {"samples": 1}),
+    "ddl_pruned": ({"schema_format": "ddl", "prune": True}, {"samples": 1}),
+    "compact_pruned": ({"schema_format": "compact", "prune": True}, {"samples": 1}),
+    "graph_pruned": ({"schema_format": "graph", "prune": True}, {"samples": 1}),
+    "graph_pruned_sc5": ({"schema_format": "graph", "prune": True}, {"samples": 5, "temperature": 0.7}),
+    "compact_pruned_sc5": ({"schema_format": "compact", "prune": True}, {"samples": 5, "temperature": 0.7}),
+}
+
+
+def select_examples(ds: Dataset, sample: int | None, seed: int = 0) -> tuple[list[Example], str]:
+    """The runnable examples of ``ds``, or a stratified sample of ``sample`` of them (by hardness/difficulty
+    and JOIN bucket), with the subset's name (``all`` or ``strat<N>-seed<S>``)."""
+    examples = list(ds.runnable())
+    if not sample or sample >= len(examples):
+        return examples, "all"
+    if ds.name == "bird":
+        def key(e):
+            return (e.difficulty, join_bucket(count_joins(e.gold_sql)))
+    else:
+        from graphsql.eval.hardness import sql_hardness
+
+        def key(e):
+            return (sql_hardness(e.gold_sql, ds.schemas[e.db_id]), join_bucket(count_joins(e.gold_sql)))
+    return stratified_sample(examples, key, sample, seed), f"strat{sample}-seed{seed}"
+
+
+def count_prompt_tokens(records: list[dict], tokenizer) -> list[int]:
+    """Prompt length in the model's tokens (chat template applied) of each record's ``messages``."""
+    out = []
+    for rec in records:
+        if rec.get("messages"):
+            ids = tokenizer.apply_chat_template(rec["messages"], add_generation_prompt=True, tokenize=True)
+            out.append(len(ids["input_ids"] if isinstance(ids, dict) or hasattr(ids, "keys") else ids))
+    return out
+
+
+def run_variant(
+    name: str,
+    ds: Dataset,
+    examples: list[Example],
+    generator,
+    work_dir: Path,
+    result_path: Path,
+    model: str,
+    adapter: str | None,
+    tokenizer=None,
+    prompt_overrides: dict | None = None,
+    command: str = "",
+) -> dict:
+    """Predict ``examples`` under variant ``name``, evaluate, and write ``result_path`` (JSON)."""
+    from graphsql.eval.metrics import evaluate
+    from graphsql.inference.batch import predict_examples
+
+    prompt_kw, infer_kw = VARIANTS[name]
+    prompt_cfg = PromptConfig(**{**prompt_kw, **(prompt_overrides or {})})
+    infer_cfg = InferConfig(model=model, adapter=adapter, **infer_kw)
+    start = time.perf_counter()
+    records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg)
+    wall = time.perf_counter() - start
+    dataset = "bird" if ds.name == "bird" else "spider"
+    metrics = evaluate(examples, [r["pred_sql"] for r in records], ds.schemas, dataset=dataset)
+    tokens = count_prompt_tokens(records, tokenizer) if tokenizer is not None else []
+    seconds = [r["seconds"] for r in records if r.get("seconds")]
+    by_idx = {r["idx"]: r for r in records}
+    for item in metrics["items"]:
+        rec = by_idx.get(item["idx"], {})
+        item["votes"] = rec.get("votes")
+        item["tables_shown"] = rec.get("tables")
+        item["repaired"] = rec.get("repaired")
+    metrics.update(
+        variant=name,
+        prompt=asdict(prompt_cfg),
+        infer=asdict(infer_cfg),
+        seconds_per_question=round(statistics.mean(seconds), 3) if seconds else None,
+        prompt_tokens_per_question=round(statistics.mean(tokens), 1) if tokens else None,
+        wall_seconds_this_run=round(wall, 1),
+        provenance=run_info(command, {"variant": name, "dataset": ds.name, "split": ds.split,
+                                      "n": len(examples), "model": model, "adapter": adapter}),
+    )
+    result_path.parent.mkdir(parents=True, exist_ok=True)
+    result_path.write_text(json.dumps(metrics, indent=1, default=str) + "\n", encoding="utf-8")
+    log.info("%s: EX %.3f EM %s on %d items -> %s", name, metrics["ex"], metrics["em"], metrics["n"], result_path)
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", default="ddl_full,graph_pruned,graph_pruned_sc5")
+    parser.add_argument("--tag", default="base", help="names the model setting in output paths")
+    parser.add_argument("--dataset", default="spider")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--sample", type=int, default=None, help="stratified subset size (default: all runnable)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", default="qwen2.5-coder-0.5b")
+    parser.add_argument("--adapter", default=None)
+    parser.add_argument("--backend", default="auto")
+    parser.add_argument("--max-tables", type=int, default=None)
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "eval")
+    parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from graphsql.inference.generate import load_tokenizer, make_generator
+    from graphsql.inference.models import resolve_model
+
+    names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = [v for v in names if v not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
+    ds = load_dataset(args.dataset, args.split)
+    examples, subset = select_examples(ds, args.sample, args.seed)
+    files = resolve_model(args.model)
+    tokenizer = load_tokenizer(files.hf_path) if files.hf_path else None
+    generator = make_generator(args.backend, model=args.model, adapter=args.adapter)
+    overrides = {"max_tables": args.max_tables} if args.max_tables else None
+    command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
+    for name in names:
+        run_variant(name, ds, examples, generator,
+                    args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
+                    args.results / args.tag / f"{args.dataset}-{args.split}-{subset}" / f"{name}.json",
+                    args.model, args.adapter, tokenizer, overrides, command)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
