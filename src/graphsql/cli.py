@@ -167,6 +167,32 @@ def evaluate_cmd(
     return 0
 
 
+@app.command("augment")
+def augment_cmd(
+    config: Path = typer.Option(Path("configs/augment_graph.yaml"), help="configs/augment_*.yaml"),
+    out: Path = typer.Option(Path("runs/augment/graph"), help="folder for samples.jsonl, manifest.json, config.yaml"),
+    limit: int | None = typer.Option(None, help="first N training questions only"),
+    seed: int | None = typer.Option(None, help="override the config's seed"),
+    tokenizer: str | None = typer.Option(None, help="model whose tokenizer counts tokens (default: estimate)"),
+) -> int:
+    """Build graph-augmented SFT samples from Spider train."""
+    from graphsql.augment import run_augment
+
+    count_tokens = None
+    if tokenizer is not None:
+        from graphsql.inference.generate import load_tokenizer
+        from graphsql.inference.models import resolve_model
+
+        tok = load_tokenizer(resolve_model(tokenizer).hf_path)
+
+        def count_tokens(text: str) -> int:
+            return len(tok(text, add_special_tokens=False)["input_ids"])
+
+    path = run_augment(config, out, limit=limit, seed=seed, count_tokens=count_tokens)
+    err_console.print(f"wrote {path}")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------- models
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,29 +104,29 @@ class ExperimentConfig:
     eval: EvalConfig = field(default_factory=EvalConfig)
 
 
-_SECTIONS = {"prompt": PromptConfig, "infer": InferConfig, "eval": EvalConfig}
-
-
-def _build(cls, values: dict, where: str):
-    """Instantiate dataclass ``cls`` from a dict, recursing into nested dataclasses; unknown keys are errors."""
+def build_dataclass(cls, values: dict, where: str):
+    """``cls`` from a dict, recursing into dataclass-typed fields; unknown keys are a ConfigError naming them."""
     if not isinstance(values, dict):
         raise ConfigError(f"{where}: expected a mapping, got {type(values).__name__}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(fields)})")
+    hints = typing.get_type_hints(cls)
     kwargs = {}
     for key, value in values.items():
-        sub = _SECTIONS.get(key) if cls is ExperimentConfig else None
-        kwargs[key] = _build(sub, value, f"{where}.{key}") if sub is not None and isinstance(value, dict) else value
+        sub = hints.get(key)
+        nested = dataclasses.is_dataclass(sub) and isinstance(value, dict)
+        kwargs[key] = build_dataclass(sub, value, f"{where}.{key}") if nested else value
     try:
         return cls(**kwargs)
     except TypeError as err:
         raise ConfigError(f"{where}: {err}") from err
 
 
-def load_config(path: str | Path | None = None, overrides: dict | None = None) -> ExperimentConfig:
-    """Defaults, then the YAML file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}})."""
+def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict | None = None):
+    """A ``cls`` config: its defaults, then the YAML file at ``path`` (if any), then ``overrides`` (nested dicts
+    merge one level deep: ``{"infer": {"samples": 5}}``). Unknown keys anywhere are a ConfigError."""
     import yaml
 
     values: dict = {}
@@ -137,13 +138,17 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
             values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
-    for section, sub in (overrides or {}).items():
-        if isinstance(sub, dict):
-            values.setdefault(section, {})
-            values[section] = {**values[section], **sub}
+    for key, value in (overrides or {}).items():
+        if isinstance(value, dict) and isinstance(values.get(key), dict):
+            values[key] = {**values[key], **value}
         else:
-            values[section] = sub
-    return _build(ExperimentConfig, values, str(path) if path else "config")
+            values[key] = value
+    return build_dataclass(cls, values, str(path) if path is not None else cls.__name__)
+
+
+def load_config(path: str | Path | None = None, overrides: dict | None = None) -> ExperimentConfig:
+    """Defaults, then the YAML file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}})."""
+    return load_dataclass_config(ExperimentConfig, path, overrides)
 
 
 def config_to_dict(config) -> dict:
