@@ -138,3 +138,35 @@ def shared_data() -> Path:
     if not (root / "spider" / "dev.json").exists():
         pytest.skip(f"benchmark data not found at {root}")
     return root
+
+
+BIRD_ITEMS = (
+    ("How many singers are from France?", "France refers to country = 'France'",
+     "SELECT COUNT(*) FROM singer WHERE country = 'France'", "simple"),
+    ("List the countries of singers older than 30.", "older than 30 refers to age > 30",
+     "SELECT country FROM singer WHERE age > 30", "moderate"),
+    ("Name the singers who performed in the Wembley stadium.", "",
+     "SELECT DISTINCT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+     "JOIN concert AS T3 ON T2.concert_id = T3.concert_id JOIN stadium AS T4 ON T3.stadium_id = T4.stadium_id "
+     "WHERE T4.name = 'Wembley'", "challenging"),
+)
+
+
+@pytest.fixture(scope="session")
+def mini_bird(tmp_path_factory) -> Path:
+    """A BIRD-format folder: dev.json (with evidence, difficulty), dev_tables.json, dev_databases/<db>/<db>.sqlite
+    and database_description/<table>.csv, over the concert toy database."""
+    root = tmp_path_factory.mktemp("mini_bird")
+    folder = root / "dev_databases" / "concert"
+    (folder / "database_description").mkdir(parents=True)
+    db = build_concert_db(folder / "concert.sqlite")
+    (root / "dev_tables.json").write_text(json.dumps([_tables_json_entry(db, "concert")]))
+    (folder / "database_description" / "singer.csv").write_text(
+        "original_column_name,column_name,column_description,data_format,value_description\n"
+        "singer_id,,the id of the singer,integer,\n"
+        "country,nation,the country the singer comes from,text,\"e.g. France, Netherlands\"\n",
+        encoding="utf-8")
+    items = [{"question_id": i, "db_id": "concert", "question": q, "evidence": e, "SQL": s, "difficulty": d}
+             for i, (q, e, s, d) in enumerate(BIRD_ITEMS)]
+    (root / "dev.json").write_text(json.dumps(items))
+    return root

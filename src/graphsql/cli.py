@@ -219,8 +219,13 @@ def _configs(config: Path | None, **flags) :
 
 
 def _generator(cfg):
+    """The configured generator; a short-named model that is not cached yet is fetched first, with progress."""
     from graphsql.inference.generate import make_generator
+    from graphsql.inference.models import MODELS, cached_model, fetch_model
 
+    if cfg.infer.model in MODELS and cached_model(cfg.infer.model) is None:
+        err_console.print(f"model {cfg.infer.model} is not installed yet: fetching it once (a few minutes) …")
+        fetch_model(cfg.infer.model, progress=lambda msg: err_console.print(f"  {msg}", markup=False, highlight=False))
     err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}) …")
     return make_generator(cfg.infer.backend, model=cfg.infer.model, adapter=cfg.infer.adapter)
 
@@ -254,14 +259,18 @@ def ask_cmd(
     timeout: float | None = TIMEOUT_OPT,
 ) -> int:
     """Answer a question about any SQLite database: prints the SQL and its result."""
-    from graphsql.data.sqlite import check_sqlite_file
+    from graphsql.data.sqlite import read_sqlite_schema
     from graphsql.inference.predict import predict
 
-    check_sqlite_file(db)
+    if not question.strip():
+        raise DataError("ask: the question is empty")
+    schema = read_sqlite_schema(db)
+    if not schema.tables:
+        raise DataError(f"{db}: the database has no tables to ask about")
     cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
                    infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
                    prompt__prune=prune, prompt__max_tables=max_tables)
-    pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer)
+    pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
 

@@ -70,6 +70,7 @@ class InferConfig:
     max_new_tokens: int = field(default=200, metadata={"help": "longest SQL generated"})
     repair: bool = field(default=True, metadata={"help": "re-prompt once with the error when every candidate fails"})
     timeout: float = field(default=30.0, metadata={"help": "seconds allowed per query execution"})
+    max_rows: int = field(default=10_000, metadata={"help": "rows kept per executed candidate (memory cap)"})
     seed: int = field(default=0, metadata={"help": "sampling seed"})
 
     def __post_init__(self):
@@ -81,6 +82,8 @@ class InferConfig:
             raise ConfigError(f"infer.backend must be auto, transformers or llama.cpp, not {self.backend!r}")
         if self.timeout <= 0:
             raise ConfigError("infer.timeout must be > 0")
+        if self.max_rows < 1:
+            raise ConfigError("infer.max_rows must be >= 1")
 
 
 @dataclass(frozen=True)

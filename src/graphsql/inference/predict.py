@@ -17,6 +17,7 @@ from pathlib import Path
 from graphsql.config import InferConfig, PromptConfig
 from graphsql.data.records import DbSchema
 from graphsql.data.sqlite import read_sqlite_schema
+from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
 from graphsql.inference.extract import extract_sql
 from graphsql.inference.generate import Generator
@@ -60,6 +61,8 @@ class DatabaseCache:
         key = Path(db_path).resolve()
         if key not in self._entries:
             schema = schema or read_sqlite_schema(key)
+            if not schema.tables:
+                raise DataError(f"{db_path}: the database has no tables to ask about")
             graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=key)
             try:
                 index = build_value_index(key, cache_dir=self.value_cache_dir)
@@ -84,6 +87,8 @@ def predict(
 
     Samples ``infer_config.samples`` candidates (1 = greedy), votes by execution result, and, if every
     candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
+    if not question or not question.strip():
+        raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
     infer_config = infer_config or InferConfig()
     cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks)
@@ -100,7 +105,7 @@ def predict(
         seed=infer_config.seed,
     )[0]
     candidates = [extract_sql(text) for text in outputs]
-    result = vote(candidates, db_path, timeout=infer_config.timeout)
+    result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
     repaired = False
     if not result.ok and infer_config.repair:
         first = result.candidates[0]
@@ -111,7 +116,7 @@ def predict(
         ]
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
                                    max_new_tokens=infer_config.max_new_tokens, seed=infer_config.seed)[0]
-        retry = vote([extract_sql(fixed[0])], db_path, timeout=infer_config.timeout)
+        retry = vote([extract_sql(fixed[0])], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True

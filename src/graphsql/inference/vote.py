@@ -48,8 +48,9 @@ def result_key(rows: Iterable[Sequence]) -> tuple:
     return tuple(sorted(counts.items(), key=repr))
 
 
-def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0) -> tuple[Candidate, ...]:
-    """Parse and execute each candidate once (identical SQL strings run once)."""
+def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0,
+                   max_rows: int | None = None) -> tuple[Candidate, ...]:
+    """Parse and execute each candidate once (identical SQL strings run once), keeping at most ``max_rows``."""
     seen: dict[str, Candidate] = {}
     out = []
     for sql in candidates:
@@ -57,17 +58,18 @@ def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: floa
             if not sql.strip() or try_parse(sql) is None:
                 seen[sql] = Candidate(sql, None, "parse_error")
             else:
-                res = execute_sql(db_path, sql, timeout=timeout)
+                res = execute_sql(db_path, sql, timeout=timeout, max_rows=max_rows)
                 seen[sql] = Candidate(sql, res, "" if res.ok else (res.error_kind or "execution_error"))
         out.append(seen[sql])
     return tuple(out)
 
 
-def vote(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0) -> Vote:
-    """Pick the SQL whose execution result most candidates share (see the module docstring for the rules)."""
+def vote(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0, max_rows: int | None = None) -> Vote:
+    """Pick the SQL whose execution result most candidates share (see the module docstring for the rules).
+    With ``max_rows``, results are compared on their first ``max_rows`` rows."""
     if not candidates:
         raise ValueError("vote needs at least one candidate")
-    ran = run_candidates(candidates, db_path, timeout)
+    ran = run_candidates(candidates, db_path, timeout, max_rows)
     groups: dict[tuple, list[int]] = {}
     for i, cand in enumerate(ran):
         if cand.result is not None and cand.result.ok:
