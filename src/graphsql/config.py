@@ -44,7 +44,8 @@ class PromptConfig:
 
     schema_format: str = field(default="compact", metadata={"help": "ddl | compact | graph"})
     prune: bool = field(default=True, metadata={"help": "keep only linked tables + join paths + neighbours"})
-    max_tables: int = field(default=6, metadata={"help": "pruning budget: most tables kept"})
+    max_tables: int = field(default=4, metadata={"help": "pruning budget: most tables kept"})
+    max_columns: int | None = field(default=None, metadata={"help": "pruning: most columns per table (None: all)"})
     include_fks: bool = field(default=True, metadata={"help": "write foreign keys into the schema text"})
     include_join_path: bool = field(default=True, metadata={"help": "graph format: list the join path of linked tables"})
     sample_values: int = field(default=0, metadata={"help": "sample values shown per column"})
@@ -56,6 +57,8 @@ class PromptConfig:
             raise ConfigError(f"prompt.schema_format must be one of {', '.join(SCHEMA_FORMATS)}, not {self.schema_format!r}")
         if self.max_tables < 1:
             raise ConfigError("prompt.max_tables must be >= 1")
+        if self.max_columns is not None and self.max_columns < 1:
+            raise ConfigError("prompt.max_columns must be >= 1 (or null for all columns)")
 
 
 @dataclass(frozen=True)

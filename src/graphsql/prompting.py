@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graphsql.config import PromptConfig
+from graphsql.data.records import DbSchema
 from graphsql.schema.graph import JoinPath, SchemaGraph, join_path, restrict_graph
 from graphsql.schema.link import LinkResult, link_schema
 from graphsql.schema.prune import prune_schema
@@ -34,6 +35,7 @@ class PreparedSchema:
     """The schema text a question is asked with, and how it was chosen."""
 
     text: str
+    schema: DbSchema  # what the text shows (pruned tables and columns)
     tables: tuple[str, ...]  # tables shown (lower-cased), in admission order
     seed_tables: tuple[str, ...]
     join_path: JoinPath | None
@@ -65,8 +67,9 @@ def prepare_schema(
     link = link_schema(question, graph.schema, value_index, evidence) if (config.prune or value_index) else None
     if config.prune:
         seeds = list(seed_tables) if seed_tables is not None else choose_seeds(link)
-        pruned = prune_schema(graph, seeds, max_tables=config.max_tables,
-                              table_scores=link.table_scores if link else None, use_inferred=config.infer_fks)
+        pruned = prune_schema(graph, seeds, max_tables=config.max_tables, max_columns_per_table=config.max_columns,
+                              table_scores=link.table_scores if link else None,
+                              column_scores=link.column_scores if link else None, use_inferred=config.infer_fks)
         tables = tuple(dict.fromkeys(list(pruned.tables) + [graph.table_key(t) for t in extra_tables]))
         view = restrict_graph(graph, tables) if extra_tables else pruned.graph
         path = pruned.join_path
@@ -94,7 +97,7 @@ def prepare_schema(
                 if line not in lines:
                     lines.append(line)
         values_text = "\n".join(lines[:MAX_VALUE_LINES])
-    return PreparedSchema(text, tables, tuple(seeds_out), path, link, values_text)
+    return PreparedSchema(text, view.schema, tables, tuple(seeds_out), path, link, values_text)
 
 
 def build_messages(
