@@ -13,7 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[dev,model,web]"
 	touch $@
 
+# The demo also builds llama.cpp (the fast CPU backend) once; if that build fails it runs on transformers.
 demo: setup
+	$(PY) -m pip install -q -e ".[llama]" || echo "llama-cpp-python did not build: using the transformers backend"
 	$(VENV)/bin/graphsql demo
 
 # pytest's exit code 5 (no tests collected) is a failure here.

@@ -7,8 +7,11 @@ over two toy databases: the bookshop demo and a concert database.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads OpenMP (see graphsql/__init__.py)
 
 import pytest
 
