@@ -344,6 +344,19 @@ def predict_cmd(
     return 0
 
 
+@app.command("report")
+def report_cmd(
+    results: Path = typer.Option(Path("results"), help="results folder to read"),
+    out: Path = typer.Option(Path("docs/report.md"), help="report file (figures go to figures/ beside it)"),
+) -> int:
+    """Rebuild the report and its plots from the results files (no figure typed by hand)."""
+    from graphsql.report import write_report
+
+    path = write_report(results, out)
+    err_console.print(f"wrote {path}")
+    return 0
+
+
 @app.command("demo")
 def demo_cmd(
     out: Path = typer.Option(Path("runs/demo"), help="folder for the demo database and its schema picture"),

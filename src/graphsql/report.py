@@ -1,0 +1,127 @@
+"""Rebuild ``docs/report.md`` and its plots from the files under ``results/`` (formatting only).
+
+    $ graphsql report                     # writes results/comparisons.json, docs/report.md, docs/figures/*.png
+
+Every table names the results file it came from; no figure is typed by hand. The only computation here is the
+paired bootstrap of `graphsql.eval.compare`, written to ``results/comparisons.json`` before the report reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graphsql.config import REPO_ROOT
+from graphsql.eval.compare import paired_bootstrap
+
+JOIN_KEYS = ("0", "1", "2", "3+")
+HARDNESS = ("easy", "medium", "hard", "extra")
+# (baseline variant, compared variant) pairs the text talks about
+COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"))
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def load_eval_results(results_dir: Path) -> dict[tuple[str, str], dict[str, tuple[Path, dict]]]:
+    """{(tag, subset): {variant: (path, metrics)}} for every ``results/eval/<tag>/<subset>/<variant>.json``."""
+    out: dict = {}
+    for path in sorted((results_dir / "eval").glob("*/*/*.json")):
+        tag, subset = path.parent.parent.name, path.parent.name
+        out.setdefault((tag, subset), {})[path.stem] = (path, json.loads(path.read_text()))
+    return out
+
+
+def compute_comparisons(results_dir: Path) -> Path:
+    """Paired bootstrap CIs (EX, overall and per JOIN bucket) for `COMPARISONS` in every evaluated setting."""
+    out = {}
+    for (tag, subset), variants in load_eval_results(results_dir).items():
+        for a, b in COMPARISONS:
+            if a in variants and b in variants:
+                ia, ib = variants[a][1]["items"], variants[b][1]["items"]
+                entry = {"all": paired_bootstrap(ia, ib)}
+                for key in JOIN_KEYS:
+                    entry[f"joins_{key}"] = paired_bootstrap(ia, ib, subset=key)
+                out[f"{tag}/{subset}/{b}-vs-{a}"] = entry
+    path = results_dir / "comparisons.json"
+    path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
+                                        "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
+    return path
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _eval_table(variants: dict, root: Path) -> list[str]:
+    lines = ["| variant | n | EX | EM | " + " | ".join(HARDNESS) + " | " + " | ".join(f"{k} JOIN" for k in JOIN_KEYS)
+             + " | prompt tokens | s/question |",
+             "|---" * (6 + len(HARDNESS) + len(JOIN_KEYS)) + "|"]
+    for name, (_path, m) in variants.items():
+        hard = [_pct(m.get("by_hardness", {}).get(h, {}).get("ex")) for h in HARDNESS]
+        joins = [_pct(m["by_joins"].get(k, {}).get("ex")) for k in JOIN_KEYS]
+        lines.append(f"| {name} | {m['n']} | {_pct(m['ex'])} | {_pct(m['em'])} | " + " | ".join(hard) + " | "
+                     + " | ".join(joins) + f" | {m.get('prompt_tokens_per_question') or '–'} | "
+                     f"{m.get('seconds_per_question') or '–'} |")
+    lines.append("")
+    lines.append("Sources: " + ", ".join(f"`{_rel(p, root)}`" for p, _ in variants.values()) + ". EX and EM in %; "
+                 "JOIN columns: EX by the number of JOINs in the gold query.")
+    return lines
+
+
+def _joins_figure(variants: dict, path: Path, title: str) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    width = 0.8 / max(len(variants), 1)
+    for i, (name, (_p, m)) in enumerate(variants.items()):
+        values = [100 * (m["by_joins"].get(k, {}).get("ex") or 0) for k in JOIN_KEYS]
+        xs = [j + (i - (len(variants) - 1) / 2) * width for j in range(len(JOIN_KEYS))]
+        ax.bar(xs, values, width, label=name)
+    ns = [next(iter(variants.values()))[1]["by_joins"].get(k, {}).get("n", 0) for k in JOIN_KEYS]
+    ax.set_xticks(range(len(JOIN_KEYS)), [f"{k} JOIN\n(n={n})" for k, n in zip(JOIN_KEYS, ns)])
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(title)
+    ax.legend()
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_report(results_dir: Path | None = None, out: Path | None = None) -> Path:
+    """Write the report (and its figures beside it, in ``figures/``) from ``results_dir``."""
+    root = REPO_ROOT
+    results_dir = results_dir or root / "results"
+    out = out or root / "docs" / "report.md"
+    comparisons_path = compute_comparisons(results_dir)
+    comparisons = json.loads(comparisons_path.read_text())["comparisons"]
+    lines = ["# GraphSQL: results", "",
+             "Generated by `graphsql report` from the files under `results/`; every table names its source file.",
+             "Figures in %; n = questions.", ""]
+    for (tag, subset), variants in load_eval_results(results_dir).items():
+        lines += [f"## Model `{tag}` on `{subset}`", ""]
+        lines += _eval_table(variants, root)
+        fig = _joins_figure(variants, out.parent / "figures" / f"joins_{tag}_{subset}.png",
+                            f"EX by JOIN count: {tag}, {subset}")
+        lines += ["", f"![EX by JOIN count]({_rel(fig, out.parent)})", ""]
+        rows = [(k, v) for k, v in comparisons.items() if k.startswith(f"{tag}/{subset}/")]
+        if rows:
+            lines += ["| comparison | n | a | b | b − a | 95% CI | 2+ JOIN: b − a | 95% CI |", "|---|---|---|---|---|---|---|---|"]
+            for key, c in rows:
+                two = c.get("joins_2", {})
+                lines.append(f"| {key.split('/')[-1]} | {c['all']['n']} | {_pct(c['all']['a'])} | {_pct(c['all']['b'])} | "
+                             f"{_pct(c['all']['diff'])} | [{_pct(c['all']['ci95'][0])}, {_pct(c['all']['ci95'][1])}] | "
+                             f"{_pct(two.get('diff'))} | " + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]"
+                                                              if two.get("ci95") else "–") + " |")
+            lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out

@@ -1,0 +1,59 @@
+"""Paired bootstrap and the report: every number in the report comes from a results file."""
+
+import json
+import re
+
+from graphsql.eval.compare import paired_bootstrap
+from graphsql.report import write_report
+
+
+def _items(flags, joins):
+    return [{"idx": i, "ex": f, "joins_bucket": j} for i, (f, j) in enumerate(zip(flags, joins))]
+
+
+def test_paired_bootstrap_difference_and_interval():
+    a = _items([0, 0, 1, 1, 0, 0, 1, 0] * 10, ["0", "1"] * 40)
+    b = _items([1, 0, 1, 1, 1, 0, 1, 1] * 10, ["0", "1"] * 40)
+    out = paired_bootstrap(a, b)
+    assert out["n"] == 80 and abs(out["diff"] - 0.375) < 1e-9
+    assert out["ci95"][0] > 0 and out["ci95"][0] <= out["diff"] <= out["ci95"][1] and out["p_b_not_better"] == 0
+    assert paired_bootstrap(a, b) == out                      # seeded: same inputs, same interval
+    assert paired_bootstrap(a, b, subset="1")["n"] == 40
+    assert paired_bootstrap(a, a)["diff"] == 0 and paired_bootstrap(a, a)["p_b_not_better"] == 1
+
+
+def _fake_metrics(variant, flags):
+    items = [{"idx": i, "ex": bool(f), "em": bool(f), "joins_bucket": ["0", "1", "2", "3+"][i % 4]}
+             for i, f in enumerate(flags)]
+    n = len(items)
+    by_joins = {}
+    for k in ("0", "1", "2", "3+"):
+        sub = [it for it in items if it["joins_bucket"] == k]
+        by_joins[k] = {"n": len(sub), "ex": sum(it["ex"] for it in sub) / len(sub), "em": None}
+    return {"variant": variant, "n": n, "ex": sum(flags) / n, "em": sum(flags) / n, "by_joins": by_joins,
+            "by_hardness": {"easy": {"n": n, "ex": sum(flags) / n}}, "items": items,
+            "prompt_tokens_per_question": 123.4, "seconds_per_question": 0.912}
+
+
+def _numbers(text):
+    return set(re.findall(r"-?\d+\.\d+", text))
+
+
+def test_report_numbers_all_come_from_results(tmp_path):
+    results = tmp_path / "results"
+    folder = results / "eval" / "base" / "spider-dev-all"
+    folder.mkdir(parents=True)
+    (folder / "ddl_full.json").write_text(json.dumps(_fake_metrics("ddl_full", [1, 0, 0, 1] * 10)))
+    (folder / "graph_pruned_sc5.json").write_text(json.dumps(_fake_metrics("graph_pruned_sc5", [1, 1, 0, 1] * 10)))
+    out = write_report(results, tmp_path / "docs" / "report.md")
+    text = out.read_text()
+    assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text
+    assert (tmp_path / "docs" / "figures" / "joins_base_spider-dev-all.png").stat().st_size > 5000
+    allowed = set()
+    for path in results.rglob("*.json"):
+        for raw in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", path.read_text()):
+            value = float(raw)
+            allowed |= {f"{value:.1f}", f"{100 * value:.1f}", f"{value:.3f}", raw}
+    missing = sorted(n for n in _numbers(text) if n not in allowed)
+    assert not missing, f"numbers in the report not found in results: {missing}"
+    assert write_report(results, tmp_path / "docs" / "report.md").read_text() == text   # identical on rebuild
