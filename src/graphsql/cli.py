@@ -193,6 +193,36 @@ def augment_cmd(
     return 0
 
 
+@app.command("train")
+def train_cmd(
+    config: Path = typer.Option(Path("configs/train_graph_cpu.yaml"), help="configs/train_*.yaml"),
+    out: Path = typer.Option(Path("runs/train/graph_cpu"), help="run folder: checkpoints/, adapter/, logs"),
+    limit: int | None = typer.Option(None, help="first N samples only"),
+    seed: int | None = typer.Option(None, help="override the config's seed"),
+    max_steps: int | None = typer.Option(None, help="stop after N optimizer steps"),
+    max_tokens: int | None = typer.Option(None, help="stop after N training tokens"),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="continue from the last checkpoint in --out"),
+) -> int:
+    """LoRA fine-tuning on augmented samples; a killed run resumes from its last checkpoint, same data order."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from graphsql.training import run_train
+
+    overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps,
+                                   "max_tokens": max_tokens}.items() if v is not None}
+    columns = (TextColumn("train"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
+               TextColumn("{task.fields[info]}"), TimeRemainingColumn())
+    with Progress(*columns, console=err_console) as bar:
+        task = bar.add_task("train", total=None, info="")
+
+        def progress(step, total, loss, tokens_per_s, eta_s):
+            bar.update(task, completed=step, total=total, info=f"loss {loss:.3f}  {tokens_per_s:.0f} tok/s")
+
+        result = run_train(config, out, overrides=overrides, resume=resume, progress=progress)
+    err_console.print(f"adapter: {result.adapter_path} ({result.steps} steps, {result.tokens} tokens, stopped by {result.stopped_by})")
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------- models
 
 
