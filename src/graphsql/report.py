@@ -17,7 +17,8 @@ from graphsql.eval.compare import paired_bootstrap
 JOIN_KEYS = ("0", "1", "2", "3+")
 HARDNESS = ("easy", "medium", "hard", "extra")
 # (baseline variant, compared variant) pairs the text talks about
-COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"))
+COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"),
+               ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"))
 
 
 def _rel(path: Path, root: Path) -> str:

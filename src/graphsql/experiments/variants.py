@@ -38,6 +38,7 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "graph_pruned": ({"schema_format": "graph", "prune": True}, {"samples": 1}),
     "graph_pruned_sc5": ({"schema_format": "graph", "prune": True}, {"samples": 5, "temperature": 0.7}),
     "compact_pruned_sc5": ({"schema_format": "compact", "prune": True}, {"samples": 5, "temperature": 0.7}),
+    "ddl_pruned_sc5": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7}),
 }
 
 
