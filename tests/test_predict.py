@@ -136,3 +136,14 @@ def test_cli_ask_rejects_a_non_database(tmp_path, capsys):
     bad.write_text("hello")
     assert main(["ask", "--db", str(bad), "How many?"]) == 1
     assert "not a SQLite database" in capsys.readouterr().err
+
+
+def test_adapter_brings_its_prompt_settings_unless_overridden(tmp_path):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "graphsql.yaml").write_text("prompt:\n  schema_format: graph\n  max_tables: 3\n")
+    cfg = load_config(overrides={"infer": {"adapter": str(adapter)}})
+    assert cfg.prompt.schema_format == "graph" and cfg.prompt.max_tables == 3
+    cfg = load_config(overrides={"infer": {"adapter": str(adapter)}, "prompt": {"schema_format": "ddl"}})
+    assert cfg.prompt.schema_format == "ddl" and cfg.prompt.max_tables == 3
+    assert load_config().prompt.schema_format == PromptConfig().schema_format

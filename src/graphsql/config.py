@@ -130,9 +130,21 @@ def build_dataclass(cls, values: dict, where: str):
         raise ConfigError(f"{where}: {err}") from err
 
 
-def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict | None = None):
-    """A ``cls`` config: its defaults, then the YAML file at ``path`` (if any), then ``overrides`` (nested dicts
-    merge one level deep: ``{"infer": {"samples": 5}}``). Unknown keys anywhere are a ConfigError."""
+def _merge(values: dict, layer: dict) -> dict:
+    """``layer`` over ``values``; nested dicts merge one level deep."""
+    out = dict(values)
+    for key, value in layer.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict | None = None, base: dict | None = None):
+    """A ``cls`` config: its defaults, then ``base`` (e.g. the prompt settings an adapter was trained with), then
+    the YAML file at ``path`` (if any), then ``overrides`` (nested dicts merge one level deep:
+    ``{"infer": {"samples": 5}}``). Unknown keys anywhere are a ConfigError."""
     import yaml
 
     values: dict = {}
@@ -144,17 +156,34 @@ def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict |
             values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as err:
             raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
-    for key, value in (overrides or {}).items():
-        if isinstance(value, dict) and isinstance(values.get(key), dict):
-            values[key] = {**values[key], **value}
-        else:
-            values[key] = value
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: expected a mapping at the top level")
+    values = _merge(_merge(base or {}, values), overrides or {})
     return build_dataclass(cls, values, str(path) if path is not None else cls.__name__)
 
 
+ADAPTER_CONFIG_FILE = "graphsql.yaml"  # beside a LoRA adapter: the prompt settings it was trained with
+
+
+def adapter_prompt_settings(adapter: str | Path | None) -> dict:
+    """The ``prompt`` section of ``<adapter>/graphsql.yaml`` (empty if there is none)."""
+    import yaml
+
+    if adapter is None or not (Path(adapter) / ADAPTER_CONFIG_FILE).is_file():
+        return {}
+    data = yaml.safe_load((Path(adapter) / ADAPTER_CONFIG_FILE).read_text(encoding="utf-8")) or {}
+    return dict(data.get("prompt") or {})
+
+
 def load_config(path: str | Path | None = None, overrides: dict | None = None) -> ExperimentConfig:
-    """Defaults, then the YAML file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}})."""
-    return load_dataclass_config(ExperimentConfig, path, overrides)
+    """Defaults, then the prompt settings of the configured adapter (if it has a graphsql.yaml), then the YAML
+    file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}}). A model is always asked in the
+    format it was trained on unless a config or flag says otherwise."""
+    config = load_dataclass_config(ExperimentConfig, path, overrides)
+    trained = adapter_prompt_settings(config.infer.adapter)
+    if trained:
+        config = load_dataclass_config(ExperimentConfig, path, overrides, base={"prompt": trained})
+    return config
 
 
 def config_to_dict(config) -> dict:
