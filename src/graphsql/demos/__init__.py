@@ -1,0 +1,34 @@
+"""Few-shot demonstrations: a pool of Spider train questions and selectors that pick some per question.
+
+    >>> from graphsql.demos import load_demo_pool, build_schema_context, select_demos, as_demonstrations
+    >>> demos = select_demos("graph_similar", question, build_schema_context(question, graph), load_demo_pool(),
+    ...                      k=3, rng=random.Random(0))
+"""
+
+from graphsql.demos.select import (
+    SELECTORS,
+    Demo,
+    DemoPool,
+    SchemaContext,
+    as_demonstrations,
+    build_demo_pool,
+    build_schema_context,
+    load_demo_pool,
+    select_demos,
+)
+from graphsql.demos.skeleton import JoinShape, join_shape, sql_skeleton
+
+__all__ = [
+    "SELECTORS",
+    "Demo",
+    "DemoPool",
+    "JoinShape",
+    "SchemaContext",
+    "as_demonstrations",
+    "build_demo_pool",
+    "build_schema_context",
+    "join_shape",
+    "load_demo_pool",
+    "select_demos",
+    "sql_skeleton",
+]
