@@ -275,3 +275,10 @@ def test_as_demonstrations_order(tiny_pool):
     demos = list(tiny_pool.demos[:2])
     assert as_demonstrations(demos) == [demos[1].as_triple(), demos[0].as_triple()]
     assert as_demonstrations(demos, nearest_last=False)[0] == demos[0].as_triple()
+
+
+def test_config_selectors_match_the_demos_module():
+    from graphsql.config import SHOT_SELECTORS
+    from graphsql.demos import SELECTORS
+
+    assert set(SHOT_SELECTORS) == set(SELECTORS)

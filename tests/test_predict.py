@@ -147,3 +147,18 @@ def test_adapter_brings_its_prompt_settings_unless_overridden(tmp_path):
     cfg = load_config(overrides={"infer": {"adapter": str(adapter)}, "prompt": {"schema_format": "ddl"}})
     assert cfg.prompt.schema_format == "ddl" and cfg.prompt.max_tables == 3
     assert load_config().prompt.schema_format == PromptConfig().schema_format
+
+
+def test_predict_with_demonstrations_puts_them_before_the_question(demo_db, mini_spider):
+    from graphsql.demos import build_demo_pool
+
+    dev = load_dataset("spider", "dev", root=mini_spider)
+    pool = build_demo_pool(dev.__class__("spider", "train", dev.examples, dev.schemas))
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
+    cfg = PromptConfig(shots=2, shot_selector="question_similar")
+    pred = predict("How many books are there?", demo_db, gen, cfg, InferConfig(), demo_pool=pool)
+    roles = [m["role"] for m in pred.messages]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
+    demo_turns = [m["content"] for m in pred.messages[1:5:2]]
+    assert all("singer" in t or "stadium" in t for t in demo_turns)      # from the other database only
+    assert "book_author" not in " ".join(demo_turns)

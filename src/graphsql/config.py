@@ -36,6 +36,7 @@ def cache_dir() -> Path:
 
 
 SCHEMA_FORMATS = ("ddl", "compact", "graph")
+SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "skeleton_similar", "graph_similar")
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,18 @@ class PromptConfig:
     sample_values: int = field(default=0, metadata={"help": "sample values shown per column"})
     matched_values: bool = field(default=True, metadata={"help": "show database values found in the question"})
     infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
+    shots: int = field(default=0, metadata={"help": "few-shot demonstrations per question (0: zero-shot)"})
+    shot_selector: str = field(default="graph_similar", metadata={"help": " | ".join(SHOT_SELECTORS)})
 
     def __post_init__(self):
         if self.schema_format not in SCHEMA_FORMATS:
             raise ConfigError(f"prompt.schema_format must be one of {', '.join(SCHEMA_FORMATS)}, not {self.schema_format!r}")
         if self.max_tables < 1:
             raise ConfigError("prompt.max_tables must be >= 1")
+        if self.shots < 0:
+            raise ConfigError("prompt.shots must be >= 0")
+        if self.shot_selector not in SHOT_SELECTORS:
+            raise ConfigError(f"prompt.shot_selector must be one of {', '.join(SHOT_SELECTORS)}, not {self.shot_selector!r}")
         if self.max_columns is not None and self.max_columns < 1:
             raise ConfigError("prompt.max_columns must be >= 1 (or null for all columns)")
 

@@ -40,6 +40,13 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "compact_pruned_sc5": ({"schema_format": "compact", "prune": True}, {"samples": 5, "temperature": 0.7}),
     "ddl_pruned_sc5": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7}),
 }
+# few-shot variants: <format>_pruned_<selector><k>, k demonstrations from Spider train (never the target's db)
+for _fmt in ("ddl", "compact"):
+    for _sel, _short in (("random", "rand"), ("question_similar", "qsim"), ("masked_question_similar", "mqsim"),
+                         ("graph_similar", "graph"), ("skeleton_similar", "skel")):
+        for _k in (1, 3, 5):
+            VARIANTS[f"{_fmt}_pruned_{_short}{_k}"] = (
+                {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel}, {"samples": 1})
 
 
 def select_examples(ds: Dataset, sample: int | None, seed: int = 0) -> tuple[list[Example], str]:

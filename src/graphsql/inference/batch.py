@@ -53,6 +53,11 @@ def predict_examples(
     jsonl = out_sql.with_suffix(out_sql.suffix + ".jsonl")
     done = _read_done(jsonl)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
+    pool = None
+    if prompt_config.shots > 0:  # load the demonstration pool once, not per question
+        from graphsql.demos import load_demo_pool
+
+        pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks)
     with jsonl.open("a", encoding="utf-8") as fh:
         for ex in examples:
             if ex.idx in done:
@@ -65,7 +70,7 @@ def predict_examples(
                 if db_path is None:
                     raise FileNotFoundError(f"database {ex.db_id} not found")
                 pred = predict(ex.question, db_path, generator, prompt_config, infer_config, cache=cache,
-                               schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
+                               schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence, demo_pool=pool)
                 rec.update(pred_sql=pred.pred_sql or PLACEHOLDER_SQL, ok=pred.ok, seconds=round(pred.seconds, 3),
                            votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
                            tables=list(pred.prepared.tables), repaired=pred.repaired, error="",

@@ -82,6 +82,7 @@ def predict(
     cache: DatabaseCache | None = None,
     schema: DbSchema | None = None,
     evidence: str = "",
+    demo_pool=None,
 ) -> Prediction:
     """Answer ``question`` on the SQLite database at ``db_path`` (opened read-only).
 
@@ -95,7 +96,11 @@ def predict(
     start = time.perf_counter()
     graph, index = cache.get(db_path, schema)
     prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
-    messages = build_messages(question, prepared, evidence=evidence)
+    demos = []
+    if prompt_config.shots > 0:
+        demos = _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config,
+                                demo_pool)
+    messages = build_messages(question, prepared, evidence=evidence, demonstrations=demos)
     greedy = infer_config.samples == 1
     outputs = generator.generate(
         [messages],
@@ -122,3 +127,20 @@ def predict(
             repaired = True
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
                       repaired, time.perf_counter() - start)
+
+
+def _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config, pool):
+    """The (schema, question, sql) demonstrations for one question (no gold SQL of the question is used)."""
+    import random
+
+    from graphsql.demos import as_demonstrations, build_schema_context, load_demo_pool, select_demos
+
+    pool = pool or load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks)
+    draft = ""
+    if prompt_config.shot_selector == "skeleton_similar":  # one extra greedy zero-shot pass gives the draft
+        zero = build_messages(question, prepared, evidence=evidence)
+        draft = extract_sql(generator.generate([zero], n=1, temperature=0.0, max_new_tokens=infer_config.max_new_tokens,
+                                               seed=infer_config.seed)[0][0])
+    context = build_schema_context(question, graph, prepared, draft_sql=draft, value_index=index, evidence=evidence)
+    rng = random.Random(f"{infer_config.seed}:{graph.db_id}:{question}")
+    return as_demonstrations(select_demos(prompt_config.shot_selector, question, context, pool, prompt_config.shots, rng))
