@@ -270,6 +270,9 @@ PRUNE_OPT = typer.Option(None, "--prune/--no-prune", help="prune the schema grap
 BUDGET_OPT = typer.Option(None, "--max-tables", help="pruning budget (tables kept)")
 TIMEOUT_OPT = typer.Option(None, "--timeout", help="seconds allowed per query")
 CONFIG_OPT = typer.Option(None, "--config", help="configs/<name>.yaml")
+SHOTS_OPT = typer.Option(None, "--shots", help="few-shot demonstrations from Spider train (0 = zero-shot)")
+SELECTOR_OPT = typer.Option(None, "--shot-selector", help="random | question_similar | masked_question_similar | "
+                                                          "skeleton_similar | graph_similar")
 
 
 @app.command("ask")
@@ -287,6 +290,8 @@ def ask_cmd(
     prune: bool | None = PRUNE_OPT,
     max_tables: int | None = BUDGET_OPT,
     timeout: float | None = TIMEOUT_OPT,
+    shots: int | None = SHOTS_OPT,
+    shot_selector: str | None = SELECTOR_OPT,
 ) -> int:
     """Answer a question about any SQLite database: prints the SQL and its result."""
     from graphsql.data.sqlite import read_sqlite_schema
@@ -299,7 +304,8 @@ def ask_cmd(
         raise DataError(f"{db}: the database has no tables to ask about")
     cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
                    infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
-                   prompt__prune=prune, prompt__max_tables=max_tables)
+                   prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
+                   prompt__shot_selector=shot_selector)
     pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
@@ -350,6 +356,8 @@ def predict_cmd(
     prune: bool | None = PRUNE_OPT,
     max_tables: int | None = BUDGET_OPT,
     timeout: float | None = TIMEOUT_OPT,
+    shots: int | None = SHOTS_OPT,
+    shot_selector: str | None = SELECTOR_OPT,
 ) -> int:
     """Predict SQL for a questions file (resumes an interrupted run)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -361,7 +369,8 @@ def predict_cmd(
     examples = ds.examples[:limit] if limit is not None else ds.examples
     cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
                    infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
-                   prompt__prune=prune, prompt__max_tables=max_tables)
+                   prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
+                   prompt__shot_selector=shot_selector)
     generator = _generator(cfg)
     columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn(), TimeRemainingColumn())
