@@ -60,6 +60,9 @@ def _eval_table(variants: dict, root: Path) -> list[str]:
              + " | prompt tokens | s/question |",
              "|---" * (6 + len(HARDNESS) + len(JOIN_KEYS)) + "|"]
     for name, (_path, m) in variants.items():
+        progress = m.get("progress") or {}
+        if progress and progress.get("done", 0) < progress.get("total", 0):
+            name = f"{name} (partial: {progress['done']} of {progress['total']} done)"
         hard = [_pct(m.get("by_hardness", {}).get(h, {}).get("ex")) for h in HARDNESS]
         joins = [_pct(m["by_joins"].get(k, {}).get("ex")) for k in JOIN_KEYS]
         lines.append(f"| {name} | {m['n']} | {_pct(m['ex'])} | {_pct(m['em'])} | " + " | ".join(hard) + " | "

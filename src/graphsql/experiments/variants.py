@@ -88,16 +88,30 @@ def run_variant(
     tokenizer=None,
     prompt_overrides: dict | None = None,
     command: str = "",
+    partial: bool = False,
 ) -> dict:
-    """Predict ``examples`` under variant ``name``, evaluate, and write ``result_path`` (JSON)."""
+    """Predict ``examples`` under variant ``name``, evaluate, and write ``result_path`` (JSON).
+
+    ``partial``: predict nothing; evaluate the items an interrupted run has done so far and write
+    ``<variant>.partial.json`` with ``progress`` (done / total) instead."""
     from graphsql.eval.metrics import evaluate
-    from graphsql.inference.batch import predict_examples
+    from graphsql.inference.batch import predict_examples, read_done
 
     prompt_kw, infer_kw = VARIANTS[name]
     prompt_cfg = PromptConfig(**{**prompt_kw, **(prompt_overrides or {})})
     infer_cfg = InferConfig(model=model, adapter=adapter, **infer_kw)
     start = time.perf_counter()
-    records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg)
+    total = len(examples)
+    if partial:
+        done = read_done(work_dir / "preds.sql.jsonl")
+        examples = [e for e in examples if e.idx in done]
+        records = [done[e.idx] for e in examples]
+        result_path = result_path.with_suffix(".partial.json")
+        if not examples:
+            log.info("%s: nothing predicted yet", name)
+            return {}
+    else:
+        records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg)
     wall = time.perf_counter() - start
     dataset = "bird" if ds.name == "bird" else "spider"
     metrics = evaluate(examples, [r["pred_sql"] for r in records], ds.schemas, dataset=dataset)
@@ -116,6 +130,7 @@ def run_variant(
         seconds_per_question=round(statistics.mean(seconds), 3) if seconds else None,
         prompt_tokens_per_question=round(statistics.mean(tokens), 1) if tokens else None,
         wall_seconds_this_run=round(wall, 1),
+        progress={"done": len(examples), "total": total},
         provenance=run_info(command, {"variant": name, "dataset": ds.name, "split": ds.split,
                                       "n": len(examples), "model": model, "adapter": adapter}),
     )
@@ -137,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter", default=None)
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--max-tables", type=int, default=None)
+    parser.add_argument("--partial", action="store_true",
+                        help="evaluate what an interrupted run has predicted so far (<variant>.partial.json)")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "eval")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     args = parser.parse_args(argv)
@@ -153,14 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     examples, subset = select_examples(ds, args.sample, args.seed)
     files = resolve_model(args.model)
     tokenizer = load_tokenizer(files.hf_path) if files.hf_path else None
-    generator = make_generator(args.backend, model=args.model, adapter=args.adapter)
+    generator = None if args.partial else make_generator(args.backend, model=args.model, adapter=args.adapter)
     overrides = {"max_tables": args.max_tables} if args.max_tables else None
     command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
     for name in names:
         run_variant(name, ds, examples, generator,
                     args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
                     args.results / args.tag / f"{args.dataset}-{args.split}-{subset}" / f"{name}.json",
-                    args.model, args.adapter, tokenizer, overrides, command)
+                    args.model, args.adapter, tokenizer, overrides, command, partial=args.partial)
     return 0
 
 

@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 PLACEHOLDER_SQL = "SELECT 1"
 
 
-def _read_done(path: Path) -> dict[int, dict]:
+def read_done(path: Path) -> dict[int, dict]:
+    """Records already in a predictions .jsonl log, by idx (a line cut by a crash is skipped)."""
     done = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -51,7 +52,7 @@ def predict_examples(
     out_sql = Path(out_sql)
     out_sql.parent.mkdir(parents=True, exist_ok=True)
     jsonl = out_sql.with_suffix(out_sql.suffix + ".jsonl")
-    done = _read_done(jsonl)
+    done = read_done(jsonl)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
     pool = None
     if prompt_config.shots > 0:  # load the demonstration pool once, not per question
