@@ -43,7 +43,7 @@ SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "skel
 class PromptConfig:
     """How a question and its schema become chat messages (the same for training and inference)."""
 
-    schema_format: str = field(default="compact", metadata={"help": "ddl | compact | graph"})
+    schema_format: str = field(default="ddl", metadata={"help": "ddl | compact | graph (the base model does best with ddl; an adapter brings the format it was trained on)"})
     prune: bool = field(default=True, metadata={"help": "keep only linked tables + join paths + neighbours"})
     max_tables: int = field(default=4, metadata={"help": "pruning budget: most tables kept"})
     max_columns: int | None = field(default=None, metadata={"help": "pruning: most columns per table (None: all)"})

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 
 
 def paired_bootstrap(items_a: Sequence[dict], items_b: Sequence[dict], key: str = "ex", n_boot: int = 2000,
-                     seed: int = 0, subset: str | None = None, subset_key: str = "joins_bucket") -> dict:
+                     seed: int = 0, subset: str | tuple[str, ...] | None = None, subset_key: str = "joins_bucket") -> dict:
     """Difference b - a of the mean of ``key`` over matched items, with a 95% percentile bootstrap interval and
-    the share of resamples where b does not beat a. ``subset``: only items whose ``subset_key`` equals it."""
+    the share of resamples where b does not beat a. ``subset``: only items whose ``subset_key`` is that value
+    (or one of those values)."""
     by_a = {it["idx"]: it for it in items_a}
+    wanted = None if subset is None else ({subset} if isinstance(subset, str) else set(subset))
     pairs = [(bool(by_a[it["idx"]][key]), bool(it[key])) for it in items_b
-             if it["idx"] in by_a and (subset is None or str(it.get(subset_key)) == subset)]
+             if it["idx"] in by_a and (wanted is None or str(it.get(subset_key)) in wanted)]
     n = len(pairs)
     if n == 0:
         return {"n": 0, "a": None, "b": None, "diff": None, "ci95": None, "p_b_not_better": None}
