@@ -109,7 +109,7 @@ def test_join_path_task_skips_single_table_questions(mini, graphs):
 def test_graph_views_cover_the_other_formats(mini, graphs):
     ex = next(e for e in mini.examples if e.question == "Which singers performed in a concert in Paris?")
     samples = AUGMENTATIONS["graph_views"](
-        ex, graphs[ex.db_id], AugmentContext(PromptConfig()), random.Random(0)
+        ex, graphs[ex.db_id], AugmentContext(PromptConfig(schema_format="compact")), random.Random(0)
     )
     texts = [_schema_text(s) for s in samples]
     assert len(samples) == 2
