@@ -96,28 +96,15 @@ def load_base(name: str, precision: str):
     import torch
 
     if name == "tiny":
-        from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+        from transformers import AutoTokenizer
 
         from graphsql.inference.models import cached_model
+        from graphsql.testing import tiny_qwen
 
         cached = cached_model("qwen2.5-coder-0.5b")
         folder = cached.hf_path if cached else REPO_ROOT / "tests" / "fixtures" / "tiny_tokenizer"
         tokenizer = AutoTokenizer.from_pretrained(folder)
-        config = Qwen2Config(
-            vocab_size=len(tokenizer),
-            hidden_size=64,
-            intermediate_size=256,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            num_key_value_heads=2,
-            max_position_embeddings=2048,
-            tie_word_embeddings=True,
-            eos_token_id=tokenizer.eos_token_id,
-            pad_token_id=tokenizer.pad_token_id,
-            bos_token_id=None,
-        )
-        torch.manual_seed(0)
-        model = Qwen2ForCausalLM(config)
+        model = tiny_qwen(tokenizer, hidden_size=64, intermediate_size=256, max_positions=2048)
         return (model.to(torch.bfloat16) if precision == "bf16" else model), tokenizer
     from graphsql.inference.generate import load_model, load_tokenizer
     from graphsql.inference.models import resolve_model

@@ -29,28 +29,13 @@ PROMPTS = [
 
 def build_tiny_qwen(folder: Path) -> Path:
     """Save a random 2-layer Qwen2 (hidden 16, 4 heads) plus the tiny tokenizer to ``folder``; return it."""
-    import torch
-    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+    from transformers import AutoTokenizer
+
+    from graphsql.testing import tiny_qwen
 
     shutil.copytree(TINY_TOKENIZER, folder, dirs_exist_ok=True)
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    config = Qwen2Config(
-        vocab_size=len(tokenizer),
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        tie_word_embeddings=True,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=None,
-    )
-    torch.manual_seed(0)
-    model = Qwen2ForCausalLM(config)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    model = tiny_qwen(tokenizer)
     model.save_pretrained(folder)
     return folder
 

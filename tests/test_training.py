@@ -85,27 +85,9 @@ def tokenizer():
 
 def build_tiny_model(tokenizer):
     """A random 2-layer Qwen2 (hidden 16, 4 heads, 2 kv heads), the same weights on every call."""
-    from transformers import Qwen2Config, Qwen2ForCausalLM
+    from graphsql.testing import tiny_qwen
 
-    config = Qwen2Config(
-        vocab_size=len(tokenizer),
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=4,
-        num_key_value_heads=2,
-        max_position_embeddings=256,
-        tie_word_embeddings=True,
-        initializer_range=INIT_RANGE,
-        eos_token_id=tokenizer.eos_token_id,
-        pad_token_id=tokenizer.pad_token_id,
-        bos_token_id=None,
-    )
-    torch.manual_seed(0)
-    model = Qwen2ForCausalLM(config)
-    model.generation_config.eos_token_id = tokenizer.eos_token_id
-    model.generation_config.pad_token_id = tokenizer.pad_token_id
-    return model
+    return tiny_qwen(tokenizer, max_positions=256, initializer_range=INIT_RANGE)
 
 
 def train(tokenizer, out_dir, progress=None, resume=True, **changes):
