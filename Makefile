@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 # The demo also builds llama.cpp (the fast CPU backend) once; if that build fails it runs on transformers.
 demo: setup
 	$(PY) -m pip install -q -e ".[llama]" || echo "llama-cpp-python did not build: using the transformers backend"
-	$(VENV)/bin/graphsql demo
+	$(VENV)/bin/graphsql demo --samples 5
 
 # pytest's exit code 5 (no tests collected) is a failure here.
 test: setup
