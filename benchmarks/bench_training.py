@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from graphsql.training.sft import run_info
+    from graphsql.provenance import run_info
 
     n = args.steps * args.batch_size
     samples = spider_samples(n) or synthetic_samples(n)
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "runs": runs,
         "ratio": round(ratio, 3),
-        **run_info(),
+        "provenance": run_info("python benchmarks/bench_training.py", vars(args)),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -248,6 +248,15 @@ def _configs(config: Path | None, **flags) :
     return load_config(config, sections)
 
 
+def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
+                 shot_selector):
+    """The config of `ask` and `predict`: their shared flags mapped onto config fields."""
+    return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
+                    infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
+                    prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
+                    prompt__shot_selector=shot_selector)
+
+
 def _generator(cfg):
     """The configured generator; a short-named model that is not cached yet is fetched first, with progress."""
     from graphsql.inference.generate import make_generator
@@ -302,10 +311,8 @@ def ask_cmd(
     schema = read_sqlite_schema(db)
     if not schema.tables:
         raise DataError(f"{db}: the database has no tables to ask about")
-    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
-                   infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
-                   prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
-                   prompt__shot_selector=shot_selector)
+    cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
+                       shot_selector)
     pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
@@ -367,10 +374,8 @@ def predict_cmd(
 
     ds = load_questions_file(questions, db_dir, tables)
     examples = ds.examples[:limit] if limit is not None else ds.examples
-    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
-                   infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
-                   prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
-                   prompt__shot_selector=shot_selector)
+    cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
+                       shot_selector)
     generator = _generator(cfg)
     columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn(), TimeRemainingColumn())

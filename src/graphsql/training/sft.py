@@ -29,9 +29,7 @@ import json
 import logging
 import math
 import os
-import platform
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -40,8 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from graphsql.config import REPO_ROOT
 from graphsql.errors import ConfigError, DataError, GraphSQLError
+from graphsql.provenance import run_info
 from graphsql.training.config import RESUMABLE_CHANGES, TrainConfig, load_train_config, train_config_to_dict
 from graphsql.training.data import (
     IGNORE,
@@ -131,33 +129,6 @@ def fingerprint_tokens(tokenized: Sequence[Any]) -> str:
     for sample in tokenized:
         digest.update(json.dumps([sample.input_ids, sample.labels]).encode())
     return digest.hexdigest()
-
-
-def run_info() -> dict[str, Any]:
-    """Git commit, python and library versions, for metrics.json."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    def git(*args: str) -> str | None:
-        try:
-            return subprocess.run(
-                ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=True
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return None
-
-    versions = {}
-    for package in ("torch", "transformers", "peft"):
-        try:
-            versions[package] = version(package)
-        except PackageNotFoundError:
-            versions[package] = None
-    status = git("status", "--porcelain")
-    return {
-        "commit": git("rev-parse", "HEAD"),
-        "dirty": bool(status) if status is not None else None,
-        "python": platform.python_version(),
-        "versions": versions,
-    }
 
 
 # ------------------------------------------------------------------------------------------- checkpoints
@@ -494,7 +465,7 @@ def train_sft(
         "trainable_params": trainable,
         "data": {**asdict(stats), "batching": config.batching, "padding_fraction": round(pad_share, 4)},
         "seed": config.seed,
-        "run": run_info(),
+        "run": run_info("graphsql train", {"out_dir": str(out_dir)}),
     }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     return result
