@@ -28,6 +28,8 @@ data_app = typer.Typer(no_args_is_help=True, help="Datasets: counts and checks."
 app.add_typer(data_app, name="data")
 model_app = typer.Typer(no_args_is_help=True, help="Models: fetch and cache them for offline use.")
 app.add_typer(model_app, name="model")
+baseline_app = typer.Typer(no_args_is_help=True, help="The pre-LLM baseline (BiLSTM seq2seq with copying).")
+app.add_typer(baseline_app, name="baseline")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -220,6 +222,39 @@ def train_cmd(
 
         result = run_train(config, out, overrides=overrides, resume=resume, progress=progress)
     err_console.print(f"adapter: {result.adapter_path} ({result.steps} steps, {result.tokens} tokens, stopped by {result.stopped_by})")
+    return 0
+
+
+@baseline_app.command("train")
+def baseline_train(
+    config: Path = typer.Option(Path("configs/baseline_seq2seq.yaml"), help="configs/baseline_*.yaml"),
+    out: Path = typer.Option(Path("runs/baseline/seq2seq"), help="run folder (rerun to resume)"),
+    max_minutes: float | None = typer.Option(None, help="time budget for this call"),
+    max_steps: int | None = typer.Option(None, help="optimizer steps in all"),
+    limit: int | None = typer.Option(None, help="first N training questions only"),
+    seed: int | None = typer.Option(None, help="override the config's seed"),
+) -> int:
+    """Train the pre-LLM baseline on Spider train; resumes from the newest checkpoint in --out."""
+    from graphsql.baseline.train import load_baseline_config, train_baseline
+
+    overrides = {k: v for k, v in {"max_minutes": max_minutes, "max_steps": max_steps, "limit": limit,
+                                   "seed": seed}.items() if v is not None}
+    metrics = train_baseline(load_baseline_config(config, overrides), out)
+    console.print_json(data={k: v for k, v in metrics.items() if not isinstance(v, (list, dict))})
+    return 0
+
+
+@baseline_app.command("evaluate")
+def baseline_evaluate(
+    model: Path = typer.Option(Path("runs/baseline/seq2seq"), help="trained baseline run folder"),
+    results: Path = typer.Option(Path("results/baseline"), help="where the results files go"),
+    limit: int | None = typer.Option(None, help="first N questions of each set"),
+) -> int:
+    """Predict and score the baseline on Spider dev, GeoQuery and BIRD dev (schema level)."""
+    from graphsql.baseline.predict import evaluate_baseline
+
+    for name, path in evaluate_baseline(model, results, limit=limit).items():
+        err_console.print(f"{name}: wrote {path}")
     return 0
 
 
