@@ -129,6 +129,43 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
                              f"{_pct(two.get('diff'))} | " + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]"
                                                               if two.get("ci95") else "–") + " |")
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    lines += _baseline_section(results_dir, root)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
+
+
+def _baseline_section(results_dir: Path, root: Path) -> list[str]:
+    """Our pre-LLM baseline (measured) and the published figures of pre-LLM models."""
+    lines: list[str] = []
+    measured = sorted((results_dir / "baseline").glob("*.json"))
+    if measured:
+        lines += ["## Pre-LLM baseline trained here (no pretrained language model)", "",
+                  "| model | set | n | EX | EM | 0 JOIN | 1 JOIN | 2 JOIN | 3+ JOIN | parameters |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for path in measured:
+            data = json.loads(path.read_text())
+            m = data.get("metrics", {})
+            if "ex" not in m:
+                continue
+            joins = [_pct(m.get("by_joins", {}).get(k, {}).get("ex")) for k in JOIN_KEYS]
+            params = (data.get("training") or {}).get("parameters", "–")
+            lines.append(f"| {data.get('model', path.stem)} | {data.get('dataset')} {data.get('split')} | {m['n']} | "
+                         f"{_pct(m['ex'])} | {_pct(m.get('em'))} | " + " | ".join(joins) + f" | {params} |")
+        lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in measured) + ".", ""]
+    published = results_dir / "baselines_published.json"
+    if published.exists():
+        data = json.loads(published.read_text())
+        lines += ["## Pre-LLM models: published figures (not measured here)", "",
+                  "| model | dataset | split | metric | value | citation | checked against a source here |",
+                  "|---|---|---|---|---|---|---|"]
+        for model in data.get("models", []):
+            cite = model.get("citation", {})
+            ref = f"{cite.get('authors', '').split(',')[0]} et al., {cite.get('venue', '')} {cite.get('year', '')}"
+            for fig in model.get("figures", []):
+                if fig.get("value") is None:
+                    continue
+                lines.append(f"| {model['model']} | {fig['dataset']} | {fig['split']} | {fig['metric']} | "
+                             f"{fig['value']} (published) | {ref} | {'yes' if fig.get('verified_in_session') else 'no'} |")
+        lines += ["", f"Source: `{_rel(published, root)}` (each entry says whether it was checked against its source).", ""]
+    return lines
