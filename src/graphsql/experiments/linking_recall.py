@@ -38,7 +38,7 @@ from graphsql.data.records import DbSchema, Example
 from graphsql.data.spider import load_dataset
 from graphsql.schema.link import LinkResult, link_schema
 from graphsql.schema.values import ValueIndex, build_value_index, normalize_text
-from graphsql.sql.parse import join_conditions, tables_in_sql, try_parse
+from graphsql.sql.parse import alias_map, join_conditions, tables_in_sql, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +59,7 @@ def columns_in_sql(sql: str, schema: DbSchema) -> set[tuple[str, str]]:
     known = {c.key for c in schema.columns}
     found = set()
     for select in tree.find_all(exp.Select):
-        aliases = {}
-        for table in select.find_all(exp.Table):
-            if table.parent_select is not select:
-                continue
-            name = table.name.lower()
-            aliases[name] = name
-            if table.alias:
-                aliases[table.alias.lower()] = name
+        aliases = alias_map(select)
         scope_tables = sorted(set(aliases.values()))
         for col in select.find_all(exp.Column):
             if col.parent_select is not select:

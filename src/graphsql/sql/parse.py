@@ -64,7 +64,7 @@ def join_bucket(n_joins: int) -> str:
     return str(n_joins) if n_joins < 3 else "3+"
 
 
-def _alias_map(select: exp.Select) -> dict[str, str]:
+def alias_map(select: exp.Select) -> dict[str, str]:
     """alias (lower) -> table name (lower) for the tables directly in one SELECT's FROM/JOIN clauses."""
     out = {}
     for table in select.find_all(exp.Table):
@@ -86,7 +86,7 @@ def join_conditions(sql: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
         return set()
     found = set()
     for select in tree.find_all(exp.Select):
-        aliases = _alias_map(select)
+        aliases = alias_map(select)
         for eq in select.find_all(exp.EQ):
             if eq.parent_select is not select:
                 continue
