@@ -104,6 +104,18 @@ def _isolated_cache(tmp_path_factory):
     mp.undo()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_shipped_adapter(tmp_path_factory):
+    """Tests see the bare default model whether or not models/ holds a trained adapter (test_shipped_models
+    checks the shipped one itself)."""
+    import graphsql.config
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(graphsql.config, "DEFAULT_ADAPTER", tmp_path_factory.mktemp("no-adapter") / "none")
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def concert_db(tmp_path_factory) -> Path:
     return build_concert_db(tmp_path_factory.mktemp("concert") / "concert.sqlite")

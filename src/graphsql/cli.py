@@ -271,6 +271,21 @@ def model_fetch(name: str = typer.Argument("qwen2.5-coder-0.5b", help="qwen2.5-c
     return 0
 
 
+@model_app.command("export")
+def model_export(
+    run: Path = typer.Option(Path("runs/train/graph_cpu"), help="finished `graphsql train` run folder"),
+    out: Path = typer.Option(Path("models/qwen2.5-coder-0.5b-graph-lora"), help="folder to write (replaced)"),
+    name: str | None = typer.Option(None, help="title of the model card (default: the folder name)"),
+    eval_results: list[Path] = typer.Option([], "--eval", help="results/eval/... files to summarise in the card"),
+) -> int:
+    """Copy a trained adapter (fp16) with its prompt settings and a generated model card to models/."""
+    from graphsql.training.export import export_adapter
+
+    path = export_adapter(run, out, name=name, eval_results=eval_results)
+    err_console.print(f"wrote {path}")
+    return 0
+
+
 def _configs(config: Path | None, **flags) :
     """ExperimentConfig from defaults < YAML < flags (flags left at None are not applied)."""
     from graphsql.config import load_config
@@ -306,7 +321,7 @@ def _generator(cfg):
 
 # Flags shared by ask and predict (each maps onto a config field; None = keep the config's value).
 MODEL_OPT = typer.Option(None, "--model", help="short name, local folder or Hugging Face id")
-ADAPTER_OPT = typer.Option(None, "--adapter", help="LoRA adapter folder")
+ADAPTER_OPT = typer.Option(None, "--adapter", help="LoRA adapter folder; none = the bare model (default: the shipped graph adapter)")
 BACKEND_OPT = typer.Option(None, "--backend", help="auto | transformers | llama.cpp")
 SAMPLES_OPT = typer.Option(None, "--samples", help="self-consistency candidates (1 = greedy)")
 FORMAT_OPT = typer.Option(None, "--prompt-format", help="ddl | compact | graph")

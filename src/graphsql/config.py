@@ -73,7 +73,7 @@ class InferConfig:
     """Generation and self-consistency."""
 
     model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "short name, local folder or HF model id"})
-    adapter: str | None = field(default=None, metadata={"help": "LoRA adapter folder (None: the base model)"})
+    adapter: str | None = field(default="default", metadata={"help": "LoRA adapter folder; default: the shipped graph adapter of the default model; none: the bare model"})
     backend: str = field(default="auto", metadata={"help": "auto | transformers | llama.cpp"})
     samples: int = field(default=1, metadata={"help": "self-consistency candidates (1 = greedy)"})
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature when samples > 1"})
@@ -170,6 +170,25 @@ def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict |
 
 
 ADAPTER_CONFIG_FILE = "graphsql.yaml"  # beside a LoRA adapter: the prompt settings it was trained with
+DEFAULT_MODEL_NAME = "qwen2.5-coder-0.5b"
+# The adapter `graphsql ask` uses with the default model (committed; written by `graphsql model export`).
+DEFAULT_ADAPTER = REPO_ROOT / "models" / "qwen2.5-coder-0.5b-graph-lora"
+
+
+def resolve_adapter(model: str, adapter: str | Path | None, default: Path | None = None) -> str | None:
+    """The adapter folder to load: ``"default"`` means the shipped graph adapter when ``model`` is the default
+    model and the adapter is present (else the bare model); ``None``/``"none"`` the bare model; anything else is
+    a folder (or .gguf) path, which must exist."""
+    default = DEFAULT_ADAPTER if default is None else default
+    if adapter is None or str(adapter).lower() in ("none", ""):
+        return None
+    if str(adapter) == "default":
+        if model == DEFAULT_MODEL_NAME and (default / "adapter_model.safetensors").is_file():
+            return str(default)
+        return None
+    if not Path(adapter).exists():
+        raise ConfigError(f"{adapter}: adapter not found (a peft folder or .gguf file; 'none' for the bare model)")
+    return str(adapter)
 
 
 def adapter_prompt_settings(adapter: str | Path | None) -> dict:
@@ -187,10 +206,11 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
     file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}}). A model is always asked in the
     format it was trained on unless a config or flag says otherwise."""
     config = load_dataclass_config(ExperimentConfig, path, overrides)
-    trained = adapter_prompt_settings(config.infer.adapter)
+    adapter = resolve_adapter(config.infer.model, config.infer.adapter)
+    trained = adapter_prompt_settings(adapter)
     if trained:
         config = load_dataclass_config(ExperimentConfig, path, overrides, base={"prompt": trained})
-    return config
+    return dataclasses.replace(config, infer=dataclasses.replace(config.infer, adapter=adapter))
 
 
 def config_to_dict(config) -> dict:

@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
+from graphsql.config import REPO_ROOT, InferConfig, PromptConfig, adapter_prompt_settings
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset, load_dataset
 from graphsql.experiments.sampling import stratified_sample
@@ -30,7 +30,11 @@ from graphsql.sql.parse import count_joins, join_bucket
 log = logging.getLogger(__name__)
 
 # name -> (prompt settings, inference settings); everything else stays at its default.
+# An adapter's own prompt settings (its graphsql.yaml) are the base under every variant's; "as_trained" changes
+# nothing else (for the bare model: the PromptConfig defaults).
 VARIANTS: dict[str, tuple[dict, dict]] = {
+    "as_trained": ({}, {"samples": 1}),
+    "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
     "ddl_full": ({"schema_format": "ddl", "prune": False}, {"samples": 1}),
     "compact_full": ({"schema_format": "compact", "prune": False}, {"samples": 1}),
     "ddl_pruned": ({"schema_format": "ddl", "prune": True}, {"samples": 1}),
@@ -98,7 +102,7 @@ def run_variant(
     from graphsql.inference.batch import predict_examples, read_done
 
     prompt_kw, infer_kw = VARIANTS[name]
-    prompt_cfg = PromptConfig(**{**prompt_kw, **(prompt_overrides or {})})
+    prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
     infer_cfg = InferConfig(model=model, adapter=adapter, **infer_kw)
     start = time.perf_counter()
     total = len(examples)

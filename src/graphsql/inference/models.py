@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphsql.config import DEFAULT_MODEL_NAME
 from graphsql.config import cache_dir as default_cache_dir
 from graphsql.errors import GraphSQLError
 
@@ -87,7 +88,7 @@ MODELS: dict[str, ModelSpec] = {
         description="SmolLM2-135M-Instruct, Q4_1 GGUF",
     ),
 }
-DEFAULT_MODEL = "qwen2.5-coder-0.5b"
+DEFAULT_MODEL = DEFAULT_MODEL_NAME
 
 Progress = Callable[[str], None]
 
