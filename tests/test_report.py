@@ -36,7 +36,8 @@ def _fake_metrics(variant, flags):
 
 
 def _numbers(text):
-    return set(re.findall(r"-?\d+\.\d+", text))
+    """Decimal figures, not digits inside names such as Qwen2.5-Coder-0.5B."""
+    return set(re.findall(r"(?<![\w.])-?\d+\.\d+(?![\w.])", text))
 
 
 def test_report_numbers_all_come_from_results(tmp_path):
@@ -45,8 +46,23 @@ def test_report_numbers_all_come_from_results(tmp_path):
     folder.mkdir(parents=True)
     (folder / "ddl_full.json").write_text(json.dumps(_fake_metrics("ddl_full", [1, 0, 0, 1] * 10)))
     (folder / "graph_pruned_sc5.json").write_text(json.dumps(_fake_metrics("graph_pruned_sc5", [1, 1, 0, 1] * 10)))
+    lora = results / "eval" / "graph-lora" / "spider-dev-all"
+    lora.mkdir(parents=True)
+    (lora / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 0] * 10)))
+    (results / "llm_published.json").write_text(json.dumps({"systems": [{
+        "system": "GPT-4o", "parameters": "undisclosed", "citation": {"authors": "A. Author, B. Author",
+                                                                       "venue": "arXiv", "year": 2025},
+        "figures": [{"dataset": "Spider", "split": "dev", "metric": "spider_ex", "value": 81.25,
+                     "verified_in_session": True}, {"dataset": "BIRD", "split": "dev", "value": None}]}]}))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
+    main = text.split("## Main results on `spider-dev-all`")[1].split("\n## ")[0]
+    assert "| Qwen2.5-Coder-0.5B zero-shot, full DDL | 40 | 50.0 |" in main
+    assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main
+    assert "graph-lora:as_trained vs base:ddl_full | 40 | 50.0 | 75.0 | 25.0 |" in main
+    assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
+    assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
+    assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
     assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text
     assert (tmp_path / "docs" / "figures" / "joins_base_spider-dev-all.png").stat().st_size > 5000
     allowed = set()
@@ -57,3 +73,22 @@ def test_report_numbers_all_come_from_results(tmp_path):
     missing = sorted(n for n in _numbers(text) if n not in allowed)
     assert not missing, f"numbers in the report not found in results: {missing}"
     assert write_report(results, tmp_path / "docs" / "report.md").read_text() == text   # identical on rebuild
+
+
+def test_committed_report_is_what_the_committed_results_give(tmp_path):
+    """docs/report.md is rebuilt from results/ byte for byte, and every decimal figure in it is in a results file."""
+    import shutil
+
+    from graphsql.config import REPO_ROOT
+
+    results = tmp_path / "results"
+    shutil.copytree(REPO_ROOT / "results", results)
+    out = write_report(results, tmp_path / "docs" / "report.md")
+    committed = (REPO_ROOT / "docs" / "report.md").read_text()
+    assert out.read_text().replace(str(tmp_path) + "/", "") == committed, "run `graphsql report` and commit"
+    allowed = set()
+    for path in results.rglob("*.json"):
+        for raw in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", path.read_text()):
+            value = float(raw)
+            allowed |= {f"{value:.1f}", f"{100 * value:.1f}", f"{value:.3f}", raw}
+    assert not sorted(n for n in _numbers(committed) if n not in allowed)

@@ -19,6 +19,26 @@ HARDNESS = ("easy", "medium", "hard", "extra")
 # (baseline variant, compared variant) pairs the text talks about
 COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"),
                ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"))
+# The main table: (label, tag, variant), in this order; a row appears when its results file exists. The tags are
+# the model settings of `graphsql.experiments.variants --tag` (base = the bare model, *-lora = our adapters).
+SYSTEMS = (
+    ("Qwen2.5-Coder-0.5B zero-shot, full DDL", "base", "ddl_full"),
+    ("+ graph-pruned schema", "base", "ddl_pruned"),
+    ("+ graph-pruned schema + self-consistency (5)", "base", "ddl_pruned_sc5"),
+    ("plain LoRA (full DDL, no augmentation)", "plain-lora", "as_trained"),
+    ("graph LoRA (graph-pruned prompt, augmented)", "graph-lora", "as_trained"),
+    ("graph LoRA + self-consistency (5)", "graph-lora", "as_trained_sc5"),
+)
+# (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
+SYSTEM_COMPARISONS = (
+    (("plain-lora", "as_trained"), ("graph-lora", "as_trained")),
+    (("base", "ddl_full"), ("plain-lora", "as_trained")),
+    (("base", "ddl_full"), ("graph-lora", "as_trained")),
+    (("base", "ddl_pruned"), ("graph-lora", "as_trained")),
+    (("base", "ddl_full"), ("graph-lora", "as_trained_sc5")),
+    (("base", "ddl_pruned_sc5"), ("graph-lora", "as_trained_sc5")),
+    (("graph-lora", "as_trained"), ("graph-lora", "as_trained_sc5")),
+)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -34,18 +54,34 @@ def load_eval_results(results_dir: Path) -> dict[tuple[str, str], dict[str, tupl
     return out
 
 
+def _bootstrap_entry(ia: list[dict], ib: list[dict]) -> dict:
+    entry = {"all": paired_bootstrap(ia, ib)}
+    for key in JOIN_KEYS:
+        entry[f"joins_{key}"] = paired_bootstrap(ia, ib, subset=key)
+    entry["joins_2+"] = paired_bootstrap(ia, ib, subset=("2", "3+"))
+    return entry
+
+
+def _is_complete(metrics: dict) -> bool:
+    progress = metrics.get("progress") or {}
+    return not progress or progress.get("done", 0) >= progress.get("total", 0)
+
+
 def compute_comparisons(results_dir: Path) -> Path:
-    """Paired bootstrap CIs (EX, overall and per JOIN bucket) for `COMPARISONS` in every evaluated setting."""
+    """Paired bootstrap CIs (EX, overall and per JOIN bucket) for `COMPARISONS` in every evaluated setting and
+    for `SYSTEM_COMPARISONS` across settings on the same subset."""
     out = {}
-    for (tag, subset), variants in load_eval_results(results_dir).items():
+    results = load_eval_results(results_dir)
+    for (tag, subset), variants in results.items():
         for a, b in COMPARISONS:
             if a in variants and b in variants:
-                ia, ib = variants[a][1]["items"], variants[b][1]["items"]
-                entry = {"all": paired_bootstrap(ia, ib)}
-                for key in JOIN_KEYS:
-                    entry[f"joins_{key}"] = paired_bootstrap(ia, ib, subset=key)
-                entry["joins_2+"] = paired_bootstrap(ia, ib, subset=("2", "3+"))
-                out[f"{tag}/{subset}/{b}-vs-{a}"] = entry
+                out[f"{tag}/{subset}/{b}-vs-{a}"] = _bootstrap_entry(variants[a][1]["items"], variants[b][1]["items"])
+    for subset in sorted({s for _, s in results}):
+        for (ta, va), (tb, vb) in SYSTEM_COMPARISONS:
+            a = results.get((ta, subset), {}).get(va)
+            b = results.get((tb, subset), {}).get(vb)
+            if a and b and _is_complete(a[1]) and _is_complete(b[1]):
+                out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"])
     path = results_dir / "comparisons.json"
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
@@ -54,6 +90,64 @@ def compute_comparisons(results_dir: Path) -> Path:
 
 def _pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _comparison_rows(rows: list[tuple[str, dict]]) -> list[str]:
+    lines = ["| comparison (b vs a) | n | a | b | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for label, c in rows:
+        two = c.get("joins_2+", {})
+        lines.append(f"| {label} | {c['all']['n']} | {_pct(c['all']['a'])} | {_pct(c['all']['b'])} | "
+                     f"{_pct(c['all']['diff'])} | [{_pct(c['all']['ci95'][0])}, {_pct(c['all']['ci95'][1])}] | "
+                     f"{two.get('n', 0)} | {_pct(two.get('diff'))} | "
+                     + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]" if two.get("ci95") else "–") + " |")
+    return lines
+
+
+def _main_section(results: dict, comparisons: dict, out: Path, root: Path) -> list[str]:
+    """Per subset: every system of `SYSTEMS` that was run on it, one table, one JOIN chart, the comparisons."""
+    lines: list[str] = []
+    for subset in sorted({s for _, s in results}):
+        rows = {label: results[(tag, subset)][variant] for label, tag, variant in SYSTEMS
+                if variant in results.get((tag, subset), {})}
+        if len({tag for _, tag, v in SYSTEMS if v in results.get((tag, subset), {})}) < 2:
+            continue  # one model setting only: its own section below says it all
+        lines += [f"## Main results on `{subset}`", ""]
+        lines += _eval_table(rows, root)
+        fig = _joins_figure(rows, out.parent / "figures" / f"main_joins_{subset}.png",
+                            f"EX by JOIN count, {subset}")
+        lines += ["", f"![EX by JOIN count, every system]({_rel(fig, out.parent)})", ""]
+        found = [(key.split("/")[-1].replace("-vs-", " vs "), c) for key, c in comparisons.items()
+                 if key.startswith(f"systems/{subset}/")]
+        if found:
+            lines += _comparison_rows(found)
+            lines += ["", "Source: `results/comparisons.json` (paired bootstrap over the same questions; "
+                          "tag:variant names the results file `results/eval/<tag>/" + subset + "/<variant>.json`).", ""]
+    return lines
+
+
+def _published_llm_section(results_dir: Path, root: Path) -> list[str]:
+    """Published figures of LLM systems (GPT-4o, LearNAT, Qwen2.5-Coder, ...), from ``llm_published.json``."""
+    path = results_dir / "llm_published.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    lines = ["## LLM systems: published figures (not measured here)", "",
+             "| system | parameters | dataset | split | metric | value | citation | checked against a source here |",
+             "|---|---|---|---|---|---|---|---|"]
+    for system in data.get("systems", []):
+        cite = system.get("citation", {})
+        ref = f"{cite.get('authors', '').split(',')[0]} et al., {cite.get('venue', '')} {cite.get('year', '')}".strip()
+        for fig in system.get("figures", []):
+            if fig.get("value") is None:
+                continue
+            lines.append(f"| {system.get('system')} | {system.get('parameters', '–')} | {fig['dataset']} | "
+                         f"{fig['split']} | {fig['metric']} | {fig['value']} (published) | {ref} | "
+                         f"{'yes' if fig.get('verified_in_session') else 'no'} |")
+    lines += ["", f"Source: `{_rel(path, root)}`; metric definitions and caveats are in that file. Published EX "
+                  "figures are on all of Spider dev (1,034 questions) or its hidden test set; ours are on the "
+                  "subsets named above.", ""]
+    return lines
 
 
 def _eval_table(variants: dict, root: Path) -> list[str]:
@@ -92,7 +186,7 @@ def _joins_figure(variants: dict, path: Path, title: str) -> Path:
     ax.set_ylabel("execution accuracy (%)")
     ax.set_ylim(0, 100)
     ax.set_title(title)
-    ax.legend()
+    ax.legend(fontsize=7)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,21 +207,19 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
              "Figures in %; n = questions. Seconds per question were measured on a 2-core CPU shared with other jobs",
              "(training, other evaluations); `results/bench_pipeline.json` and `results/bench_backends.json` hold",
              "timings taken as ratios within one run.", ""]
-    for (tag, subset), variants in load_eval_results(results_dir).items():
-        lines += [f"## Model `{tag}` on `{subset}`", ""]
+    results = load_eval_results(results_dir)
+    lines += _main_section(results, comparisons, out, root)
+    lines += _published_llm_section(results_dir, root)
+    for (tag, subset), variants in results.items():
+        lines += [f"## Model `{tag}` on `{subset}`: every variant", ""]
         lines += _eval_table(variants, root)
         fig = _joins_figure(variants, out.parent / "figures" / f"joins_{tag}_{subset}.png",
                             f"EX by JOIN count: {tag}, {subset}")
         lines += ["", f"![EX by JOIN count]({_rel(fig, out.parent)})", ""]
-        rows = [(k, v) for k, v in comparisons.items() if k.startswith(f"{tag}/{subset}/")]
+        rows = [(k.split("/")[-1].replace("-vs-", " vs "), v) for k, v in comparisons.items()
+                if k.startswith(f"{tag}/{subset}/")]
         if rows:
-            lines += ["| comparison | n | a | b | b − a | 95% CI | 2+ JOIN: b − a | 95% CI |", "|---|---|---|---|---|---|---|---|"]
-            for key, c in rows:
-                two = c.get("joins_2+", {})
-                lines.append(f"| {key.split('/')[-1]} | {c['all']['n']} | {_pct(c['all']['a'])} | {_pct(c['all']['b'])} | "
-                             f"{_pct(c['all']['diff'])} | [{_pct(c['all']['ci95'][0])}, {_pct(c['all']['ci95'][1])}] | "
-                             f"{_pct(two.get('diff'))} | " + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]"
-                                                              if two.get("ci95") else "–") + " |")
+            lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _baseline_section(results_dir, root)
     out.parent.mkdir(parents=True, exist_ok=True)
