@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained": ({}, {"samples": 1}),
     "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
+    "as_trained_fix": ({}, {"samples": 1, "fix_columns": True}),
+    "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
+    "ddl_full_fix": ({"schema_format": "ddl", "prune": False}, {"samples": 1, "fix_columns": True}),
+    "ddl_pruned_sc5_fix": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7,
+                                                                      "fix_columns": True}),
     "ddl_full": ({"schema_format": "ddl", "prune": False}, {"samples": 1}),
     "compact_full": ({"schema_format": "compact", "prune": False}, {"samples": 1}),
     "ddl_pruned": ({"schema_format": "ddl", "prune": True}, {"samples": 1}),
@@ -103,7 +108,8 @@ def run_variant(
 
     prompt_kw, infer_kw = VARIANTS[name]
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
-    infer_cfg = InferConfig(model=model, adapter=adapter, **infer_kw)
+    # the measurement protocol predates the column fix: it is on only in the *_fix variants
+    infer_cfg = InferConfig(model=model, adapter=adapter, **{"fix_columns": False, **infer_kw})
     start = time.perf_counter()
     total = len(examples)
     if partial:

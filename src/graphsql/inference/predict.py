@@ -20,6 +20,7 @@ from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
 from graphsql.inference.extract import extract_sql
+from graphsql.inference.fix import fix_column_qualifiers
 from graphsql.inference.generate import Generator
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
@@ -86,7 +87,8 @@ def predict(
 ) -> Prediction:
     """Answer ``question`` on the SQLite database at ``db_path`` (opened read-only).
 
-    Samples ``infer_config.samples`` candidates (1 = greedy), votes by execution result, and, if every
+    Samples ``infer_config.samples`` candidates (1 = greedy), fixes misplaced column qualifiers
+    (``infer_config.fix_columns``), votes by execution result, and, if every
     candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
     if not question or not question.strip():
         raise DataError("the question is empty")
@@ -110,6 +112,8 @@ def predict(
         seed=infer_config.seed,
     )[0]
     candidates = [extract_sql(text) for text in outputs]
+    if infer_config.fix_columns:
+        candidates = [fix_column_qualifiers(sql, graph.schema) for sql in candidates]
     result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
     repaired = False
     if not result.ok and infer_config.repair:
@@ -121,7 +125,10 @@ def predict(
         ]
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
                                    max_new_tokens=infer_config.max_new_tokens, seed=infer_config.seed)[0]
-        retry = vote([extract_sql(fixed[0])], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
+        retried = extract_sql(fixed[0])
+        if infer_config.fix_columns:
+            retried = fix_column_qualifiers(retried, graph.schema)
+        retry = vote([retried], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True

@@ -20,7 +20,9 @@ DIALECT = "sqlite"
 
 @lru_cache(maxsize=4096)
 def parse_sql(sql: str) -> exp.Expression:
-    """Parse one SQLite statement; raises ``sqlglot.errors.ParseError`` (or ValueError if empty)."""
+    """Parse one SQLite statement; raises ``sqlglot.errors.ParseError`` (or ValueError if empty).
+
+    Cached: the tree is shared by every caller, so never modify it; ``.copy()`` it first."""
     tree = sqlglot.parse_one(sql, read=DIALECT)
     if tree is None:
         raise ValueError("empty SQL")
