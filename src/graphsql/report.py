@@ -221,6 +221,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    lines += _error_section(results_dir, root)
     lines += _baseline_section(results_dir, root)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -260,4 +261,37 @@ def _baseline_section(results_dir: Path, root: Path) -> list[str]:
                 lines.append(f"| {model['model']} | {fig['dataset']} | {fig['split']} | {fig['metric']} | "
                              f"{fig['value']} (published) | {ref} | {'yes' if fig.get('verified_in_session') else 'no'} |")
         lines += ["", f"Source: `{_rel(published, root)}` (each entry says whether it was checked against its source).", ""]
+    return lines
+
+
+def _error_section(results_dir: Path, root: Path) -> list[str]:
+    """Failure categories per evaluated variant (``error_analysis.json``), with one example per category."""
+    path = results_dir / "error_analysis.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    categories = data["categories"]
+    analyses = data["analyses"]
+    lines = ["## Error analysis", "",
+             "Each wrong answer gets one category, the first that applies in this order (decided from the SQL by "
+             "`graphsql.eval.errors`): " + ", ".join(f"`{c}`" for c in categories) + ". Counts of questions.", "",
+             "| results | n | wrong | " + " | ".join(c.replace("_", " ") for c in categories) + " | top execution errors |",
+             "|---" * (4 + len(categories)) + "|"]
+    for key, a in analyses.items():
+        kinds = ", ".join(f"{k} {v}" for k, v in list(a["execution_kinds"].items())[:3]) or "–"
+        lines.append(f"| {key} | {a['n']} | {a['failed']} | " + " | ".join(str(a["counts"].get(c, 0)) for c in categories)
+                     + f" | {kinds} |")
+    # examples from the most developed system that has an analysis (graph LoRA + SC first)
+    preferred = [k for _, tag, variant in reversed(SYSTEMS) for k in analyses
+                 if k.startswith(f"{tag}/") and k.endswith(f"/{variant}")]
+    key = preferred[0] if preferred else next(iter(analyses), None)
+    if key:
+        a = analyses[key]
+        lines += ["", f"One example of each category, from `{key}`:", ""]
+        for category in categories:
+            for ex in a["examples"].get(category, [])[:1]:
+                message = f" — error: {ex['error_message']}" if ex.get("error_message") else ""
+                lines += [f"- **{category.replace('_', ' ')}** ({ex['db_id']}){message}",
+                          f"  - gold: `{ex['gold_sql']}`", f"  - predicted: `{ex['pred_sql']}`"]
+    lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.error_analysis`).", ""]
     return lines
