@@ -30,6 +30,8 @@ model_app = typer.Typer(no_args_is_help=True, help="Models: fetch and cache them
 app.add_typer(model_app, name="model")
 baseline_app = typer.Typer(no_args_is_help=True, help="The pre-LLM baseline (BiLSTM seq2seq with copying).")
 app.add_typer(baseline_app, name="baseline")
+dpo_app = typer.Typer(no_args_is_help=True, help="Preference training from execution feedback (after SFT).")
+app.add_typer(dpo_app, name="dpo")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -222,6 +224,40 @@ def train_cmd(
 
         result = run_train(config, out, overrides=overrides, resume=resume, progress=progress)
     err_console.print(f"adapter: {result.adapter_path} ({result.steps} steps, {result.tokens} tokens, stopped by {result.stopped_by})")
+    return 0
+
+
+@dpo_app.command("sample")
+def dpo_sample(
+    config: Path = typer.Option(Path("configs/dpo_graph_cpu.yaml"), help="configs/dpo_*.yaml"),
+    out: Path = typer.Option(Path("runs/dpo/graph_cpu"), help="run folder (rerun to resume)"),
+    questions: int | None = typer.Option(None, help="override the number of questions"),
+) -> int:
+    """Sample candidates from the SFT adapter on Spider-train questions, label them by execution, build pairs."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from graphsql.training.dpo import load_dpo_config, run_dpo_sample
+
+    cfg = load_dpo_config(config, {"questions": questions} if questions else None)
+    with Progress(TextColumn("sample"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeRemainingColumn(), console=err_console) as bar:
+        task = bar.add_task("sample", total=cfg.questions)
+        stats = run_dpo_sample(cfg, out, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    console.print_json(data=stats)
+    return 0
+
+
+@dpo_app.command("train")
+def dpo_train(
+    config: Path = typer.Option(Path("configs/dpo_graph_cpu.yaml"), help="configs/dpo_*.yaml"),
+    out: Path = typer.Option(Path("runs/dpo/graph_cpu"), help="run folder (holds candidates.jsonl; rerun to resume)"),
+    max_steps: int | None = typer.Option(None, help="override the number of optimizer steps"),
+) -> int:
+    """DPO on the sampled pairs, continuing the SFT adapter; resumes from the newest checkpoint."""
+    from graphsql.training.dpo import load_dpo_config, run_dpo_train
+
+    metrics = run_dpo_train(load_dpo_config(config, {"max_steps": max_steps} if max_steps else None), out)
+    console.print_json(data={k: v for k, v in metrics.items() if not isinstance(v, dict)})
     return 0
 
 
