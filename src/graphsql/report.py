@@ -221,6 +221,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
     lines += _baseline_section(results_dir, root)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -294,4 +295,44 @@ def _error_section(results_dir: Path, root: Path) -> list[str]:
                 lines += [f"- **{category.replace('_', ' ')}** ({ex['db_id']}){message}",
                           f"  - gold: `{ex['gold_sql']}`", f"  - predicted: `{ex['pred_sql']}`"]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.error_analysis`).", ""]
+    return lines
+
+
+def _cost_section(results_dir: Path, root: Path) -> list[str]:
+    """Parameters, memory, seconds and tokens per question, and a hosted model's price for the same tokens."""
+    path = results_dir / "cost.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    local = data["local"]
+    lines = ["## Cost", "",
+             f"Local model `{local['model']}`: {local['parameters'] / 1e6:.0f}M parameters as stored here, GGUF file "
+             f"{local['gguf_mib']} MiB" + (f", adapter {local['adapter_mib']} MiB" if local.get("adapter_mib") else "")
+             + "."]
+    ask = local.get("ask")
+    if ask:
+        lines.append(f"One `graphsql ask` process (load the model, answer one demo question): peak memory "
+                     f"{ask['peak_rss_mib']} MiB, {ask['wall_seconds_incl_loading']} s including loading.")
+    hosted = data.get("hosted") or []
+    header = "| system | subset | EX | s/question (this CPU) | prompt tokens | answer tokens | samples |"
+    rule = "|---|---|---|---|---|---|---|"
+    for price in hosted:
+        header += f" {price['model']}: USD per 1,000 questions |"
+        rule += "---|"
+    lines += ["", header, rule]
+    for i, s in enumerate(data["systems"]):
+        row = (f"| {s['system']} | {s['subset']} | {_pct(s['ex'])} | {s['seconds_per_question'] or '–'} | "
+               f"{s['prompt_tokens_per_question'] or '–'} | {s['answer_tokens_per_question']} | "
+               f"{s['samples_per_question']} |")
+        for price in hosted:
+            match = [p for p in price["same_prompts_per_1000_questions"]
+                     if p["system"] == s["system"] and p["subset"] == s["subset"]]
+            row += f" {match[0]['usd_per_1000_questions'] if match else '–'} |"
+        lines.append(row)
+    for price in hosted:
+        lines += ["", f"{price['model']} at {price['input_usd_per_mtok']} USD per million input tokens and "
+                      f"{price['output_usd_per_mtok']} per million output tokens (price as of {price['as_of']}), "
+                      "with our prompts' token counts: an estimate of the API bill only."]
+    lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
+                  "source: `results/llm_published.json`.", ""]
     return lines
