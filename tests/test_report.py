@@ -61,7 +61,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main
     assert "graph-lora:as_trained vs base:ddl_full | 40 | 50.0 | 75.0 | 25.0 |" in main
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
-    assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
+    assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | – | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
     assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
     assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text
     assert (tmp_path / "docs" / "figures" / "joins_base_spider-dev-all.png").stat().st_size > 5000

@@ -133,8 +133,8 @@ def _published_llm_section(results_dir: Path, root: Path) -> list[str]:
         return []
     data = json.loads(path.read_text())
     lines = ["## LLM systems: published figures (not measured here)", "",
-             "| system | parameters | dataset | split | metric | value | citation | checked against a source here |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| system | parameters | dataset | split | metric | setting | value | citation | checked against a source here |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for system in data.get("systems", []):
         cite = system.get("citation", {})
         ref = f"{cite.get('authors', '').split(',')[0]} et al., {cite.get('venue', '')} {cite.get('year', '')}".strip()
@@ -142,7 +142,7 @@ def _published_llm_section(results_dir: Path, root: Path) -> list[str]:
             if fig.get("value") is None:
                 continue
             lines.append(f"| {system.get('system')} | {system.get('parameters', '–')} | {fig['dataset']} | "
-                         f"{fig['split']} | {fig['metric']} | {fig['value']} (published) | {ref} | "
+                         f"{fig['split']} | {fig['metric']} | {fig.get('setting', '–')} | {fig['value']} (published) | {ref} | "
                          f"{'yes' if fig.get('verified_in_session') else 'no'} |")
     lines += ["", f"Source: `{_rel(path, root)}`; metric definitions and caveats are in that file. Published EX "
                   "figures are on all of Spider dev (1,034 questions) or its hidden test set; ours are on the "
@@ -320,7 +320,7 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
         header += f" {price['model']}: USD per 1,000 questions |"
         rule += "---|"
     lines += ["", header, rule]
-    for i, s in enumerate(data["systems"]):
+    for s in data["systems"]:
         row = (f"| {s['system']} | {s['subset']} | {_pct(s['ex'])} | {s['seconds_per_question'] or '–'} | "
                f"{s['prompt_tokens_per_question'] or '–'} | {s['answer_tokens_per_question']} | "
                f"{s['samples_per_question']} |")
