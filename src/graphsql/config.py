@@ -52,6 +52,7 @@ class PromptConfig:
     sample_values: int = field(default=0, metadata={"help": "sample values shown per column"})
     matched_values: bool = field(default=True, metadata={"help": "show database values found in the question"})
     infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
+    answer_format: str = field(default="sql", metadata={"help": "sql | decomposed (tables, joins, subqueries, clauses, then SQL:)"})
     shots: int = field(default=0, metadata={"help": "few-shot demonstrations per question (0: zero-shot)"})
     shot_selector: str = field(default="graph_similar", metadata={"help": " | ".join(SHOT_SELECTORS)})
 
@@ -62,6 +63,8 @@ class PromptConfig:
             raise ConfigError("prompt.max_tables must be >= 1")
         if self.shots < 0:
             raise ConfigError("prompt.shots must be >= 0")
+        if self.answer_format not in ("sql", "decomposed"):
+            raise ConfigError(f"prompt.answer_format must be sql or decomposed, not {self.answer_format!r}")
         if self.shot_selector not in SHOT_SELECTORS:
             raise ConfigError(f"prompt.shot_selector must be one of {', '.join(SHOT_SELECTORS)}, not {self.shot_selector!r}")
         if self.max_columns is not None and self.max_columns < 1:

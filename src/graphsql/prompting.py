@@ -25,6 +25,14 @@ SYSTEM_PROMPT = (
     "You are an expert in SQLite. Given a database schema and a question, write one SQLite query that "
     "answers the question. Use only the tables and columns in the schema. Reply with the SQL query only."
 )
+# answer_format "decomposed" (AST-guided decomposition, `graphsql.sql.decompose`): think in named steps first
+DECOMPOSED_SYSTEM_PROMPT = (
+    "You are an expert in SQLite. Given a database schema and a question, write one SQLite query that answers "
+    "the question. Use only the tables and columns in the schema. First name the tables, the join conditions, "
+    "the subqueries and the clauses the query needs, one line each (Tables:, Joins:, Subqueries:, Clauses:), "
+    "then write the query on a last line starting with SQL:."
+)
+ANSWER_FORMATS = ("sql", "decomposed")
 SEED_THRESHOLD = 0.5  # linked tables scoring at least this seed the pruning (the best one always does)
 MAX_SEEDS = 4
 MAX_VALUE_LINES = 6
@@ -106,14 +114,19 @@ def build_messages(
     evidence: str = "",
     demonstrations: Sequence[tuple[str, str, str]] = (),
     answer: str | None = None,
+    answer_format: str = "sql",
 ) -> list[dict]:
     """Chat messages asking ``question`` over ``prepared`` (a PreparedSchema or schema text).
 
+    ``answer_format``: "sql" (the query only) or "decomposed" (steps, then ``SQL: <query>``).
     ``demonstrations``: (schema_text, question, sql) triples shown before the question as earlier turns.
     ``answer``: if given, appended as the assistant turn (a training sample)."""
     schema_text = prepared if isinstance(prepared, str) else prepared.text
     values_text = "" if isinstance(prepared, str) else prepared.values_text
-    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    if answer_format not in ANSWER_FORMATS:
+        raise ValueError(f"answer_format must be one of {', '.join(ANSWER_FORMATS)}, not {answer_format!r}")
+    system = DECOMPOSED_SYSTEM_PROMPT if answer_format == "decomposed" else SYSTEM_PROMPT
+    messages = [{"role": "system", "content": system}]
     for demo_schema, demo_question, demo_sql in demonstrations:
         messages.append({"role": "user", "content": _user_text(demo_question, demo_schema, "", "")})
         messages.append({"role": "assistant", "content": demo_sql})

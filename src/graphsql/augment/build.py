@@ -34,8 +34,10 @@ from graphsql.data.records import Example
 from graphsql.data.spider import Dataset, load_dataset
 from graphsql.errors import ConfigError, DataError
 from graphsql.eval.execute import execute_sql
+from graphsql.prompting import DECOMPOSED_SYSTEM_PROMPT
 from graphsql.schema.graph import build_schema_graph
 from graphsql.schema.values import build_value_index
+from graphsql.sql.decompose import decompose_answer
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,17 @@ class Manifest:
 
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def decompose_sample(sample: Sample, schema) -> Sample:
+    """An SQL-task sample with its answer as AST-guided steps (`graphsql.sql.decompose`) and the matching system
+    prompt; other tasks unchanged."""
+    if sample.task != "sql":
+        return sample
+    messages = [dict(m) for m in sample.messages]
+    messages[0] = {"role": "system", "content": DECOMPOSED_SYSTEM_PROMPT}
+    messages[-1] = {"role": "assistant", "content": decompose_answer(sample.answer, schema)}
+    return dataclasses.replace(sample, messages=messages)
 
 
 def _bucket(n: int) -> str:
@@ -245,6 +258,7 @@ def build_samples(
     synthetic_lengths: Counter = Counter()
     used = 0
     for db_id, db_examples in by_db.items():
+        first_of_db = len(samples)
         db_path = dataset.db_path(db_id)
         graph = build_schema_graph(dataset.schemas[db_id], infer_fks=config.prompt.infer_fks, db_path=db_path)
         index = None
@@ -288,6 +302,8 @@ def build_samples(
                 samples.extend(
                     sql_sample(sx, graph, ctx, random.Random(f"{config.seed}:{SYNTHETIC}:{sx.question}"))
                 )
+        if config.prompt.answer_format == "decomposed":  # AST-guided steps before the SQL (prompt setting)
+            samples[first_of_db:] = [decompose_sample(s, graph.schema) for s in samples[first_of_db:]]
         log.info("%s: %d questions, %d samples so far", db_id, len(db_examples), len(samples))
 
     settings = config_to_dict(config)

@@ -37,6 +37,7 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
     "as_trained_fix": ({}, {"samples": 1, "fix_columns": True}),
     "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
+    "ddl_pruned_decomposed": ({"schema_format": "ddl", "prune": True, "answer_format": "decomposed"}, {"samples": 1}),
     "ddl_full_fix": ({"schema_format": "ddl", "prune": False}, {"samples": 1, "fix_columns": True}),
     "ddl_pruned_sc5_fix": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7,
                                                                       "fix_columns": True}),

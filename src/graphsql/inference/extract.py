@@ -5,7 +5,8 @@
     >>> is_valid_sql("SELECT name FROM singer")
     True
 
-Rules, in order: take the body of the first ```sql fence (else the first fence of any kind; an unclosed
+Rules, in order: if a line starts with "SQL:" (the last line of a decomposed answer), read from the last such
+label on; take the body of the first ```sql fence (else the first fence of any kind; an unclosed
 fence runs to the end); drop a leading "SQL:"/"SQLQuery:"/"Answer:" label; if prose precedes the query,
 start at the first SELECT/WITH; keep only the first statement (a ``;`` outside quotes ends it, as does a
 blank line followed by prose); strip full-line ``--`` comments, surrounding whitespace and trailing
@@ -18,6 +19,7 @@ import re
 
 from graphsql.sql.parse import try_parse
 
+_STEP_SQL = re.compile(r"^[ \t]*SQL[ \t]*:", re.IGNORECASE | re.MULTILINE)  # last line of a decomposed answer
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _LABEL = re.compile(r"^\s*(?:the\s+)?(?:sql\s*query|sqlquery|sqlite|sql|query|answer)\s*:\s*", re.IGNORECASE)
 _START_UPPER = re.compile(r"\b(SELECT|WITH)\b")
@@ -80,6 +82,9 @@ def extract_sql(text: str) -> str:
 
     Returns "" when nothing SQL-like is found.
     """
+    labels = list(_STEP_SQL.finditer(text))
+    if labels:  # a decomposed answer (Tables:, Joins:, ..., SQL: <query>): the query follows the last label
+        text = text[labels[-1].end():]
     body = _first_fence(text)
     if body is None:
         body = text.replace("```", "\n")  # a stray fence without a body

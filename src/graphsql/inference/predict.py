@@ -102,13 +102,16 @@ def predict(
     if prompt_config.shots > 0:
         demos = _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config,
                                 demo_pool)
-    messages = build_messages(question, prepared, evidence=evidence, demonstrations=demos)
+    messages = build_messages(question, prepared, evidence=evidence, demonstrations=demos,
+                              answer_format=prompt_config.answer_format)
     greedy = infer_config.samples == 1
+    # a decomposed answer writes its steps before the query: room for both
+    max_new_tokens = infer_config.max_new_tokens * (3 if prompt_config.answer_format == "decomposed" else 1)
     outputs = generator.generate(
         [messages],
         n=infer_config.samples,
         temperature=0.0 if greedy else infer_config.temperature,
-        max_new_tokens=infer_config.max_new_tokens,
+        max_new_tokens=max_new_tokens,
         seed=infer_config.seed,
     )[0]
     candidates = [extract_sql(text) for text in outputs]
@@ -124,7 +127,7 @@ def predict(
             {"role": "user", "content": REPAIR_TEMPLATE.format(error=error or "it could not be parsed")},
         ]
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
-                                   max_new_tokens=infer_config.max_new_tokens, seed=infer_config.seed)[0]
+                                   max_new_tokens=max_new_tokens, seed=infer_config.seed)[0]
         retried = extract_sql(fixed[0])
         if infer_config.fix_columns:
             retried = fix_column_qualifiers(retried, graph.schema)
