@@ -22,6 +22,7 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
 # The main table: (label, tag, variant), in this order; a row appears when its results file exists. The tags are
 # the model settings of `graphsql.experiments.variants --tag` (base = the bare model, *-lora = our adapters).
 SYSTEMS = (
+    ("pre-LLM seq2seq baseline (trained here, no pretrained LM)", "seq2seq", "greedy"),
     ("Qwen2.5-Coder-0.5B zero-shot, full DDL", "base", "ddl_full"),
     ("+ graph-pruned schema", "base", "ddl_pruned"),
     ("+ graph-pruned schema + self-consistency (5)", "base", "ddl_pruned_sc5"),
@@ -31,6 +32,8 @@ SYSTEMS = (
 )
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
 SYSTEM_COMPARISONS = (
+    (("seq2seq", "greedy"), ("base", "ddl_full")),
+    (("seq2seq", "greedy"), ("graph-lora", "as_trained")),
     (("plain-lora", "as_trained"), ("graph-lora", "as_trained")),
     (("base", "ddl_full"), ("plain-lora", "as_trained")),
     (("base", "ddl_full"), ("graph-lora", "as_trained")),
@@ -113,7 +116,7 @@ def _main_section(results: dict, comparisons: dict, out: Path, root: Path) -> li
         if len({tag for _, tag, v in SYSTEMS if v in results.get((tag, subset), {})}) < 2:
             continue  # one model setting only: its own section below says it all
         lines += [f"## Main results on `{subset}`", ""]
-        lines += _eval_table(rows, root)
+        lines += _eval_table(rows, root, first="system")
         fig = _joins_figure(rows, out.parent / "figures" / f"main_joins_{subset}.png",
                             f"EX by JOIN count, {subset}")
         lines += ["", f"![EX by JOIN count, every system]({_rel(fig, out.parent)})", ""]
@@ -150,8 +153,8 @@ def _published_llm_section(results_dir: Path, root: Path) -> list[str]:
     return lines
 
 
-def _eval_table(variants: dict, root: Path) -> list[str]:
-    lines = ["| variant | n | EX | EM | " + " | ".join(HARDNESS) + " | " + " | ".join(f"{k} JOIN" for k in JOIN_KEYS)
+def _eval_table(variants: dict, root: Path, first: str = "variant") -> list[str]:
+    lines = [f"| {first} | n | EX | EM | " + " | ".join(HARDNESS) + " | " + " | ".join(f"{k} JOIN" for k in JOIN_KEYS)
              + " | prompt tokens | s/question |",
              "|---" * (6 + len(HARDNESS) + len(JOIN_KEYS)) + "|"]
     for name, (_path, m) in variants.items():
