@@ -23,7 +23,8 @@ from pathlib import Path
 from graphsql.data.records import DbSchema
 from graphsql.prompting import SYSTEM_PROMPT, PreparedSchema, build_messages
 from graphsql.schema.graph import SchemaGraph
-from graphsql.sql.parse import join_conditions, tables_in_sql
+from graphsql.sql.decompose import join_condition_texts
+from graphsql.sql.parse import tables_in_sql
 
 TASKS = ("sql", "tables", "join_path")
 
@@ -125,14 +126,7 @@ def format_tables_answer(tables: Iterable[str], schema: DbSchema) -> str:
 def format_join_answer(gold_sql: str, schema: DbSchema) -> str:
     """The join conditions of ``gold_sql`` in original spelling, sorted, ``; ``-separated; "" if it has none
     or names a column the schema lacks."""
-    out = []
-    for (ta, ca), (tb, cb) in sorted(join_conditions(gold_sql)):
-        try:
-            a, b = schema.table(ta), schema.table(tb)
-            out.append(f"{a.name}.{a.column(ca).name} = {b.name}.{b.column(cb).name}")
-        except KeyError:
-            return ""
-    return "; ".join(out)
+    return "; ".join(join_condition_texts(gold_sql, schema, strict=True) or [])
 
 
 def write_samples(samples: Sequence[Sample], path: Path) -> Path:

@@ -36,13 +36,17 @@ def _table_names(sql: str, schema: DbSchema) -> list[str]:
     return sorted(names, key=str.lower)
 
 
-def _joins(sql: str, schema: DbSchema) -> list[str]:
+def join_condition_texts(sql: str, schema: DbSchema, strict: bool = False) -> list[str] | None:
+    """The join conditions of ``sql`` as ``table.column = table.column`` in the schema's spelling, sorted. A
+    column the schema lacks is written as the query has it, or, with ``strict``, makes the answer None."""
     out = []
     for (ta, ca), (tb, cb) in sorted(join_conditions(sql)):
         try:
             a, b = schema.table(ta), schema.table(tb)
             out.append(f"{a.name}.{a.column(ca).name} = {b.name}.{b.column(cb).name}")
         except KeyError:
+            if strict:
+                return None
             out.append(f"{ta}.{ca} = {tb}.{cb}")
     return out
 
@@ -87,7 +91,7 @@ def decompose_answer(gold_sql: str, schema: DbSchema) -> str:
     tree = try_parse(gold_sql)
     if not isinstance(tree, (exp.Select, *SET_OPS)):  # unparseable, or not a query
         return f"SQL: {gold_sql}"
-    joins = _joins(gold_sql, schema)
+    joins = join_condition_texts(gold_sql, schema)
     subs = _subqueries(tree)
     lines = [
         f"Tables: {', '.join(_table_names(gold_sql, schema)) or 'none'}",
