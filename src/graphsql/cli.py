@@ -516,6 +516,29 @@ def demo_cmd(
     return 0
 
 
+@app.command("serve")
+def serve_cmd(
+    db: list[Path] = typer.Option([], "--db", help="SQLite files offered on the page (more can be uploaded)"),
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port"),
+    config: Path | None = CONFIG_OPT,
+    model: str | None = MODEL_OPT,
+    adapter: str | None = ADAPTER_OPT,
+    backend: str | None = BACKEND_OPT,
+    samples: int | None = SAMPLES_OPT,
+) -> int:
+    """A web page for asking questions of SQLite databases (same pipeline as `ask`)."""
+    import uvicorn
+
+    from graphsql.web.app import create_app
+
+    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples)
+    web = create_app(lambda: _generator(cfg), cfg, databases=list(db))
+    console.print(f"GraphSQL on http://{host}:{port} (model {cfg.infer.model}, adapter {cfg.infer.adapter or 'none'})")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: sys.argv[1:]) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)

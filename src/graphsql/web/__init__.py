@@ -1,0 +1,1 @@
+"""A web page for asking questions of a SQLite database: `graphsql serve` (FastAPI); see `graphsql.web.app`."""
