@@ -145,3 +145,20 @@ def test_model_export_command(trained_run, capsys):
                  "--name", "Tiny graph LoRA"]) == 0
     assert (root / "cli-out" / "README.md").read_text().startswith("# Tiny graph LoRA")
     assert main(["model", "export", "--run", str(root / "nowhere"), "--out", str(root / "x")]) != 0
+
+
+def test_a_dpo_run_exports_with_its_preference_data(trained_run):
+    from graphsql.training.export import export_adapter
+
+    root, _ = trained_run
+    dpo = root / "dpo"
+    shutil.copytree(root / "run" / "adapter", dpo / "adapter")
+    sft = yaml.safe_load((root / "run" / "config.yaml").read_text())["train"]
+    (dpo / "metrics.json").write_text(json.dumps({"steps": 3, "pairs": 10, "config": {
+        "model": sft["model"], "samples": sft["samples"], "adapter": "models/tiny-graph-lora", "beta": 0.1}}))
+    (dpo / "pairs_stats.json").write_text(json.dumps({"pairs": 10, "questions_none_right": 2}))
+    out = export_adapter(dpo, root / "models" / "tiny-graph-dpo")
+    card = (out / "README.md").read_text()
+    assert "| beta | 0.1 |" in card and "| preference data: questions none right | 2 |" in card
+    assert f"--adapter {out.as_posix()} " in card
+    assert yaml.safe_load((out / ADAPTER_CONFIG_FILE).read_text())["prompt"] == PROMPT

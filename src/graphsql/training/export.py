@@ -99,8 +99,10 @@ def write_model_card(
     augment_manifest: dict | None,
     prompt_settings: dict,
     results: list[dict],
+    shipped_as: Path | None = None,
 ) -> str:
-    """The model card text (also written to ``out_dir/README.md``)."""
+    """The model card text (also written to ``out_dir/README.md``); ``shipped_as`` is the folder users will
+    point ``--adapter`` at (default: ``out_dir``)."""
     base_id = BASE_MODEL_IDS.get(base_model, base_model)
     data = metrics.get("data") or {}
     lines = [
@@ -116,7 +118,7 @@ def write_model_card(
         "## Use",
         "",
         "```bash",
-        f"graphsql ask --db my.sqlite --adapter {out_dir.as_posix()} \"How many orders per customer?\"",
+        f"graphsql ask --db my.sqlite --adapter {(shipped_as or out_dir).as_posix()} \"How many orders per customer?\"",
         "```",
         "",
         f"`{ADAPTER_CONFIG_FILE}` holds the prompt settings it was trained with; graphsql applies them by itself:",
@@ -156,8 +158,10 @@ def write_model_card(
         "|---|---|",
         *(f"| {k} | {json.dumps(train_config[k])} |" for k in (
             "lora_r", "lora_alpha", "lora_dropout", "target_modules", "learning_rate", "schedule", "warmup_ratio",
-            "max_len", "batching", "batch_tokens", "grad_accum", "max_tokens", "precision", "seed")
+            "max_len", "batching", "batch_tokens", "grad_accum", "max_tokens", "precision", "seed",
+            "adapter", "questions", "candidates", "temperature", "min_margin", "beta", "epochs")
           if k in train_config),
+        *(f"| preference data: {k.replace('_', ' ')} | {v} |" for k, v in (metrics.get("pairs_stats") or {}).items()),
         f"| optimizer steps | {metrics.get('steps')} (stopped by {metrics.get('stopped_by')}) |",
         f"| training tokens seen | {metrics.get('tokens')} |",
         f"| samples available / dropped as too long | {data.get('samples', '–')} / {data.get('dropped', '–')} |",
@@ -197,7 +201,12 @@ def export_adapter(
     if missing:
         raise ConfigError(f"{adapter}: missing {', '.join(missing)} (has the run finished?)")
     metrics = _read_json(run_dir / "metrics.json")
-    train_config = (_read_yaml(run_dir / "config.yaml").get("train")) or {}
+    if (run_dir / "config.yaml").is_file():  # an SFT run (graphsql train)
+        train_config = (_read_yaml(run_dir / "config.yaml").get("train")) or {}
+    else:  # a DPO run (graphsql dpo train): its settings are in metrics.json, its prompts are the SFT samples
+        train_config = dict(metrics.get("config") or {})
+        if (run_dir / "pairs_stats.json").is_file():
+            metrics = {**metrics, "pairs_stats": _read_json(run_dir / "pairs_stats.json")}
     samples = Path(train_config.get("samples", ""))
     augment_dir = samples.parent
     augment_manifest = json.loads((augment_dir / "manifest.json").read_text()) if (augment_dir / "manifest.json").is_file() else None
@@ -229,7 +238,7 @@ def export_adapter(
             "export": {k: run_info("graphsql model export")[k] for k in ("git_commit", "utc")},
         }, sort_keys=False), encoding="utf-8")
         write_model_card(tmp, name or out_dir.name, base_model, train_config, metrics, augment_manifest,
-                         prompt_settings, results)
+                         prompt_settings, results, shipped_as=out_dir)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(tmp, out_dir)
