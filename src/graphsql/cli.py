@@ -351,7 +351,8 @@ def _generator(cfg):
     if cfg.infer.model in MODELS and cached_model(cfg.infer.model) is None:
         err_console.print(f"model {cfg.infer.model} is not installed yet: fetching it once (a few minutes) …")
         fetch_model(cfg.infer.model, progress=lambda msg: err_console.print(f"  {msg}", markup=False, highlight=False))
-    err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}) …")
+    adapter = f", adapter {cfg.infer.adapter}" if cfg.infer.adapter else ", no adapter"
+    err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}{adapter}) …")
     return make_generator(cfg.infer.backend, model=cfg.infer.model, adapter=cfg.infer.adapter)
 
 
