@@ -37,4 +37,10 @@ $G model export --run runs/train/graph_cpu --out $GRAPH --eval results/eval/grap
 $G model export --run runs/train/plain_cpu --out $PLAIN --eval results/eval/plain-lora/$subset/as_trained.json
 $PY -m graphsql.experiments.error_analysis
 $G report
+
+# 5. BIRD dev at the schema level (no BIRD databases offline): greedy only
+$PY -m graphsql.experiments.bird_schema --baseline --sample "$SAMPLE"
+$PY -m graphsql.experiments.bird_schema --tag base --variant ddl_pruned --sample "$SAMPLE"
+$PY -m graphsql.experiments.bird_schema --tag graph-lora --adapter $GRAPH --variant as_trained --sample "$SAMPLE"
+$G report
 echo "lora experiments: done"

@@ -46,3 +46,33 @@ def test_bird_without_databases_falls_back_to_schema_level(mini_bird, tmp_path, 
     rc = main(["evaluate", "--gold", str(root / "dev.json"), "--pred", str(preds), "--db-dir",
                str(root / "dev_databases"), "--dataset", "bird", "--out", str(tmp_path / "m.json")])
     assert rc == 0 and "schema-level" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------- BIRD schema level with an LLM, offline
+
+
+def test_llm_predictions_on_empty_databases_score_at_the_schema_level(mini_bird, tmp_path):
+    """What `python -m graphsql.experiments.bird_schema` does, with a scripted generator: empty databases from the
+    schemas, predictions through the normal pipeline (with BIRD's evidence), schema-level scores."""
+    from graphsql.data.spider import load_dataset
+    from graphsql.eval.schema_level import schema_level_metrics
+    from graphsql.experiments.bird_schema import bird_subset, with_empty_databases
+    from graphsql.inference.batch import predict_examples
+    from tests.fake_generator import ScriptedGenerator
+
+    ds = load_dataset("bird", "dev", root=mini_bird)
+    examples, subset = bird_subset(ds, None)
+    assert subset == "all" and len(examples) == len(ds.examples)
+    empty = with_empty_databases(ds, tmp_path / "empty")
+    path = empty.db_path("concert")
+    assert path.parent == tmp_path / "empty" and path.stat().st_size > 0
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:  # the schema, no rows
+        assert conn.execute("SELECT count(*) FROM singer").fetchone() == (0,)
+    gen = ScriptedGenerator(default=["SELECT COUNT(*) FROM singer WHERE country = 'France'"])
+    records = predict_examples(examples, empty, gen, tmp_path / "preds.sql")
+    assert all(r["ok"] for r in records) and len(gen.calls) == len(examples)
+    assert any("Hint:" in c["messages"][-1]["content"] for c in gen.calls)  # the evidence reached the prompt
+    m = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
+    assert m["n"] == len(examples) and m["executable"] == 1.0 and 0 < m["tables"]["f1"] <= 1

@@ -224,6 +224,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
     lines += _baseline_section(results_dir, root)
@@ -338,4 +339,28 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
                       "with our prompts' token counts: an estimate of the API bill only."]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
                   "source: `results/llm_published.json`.", ""]
+    return lines
+
+
+def _bird_schema_section(results_dir: Path, root: Path) -> list[str]:
+    """BIRD dev without its databases: schema-level scores of every system run on it."""
+    paths = sorted((results_dir / "bird_schema").glob("*/*/*.json"))
+    if not paths:
+        return []
+    labels = {(tag, variant): label for label, tag, variant in SYSTEMS}
+    lines = ["## BIRD dev at the schema level (its databases could not be had offline)", "",
+             "Predictions run on empty databases built from `dev_tables.json` (with BIRD's evidence and column "
+             "descriptions in the prompt); scored by whether they run, and by the precision / recall / F1 of the "
+             "tables and (table, column) pairs they use against the gold query's. Not execution accuracy.", "",
+             "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
+             "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
+    for path in paths:
+        m = json.loads(path.read_text())
+        tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
+        t, c = m["tables"], m["columns"]
+        lines.append(f"| {labels.get((tag, variant), f'{tag}:{variant}')} | {subset} | {m['n']} | "
+                     f"{_pct(m['executable'])} | " + " | ".join(_pct(t[k]) for k in ("precision", "recall", "f1", "exact"))
+                     + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
+    lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
+              + " (`python -m graphsql.experiments.bird_schema`).", ""]
     return lines
