@@ -9,6 +9,7 @@ paired bootstrap of `graphsql.eval.compare`, written to ``results/comparisons.js
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
@@ -224,6 +225,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    lines += _fewshot_section(results, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
@@ -363,4 +365,43 @@ def _bird_schema_section(results_dir: Path, root: Path) -> list[str]:
                      + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
               + " (`python -m graphsql.experiments.bird_schema`).", ""]
+    return lines
+
+
+FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)$")
+SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",
+                  "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
+
+
+def _fewshot_section(results: dict, root: Path) -> list[str]:
+    """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting and subset; the
+    zero-shot column is the same prompt format without demonstrations."""
+    lines: list[str] = []
+    for (tag, subset), variants in results.items():
+        cells: dict[tuple[str, str], dict[int, dict]] = {}
+        for name, (_path, m) in variants.items():
+            match = FEWSHOT.match(name)
+            if match:
+                cells.setdefault((match.group(1), match.group(2)), {})[int(match.group(3))] = m
+        if not cells:
+            continue
+        ks = sorted({k for row in cells.values() for k in row})
+        if not lines:
+            lines += ["## Few-shot demonstrations on unseen schemas", "",
+                      "Demonstrations come from Spider train (never from the asked database); EX (%) by selector "
+                      "and number of demonstrations k, with EX on 2-JOIN questions in brackets. k = 0 is the same prompt "
+                      "without demonstrations.", ""]
+        lines += [f"### `{tag}` on `{subset}`", "",
+                  "| format | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
+                  "|---" * (3 + len(ks)) + "|"]
+        for (fmt, sel), row in sorted(cells.items()):
+            zero_name = "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"
+            zero = variants.get(zero_name, (None, None))[1]
+
+            def cell(m):
+                return "–" if m is None else f"{_pct(m['ex'])} ({_pct(m['by_joins'].get('2', {}).get('ex'))})"
+
+            lines.append(f"| {fmt} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
+                         + " | ".join(cell(row.get(k)) for k in ks) + " |")
+        lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
     return lines
