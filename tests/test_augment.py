@@ -254,3 +254,20 @@ def test_run_augment_on_a_train_split(mini_spider, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["questions"]["read"] == 8
     assert set(manifest["counts"]["by_source"]) <= {"spider:train", "aug:join_path"}
+
+
+
+def test_ablation_drops_only_that_augmentation(mini, tmp_path):
+    from graphsql.augment.build import ablate
+    from graphsql.errors import ConfigError
+
+    config = _config(augmentations=("perturb", "table_selection"))
+    with pytest.raises(ConfigError, match="not on in this config"):
+        ablate(config, ["synthetic"])
+    assert ablate(config, []) is config
+    ablated = ablate(config, ["table_selection"])
+    assert ablated.augmentations == ("perturb",) and ablated.name.endswith("-without-table_selection")
+    full = build_samples(config, tmp_path / "full", dataset=mini)
+    less = build_samples(ablated, tmp_path / "less", dataset=mini)
+    assert "aug:table_selection" in full.counts["by_source"] and "aug:table_selection" not in less.counts["by_source"]
+    assert less.counts["by_source"]["aug:perturb"] == full.counts["by_source"]["aug:perturb"]

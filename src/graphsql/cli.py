@@ -178,6 +178,7 @@ def augment_cmd(
     limit: int | None = typer.Option(None, help="first N training questions only"),
     seed: int | None = typer.Option(None, help="override the config's seed"),
     tokenizer: str | None = typer.Option(None, help="model whose tokenizer counts tokens (default: estimate)"),
+    without: list[str] = typer.Option([], "--without", help="switch an augmentation off (ablation); repeatable"),
 ) -> int:
     """Build graph-augmented SFT samples from Spider train."""
     from graphsql.augment import run_augment
@@ -192,7 +193,7 @@ def augment_cmd(
         def count_tokens(text: str) -> int:
             return len(tok(text, add_special_tokens=False)["input_ids"])
 
-    path = run_augment(config, out, limit=limit, seed=seed, count_tokens=count_tokens)
+    path = run_augment(config, out, limit=limit, seed=seed, count_tokens=count_tokens, without=without)
     err_console.print(f"wrote {path}")
     return 0
 
@@ -205,6 +206,7 @@ def train_cmd(
     seed: int | None = typer.Option(None, help="override the config's seed"),
     max_steps: int | None = typer.Option(None, help="stop after N optimizer steps"),
     max_tokens: int | None = typer.Option(None, help="stop after N training tokens"),
+    samples: Path | None = typer.Option(None, help="override the config's samples.jsonl (e.g. an ablation set)"),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="continue from the last checkpoint in --out"),
 ) -> int:
     """LoRA fine-tuning on augmented samples; a killed run resumes from its last checkpoint, same data order."""
@@ -212,8 +214,8 @@ def train_cmd(
 
     from graphsql.training import run_train
 
-    overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps,
-                                   "max_tokens": max_tokens}.items() if v is not None}
+    overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps, "max_tokens": max_tokens,
+                                   "samples": str(samples) if samples else None}.items() if v is not None}
     columns = (TextColumn("train"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                TextColumn("{task.fields[info]}"), TimeRemainingColumn())
     with Progress(*columns, console=err_console) as bar:

@@ -343,18 +343,31 @@ def _write_config(settings: dict, path: Path) -> None:
     path.write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
 
 
+def ablate(config: AugmentConfig, without: Sequence[str]) -> AugmentConfig:
+    """``config`` with the augmentations in ``without`` switched off and its name saying so; ConfigError if one
+    of them is not on."""
+    if not without:
+        return config
+    unknown = [a for a in without if a not in config.augmentations]
+    if unknown:
+        raise ConfigError(f"--without {', '.join(unknown)}: not on in this config ({', '.join(config.augmentations)})")
+    return dataclasses.replace(config, name=f"{config.name}-without-{'-'.join(without)}",
+                               augmentations=tuple(a for a in config.augmentations if a not in without))
+
+
 def run_augment(
     config_path: str | Path | None,
     out_dir: str | Path,
     limit: int | None = None,
     seed: int | None = None,
     count_tokens: Callable[[str], int] | None = None,
+    without: Sequence[str] = (),
 ) -> Path:
     """The CLI's entry: load ``config_path`` (YAML; None = defaults), build the samples into ``out_dir``
     (``samples.jsonl``, ``manifest.json``, ``config.yaml``) and return ``out_dir``. ``seed`` overrides the
     config's; ``count_tokens`` (text -> tokens, e.g. from the model's tokenizer) makes the manifest's token
-    figures exact instead of estimated."""
-    config = load_augment_config(config_path)
+    figures exact instead of estimated; ``without`` switches augmentations off (ablations)."""
+    config = ablate(load_augment_config(config_path), without)
     manifest = build_samples(config, out_dir, limit=limit, seed=seed, count_tokens=count_tokens)
     log.info("%d samples written to %s in %.0f s", manifest.samples, out_dir, manifest.seconds)
     return Path(out_dir)
