@@ -31,6 +31,7 @@ SYSTEMS = (
     ("graph LoRA (graph-pruned prompt, augmented)", "graph-lora", "as_trained"),
     ("graph LoRA + self-consistency (5)", "graph-lora", "as_trained_sc5"),
 )
+ABLATION_PREFIX = "graph-lora-no_"  # tags of adapters retrained with augmentations off (scripts/ablation_experiments.sh)
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
 SYSTEM_COMPARISONS = (
     (("seq2seq", "greedy"), ("base", "ddl_full")),
@@ -86,6 +87,11 @@ def compute_comparisons(results_dir: Path) -> Path:
             b = results.get((tb, subset), {}).get(vb)
             if a and b and _is_complete(a[1]) and _is_complete(b[1]):
                 out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"])
+        full = results.get(("graph-lora", subset), {}).get("as_trained")
+        for (tag, s), variants in sorted(results.items()):  # augmentation ablations against the full graph adapter
+            if s == subset and tag.startswith(ABLATION_PREFIX) and "as_trained" in variants and full:
+                out[f"ablations/{subset}/{tag}:as_trained-vs-graph-lora:as_trained"] = _bootstrap_entry(
+                    full[1]["items"], variants["as_trained"][1]["items"])
     path = results_dir / "comparisons.json"
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
@@ -225,6 +231,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+    lines += _ablation_section(comparisons)
     lines += _fewshot_section(results, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
@@ -404,4 +411,24 @@ def _fewshot_section(results: dict, root: Path) -> list[str]:
             lines.append(f"| {fmt} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
                          + " | ".join(cell(row.get(k)) for k in ks) + " |")
         lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+    return lines
+
+
+def _ablation_section(comparisons: dict) -> list[str]:
+    """Each augmentation switched off (same token budget) against the full graph adapter."""
+    rows = [(key.split("/")[-1].split(":")[0].removeprefix(ABLATION_PREFIX).replace("_", " "), key.split("/")[1], c)
+            for key, c in comparisons.items() if key.startswith("ablations/")]
+    if not rows:
+        return []
+    lines = ["## Ablations: the graph adapter retrained without one augmentation", "",
+             "| without | subset | n | full graph adapter EX | ablated EX | ablated − full | 95% CI | "
+             "2+ JOIN: n | ablated − full | 95% CI |", "|---" * 10 + "|"]
+    for name, subset, c in rows:
+        two = c.get("joins_2+", {})
+        lines.append(f"| {name.removeprefix('no ')} | {subset} | {c['all']['n']} | {_pct(c['all']['a'])} | "
+                     f"{_pct(c['all']['b'])} | {_pct(c['all']['diff'])} | [{_pct(c['all']['ci95'][0])}, "
+                     f"{_pct(c['all']['ci95'][1])}] | {two.get('n', 0)} | {_pct(two.get('diff'))} | "
+                     + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]" if two.get("ci95") else "–") + " |")
+    lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
+                  "`scripts/ablation_experiments.sh`, same token budget as the full one).", ""]
     return lines
