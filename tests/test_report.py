@@ -51,6 +51,9 @@ def test_report_numbers_all_come_from_results(tmp_path):
     lora = results / "eval" / "graph-lora" / "spider-dev-all"
     lora.mkdir(parents=True)
     (lora / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 0] * 10)))
+    ablated = results / "eval" / "graph-lora-no_synthetic" / "spider-dev-all"
+    ablated.mkdir(parents=True)
+    (ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 0] * 10)))
     (results / "llm_published.json").write_text(json.dumps({"systems": [{
         "system": "GPT-4o", "parameters": "undisclosed", "citation": {"authors": "A. Author, B. Author",
                                                                        "venue": "arXiv", "year": 2025},
@@ -63,6 +66,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main
     assert "graph-lora:as_trained vs base:ddl_full | 40 | 50.0 | 75.0 | 25.0 |" in main
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
+    assert "| synthetic | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert "| ddl | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | – | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
     assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
