@@ -218,6 +218,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
              "(training, other evaluations); `results/bench_pipeline.json` and `results/bench_backends.json` hold",
              "timings taken as ratios within one run.", ""]
     results = load_eval_results(results_dir)
+    lines += _findings_section(comparisons)
     lines += _main_section(results, comparisons, out, root)
     lines += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():
@@ -432,3 +433,33 @@ def _ablation_section(comparisons: dict) -> list[str]:
     lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
                   "`scripts/ablation_experiments.sh`, same token budget as the full one).", ""]
     return lines
+
+
+def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
+    """One sentence on a paired difference that says only what its 95% interval supports."""
+    lo, hi = c["ci95"]
+    diff = f"{_pct(c['diff'])} points (95% CI [{_pct(lo)}, {_pct(hi)}], n = {c['n']})"
+    if lo > 0:
+        return f"{label_b} beats {label_a} {what} by {diff}."
+    if hi < 0:
+        return f"{label_b} is worse than {label_a} {what} by {diff}."
+    return f"{label_b} vs {label_a} {what}: {diff}; the interval includes 0, so no difference is shown."
+
+
+def _findings_section(comparisons: dict) -> list[str]:
+    """Generated sentences for every cross-system comparison: better / worse / not shown, overall and 2+ JOIN."""
+    labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
+    lines = []
+    for key, c in comparisons.items():
+        if not key.startswith("systems/"):
+            continue
+        _, subset, pair = key.split("/")
+        b, a = pair.split("-vs-")
+        la, lb = labels.get(a, a), labels.get(b, b)
+        if not lines:
+            lines = ["## Findings (generated from the bootstrap intervals)", ""]
+        lines.append(f"- `{subset}`: " + _claim(la, lb, c["all"], "overall"))
+        two = c.get("joins_2+") or {}
+        if two.get("n"):
+            lines.append("  - " + _claim(la, lb, two, "on questions with 2+ JOINs"))
+    return lines + [""] if lines else []
