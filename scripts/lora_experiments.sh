@@ -42,5 +42,6 @@ $G report
 $PY -m graphsql.experiments.bird_schema --baseline --sample "$SAMPLE"
 $PY -m graphsql.experiments.bird_schema --tag base --variant ddl_pruned --sample "$SAMPLE"
 $PY -m graphsql.experiments.bird_schema --tag graph-lora --adapter $GRAPH --variant as_trained --sample "$SAMPLE"
+$PY -m graphsql.experiments.cost
 $G report
 echo "lora experiments: done"
