@@ -242,6 +242,9 @@ def export_adapter(
         if out_dir.exists():
             shutil.rmtree(out_dir)
         os.replace(tmp, out_dir)
+        out_dir.chmod(0o755)  # mkdtemp makes it private
+        for path in out_dir.iterdir():
+            path.chmod(0o644)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
