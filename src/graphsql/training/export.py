@@ -163,7 +163,9 @@ def write_model_card(
           if k in train_config),
         *(f"| preference data: {k.replace('_', ' ')} | {v} |" for k, v in (metrics.get("pairs_stats") or {}).items()),
         f"| optimizer steps | {metrics.get('steps')} (stopped by {metrics.get('stopped_by')}) |",
-        f"| training tokens seen | {metrics.get('tokens')} |",
+        f"| training tokens seen | {metrics.get('tokens')}"
+        + (f" ({100 * metrics['tokens'] / data['tokens']:.1f}% of one pass over the samples)"
+           if metrics.get("tokens") and data.get("tokens") else "") + " |",
         f"| samples available / dropped as too long | {data.get('samples', '–')} / {data.get('dropped', '–')} |",
         f"| loss first / last step | {metrics.get('first_loss', float('nan')):.3f} / "
         f"{metrics.get('final_loss', float('nan')):.3f} |",
