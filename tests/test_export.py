@@ -71,7 +71,7 @@ def test_export_writes_fp16_weights_prompt_settings_and_a_card(trained_run):
     assert json.loads((out / "adapter_config.json").read_text())["base_model_name_or_path"] == str(model_dir)
     card = (out / "README.md").read_text()
     metrics = json.loads((root / "run" / "metrics.json").read_text())
-    assert f"| training tokens seen | {metrics['tokens']} |" in card
+    assert f"| training tokens seen | {metrics['tokens']} (" in card and "% of one pass over the samples) |" in card
     assert "| 7 | 57.1 | 42.9 |" in card and "75.0 | 33.3" in card  # the eval file, as percentages
     assert "25.0% in Spider train, 50.0% after augmentation" in card
     # a second export replaces the folder (no stale files, no temp folders left)
