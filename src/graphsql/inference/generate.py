@@ -18,6 +18,7 @@ Two backends:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -233,14 +234,15 @@ class LlamaCppGenerator:
             ) from err
         self.gguf_path = Path(gguf_path)
         self.n_ctx = n_ctx
-        self.llm = Llama(
-            model_path=str(gguf_path),
-            lora_path=str(lora_path) if lora_path else None,
-            n_ctx=n_ctx,
-            n_threads=n_threads or os.cpu_count() or 1,
-            seed=0,
-            verbose=False,
-        )
+        with _quiet_native_stderr():  # llama.cpp logs every LoRA tensor it places, even with verbose=False
+            self.llm = Llama(
+                model_path=str(gguf_path),
+                lora_path=str(lora_path) if lora_path else None,
+                n_ctx=n_ctx,
+                n_threads=n_threads or os.cpu_count() or 1,
+                seed=0,
+                verbose=False,
+            )
         self.template = self.llm.metadata.get("tokenizer.chat_template")
         if not self.template:
             raise ModelError(f"{gguf_path}: the GGUF has no tokenizer.chat_template")
@@ -296,6 +298,25 @@ class LlamaCppGenerator:
 
 
 # ------------------------------------------------------------------------------------- LoRA -> GGUF
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Send what native code writes to file descriptor 2 to /dev/null for the duration (Python's own
+    exceptions still propagate with their messages)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (some test runners): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _llama_cpp_version() -> str:
