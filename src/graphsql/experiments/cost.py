@@ -62,8 +62,14 @@ def peak_memory_of_ask(db: Path, question: str, adapter: str | None) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"graphsql ask failed: {proc.stderr.strip()[-500:]}")
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    shown = ["graphsql", "ask", "--db", db.name, question, "--adapter", _relative(adapter) if adapter else "none"]
     return {"peak_rss_mib": round(peak_kib / 1024, 1), "wall_seconds_incl_loading": round(seconds, 1),
-            "command": " ".join(cmd[1:])}
+            "command": " ".join(shown)}
+
+
+def _relative(path: str | Path) -> str:
+    path = Path(path)
+    return str(path.relative_to(REPO_ROOT)) if path.is_absolute() and path.is_relative_to(REPO_ROOT) else str(path)
 
 
 def answer_tokens(items: list[dict], tokenizer) -> float:
@@ -85,7 +91,7 @@ def measure_cost(results_dir: Path, measure_memory: bool = True) -> dict:
         "model": DEFAULT_MODEL,
         "parameters": count_parameters(Path(files.hf_path)),
         "gguf_mib": round(Path(files.gguf_path).stat().st_size / 2**20, 1) if files.gguf_path else None,
-        "adapter": adapter,
+        "adapter": _relative(adapter) if adapter else None,
         "adapter_mib": round((Path(adapter) / "adapter_model.safetensors").stat().st_size / 2**20, 1)
         if adapter else None,
     }
