@@ -220,6 +220,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     results = load_eval_results(results_dir)
     lines += _findings_section(comparisons)
     lines += _main_section(results, comparisons, out, root)
+    lines += _setup_section(results)
     lines += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():
         lines += [f"## Model `{tag}` on `{subset}`: every variant", ""]
@@ -463,3 +464,25 @@ def _findings_section(comparisons: dict) -> list[str]:
         if two.get("n"):
             lines.append("  - " + _claim(la, lb, two, "on questions with 2+ JOINs"))
     return lines + [""] if lines else []
+
+
+def _setup_section(results: dict) -> list[str]:
+    """How each system of the main tables was run: prompt and inference settings, commit, command (from the
+    results files' own records)."""
+    rows = []
+    for label, tag, variant in SYSTEMS:
+        for (t, subset), variants in results.items():
+            if t != tag or variant not in variants:
+                continue
+            m = variants[variant][1]
+            prompt, infer, prov = m.get("prompt") or {}, m.get("infer") or {}, m.get("provenance") or {}
+            shape = (f"{prompt.get('schema_format', '–')}, {'pruned to ' + str(prompt.get('max_tables')) + ' tables' if prompt.get('prune') else 'full schema'}"
+                     if prompt else "–")
+            rows.append(f"| {label} | {subset} | {infer.get('adapter') or ('–' if not infer else 'none')} | {shape} | "
+                        f"{infer.get('samples', '–')} | {(prov.get('git_commit') or '')[:10] or '–'} | "
+                        f"`{prov.get('command', '–')}` |")
+    if not rows:
+        return []
+    return ["### How each system was run", "",
+            "| system | subset | adapter | schema in the prompt | samples | commit | command |",
+            "|---|---|---|---|---|---|---|", *rows, ""]
