@@ -162,3 +162,13 @@ def test_a_dpo_run_exports_with_its_preference_data(trained_run):
     assert "| beta | 0.1 |" in card and "| preference data: questions none right | 2 |" in card
     assert f"--adapter {out.as_posix()} " in card
     assert yaml.safe_load((out / ADAPTER_CONFIG_FILE).read_text())["prompt"] == PROMPT
+
+
+def test_parameter_count_reads_safetensors_headers(trained_run):
+    from graphsql.experiments.cost import count_parameters
+
+    root, model_dir = trained_run
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    assert count_parameters(model_dir) == sum(p.numel() for p in model.parameters())
