@@ -113,3 +113,15 @@ def test_predict_runs_the_fixed_query(concert_db):
     off = predict("Names of singers in concerts?", concert_db, ScriptedGenerator(default=[wrong]),
                   infer_config=InferConfig(repair=False, fix_columns=False))
     assert not off.ok and off.pred_sql == wrong
+
+
+def test_table_set_relation():
+    from graphsql.eval.errors import table_set_relation
+
+    gold = "SELECT name FROM singer"
+    assert table_set_relation("SELECT name FROM singer WHERE age > 3", gold) == "same"
+    assert table_set_relation("SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = "
+                              "T2.singer_id", gold) == "extra"
+    assert table_set_relation("SELECT name FROM singer", GOLD_JOIN) == "different"
+    assert table_set_relation("SELECT name FROM stadium", GOLD_JOIN) == "missing"
+    assert table_set_relation("SELEC", gold) is None

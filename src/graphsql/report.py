@@ -290,13 +290,17 @@ def _error_section(results_dir: Path, root: Path) -> list[str]:
     analyses = data["analyses"]
     lines = ["## Error analysis", "",
              "Each wrong answer gets one category, the first that applies in this order (decided from the SQL by "
-             "`graphsql.eval.errors`): " + ", ".join(f"`{c}`" for c in categories) + ". Counts of questions.", "",
-             "| results | n | wrong | " + " | ".join(c.replace("_", " ") for c in categories) + " | top execution errors |",
-             "|---" * (4 + len(categories)) + "|"]
+             "`graphsql.eval.errors`): " + ", ".join(f"`{c}`" for c in categories) + ". Counts of questions. The last "
+             "column splits every wrong answer (execution errors included) by the tables it reads: a strict "
+             "superset of the gold's (it joins tables the question does not need), a strict subset, or another set.", "",
+             "| results | n | wrong | " + " | ".join(c.replace("_", " ") for c in categories)
+             + " | top execution errors | wrong answers reading extra / missing / other tables |",
+             "|---" * (5 + len(categories)) + "|"]
     for key, a in analyses.items():
         kinds = ", ".join(f"{k} {v}" for k, v in list(a["execution_kinds"].items())[:3]) or "–"
+        rel = a.get("tables_vs_gold") or {}
         lines.append(f"| {key} | {a['n']} | {a['failed']} | " + " | ".join(str(a["counts"].get(c, 0)) for c in categories)
-                     + f" | {kinds} |")
+                     + f" | {kinds} | {rel.get('extra', '–')} / {rel.get('missing', '–')} / {rel.get('different', '–')} |")
     # examples from the most developed system that has an analysis (graph LoRA + SC first)
     preferred = [k for _, tag, variant in reversed(SYSTEMS) for k in analyses
                  if k.startswith(f"{tag}/") and k.endswith(f"/{variant}")]

@@ -106,6 +106,21 @@ def classify_error(item: dict, schema: DbSchema | None = None) -> str | None:
     return "values_or_other"
 
 
+def table_set_relation(pred_sql: str, gold_sql: str) -> str | None:
+    """How the tables a prediction reads relate to the gold's: ``same``, ``extra`` (a strict superset: it joins
+    tables the question does not need), ``missing`` (a strict subset), ``different``; None if it does not parse."""
+    if not isinstance(try_parse(pred_sql), exp.Query):  # unparseable, or not a query at all
+        return None
+    pred, gold = tables_in_sql(pred_sql), tables_in_sql(gold_sql)
+    if pred == gold:
+        return "same"
+    if pred > gold:
+        return "extra"
+    if pred < gold:
+        return "missing"
+    return "different"
+
+
 def error_breakdown(items: list[dict], schemas: dict[str, DbSchema] | None = None, examples_per_category: int = 2
                     ) -> dict:
     """Counts of each category over the failed ``items`` (overall and by JOIN bucket), execution-error kinds,
@@ -115,6 +130,7 @@ def error_breakdown(items: list[dict], schemas: dict[str, DbSchema] | None = Non
     by_joins: dict[str, Counter] = {}
     kinds: Counter = Counter()
     examples: dict[str, list[dict]] = {}
+    tables: Counter = Counter()
     failed = 0
     for item in items:
         category = classify_error(item, schemas.get(item.get("db_id")))
@@ -122,6 +138,8 @@ def error_breakdown(items: list[dict], schemas: dict[str, DbSchema] | None = Non
             continue
         failed += 1
         counts[category] += 1
+        relation = table_set_relation(item.get("pred_sql", ""), item.get("gold_sql", ""))
+        tables[relation or "unparsed"] += 1
         by_joins.setdefault(str(item.get("joins_bucket")), Counter())[category] += 1
         if category == "execution_error":
             kinds[execution_kind(item.get("error_message", "")) if item.get("error") != "parse_error" else "syntax"] += 1
@@ -134,5 +152,7 @@ def error_breakdown(items: list[dict], schemas: dict[str, DbSchema] | None = Non
         "counts": {c: counts.get(c, 0) for c in CATEGORIES},
         "by_joins": {b: {c: n for c, n in sorted(cnt.items())} for b, cnt in sorted(by_joins.items())},
         "execution_kinds": dict(kinds.most_common()),
+        # every wrong answer (execution errors included): its tables against the gold's
+        "tables_vs_gold": {k: tables.get(k, 0) for k in ("same", "extra", "missing", "different", "unparsed")},
         "examples": examples,
     }
