@@ -336,6 +336,11 @@ def _configs(config: Path | None, **flags) :
     return load_config(config, sections)
 
 
+def _model_configs(config, model, adapter, backend, samples):
+    """The config of commands that only choose the model (demo, serve)."""
+    return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples)
+
+
 def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
                  shot_selector):
     """The config of `ask` and `predict`: their shared flags mapped onto config fields."""
@@ -502,7 +507,7 @@ def demo_cmd(
     """Build the bundled bookshop database and ask it questions with the default model."""
     from graphsql.demo import DEMO_DB_ID, run_demo
 
-    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples)
+    cfg = _model_configs(config, model, adapter, backend, samples)
     generator = _generator(cfg)
     console.print(f"[bold]demo database[/]: {out / (DEMO_DB_ID + '.sqlite')} "
                   f"(schema graph drawn to {out / (DEMO_DB_ID + '_graph.png')})")
@@ -535,7 +540,7 @@ def serve_cmd(
 
     from graphsql.web.app import create_app
 
-    cfg = _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples)
+    cfg = _model_configs(config, model, adapter, backend, samples)
     web = create_app(lambda: _generator(cfg), cfg, databases=list(db))
     console.print(f"GraphSQL on http://{host}:{port} (model {cfg.infer.model}, adapter {cfg.infer.adapter or 'none'})")
     uvicorn.run(web, host=host, port=port, log_level="warning")
