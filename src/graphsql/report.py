@@ -447,7 +447,7 @@ def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
     if lo > 0:
         return f"{label_b} beats {label_a} {what} by {diff}."
     if hi < 0:
-        return f"{label_b} is worse than {label_a} {what} by {diff}."
+        return f"{label_b} is worse than {label_a} {what}: {diff}."
     return f"{label_b} vs {label_a} {what}: {diff}; the interval includes 0, so no difference is shown."
 
 
