@@ -102,15 +102,19 @@ def _pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
+def _comparison_cells(c: dict) -> str:
+    """Table cells of one bootstrap comparison: n | a | b | b − a | CI | 2+ JOIN n | b − a | CI |"""
+    whole, two = c["all"], c.get("joins_2+", {})
+    ci2 = f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]" if two.get("ci95") else "–"
+    return (f"{whole['n']} | {_pct(whole['a'])} | {_pct(whole['b'])} | {_pct(whole['diff'])} | "
+            f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] | {two.get('n', 0)} | {_pct(two.get('diff'))} | "
+            f"{ci2} |")
+
+
 def _comparison_rows(rows: list[tuple[str, dict]]) -> list[str]:
     lines = ["| comparison (b vs a) | n | a | b | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |",
              "|---|---|---|---|---|---|---|---|---|"]
-    for label, c in rows:
-        two = c.get("joins_2+", {})
-        lines.append(f"| {label} | {c['all']['n']} | {_pct(c['all']['a'])} | {_pct(c['all']['b'])} | "
-                     f"{_pct(c['all']['diff'])} | [{_pct(c['all']['ci95'][0])}, {_pct(c['all']['ci95'][1])}] | "
-                     f"{two.get('n', 0)} | {_pct(two.get('diff'))} | "
-                     + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]" if two.get("ci95") else "–") + " |")
+    lines += [f"| {label} | {_comparison_cells(c)}" for label, c in rows]
     return lines
 
 
@@ -429,12 +433,7 @@ def _ablation_section(comparisons: dict) -> list[str]:
     lines = ["## Ablations: the graph adapter retrained without one augmentation", "",
              "| without | subset | n | full graph adapter EX | ablated EX | ablated − full | 95% CI | "
              "2+ JOIN: n | ablated − full | 95% CI |", "|---" * 10 + "|"]
-    for name, subset, c in rows:
-        two = c.get("joins_2+", {})
-        lines.append(f"| {name.removeprefix('no ')} | {subset} | {c['all']['n']} | {_pct(c['all']['a'])} | "
-                     f"{_pct(c['all']['b'])} | {_pct(c['all']['diff'])} | [{_pct(c['all']['ci95'][0])}, "
-                     f"{_pct(c['all']['ci95'][1])}] | {two.get('n', 0)} | {_pct(two.get('diff'))} | "
-                     + (f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]" if two.get("ci95") else "–") + " |")
+    lines += [f"| {name.removeprefix('no ')} | {subset} | {_comparison_cells(c)}" for name, subset, c in rows]
     lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
                   "`scripts/ablation_experiments.sh`, same token budget as the full one).", ""]
     return lines
