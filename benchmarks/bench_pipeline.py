@@ -10,6 +10,10 @@
    generation, execution, voting) against the time spent inside the generator for the same prompts, in the
    same calls. Target: <= 1.30 x (the pipeline adds at most 30%). Per-database work (graph, value index) is
    built before timing starts, as it is once per database in use.
+
+Beside the whole prompt, the schema block alone (schema text plus matched values) is counted: the instruction,
+the question and the chat template (~80 tokens) are the same in every configuration and bound the whole-prompt
+ratio from below. The target is judged on the whole prompt.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ def prompt_sizes(ds, examples, tokenizer, formats, max_tables, max_columns=None)
     configs |= {f"{fmt}_pruned": PromptConfig(schema_format=fmt, prune=True, max_tables=max_tables,
                                               max_columns=max_columns) for fmt in formats}
     tokens: dict[str, list[int]] = {name: [] for name in configs}
+    schema_tokens: dict[str, list[int]] = {name: [] for name in configs}
     kept = {name: [0, 0] for name in configs}
     kept_cols = {name: [0, 0] for name in configs}
     for ex in examples:
@@ -67,11 +72,16 @@ def prompt_sizes(ds, examples, tokenizer, formats, max_tables, max_columns=None)
             ids = tokenizer.apply_chat_template(build_messages(ex.question, prepared), add_generation_prompt=True,
                                                 tokenize=True)
             tokens[name].append(len(ids["input_ids"] if hasattr(ids, "keys") else ids))
+            block = prepared.text + ("\n" + prepared.values_text if prepared.values_text else "")
+            schema_tokens[name].append(len(tokenizer(block)["input_ids"]))
             kept[name][0] += len(gold & set(prepared.tables))
             kept[name][1] += len(gold)
     base = statistics.mean(tokens["ddl_full"])
+    schema_base = statistics.mean(schema_tokens["ddl_full"])
     return {name: {"mean_prompt_tokens": round(statistics.mean(t), 1),
                    "ratio_to_ddl_full": round(statistics.mean(t) / base, 3),
+                   "mean_schema_tokens": round(statistics.mean(schema_tokens[name]), 1),
+                   "schema_ratio_to_ddl_full": round(statistics.mean(schema_tokens[name]) / schema_base, 3),
                    "gold_tables_kept": round(kept[name][0] / kept[name][1], 4),
                    "gold_columns_kept": round(kept_cols[name][0] / max(kept_cols[name][1], 1), 4)}
             for name, t in tokens.items()}

@@ -30,6 +30,8 @@ SYSTEMS = (
     ("plain LoRA (full DDL, no augmentation)", "plain-lora", "as_trained"),
     ("graph LoRA (graph-pruned prompt, augmented)", "graph-lora", "as_trained"),
     ("graph LoRA + self-consistency (5)", "graph-lora", "as_trained_sc5"),
+    ("graph LoRA, rebalanced augmentation", "graph-balanced-lora", "as_trained"),
+    ("graph LoRA, rebalanced + self-consistency (5)", "graph-balanced-lora", "as_trained_sc5"),
 )
 ABLATION_PREFIX = "graph-lora-no_"  # tags of adapters retrained with augmentations off (scripts/ablation_experiments.sh)
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
@@ -43,6 +45,11 @@ SYSTEM_COMPARISONS = (
     (("base", "ddl_full"), ("graph-lora", "as_trained_sc5")),
     (("base", "ddl_pruned_sc5"), ("graph-lora", "as_trained_sc5")),
     (("graph-lora", "as_trained"), ("graph-lora", "as_trained_sc5")),
+    (("plain-lora", "as_trained"), ("graph-balanced-lora", "as_trained")),
+    (("graph-lora", "as_trained"), ("graph-balanced-lora", "as_trained")),
+    (("base", "ddl_full"), ("graph-balanced-lora", "as_trained")),
+    (("base", "ddl_full"), ("graph-balanced-lora", "as_trained_sc5")),
+    (("graph-balanced-lora", "as_trained"), ("graph-balanced-lora", "as_trained_sc5")),
 )
 
 

@@ -25,7 +25,7 @@ from graphsql.data.records import DbSchema, Example
 from graphsql.errors import DataError
 from graphsql.eval.execute import execute_sql
 from graphsql.eval.files import check_counts
-from graphsql.sql.parse import try_parse
+from graphsql.sql.parse import alias_map, try_parse
 
 # Spider/BIRD tables.json column types -> SQLite declared types (other declared types are kept as they are)
 _TYPE_MAP = {"number": "NUMERIC", "text": "TEXT", "time": "TEXT", "boolean": "INTEGER", "others": "", "": ""}
@@ -78,18 +78,6 @@ def build_empty_database(schema: DbSchema, path: str | Path) -> Path:
     return path
 
 
-def _scope_tables(select: exp.Select) -> dict[str, str]:
-    """alias or name (lower) -> table name (lower) for the tables read directly by one SELECT."""
-    out = {}
-    for table in select.find_all(exp.Table):
-        if table.parent_select is not select or not table.name:
-            continue
-        out[table.name.lower()] = table.name.lower()
-        if table.alias:
-            out[table.alias.lower()] = table.name.lower()
-    return out
-
-
 def sql_tables_and_columns(sql: str, schema: DbSchema) -> tuple[set[str], set[tuple[str, str]]] | None:
     """Case-folded tables and ``(table, column)`` pairs a query uses, aliases resolved; unqualified columns
     are looked up in the tables of their SELECT (then the enclosing ones). None if sqlglot cannot parse it.
@@ -108,7 +96,7 @@ def sql_tables_and_columns(sql: str, schema: DbSchema) -> tuple[set[str], set[tu
         name = col.name.lower()
         scopes, select = [], col.parent_select
         while select is not None:  # its own SELECT first, then the enclosing ones (correlated subqueries)
-            scopes.append(_scope_tables(select))
+            scopes.append(alias_map(select))
             select = select.parent_select
         if col.table:
             qualifier = col.table.lower()

@@ -16,20 +16,9 @@ import logging
 from sqlglot import exp
 
 from graphsql.data.records import DbSchema
-from graphsql.sql.parse import try_parse
+from graphsql.sql.parse import alias_map, try_parse
 
 log = logging.getLogger(__name__)
-
-
-def _scope_tables(select: exp.Select) -> dict[str, str]:
-    """qualifier (lower) -> table name (lower) for the real tables in one SELECT's FROM/JOINs; a table without
-    an alias is its own qualifier, an aliased one is reachable by its alias only (as in SQLite)."""
-    out = {}
-    for table in select.find_all(exp.Table):
-        if table.parent_select is not select or not table.name:
-            continue
-        out[(table.alias or table.name).lower()] = table.name.lower()
-    return out
 
 
 def fix_column_qualifiers(sql: str, schema: DbSchema) -> str:
@@ -42,7 +31,7 @@ def fix_column_qualifiers(sql: str, schema: DbSchema) -> str:
     columns = {t.name.lower(): {c.name.lower() for c in t.columns} for t in schema.tables}
     changed = False
     for select in tree.find_all(exp.Select):
-        scope = _scope_tables(select)
+        scope = alias_map(select, alias_only=True)
         if len(scope) < 2:
             continue
         for column in select.find_all(exp.Column):

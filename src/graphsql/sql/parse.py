@@ -66,14 +66,18 @@ def join_bucket(n_joins: int) -> str:
     return str(n_joins) if n_joins < 3 else "3+"
 
 
-def alias_map(select: exp.Select) -> dict[str, str]:
-    """alias (lower) -> table name (lower) for the tables directly in one SELECT's FROM/JOIN clauses."""
+def alias_map(select: exp.Select, alias_only: bool = False) -> dict[str, str]:
+    """qualifier (lower) -> table name (lower) for the tables directly in one SELECT's FROM/JOIN clauses.
+
+    A table is reachable by its name and by its alias; with ``alias_only`` an aliased table is reachable by its
+    alias only, as SQLite resolves qualifiers."""
     out = {}
     for table in select.find_all(exp.Table):
-        if table.parent_select is not select:
+        if table.parent_select is not select or not table.name:
             continue
         name = table.name.lower()
-        out[name] = name
+        if not (alias_only and table.alias):
+            out[name] = name
         if table.alias:
             out[table.alias.lower()] = name
     return out
