@@ -68,6 +68,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
     assert "| synthetic | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert "| ddl | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
+    assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text   # few-shot vs zero-shot, bootstrap
     assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | – | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
     assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
     assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text

@@ -99,6 +99,16 @@ def compute_comparisons(results_dir: Path) -> Path:
             if s == subset and tag.startswith(ABLATION_PREFIX) and "as_trained" in variants and full:
                 out[f"ablations/{subset}/{tag}:as_trained-vs-graph-lora:as_trained"] = _bootstrap_entry(
                     full[1]["items"], variants["as_trained"][1]["items"])
+    for (tag, subset), variants in results.items():  # each demonstration selector vs zero-shot and vs random
+        for name, (_path, m) in sorted(variants.items()):
+            match = FEWSHOT.match(name)
+            if not match or not _is_complete(m):
+                continue
+            fmt, sel, k = match.groups()
+            for ref in (_zero_shot_name(tag, fmt, variants), f"{fmt}_pruned_rand{k}" if sel != "rand" else None):
+                if ref in variants and _is_complete(variants[ref][1]):
+                    out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(variants[ref][1]["items"],
+                                                                                       m["items"])
     path = results_dir / "comparisons.json"
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
@@ -245,7 +255,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _ablation_section(comparisons)
-    lines += _fewshot_section(results, root)
+    lines += _fewshot_section(results, comparisons, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
@@ -397,7 +407,12 @@ SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "simila
                   "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
 
 
-def _fewshot_section(results: dict, root: Path) -> list[str]:
+def _zero_shot_name(tag: str, fmt: str, variants: dict) -> str:
+    """The variant a few-shot variant adds demonstrations to: the adapter's own prompt, or the pruned prompt."""
+    return "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"
+
+
+def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
     """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting and subset; the
     zero-shot column is the same prompt format without demonstrations."""
     lines: list[str] = []
@@ -419,8 +434,7 @@ def _fewshot_section(results: dict, root: Path) -> list[str]:
                   "| format | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
                   "|---" * (3 + len(ks)) + "|"]
         for (fmt, sel), row in sorted(cells.items()):
-            zero_name = "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"
-            zero = variants.get(zero_name, (None, None))[1]
+            zero = variants.get(_zero_shot_name(tag, fmt, variants), (None, None))[1]
 
             def cell(m):
                 return "–" if m is None else f"{_pct(m['ex'])} ({_pct(m['by_joins'].get('2', {}).get('ex'))})"
@@ -428,6 +442,14 @@ def _fewshot_section(results: dict, root: Path) -> list[str]:
             lines.append(f"| {fmt} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
                          + " | ".join(cell(row.get(k)) for k in ks) + " |")
         lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+        pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()
+                 if key.startswith(f"fewshot/{tag}/{subset}/")]
+        if pairs:
+            lines += ["Paired bootstrap (b − a, same items):", "",
+                      "| b | a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |", "|---" * 10 + "|"]
+            lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | {_comparison_cells(c)}"
+                      for pair, c in pairs]
+            lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
 
 
