@@ -255,6 +255,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _ablation_section(comparisons)
+    lines += _sc_count_section(results_dir, out, root)
     lines += _fewshot_section(results, comparisons, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
@@ -375,6 +376,50 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
                       "with our prompts' token counts: an estimate of the API bill only."]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
                   "source: `results/llm_published.json`.", ""]
+    return lines
+
+
+def _sc_count_section(results_dir: Path, out: Path, root: Path) -> list[str]:
+    """EX of the self-consistency vote, and of an oracle, as the number of samples grows (replayed candidates)."""
+    paths = sorted((results_dir / "sc_count").glob("*/*/*.json"))
+    if not paths:
+        return []
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lines = ["## Ablation: number of self-consistency samples", "",
+             "The vote over the first k of the N candidates one self-consistency run sampled (temperature 0.7), "
+             "replayed without the model (`python -m graphsql.experiments.sc_count`); the oracle counts a question "
+             "right when any of the first k candidates is. k = 1 is one sample, not greedy decoding.", "",
+             "| model | subset | variant | k | EX | oracle EX | 2 JOIN EX | 2 JOIN oracle |", "|---" * 8 + "|"]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for path in paths:
+        data = json.loads(path.read_text())
+        tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
+        ks = sorted(data["by_k"], key=int)
+        for k in ks:
+            e = data["by_k"][k]
+            lines.append(f"| {tag} | {subset} | {variant} | {k} | {_pct(e['ex'])} | {_pct(e['oracle_ex'])} | "
+                         f"{_pct(e['by_joins']['2']['ex'])} | {_pct(e['oracle_by_joins']['2']['ex'])} |")
+        xs = [int(k) for k in ks]
+        line, = ax.plot(xs, [100 * data["by_k"][k]["ex"] for k in ks], marker="o", label=f"{tag}:{variant} vote")
+        ax.plot(xs, [100 * data["by_k"][k]["oracle_ex"] for k in ks], marker="x", linestyle="--",
+                color=line.get_color(), label=f"{tag}:{variant} oracle")
+    ax.set_xlabel("self-consistency samples k")
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_xticks(range(1, max(int(k) for p in paths for k in json.loads(p.read_text())["by_k"]) + 1))
+    ax.set_title("EX vs number of samples (vote and oracle)")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig_path = out.parent / "figures" / "sc_count.png"
+    fig_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(fig_path, dpi=110)
+    plt.close(fig)
+    lines += ["", f"![EX vs self-consistency samples]({_rel(fig_path, out.parent)})", "",
+              "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths) + ".", ""]
     return lines
 
 

@@ -1,0 +1,104 @@
+"""How many self-consistency samples pay: EX of the vote over the first k sampled candidates, k = 1..N, and the
+oracle (some candidate among the first k is right), from one finished self-consistency run.
+
+    $ python -m graphsql.experiments.sc_count --tag base --variant ddl_pruned_sc5 --sample 300
+          # reads runs/eval/base/spider-dev-strat300-seed0/ddl_pruned_sc5/preds.sql.jsonl (every candidate kept)
+          # -> results/sc_count/base/spider-dev-strat300-seed0/ddl_pruned_sc5.json
+
+No model runs: the candidates were sampled (in order) by `graphsql.experiments.variants`; the vote over a prefix
+of them is the vote a run with ``--samples k`` would have made with the same random draws. The repair step of a
+run (re-prompting when every candidate fails) is not replayed, so k = N can differ from the run's own figure on
+the items it repaired; ``agrees_with_run`` counts the items where the replayed vote equals the run's answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from graphsql.config import REPO_ROOT
+from graphsql.data.spider import load_dataset
+from graphsql.errors import DataError
+from graphsql.eval.metrics import evaluate
+from graphsql.experiments.variants import select_examples
+from graphsql.inference.batch import read_done
+from graphsql.inference.vote import vote
+from graphsql.provenance import run_info
+
+log = logging.getLogger(__name__)
+JOIN_KEYS = ("0", "1", "2", "3+")
+
+
+def _by_joins(items: list[dict], flag: str = "ex") -> dict:
+    out = {}
+    for key in JOIN_KEYS:
+        sub = [it for it in items if it["joins_bucket"] == key]
+        out[key] = {"n": len(sub), "ex": sum(bool(it[flag]) for it in sub) / len(sub) if sub else None}
+    return out
+
+
+def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0) -> dict:
+    """Per k: EX of the vote over the first k candidates, and oracle EX (any of the first k right), overall and
+    by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``."""
+    missing = [ex.idx for ex in examples if not records.get(ex.idx, {}).get("candidates")]
+    if missing:
+        raise DataError(f"{len(missing)} of {len(examples)} items have no recorded candidates (first: {missing[0]})")
+    n_samples = min(len(records[ex.idx]["candidates"]) for ex in examples)
+    # each candidate position scored once: right[j][i] = candidate j of item i is right
+    right = []
+    for j in range(n_samples):
+        scored = evaluate(examples, [records[ex.idx]["candidates"][j] for ex in examples], schemas, timeout=timeout)
+        right.append([it["ex"] for it in scored["items"]])
+    buckets = [it["joins_bucket"] for it in scored["items"]]
+    curve = {}
+    for k in range(1, n_samples + 1):
+        voted = [vote(records[ex.idx]["candidates"][:k], schemas[ex.db_id].db_path, timeout=timeout).sql
+                 for ex in examples]
+        scored = evaluate(examples, voted, schemas, timeout=timeout)
+        oracle = [{"idx": ex.idx, "ex": any(right[j][i] for j in range(k)), "joins_bucket": buckets[i]}
+                  for i, ex in enumerate(examples)]
+        entry = {"ex": scored["ex"], "by_joins": _by_joins(scored["items"]),
+                 "oracle_ex": sum(it["ex"] for it in oracle) / len(oracle), "oracle_by_joins": _by_joins(oracle),
+                 "items": [{"idx": it["idx"], "ex": it["ex"], "joins_bucket": it["joins_bucket"]}
+                           for it in scored["items"]]}
+        if k == n_samples:
+            entry["agrees_with_run"] = sum(v == records[ex.idx]["pred_sql"] for v, ex in zip(voted, examples))
+        curve[str(k)] = entry
+    return {"n": len(examples), "samples": n_samples, "by_k": curve}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tag", default="base")
+    parser.add_argument("--variant", default="ddl_pruned_sc5")
+    parser.add_argument("--dataset", default="spider")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--sample", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "sc_count")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ds = load_dataset(args.dataset, args.split)
+    examples, subset = select_examples(ds, args.sample, args.seed)
+    subset = f"{args.dataset}-{args.split}-{subset}"
+    log_path = args.runs / args.tag / subset / args.variant / "preds.sql.jsonl"
+    records = read_done(log_path)
+    if not records:
+        raise SystemExit(f"no predictions in {log_path}: run the variant first")
+    out = sc_count_curve(examples, records, ds.schemas)
+    out["source"] = str(log_path.relative_to(REPO_ROOT) if log_path.is_relative_to(REPO_ROOT) else log_path)
+    out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(argv or sys.argv[1:]),
+                                 vars(args) | {"subset": subset})
+    path = args.results / args.tag / subset / f"{args.variant}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1, default=str) + "\n")
+    log.info("%s: %s", path, {k: (round(v["ex"], 3), round(v["oracle_ex"], 3)) for k, v in out["by_k"].items()})
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
