@@ -47,6 +47,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     (folder / "ddl_full.json").write_text(json.dumps(_fake_metrics("ddl_full", [1, 0, 0, 1] * 10)))
     (folder / "graph_pruned_sc5.json").write_text(json.dumps(_fake_metrics("graph_pruned_sc5", [1, 1, 0, 1] * 10)))
     (folder / "ddl_pruned.json").write_text(json.dumps(_fake_metrics("ddl_pruned", [1, 0, 0, 0] * 10)))
+    (folder / "ddl_pruned_t2.json").write_text(json.dumps(_fake_metrics("ddl_pruned_t2", [0, 0, 0, 1] * 10)))
     (folder / "ddl_pruned_graph3.json").write_text(json.dumps(_fake_metrics("ddl_pruned_graph3", [1, 0, 1, 0] * 10)))
     lora = results / "eval" / "graph-lora" / "spider-dev-all"
     lora.mkdir(parents=True)
@@ -68,7 +69,9 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
     assert "| synthetic | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert "| ddl | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
-    assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text   # few-shot vs zero-shot, bootstrap
+    assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
+    budget = text.split("## Ablation: pruning budget")[1].split("\n## ")[0]
+    assert "| ddl | full | 40 | 50.0 |" in budget and "| ddl | 2 | 40 | 25.0 | 0.0 | 0.0 | 0.0 | 100.0 | 123.4 |" in budget   # few-shot vs zero-shot, bootstrap
     assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | – | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
     assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
     assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text

@@ -255,6 +255,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _ablation_section(comparisons)
+    lines += _budget_section(results, root)
     lines += _sc_count_section(results_dir, out, root)
     lines += _fewshot_section(results, comparisons, root)
     lines += _bird_schema_section(results_dir, root)
@@ -376,6 +377,40 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
                       "with our prompts' token counts: an estimate of the API bill only."]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
                   "source: `results/llm_published.json`.", ""]
+    return lines
+
+
+BUDGET = re.compile(r"^(ddl|compact)_pruned(?:_t(\d+))?$")
+
+
+def _budget_section(results: dict, root: Path) -> list[str]:
+    """Pruning budget (most tables kept) against EX and prompt size, per model setting, subset and format."""
+    lines: list[str] = []
+    for (tag, subset), variants in results.items():
+        rows: dict[str, list] = {}
+        for name, (_path, m) in variants.items():
+            match = BUDGET.match(name)
+            if match and _is_complete(m):
+                budget = int(match.group(2)) if match.group(2) else m.get("prompt", {}).get("max_tables", 0)
+                rows.setdefault(match.group(1), []).append((budget, name, m))
+        rows = {fmt: sorted(r) for fmt, r in rows.items() if any(name.endswith(f"_t{n}") for n, name, _ in r)}
+        if not rows:
+            continue
+        if not lines:
+            lines += ["## Ablation: pruning budget", "",
+                      "The graph-pruned schema keeps at most this many tables (linked tables, the join paths "
+                      "between them, then neighbours); full = no pruning. Gold-table recall at each budget is in "
+                      "`results/linking_recall.json`.", ""]
+        lines += [f"### `{tag}` on `{subset}`", "",
+                  "| format | tables kept (at most) | n | EX | " + " | ".join(f"EX {k} JOIN" for k in JOIN_KEYS)
+                  + " | prompt tokens |", "|---" * (5 + len(JOIN_KEYS)) + "|"]
+        for fmt, entries in sorted(rows.items()):
+            full = variants.get(f"{fmt}_full", (None, None))[1]
+            for budget, _name, m in ([("full", None, full)] if full else []) + entries:
+                lines.append(f"| {fmt} | {budget} | {m['n']} | {_pct(m['ex'])} | "
+                             + " | ".join(_pct(m["by_joins"].get(k, {}).get("ex")) for k in JOIN_KEYS)
+                             + f" | {m.get('prompt_tokens_per_question') or '–'} |")
+        lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
     return lines
 
 

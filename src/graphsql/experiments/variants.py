@@ -50,6 +50,10 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "compact_pruned_sc5": ({"schema_format": "compact", "prune": True}, {"samples": 5, "temperature": 0.7}),
     "ddl_pruned_sc5": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7}),
 }
+# pruning-budget variants: <format>_pruned_t<n>, at most n tables kept (the default budget is PromptConfig.max_tables)
+for _fmt in ("ddl", "compact"):
+    for _n in (2, 3, 6, 8):
+        VARIANTS[f"{_fmt}_pruned_t{_n}"] = ({"schema_format": _fmt, "prune": True, "max_tables": _n}, {"samples": 1})
 # few-shot variants: <format>_pruned_<selector><k>, k demonstrations from Spider train (never the target's db)
 for _fmt in ("ddl", "compact"):
     for _sel, _short in (("random", "rand"), ("question_similar", "qsim"), ("masked_question_similar", "mqsim"),
