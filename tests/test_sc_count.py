@@ -39,3 +39,16 @@ def test_missing_candidates_is_a_clear_error(concert):
     ds, examples = concert
     with pytest.raises(DataError, match="no recorded candidates"):
         sc_count_curve(examples, {examples[0].idx: {"candidates": ["SELECT 1"]}}, ds.schemas)
+
+
+def test_replayed_column_fix_repairs_a_wrong_qualifier(concert):
+    ds, _ = concert
+    ex = next(e for e in ds.runnable() if e.question.startswith("Show concert names and their stadium"))
+    # stadium (T2) has no concert_name: the fix moves it to concert (T1), the one table of the SELECT that has it
+    broken = ("SELECT T2.concert_name, T2.name FROM concert AS T1 JOIN stadium AS T2 "
+              "ON T1.stadium_id = T2.stadium_id")
+    records = {ex.idx: {"candidates": [broken], "pred_sql": broken}}
+    plain = sc_count_curve([ex], records, ds.schemas)
+    fixed = sc_count_curve([ex], records, ds.schemas, fix_columns=True)
+    assert plain["by_k"]["1"]["ex"] == 0
+    assert fixed["by_k"]["1"]["ex"] == 1

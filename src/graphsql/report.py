@@ -99,6 +99,14 @@ def compute_comparisons(results_dir: Path) -> Path:
             if s == subset and tag.startswith(ABLATION_PREFIX) and "as_trained" in variants and full:
                 out[f"ablations/{subset}/{tag}:as_trained-vs-graph-lora:as_trained"] = _bootstrap_entry(
                     full[1]["items"], variants["as_trained"][1]["items"])
+    for fixed in sorted((results_dir / "sc_count").glob("*/*/*_fix.json")):  # replayed column fix vs none
+        plain = fixed.with_name(fixed.name.removesuffix("_fix.json") + ".json")
+        if plain.exists():
+            a, b = json.loads(plain.read_text())["by_k"], json.loads(fixed.read_text())["by_k"]
+            k = max(set(a) & set(b), key=int)
+            tag, subset = fixed.parent.parent.name, fixed.parent.name
+            out[f"sc_count/{tag}/{subset}/{fixed.stem}-vs-{plain.stem}"] = _bootstrap_entry(a[k]["items"],
+                                                                                          b[k]["items"])
     for (tag, subset), variants in results.items():  # each demonstration selector vs zero-shot and vs random
         for name, (_path, m) in sorted(variants.items()):
             match = FEWSHOT.match(name)
@@ -256,7 +264,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _ablation_section(comparisons)
     lines += _budget_section(results, root)
-    lines += _sc_count_section(results_dir, out, root)
+    lines += _sc_count_section(results_dir, comparisons, out, root)
     lines += _fewshot_section(results, comparisons, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
@@ -414,8 +422,9 @@ def _budget_section(results: dict, root: Path) -> list[str]:
     return lines
 
 
-def _sc_count_section(results_dir: Path, out: Path, root: Path) -> list[str]:
-    """EX of the self-consistency vote, and of an oracle, as the number of samples grows (replayed candidates)."""
+def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Path) -> list[str]:
+    """EX of the self-consistency vote, and of an oracle, as the number of samples grows, with and without the
+    column-qualifier fix (all replayed from recorded candidates)."""
     paths = sorted((results_dir / "sc_count").glob("*/*/*.json"))
     if not paths:
         return []
@@ -424,10 +433,14 @@ def _sc_count_section(results_dir: Path, out: Path, root: Path) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    lines = ["## Ablation: number of self-consistency samples", "",
-             "The vote over the first k of the N candidates one self-consistency run sampled (temperature 0.7), "
-             "replayed without the model (`python -m graphsql.experiments.sc_count`); the oracle counts a question "
-             "right when any of the first k candidates is. k = 1 is one sample, not greedy decoding.", "",
+    lines = ["## Ablation: number of self-consistency samples, and the column-qualifier fix", "",
+             "The vote over the first k of the N candidates one run sampled (temperature 0.7), replayed without "
+             "the model (`python -m graphsql.experiments.sc_count`); the oracle counts a question right when any of "
+             "the first k candidates is. For a self-consistency run k = 1 is one sample, not greedy decoding; a greedy "
+             "run has k = 1 only. Variants ending in `_fix` replay the column-qualifier fix of `graphsql ask` (a "
+             "qualified column its table lacks moves to the one table of the SELECT that has it) on the same "
+             "candidates; the measurement protocol of the main tables runs without it. Items the run repaired "
+             "(re-prompted after every candidate failed) are not replayed.", "",
              "| model | subset | variant | k | EX | oracle EX | 2 JOIN EX | 2 JOIN oracle |", "|---" * 8 + "|"]
     fig, ax = plt.subplots(figsize=(6, 4))
     for path in paths:
@@ -438,6 +451,8 @@ def _sc_count_section(results_dir: Path, out: Path, root: Path) -> list[str]:
             e = data["by_k"][k]
             lines.append(f"| {tag} | {subset} | {variant} | {k} | {_pct(e['ex'])} | {_pct(e['oracle_ex'])} | "
                          f"{_pct(e['by_joins']['2']['ex'])} | {_pct(e['oracle_by_joins']['2']['ex'])} |")
+        if len(ks) < 2:
+            continue
         xs = [int(k) for k in ks]
         line, = ax.plot(xs, [100 * data["by_k"][k]["ex"] for k in ks], marker="o", label=f"{tag}:{variant} vote")
         ax.plot(xs, [100 * data["by_k"][k]["oracle_ex"] for k in ks], marker="x", linestyle="--",
@@ -455,6 +470,13 @@ def _sc_count_section(results_dir: Path, out: Path, root: Path) -> list[str]:
     plt.close(fig)
     lines += ["", f"![EX vs self-consistency samples]({_rel(fig_path, out.parent)})", "",
               "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths) + ".", ""]
+    pairs = [(key.split("/", 1)[1], c) for key, c in comparisons.items() if key.startswith("sc_count/")]
+    if pairs:
+        lines += ["The column fix against none, at the largest k of each run (paired bootstrap, b − a):", "",
+                  "| model/subset/b-vs-a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |",
+                  "|---" * 9 + "|"]
+        lines += [f"| {pair} | {_comparison_cells(c)}" for pair, c in pairs]
+        lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
 
 

@@ -9,6 +9,10 @@ No model runs: the candidates were sampled (in order) by `graphsql.experiments.v
 of them is the vote a run with ``--samples k`` would have made with the same random draws. The repair step of a
 run (re-prompting when every candidate fails) is not replayed, so k = N can differ from the run's own figure on
 the items it repaired; ``agrees_with_run`` counts the items where the replayed vote equals the run's answer.
+
+``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.fix`) on candidates recorded without it
+(a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``. On a
+greedy run (one candidate) k = 1 is then greedy decoding with the fix.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from graphsql.errors import DataError
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.batch import read_done
+from graphsql.inference.fix import fix_column_qualifiers
 from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
 
@@ -40,12 +45,18 @@ def _by_joins(items: list[dict], flag: str = "ex") -> dict:
     return out
 
 
-def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0) -> dict:
+def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0,
+                   fix_columns: bool = False) -> dict:
     """Per k: EX of the vote over the first k candidates, and oracle EX (any of the first k right), overall and
-    by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``."""
+    by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``;
+    ``fix_columns``: apply the column-qualifier fix to each candidate first."""
     missing = [ex.idx for ex in examples if not records.get(ex.idx, {}).get("candidates")]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded candidates (first: {missing[0]})")
+    if fix_columns:
+        records = {ex.idx: {**records[ex.idx], "candidates": [fix_column_qualifiers(c, schemas[ex.db_id])
+                                                              for c in records[ex.idx]["candidates"]]}
+                   for ex in examples}
     n_samples = min(len(records[ex.idx]["candidates"]) for ex in examples)
     # each candidate position scored once: right[j][i] = candidate j of item i is right
     right = []
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev")
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--fix-columns", action="store_true", help="replay the column-qualifier fix on the candidates")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "sc_count")
     args = parser.parse_args(argv)
@@ -89,11 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     records = read_done(log_path)
     if not records:
         raise SystemExit(f"no predictions in {log_path}: run the variant first")
-    out = sc_count_curve(examples, records, ds.schemas)
+    out = sc_count_curve(examples, records, ds.schemas, fix_columns=args.fix_columns)
+    out["fix_columns"] = args.fix_columns
     out["source"] = str(log_path.relative_to(REPO_ROOT) if log_path.is_relative_to(REPO_ROOT) else log_path)
     out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(argv or sys.argv[1:]),
                                  vars(args) | {"subset": subset})
-    path = args.results / args.tag / subset / f"{args.variant}.json"
+    path = args.results / args.tag / subset / f"{args.variant}{'_fix' if args.fix_columns else ''}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, default=str) + "\n")
     log.info("%s: %s", path, {k: (round(v["ex"], 3), round(v["oracle_ex"], 3)) for k, v in out["by_k"].items()})
