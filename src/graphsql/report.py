@@ -33,7 +33,8 @@ SYSTEMS = (
     ("graph LoRA, rebalanced augmentation", "graph-balanced-lora", "as_trained"),
     ("graph LoRA, rebalanced + self-consistency (5)", "graph-balanced-lora", "as_trained_sc5"),
 )
-ABLATION_PREFIX = "graph-lora-no_"  # tags of adapters retrained with augmentations off (scripts/ablation_experiments.sh)
+ABLATION_PREFIX = "graph-balanced-lora-no_"  # adapters retrained with augmentations off (scripts/ablation_experiments.sh)
+ABLATION_REFERENCE = "graph-balanced-lora"  # the full adapter they are compared with
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
 SYSTEM_COMPARISONS = (
     (("seq2seq", "greedy"), ("base", "ddl_full")),
@@ -94,10 +95,10 @@ def compute_comparisons(results_dir: Path) -> Path:
             b = results.get((tb, subset), {}).get(vb)
             if a and b and _is_complete(a[1]) and _is_complete(b[1]):
                 out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"])
-        full = results.get(("graph-lora", subset), {}).get("as_trained")
+        full = results.get((ABLATION_REFERENCE, subset), {}).get("as_trained")
         for (tag, s), variants in sorted(results.items()):  # augmentation ablations against the full graph adapter
             if s == subset and tag.startswith(ABLATION_PREFIX) and "as_trained" in variants and full:
-                out[f"ablations/{subset}/{tag}:as_trained-vs-graph-lora:as_trained"] = _bootstrap_entry(
+                out[f"ablations/{subset}/{tag}:as_trained-vs-{ABLATION_REFERENCE}:as_trained"] = _bootstrap_entry(
                     full[1]["items"], variants["as_trained"][1]["items"])
     for fixed in sorted((results_dir / "sc_count").glob("*/*/*_fix.json")):  # replayed column fix vs none
         plain = fixed.with_name(fixed.name.removesuffix("_fix.json") + ".json")

@@ -41,8 +41,8 @@ class DpoConfig:
     """Sampling, pairing and DPO training settings."""
 
     model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "base model (short name, folder, Hub id)"})
-    adapter: str = field(default="models/qwen2.5-coder-0.5b-graph-lora", metadata={"help": "SFT adapter to improve"})
-    samples: str = field(default="runs/augment/graph/samples.jsonl", metadata={"help": "SFT samples: the prompts"})
+    adapter: str = field(default="models/qwen2.5-coder-0.5b-graph-balanced-lora", metadata={"help": "SFT adapter to improve"})
+    samples: str = field(default="runs/augment/graph_balanced/samples.jsonl", metadata={"help": "SFT samples: the prompts"})
     sources: tuple[str, ...] = field(default=("spider:train",), metadata={"help": "sample sources used as questions"})
     questions: int = field(default=600, metadata={"help": "questions to sample (random, seeded)"})
     candidates: int = field(default=4, metadata={"help": "completions drawn per question"})
