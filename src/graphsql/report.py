@@ -582,16 +582,28 @@ def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
     return f"{label_b} vs {label_a} {what}: {diff}; the interval includes 0, so no difference is shown."
 
 
+def _fewshot_label(tag: str, variant: str) -> str:
+    match = FEWSHOT.match(variant)
+    if not match:
+        return f"{tag}:{variant} (zero-shot)"
+    return f"{tag}:{variant} ({match.group(3)} {SELECTOR_NAMES.get(match.group(2), match.group(2))} demonstrations)"
+
+
 def _findings_section(comparisons: dict) -> list[str]:
     """Generated sentences for every cross-system comparison: better / worse / not shown, overall and 2+ JOIN."""
     labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
     lines = []
     for key, c in comparisons.items():
-        if not key.startswith("systems/"):
+        if key.startswith("systems/"):
+            _, subset, pair = key.split("/")
+            b, a = pair.split("-vs-")
+            la, lb = labels.get(a, a), labels.get(b, b)
+        elif key.startswith("fewshot/"):  # demonstrations, one model setting
+            _, tag, subset, pair = key.split("/")
+            b, a = pair.split("-vs-")
+            la, lb = _fewshot_label(tag, a), _fewshot_label(tag, b)
+        else:
             continue
-        _, subset, pair = key.split("/")
-        b, a = pair.split("-vs-")
-        la, lb = labels.get(a, a), labels.get(b, b)
         if not lines:
             lines = ["## Findings (generated from the bootstrap intervals)", ""]
         lines.append(f"- `{subset}`: " + _claim(la, lb, c["all"], "overall"))
