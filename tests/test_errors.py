@@ -101,6 +101,29 @@ def test_queries_that_need_no_fix_or_have_no_unique_fix_are_returned_unchanged(s
     assert fix_column_qualifiers(sql, schema) == sql
 
 
+def test_a_column_spelled_differently_is_respelled_when_one_column_matches(schema):
+    from graphsql.inference.fix import fix_column_qualifiers
+
+    assert fix_column_qualifiers("SELECT SingerID FROM singer WHERE singerid > 1", schema) == (
+        "SELECT singer_id FROM singer WHERE singer_id > 1")
+    # qualified: looked up in its own table only, so a name two tables share is still unique
+    assert fix_column_qualifiers(
+        "SELECT T1.StadiumID FROM concert AS T1 JOIN stadium AS T2 ON T1.stadium_id = T2.stadium_id", schema) == (
+        "SELECT T1.stadium_id FROM concert AS T1 JOIN stadium AS T2 ON T1.stadium_id = T2.stadium_id")
+
+
+@pytest.mark.parametrize("sql", [
+    # unqualified, and both tables have a stadium_id: ambiguous
+    "SELECT StadiumID FROM concert JOIN stadium ON concert.stadium_id = stadium.stadium_id",
+    # an alias of the SELECT list is not a column to respell
+    "SELECT count(*) AS n_singers FROM singer ORDER BY n_singers",
+])
+def test_respelling_leaves_ambiguous_names_and_aliases_alone(schema, sql):
+    from graphsql.inference.fix import fix_column_qualifiers
+
+    assert fix_column_qualifiers(sql, schema) == sql
+
+
 def test_predict_runs_the_fixed_query(concert_db):
     from graphsql.config import InferConfig
     from graphsql.inference.predict import predict
