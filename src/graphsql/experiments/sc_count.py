@@ -26,7 +26,7 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.errors import DataError
-from graphsql.eval.metrics import evaluate
+from graphsql.eval.metrics import JOIN_BUCKETS, _breakdown, evaluate
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.batch import read_done
 from graphsql.inference.fix import fix_column_qualifiers
@@ -34,15 +34,10 @@ from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
-JOIN_KEYS = ("0", "1", "2", "3+")
 
 
-def _by_joins(items: list[dict], flag: str = "ex") -> dict:
-    out = {}
-    for key in JOIN_KEYS:
-        sub = [it for it in items if it["joins_bucket"] == key]
-        out[key] = {"n": len(sub), "ex": sum(bool(it[flag]) for it in sub) / len(sub) if sub else None}
-    return out
+def _by_joins(items: list[dict]) -> dict:
+    return _breakdown(items, "joins_bucket", JOIN_BUCKETS, with_em=False)
 
 
 def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0,
