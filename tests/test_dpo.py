@@ -125,6 +125,13 @@ def test_dpo_moves_the_adapter_toward_the_chosen_answers_and_resumes(tmp_path):
     # a longer run picks up from the newest checkpoint instead of starting over
     more = train_dpo(model, tokenizer, pairs, DpoConfig(**{**config.__dict__, "max_steps": 6}), tmp_path)
     assert more["steps"] == 6 and more["resumed_from"].endswith("checkpoint-4")
+    # the report's summary: sampling statistics, the training settings and the logged DPO reward margins
+    from graphsql.training.dpo import write_dpo_summary
+
+    summary = json.loads(write_dpo_summary(tmp_path / "results" / "dpo.json", {"pairs": 8}, more).read_text())
+    assert summary["sampling"] == {"pairs": 8} and summary["training"]["steps"] == 6
+    assert summary["training"]["last"]["step"] == 6 and "rewards/margins" in summary["training"]["last"]
+    assert summary["config"]["learning_rate"] == 5e-2 and summary["provenance"]["git_commit"]
 
 
 def test_shipped_dpo_config_loads_and_rejects_unknown_keys(tmp_path):

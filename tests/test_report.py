@@ -63,8 +63,37 @@ def test_report_numbers_all_come_from_results(tmp_path):
                                                                        "venue": "arXiv", "year": 2025},
         "figures": [{"dataset": "Spider", "split": "dev", "metric": "spider_ex", "value": 81.25,
                      "verified_in_session": True}, {"dataset": "BIRD", "split": "dev", "value": None}]}]}))
+    (folder / "compact_pruned_t2_c4.json").write_text(json.dumps(_fake_metrics("compact_pruned_t2_c4",
+                                                                                [1, 1, 0, 0] * 10)))
+    (results / "bench_pipeline.json").write_text(json.dumps({
+        "n_questions": 40, "provenance": {"command": "python benchmarks/bench_pipeline.py ",
+                                          "settings": {"max_tables": 4}},
+        "prompt_sizes": {"ddl_full": {"mean_prompt_tokens": 306.9, "ratio_to_ddl_full": 1.0, "mean_schema_tokens": 231.3,
+                                      "schema_ratio_to_ddl_full": 1.0, "gold_tables_kept": 1.0, "gold_columns_kept": 1.0},
+                         "compact_pruned_t2_c4": {"mean_prompt_tokens": 149.6, "ratio_to_ddl_full": 0.487,
+                                                  "mean_schema_tokens": 73.3, "schema_ratio_to_ddl_full": 0.317,
+                                                  "gold_tables_kept": 0.9946, "gold_columns_kept": 0.9631}},
+        "targets": {"pruned_tokens_at_most_half": {"best": "compact_pruned_t2_c4", "ratio": 0.487, "met": True}}}))
+    dpo = results / "eval" / "graph-balanced-dpo-lora" / "spider-dev-all"
+    dpo.mkdir(parents=True)
+    (dpo / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 1] * 10)))
+    (results / "dpo").mkdir()
+    (results / "dpo" / "graph_cpu.json").write_text(json.dumps({
+        "sampling": {"questions": 240, "candidates": 800, "candidates_right": 300, "candidates_failing": 50,
+                     "questions_all_right": 20, "questions_none_right": 90, "pairs": 380, "pairs_chosen_is_gold": 150,
+                     "pairs_multi_table": 170, "margin_median": 0.4},
+        "training": {"steps": 48, "pairs": 380, "train_loss": 0.61, "first": {"step": 1, "loss": 0.6931},
+                     "last": {"step": 48, "loss": 0.41, "rewards/margins": 0.77, "rewards/accuracies": 0.875}},
+        "config": {"adapter": "models/x"}, "provenance": {}}))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
+    dpo_text = text.split("## Preference training")[1].split("\n## ")[0]
+    assert "| `graph_cpu` | `models/x` | 240 | 800 | 300 | 50 | 90 | 380 | 150 | 170 | 48 | 0.6931 → 0.41 |" in dpo_text
+    assert "graph-balanced-dpo-lora:as_trained vs graph-balanced-lora:as_trained | 40 | 75.0 | 100.0 | 25.0 |" in dpo_text
+    size = text.split("## Prompt size")[1].split("\n## ")[0]
+    assert "| `compact_pruned_t2_c4` | 149.6 | 0.487 | 0.317 | 99.5 | 96.3 | 50.0 |" in size
+    assert "| `ddl_full` | 306.9 | 1.0 | 1.0 | 100.0 | 100.0 | 50.0 |" in size
+    assert "`compact_pruned_t2_c4`, 0.487 × the full-DDL prompt (target ≤ 0.5: met)" in size
     main = text.split("## Main results on `spider-dev-all`")[1].split("\n## ")[0]
     assert "| Qwen2.5-Coder-0.5B zero-shot, full DDL | 40 | 50.0 |" in main
     assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main

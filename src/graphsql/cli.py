@@ -254,11 +254,14 @@ def dpo_train(
     config: Path = typer.Option(Path("configs/dpo_graph_cpu.yaml"), help="configs/dpo_*.yaml"),
     out: Path = typer.Option(Path("runs/dpo/graph_cpu"), help="run folder (holds candidates.jsonl; rerun to resume)"),
     max_steps: int | None = typer.Option(None, help="override the number of optimizer steps"),
+    results: Path | None = typer.Option(None, help="summary file for the report (default: results/dpo/<out name>.json)"),
 ) -> int:
     """DPO on the sampled pairs, continuing the SFT adapter; resumes from the newest checkpoint."""
+    from graphsql.config import REPO_ROOT
     from graphsql.training.dpo import load_dpo_config, run_dpo_train
 
-    metrics = run_dpo_train(load_dpo_config(config, {"max_steps": max_steps} if max_steps else None), out)
+    metrics = run_dpo_train(load_dpo_config(config, {"max_steps": max_steps} if max_steps else None), out,
+                            results=results or REPO_ROOT / "results" / "dpo" / f"{out.name}.json")
     console.print_json(data={k: v for k, v in metrics.items() if not isinstance(v, dict)})
     return 0
 

@@ -19,7 +19,8 @@ JOIN_KEYS = ("0", "1", "2", "3+")
 HARDNESS = ("easy", "medium", "hard", "extra")
 # (baseline variant, compared variant) pairs the text talks about
 COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"),
-               ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"))
+               ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"),
+               ("ddl_full", "compact_pruned_t2_c4"), ("compact_pruned", "compact_pruned_t2_c4"))
 # The main table: (label, tag, variant), in this order; a row appears when its results file exists. The tags are
 # the model settings of `graphsql.experiments.variants --tag` (base = the bare model, *-lora = our adapters).
 SYSTEMS = (
@@ -32,6 +33,7 @@ SYSTEMS = (
     ("graph LoRA + self-consistency (5)", "graph-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced augmentation", "graph-balanced-lora", "as_trained"),
     ("graph LoRA, rebalanced + self-consistency (5)", "graph-balanced-lora", "as_trained_sc5"),
+    ("graph LoRA, rebalanced + DPO from execution feedback", "graph-balanced-dpo-lora", "as_trained"),
 )
 ABLATION_PREFIX = "graph-balanced-lora-no_"  # adapters retrained with augmentations off (scripts/ablation_experiments.sh)
 ABLATION_REFERENCE = "graph-balanced-lora"  # the full adapter they are compared with
@@ -51,6 +53,8 @@ SYSTEM_COMPARISONS = (
     (("base", "ddl_full"), ("graph-balanced-lora", "as_trained")),
     (("base", "ddl_full"), ("graph-balanced-lora", "as_trained_sc5")),
     (("graph-balanced-lora", "as_trained"), ("graph-balanced-lora", "as_trained_sc5")),
+    (("graph-balanced-lora", "as_trained"), ("graph-balanced-dpo-lora", "as_trained")),
+    (("base", "ddl_full"), ("graph-balanced-dpo-lora", "as_trained")),
 )
 
 
@@ -265,8 +269,10 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _ablation_section(comparisons)
     lines += _budget_section(results, root)
+    lines += _prompt_size_section(results_dir, results, root)
     lines += _sc_count_section(results_dir, comparisons, out, root)
     lines += _fewshot_section(results, comparisons, root)
+    lines += _dpo_section(results_dir, comparisons, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
@@ -420,6 +426,76 @@ def _budget_section(results: dict, root: Path) -> list[str]:
                              + " | ".join(_pct(m["by_joins"].get(k, {}).get("ex")) for k in JOIN_KEYS)
                              + f" | {m.get('prompt_tokens_per_question') or '–'} |")
         lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+    return lines
+
+
+def _prompt_size_section(results_dir: Path, results: dict, root: Path) -> list[str]:
+    """Prompt tokens of each pruned configuration against the full-DDL prompt (the benchmark), with the EX of the
+    same configurations wherever an evaluation ran them (variants carry the benchmark's configuration names)."""
+    path = results_dir / "bench_pipeline.json"
+    if not path.is_file():
+        return []
+    bench = json.loads(path.read_text())
+    sizes, target = bench["prompt_sizes"], bench.get("targets", {}).get("pruned_tokens_at_most_half", {})
+    evaluated = {}
+    for (tag, subset), variants in sorted(results.items()):
+        for name in sizes:
+            if name in variants and _is_complete(variants[name][1]):
+                evaluated.setdefault((tag, subset), {})[name] = variants[name][1]
+    measured = sorted({key for key, found in evaluated.items() if len(found) > 1})
+    head = "| prompt | mean prompt tokens | × full DDL | schema block × full DDL | gold tables kept | gold columns kept |"
+    head += "".join(f" EX `{tag}` `{subset}` |" for tag, subset in measured)
+    lines = ["## Prompt size: pruned against full-DDL prompts", "",
+             f"Tokens of the whole chat prompt (the model's template applied) on {bench['n_questions']} Spider dev "
+             "questions; the schema block is the schema text plus matched values alone. `<fmt>_pruned` keeps at most "
+             f"{bench['provenance']['settings']['max_tables']} tables (the default budget); `<fmt>_pruned_t2_c4` "
+             "keeps at most 2 tables and 4 columns a table. EX columns: the same prompt evaluated (– where not run).",
+             "", head, "|---" * (6 + len(measured)) + "|"]
+    for name, v in sizes.items():
+        cells = "".join(f" {_pct(evaluated[key][name]['ex']) if name in evaluated[key] else '–'} |" for key in measured)
+        lines.append(f"| `{name}` | {v['mean_prompt_tokens']} | {v['ratio_to_ddl_full']} | "
+                     f"{v['schema_ratio_to_ddl_full']} | {_pct(v['gold_tables_kept'])} | "
+                     f"{_pct(v['gold_columns_kept'])} |{cells}")
+    if target.get("best"):
+        lines += ["", f"Smallest prompt that keeps at least 95% of gold tables: `{target['best']}`, "
+                      f"{target['ratio']} × the full-DDL prompt (target ≤ 0.5: "
+                      f"{'met' if target['met'] else 'missed'})."]
+    lines += ["", f"Sources: `{_rel(path, root)}` (`{bench['provenance']['command'].strip()}`); EX from "
+                  "`results/eval/<tag>/<subset>/<prompt>.json`.", ""]
+    return lines
+
+
+DPO_TAG = "graph-balanced-dpo-lora"  # the DPO adapter's evaluations (scripts/dpo_experiments.sh)
+
+
+def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
+    """Preference training from execution feedback: how sampling went, the DPO run, and the change it made."""
+    paths = sorted((results_dir / "dpo").glob("*.json"))
+    if not paths:
+        return []
+    lines = ["## Preference training from execution feedback (DPO)", "",
+             "Candidates sampled from the SFT adapter on Spider-train questions, labelled by executing them against "
+             "the gold query; (right, wrong) pairs weighted by a margin from the syntax-tree distance to the gold "
+             "(pairs below the minimum margin dropped; the gold query is the chosen answer where no candidate was "
+             "right), then DPO (trl) continues the SFT adapter against a frozen copy of it.", "",
+             "| run | SFT adapter | questions | candidates | right | failing | none right | pairs | chosen = gold | "
+             "multi-table pairs | steps | loss first → last | reward margin first → last | reward accuracy last |",
+             "|---" * 14 + "|"]
+    for path in paths:
+        d = json.loads(path.read_text())
+        st, tr, cfg = d["sampling"], d["training"], d["config"]
+        first, last = tr.get("first") or {}, tr.get("last") or {}
+        lines.append(f"| `{path.stem}` | `{cfg.get('adapter')}` | {st['questions']} | {st['candidates']} | "
+                     f"{st['candidates_right']} | {st['candidates_failing']} | {st['questions_none_right']} | "
+                     f"{st['pairs']} | {st['pairs_chosen_is_gold']} | {st['pairs_multi_table']} | {tr['steps']} | "
+                     f"{first.get('loss', '–')} → {last.get('loss', '–')} | {first.get('rewards/margins', '–')} → "
+                     f"{last.get('rewards/margins', '–')} | {last.get('rewards/accuracies', '–')} |")
+    found = [(key.split("/")[1] + ": " + key.split("/")[-1].replace("-vs-", " vs "), c)
+             for key, c in comparisons.items() if key.startswith("systems/") and f"/{DPO_TAG}:" in key]
+    if found:
+        lines += ["", *_comparison_rows(found)]
+    lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
+              + " (`graphsql dpo train`); `results/comparisons.json`.", ""]
     return lines
 
 

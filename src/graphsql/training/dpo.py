@@ -268,11 +268,40 @@ def run_dpo_sample(config: DpoConfig, out_dir: Path, progress=None) -> dict:
     return write_pairs(out_dir, config)
 
 
-def run_dpo_train(config: DpoConfig, out_dir: Path, resume: bool = True) -> dict:
-    """The ``train`` stage: DPO on ``pairs.jsonl`` (rebuilt from the candidates with the config's margin)."""
+def run_dpo_train(config: DpoConfig, out_dir: Path, resume: bool = True, results: Path | None = None) -> dict:
+    """The ``train`` stage: DPO on ``pairs.jsonl`` (rebuilt from the candidates with the config's margin).
+    ``results``: where to write the run's summary for the report (`write_dpo_summary`); None: nowhere."""
     if not (out_dir / CANDIDATES).is_file():
         raise ConfigError(f"{out_dir / CANDIDATES}: not found; run `graphsql dpo sample` first")
-    write_pairs(out_dir, config)
+    stats = write_pairs(out_dir, config)
     pairs = [json.loads(line) for line in (out_dir / PAIRS).read_text(encoding="utf-8").splitlines() if line]
     model, tokenizer = load_policy(config)
-    return train_dpo(model, tokenizer, pairs, config, out_dir, resume=resume)
+    metrics = train_dpo(model, tokenizer, pairs, config, out_dir, resume=resume)
+    if results is not None:
+        write_dpo_summary(results, stats, metrics)
+    return metrics
+
+
+def write_dpo_summary(path: Path, stats: dict, metrics: dict) -> Path:
+    """A small results file of a DPO run: how sampling went (`pair_stats`), the training settings, and the
+    DPO loss, reward margin and reward accuracy at the first and last logged steps."""
+    def logged(row: dict | None) -> dict | None:
+        if not row:
+            return None
+        keep = ("step", "epoch", "loss", "rewards/margins", "rewards/accuracies", "rewards/chosen", "rewards/rejected")
+        return {k: row[k] for k in keep if k in row}
+
+    config = metrics.get("config") or {}
+    summary = {
+        "sampling": stats,
+        "training": {"steps": metrics.get("steps"), "pairs": metrics.get("pairs"),
+                     "train_loss": metrics.get("train_loss"), "first": logged(metrics.get("first")),
+                     "last": logged(metrics.get("last"))},
+        "config": {k: config.get(k) for k in ("adapter", "questions", "candidates", "temperature", "min_margin",
+                                              "max_pairs_per_question", "gold_when_none_right", "beta",
+                                              "learning_rate", "epochs", "batch_size", "grad_accum", "seed")},
+        "provenance": metrics.get("run"),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=1, default=str) + "\n")
+    return path
