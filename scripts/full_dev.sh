@@ -9,6 +9,7 @@ PY=.venv/bin/python
 $PY -m graphsql.experiments.variants --tag graph-balanced-lora --adapter models/qwen2.5-coder-0.5b-graph-balanced-lora --variants as_trained
 $PY -m graphsql.experiments.variants --tag base --variants ddl_full
 $PY -m graphsql.experiments.variants --tag plain-lora --adapter models/qwen2.5-coder-0.5b-plain-lora --variants as_trained
+$PY -m graphsql.experiments.baseline_subset --dataset spider --split dev   # the pre-LLM baseline on the same items
 for spec in "graph-balanced-lora as_trained" "plain-lora as_trained" "base ddl_full"; do
   set -- $spec
   for fix in "" --fix-columns; do
