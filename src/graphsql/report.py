@@ -479,17 +479,20 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
              "(pairs below the minimum margin dropped; the gold query is the chosen answer where no candidate was "
              "right), then DPO (trl) continues the SFT adapter against a frozen copy of it.", "",
              "| run | SFT adapter | questions | candidates | right | failing | none right | pairs | chosen = gold | "
-             "multi-table pairs | steps | loss first → last | reward margin first → last | reward accuracy last |",
+             "multi-table pairs | steps | loss, first → last step | reward margin, first → last step | reward accuracy, last step |",
              "|---" * 14 + "|"]
     for path in paths:
         d = json.loads(path.read_text())
         st, tr, cfg = d["sampling"], d["training"], d["config"]
         first, last = tr.get("first") or {}, tr.get("last") or {}
+
+        def num(row: dict, key: str) -> str:
+            return f"{row[key]:.3f}" if isinstance(row.get(key), (int, float)) else "–"
         lines.append(f"| `{path.stem}` | `{cfg.get('adapter')}` | {st['questions']} | {st['candidates']} | "
                      f"{st['candidates_right']} | {st['candidates_failing']} | {st['questions_none_right']} | "
                      f"{st['pairs']} | {st['pairs_chosen_is_gold']} | {st['pairs_multi_table']} | {tr['steps']} | "
-                     f"{first.get('loss', '–')} → {last.get('loss', '–')} | {first.get('rewards/margins', '–')} → "
-                     f"{last.get('rewards/margins', '–')} | {last.get('rewards/accuracies', '–')} |")
+                     f"{num(first, 'loss')} → {num(last, 'loss')} | {num(first, 'rewards/margins')} → "
+                     f"{num(last, 'rewards/margins')} | {num(last, 'rewards/accuracies')} |")
     found = [(key.split("/")[1] + ": " + key.split("/")[-1].replace("-vs-", " vs "), c)
              for key, c in comparisons.items() if key.startswith("systems/") and f"/{DPO_TAG}:" in key]
     if found:
