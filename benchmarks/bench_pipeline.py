@@ -29,6 +29,7 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
 from graphsql.data.spider import load_dataset
 from graphsql.experiments.linking_recall import columns_in_sql
+from graphsql.experiments.variants import SHORT_BUDGET, SHORT_SUFFIX
 from graphsql.inference.generate import load_tokenizer, make_generator
 from graphsql.inference.models import resolve_model
 from graphsql.inference.predict import DatabaseCache, predict
@@ -52,10 +53,6 @@ class TimedGenerator:
             self.seconds += time.perf_counter() - start
 
 
-# the short prompt (the experiments' variant of the same name): 2 tables, 4 columns a table
-SHORT_BUDGET = {"max_tables": 2, "max_columns": 4}
-
-
 def prompt_sizes(ds, examples, tokenizer, formats, max_tables, max_columns=None) -> dict:
     """Mean prompt tokens per configuration and the gold-table (and gold-column) keep rate of each: each format
     pruned at the given budget, and each format at the short budget (``<fmt>_pruned_t2_c4``)."""
@@ -63,7 +60,7 @@ def prompt_sizes(ds, examples, tokenizer, formats, max_tables, max_columns=None)
     configs = {"ddl_full": PromptConfig(schema_format="ddl", prune=False)}
     configs |= {f"{fmt}_pruned": PromptConfig(schema_format=fmt, prune=True, max_tables=max_tables,
                                               max_columns=max_columns) for fmt in formats}
-    configs |= {f"{fmt}_pruned_t2_c4": PromptConfig(schema_format=fmt, prune=True, **SHORT_BUDGET) for fmt in formats}
+    configs |= {f"{fmt}{SHORT_SUFFIX}": PromptConfig(schema_format=fmt, prune=True, **SHORT_BUDGET) for fmt in formats}
     tokens: dict[str, list[int]] = {name: [] for name in configs}
     schema_tokens: dict[str, list[int]] = {name: [] for name in configs}
     kept = {name: [0, 0] for name in configs}

@@ -468,6 +468,11 @@ def _prompt_size_section(results_dir: Path, results: dict, root: Path) -> list[s
 DPO_TAG = "graph-balanced-dpo-lora"  # the DPO adapter's evaluations (scripts/dpo_experiments.sh)
 
 
+def _num(row: dict, key: str) -> str:
+    """A logged training value to 3 decimals, or – when it was not logged."""
+    return f"{row[key]:.3f}" if isinstance(row.get(key), (int, float)) else "–"
+
+
 def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
     """Preference training from execution feedback: how sampling went, the DPO run, and the change it made."""
     paths = sorted((results_dir / "dpo").glob("*.json"))
@@ -485,14 +490,11 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
         d = json.loads(path.read_text())
         st, tr, cfg = d["sampling"], d["training"], d["config"]
         first, last = tr.get("first") or {}, tr.get("last") or {}
-
-        def num(row: dict, key: str) -> str:
-            return f"{row[key]:.3f}" if isinstance(row.get(key), (int, float)) else "–"
         lines.append(f"| `{path.stem}` | `{cfg.get('adapter')}` | {st['questions']} | {st['candidates']} | "
                      f"{st['candidates_right']} | {st['candidates_failing']} | {st['questions_none_right']} | "
                      f"{st['pairs']} | {st['pairs_chosen_is_gold']} | {st['pairs_multi_table']} | {tr['steps']} | "
-                     f"{num(first, 'loss')} → {num(last, 'loss')} | {num(first, 'rewards/margins')} → "
-                     f"{num(last, 'rewards/margins')} | {num(last, 'rewards/accuracies')} |")
+                     f"{_num(first, 'loss')} → {_num(last, 'loss')} | {_num(first, 'rewards/margins')} → "
+                     f"{_num(last, 'rewards/margins')} | {_num(last, 'rewards/accuracies')} |")
     found = [(key.split("/")[1] + ": " + key.split("/")[-1].replace("-vs-", " vs "), c)
              for key, c in comparisons.items() if key.startswith("systems/") and f"/{DPO_TAG}:" in key]
     if found:

@@ -54,12 +54,14 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
 for _fmt in ("ddl", "compact"):
     for _n in (2, 3, 6, 8):
         VARIANTS[f"{_fmt}_pruned_t{_n}"] = ({"schema_format": _fmt, "prune": True, "max_tables": _n}, {"samples": 1})
-# the short prompt of issue 4's size target (<= 0.5x the full-DDL prompt's tokens): 2 tables, 4 columns a table
+# the short prompt of issue 4's size target (<= 0.5x the full-DDL prompt's tokens): 2 tables, 4 columns a table;
+# benchmarks/bench_pipeline.py measures the same budget under the same names
+SHORT_BUDGET = {"max_tables": 2, "max_columns": 4}
+SHORT_SUFFIX = "_pruned_t2_c4"
 for _fmt in ("ddl", "compact"):
-    VARIANTS[f"{_fmt}_pruned_t2_c4"] = ({"schema_format": _fmt, "prune": True, "max_tables": 2, "max_columns": 4},
-                                        {"samples": 1})
-    VARIANTS[f"{_fmt}_pruned_t2_c4_sc5"] = ({"schema_format": _fmt, "prune": True, "max_tables": 2, "max_columns": 4},
-                                            {"samples": 5, "temperature": 0.7})
+    VARIANTS[f"{_fmt}{SHORT_SUFFIX}"] = ({"schema_format": _fmt, "prune": True, **SHORT_BUDGET}, {"samples": 1})
+    VARIANTS[f"{_fmt}{SHORT_SUFFIX}_sc5"] = ({"schema_format": _fmt, "prune": True, **SHORT_BUDGET},
+                                             {"samples": 5, "temperature": 0.7})
 # few-shot variants: <format>_pruned_<selector><k>, k demonstrations from Spider train (never the target's db)
 for _fmt in ("ddl", "compact"):
     for _sel, _short in (("random", "rand"), ("question_similar", "qsim"), ("masked_question_similar", "mqsim"),
