@@ -85,8 +85,19 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "training": {"steps": 48, "pairs": 380, "train_loss": 0.61, "first": {"step": 1, "loss": 0.6931},
                      "last": {"step": 48, "loss": 0.41, "rewards/margins": 0.77, "rewards/accuracies": 0.875}},
         "config": {"adapter": "models/x"}, "provenance": {}}))
+    (results / "train").mkdir()
+    (results / "train" / "graph_gpu.json").write_text(json.dumps({
+        "run": "graph_gpu", "config": {"samples": "runs/augment/g/samples.jsonl", "batch_tokens": 8192, "grad_accum": 4},
+        "metrics": {"device": "cuda:0", "precision": "bf16", "steps": 305, "tokens": 9595495, "tokens_per_s": 28472.1,
+                    "elapsed_s": 337.0, "stopped_by": "max_minutes", "first_loss": 0.4424, "final_loss": 0.0453},
+        "epochs_seen": 1.003, "tokens_per_step": 32768, "minutes": 5.6,
+        "log": [{"step": 1, "tokens": 31730, "loss": 0.4424, "lr": 1e-5}, {"step": 2, "tokens": 63000, "loss": 0.3, "lr": 2e-5}]}))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
+    training = text.split("## Training runs")[1].split("\n## ")[0]
+    assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
+            "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
+    assert (tmp_path / "docs" / "figures" / "training_loss.png").stat().st_size > 5000
     dpo_text = text.split("## Preference training")[1].split("\n## ")[0]
     assert "| `graph_cpu` | `models/x` | 240 | 800 | 300 | 50 | 90 | 380 | 150 | 170 | 48 | 0.693 → 0.410 | – → 0.770 | 0.875 |" in dpo_text
     assert "graph-balanced-dpo-lora:as_trained vs graph-balanced-lora:as_trained | 40 | 75.0 | 100.0 | 25.0 |" in dpo_text

@@ -241,6 +241,20 @@ def test_time_budget_cuts_the_plan_and_a_resume_keeps_the_cut(tokenizer, tmp_pat
     assert roomy.stopped_by == "max_steps" and roomy.steps == 6
 
 
+def test_training_run_summary_for_the_report(tokenizer, tmp_path):
+    from graphsql.experiments.training_runs import summarize_run, write_summaries
+
+    result = train(tokenizer, tmp_path / "run", max_steps=4, epochs=10, grad_accum=2)
+    summary = summarize_run(tmp_path / "run")
+    assert summary["metrics"]["tokens"] == result.tokens and "adapter_path" not in summary["metrics"]
+    assert [row["step"] for row in summary["log"]] == [1, 2, 3, 4] and summary["tokens_per_step"] == 128 * 2
+    assert summary["epochs_seen"] == round(result.tokens / summary["metrics"]["data"]["tokens"], 3) > 1
+    (tmp_path / "unfinished").mkdir()
+    written = write_summaries([tmp_path / "run", tmp_path / "unfinished"], tmp_path / "results")
+    assert [p.name for p in written] == ["run.json"]
+    assert json.loads(written[0].read_text())["provenance"]["command"].endswith("training_runs")
+
+
 def test_resume_after_a_kill_gives_the_same_weights(tokenizer, tmp_path):
     straight = train(tokenizer, tmp_path / "straight", max_steps=6, epochs=10, grad_accum=2, batching="group")
     with pytest.raises(Killed):  # dies after step 4, whose checkpoint was never written (save_every=3)
@@ -292,7 +306,9 @@ def test_resume_refuses_a_checkpoint_made_with_other_settings(tokenizer, tmp_pat
 # ---------------------------------------------------------------------------------------------- configs
 
 
-@pytest.mark.parametrize("name", ["train_graph_cpu", "train_plain_cpu", "train_graph_gpu"])
+@pytest.mark.parametrize(
+    "name", ["train_graph_cpu", "train_plain_cpu", "train_graph_gpu", "train_graph_balanced_gpu", "train_plain_gpu"]
+)
 def test_shipped_configs_load(name):
     config = load_train_config(REPO / "configs" / f"{name}.yaml")
     assert config.lora_r == 16 and config.target_modules == ("all-linear",)

@@ -176,8 +176,9 @@ def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict |
 ADAPTER_CONFIG_FILE = "graphsql.yaml"  # beside a LoRA adapter: the prompt settings it was trained with
 DEFAULT_MODEL_NAME = "qwen2.5-coder-0.5b"
 # The adapter `graphsql ask` uses with the default model (committed; written by `graphsql model export`): the graph
-# adapter trained on rebalanced samples, best of the shipped adapters on Spider dev (docs/report.md).
-DEFAULT_ADAPTER = REPO_ROOT / "models" / "qwen2.5-coder-0.5b-graph-balanced-lora"
+# adapter trained on rebalanced samples with a GPU budget (~1 pass, 9.6M tokens), best of the shipped adapters on
+# Spider dev (docs/report.md).
+DEFAULT_ADAPTER = REPO_ROOT / "models" / "qwen2.5-coder-0.5b-graph-balanced-gpu-lora"
 
 
 def resolve_adapter(model: str, adapter: str | Path | None, default: Path | None = None) -> str | None:

@@ -34,6 +34,8 @@ SYSTEMS = (
     ("graph LoRA, rebalanced augmentation", "graph-balanced-lora", "as_trained"),
     ("graph LoRA, rebalanced + self-consistency (5)", "graph-balanced-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced + DPO from execution feedback", "graph-balanced-dpo-lora", "as_trained"),
+    ("plain LoRA, 24x the tokens (9.6M, H100)", "plain-gpu-lora", "as_trained"),
+    ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100)", "graph-balanced-gpu-lora", "as_trained"),
 )
 ABLATION_PREFIX = "graph-balanced-lora-no_"  # adapters retrained with augmentations off (scripts/ablation_experiments.sh)
 ABLATION_REFERENCE = "graph-balanced-lora"  # the full adapter they are compared with
@@ -54,6 +56,11 @@ SYSTEM_COMPARISONS = (
     (("base", "ddl_full"), ("graph-balanced-lora", "as_trained_sc5")),
     (("graph-balanced-lora", "as_trained"), ("graph-balanced-lora", "as_trained_sc5")),
     (("graph-balanced-lora", "as_trained"), ("graph-balanced-dpo-lora", "as_trained")),
+    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),  # equal budget, GPU
+    (("graph-balanced-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),  # 400k -> 9.6M tokens
+    (("plain-lora", "as_trained"), ("plain-gpu-lora", "as_trained")),
+    (("base", "ddl_full"), ("plain-gpu-lora", "as_trained")),
+    (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained")),
     (("base", "ddl_full"), ("graph-balanced-dpo-lora", "as_trained")),
 )
 
@@ -272,6 +279,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _prompt_size_section(results_dir, results, root)
     lines += _sc_count_section(results_dir, comparisons, out, root)
     lines += _fewshot_section(results, comparisons, root)
+    lines += _training_section(results_dir, out, root)
     lines += _dpo_section(results_dir, comparisons, root)
     lines += _bird_schema_section(results_dir, root)
     lines += _cost_section(results_dir, root)
@@ -502,6 +510,54 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
               + " (`graphsql dpo train`); `results/comparisons.json`.", ""]
     return lines
+
+
+def _training_section(results_dir: Path, out: Path, root: Path) -> list[str]:
+    """Every SFT run: where it ran, its budget and speed, and the loss curves (``results/train/*.json``)."""
+    paths = sorted((results_dir / "train").glob("*.json"))
+    if not paths:
+        return []
+    runs = [json.loads(p.read_text()) for p in paths]
+    lines = ["## Training runs (LoRA SFT)", "",
+             "Each run as recorded where it ran (`graphsql train`; GPU runs on a lent H100 with "
+             "`scripts/device_train.sh`, both runs of a session side by side with the same minutes). Loss: mean "
+             "cross-entropy over the answer tokens of one optimizer step; epochs = tokens seen / tokens of one pass.",
+             "", "| run | samples | device | precision | tokens/step | steps | tokens seen | epochs | tokens/s | "
+             "minutes | stopped by | loss, first → last step |", "|---" * 12 + "|"]
+    for r in runs:
+        m, c = r["metrics"], r["config"]
+        lines.append(f"| `{r['run']}` | `{c.get('samples')}` | {m.get('device')} | {m.get('precision')} | "
+                     f"{r['tokens_per_step']:,} | {m['steps']} | {m['tokens']:,} | {r['epochs_seen']} | "
+                     f"{m['tokens_per_s']:,.0f} | {r['minutes']} | {m['stopped_by']} | "
+                     f"{_num(m, 'first_loss')} → {_num(m, 'final_loss')} |")
+    fig = _loss_figure(runs, out.parent / "figures" / "training_loss.png")
+    lines += ["", f"![training loss against tokens seen]({_rel(fig, out.parent)})", "",
+              "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
+              + " (`python -m graphsql.experiments.training_runs`).", ""]
+    return lines
+
+
+def _loss_figure(runs: list[dict], path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for r in runs:
+        rows = [row for row in r["log"] if row.get("loss") is not None]
+        ax.plot([row["tokens"] for row in rows], [row["loss"] for row in rows], label=r["run"], linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("training tokens seen (log scale)")
+    ax.set_ylabel("loss on answer tokens (cross-entropy)")
+    ax.set_title("LoRA SFT loss by run")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Path) -> list[str]:

@@ -172,7 +172,8 @@ def write_model_card(
         f"| trainable parameters | {metrics.get('trainable_params')} |",
         f"| device, precision | {metrics.get('device')}, {metrics.get('precision')} |",
         f"| wall time | {metrics.get('elapsed_s', 0) / 3600:.2f} h ({metrics.get('tokens_per_s', 0):.0f} tokens/s) |",
-        f"| commit | {((metrics.get('run') or {}).get('git_commit') or '?')[:10]} |",
+        f"| commit | {((metrics.get('run') or {}).get('git_commit') or '?')[:10]}"
+        f"{' (with uncommitted changes)' if (metrics.get('run') or {}).get('git_dirty') else ''} |",
         "",
         "## Evaluation (execution accuracy, %)",
         "",
@@ -180,7 +181,10 @@ def write_model_card(
         "",
         "## Limits",
         "",
-        "Trained on a 2-core CPU with a small token budget (see above); trained on Spider's SQLite style only.",
+        (f"Trained on a GPU ({metrics.get('device')}) within a fixed time (see above); "
+         if str(metrics.get("device", "")).startswith("cuda")
+         else "Trained on a 2-core CPU with a small token budget (see above); ")
+        + "trained on Spider's SQLite style only.",
         "",
     ]
     text = "\n".join(lines)
