@@ -125,6 +125,9 @@ def test_dpo_moves_the_adapter_toward_the_chosen_answers_and_resumes(tmp_path):
     # a longer run picks up from the newest checkpoint instead of starting over
     more = train_dpo(model, tokenizer, pairs, DpoConfig(**{**config.__dict__, "max_steps": 6}), tmp_path)
     assert more["steps"] == 6 and more["resumed_from"].endswith("checkpoint-4")
+    logged = [json.loads(line) for line in (tmp_path / "train_log.jsonl").read_text().splitlines()]
+    losses = [row["loss"] for row in logged if "loss" in row]
+    assert len(losses) == 6 and more["train_loss"] == pytest.approx(sum(losses) / 6)  # every step, not the resumed 2
     # the report's summary: sampling statistics, the training settings and the logged DPO reward margins
     from graphsql.training.dpo import write_dpo_summary
 
@@ -132,6 +135,11 @@ def test_dpo_moves_the_adapter_toward_the_chosen_answers_and_resumes(tmp_path):
     assert summary["sampling"] == {"pairs": 8} and summary["training"]["steps"] == 6
     assert summary["training"]["last"]["step"] == 6 and "rewards/margins" in summary["training"]["last"]
     assert summary["config"]["learning_rate"] == 5e-2 and summary["provenance"]["git_commit"]
+    (tmp_path / "pairs_stats.json").write_text(json.dumps({"pairs": 8}))
+    from graphsql.training.dpo import summarize_dpo_run
+
+    again = json.loads(summarize_dpo_run(tmp_path, tmp_path / "results" / "again.json").read_text())
+    assert again["training"] == summary["training"] and again["sampling"] == {"pairs": 8}
 
 
 def test_shipped_dpo_config_loads_and_rejects_unknown_keys(tmp_path):

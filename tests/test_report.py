@@ -99,7 +99,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
     assert (tmp_path / "docs" / "figures" / "training_loss.png").stat().st_size > 5000
     dpo_text = text.split("## Preference training")[1].split("\n## ")[0]
-    assert "| `graph_cpu` | `models/x` | 240 | 800 | 300 | 50 | 90 | 380 | 150 | 170 | 48 | 0.693 → 0.410 | – → 0.770 | 0.875 |" in dpo_text
+    assert "| `graph_cpu` | `models/x` | 240 | 800 | 300 | 50 | 90 | 380 | 150 | 170 | 48 | 0.693 → 0.410 | 0.610 | – → 0.770 | 0.875 |" in dpo_text
     assert "graph-balanced-dpo-lora:as_trained vs graph-balanced-lora:as_trained | 40 | 75.0 | 100.0 | 25.0 |" in dpo_text
     size = text.split("## Prompt size")[1].split("\n## ")[0]
     assert "| `compact_pruned_t2_c4` | 149.6 | 0.487 | 0.317 | 99.5 | 96.3 | 50.0 |" in size

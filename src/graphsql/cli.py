@@ -270,6 +270,20 @@ def dpo_train(
     return 0
 
 
+@dpo_app.command("summary")
+def dpo_summary(
+    out: Path = typer.Option(Path("runs/dpo/graph_cpu"), help="finished `graphsql dpo train` run folder"),
+    results: Path | None = typer.Option(None, help="summary file (default: results/dpo/<out name>.json)"),
+) -> int:
+    """Rewrite a DPO run's summary for the report from its own files (no model loaded)."""
+    from graphsql.config import REPO_ROOT
+    from graphsql.training.dpo import summarize_dpo_run
+
+    path = summarize_dpo_run(out, results or REPO_ROOT / "results" / "dpo" / f"{out.name}.json")
+    err_console.print(f"wrote {path}")
+    return 0
+
+
 @baseline_app.command("train")
 def baseline_train(
     config: Path = typer.Option(Path("configs/baseline_seq2seq.yaml"), help="configs/baseline_*.yaml"),

@@ -492,8 +492,9 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
              "(pairs below the minimum margin dropped; the gold query is the chosen answer where no candidate was "
              "right), then DPO (trl) continues the SFT adapter against a frozen copy of it.", "",
              "| run | SFT adapter | questions | candidates | right | failing | none right | pairs | chosen = gold | "
-             "multi-table pairs | steps | loss, first → last step | reward margin, first → last step | reward accuracy, last step |",
-             "|---" * 14 + "|"]
+             "multi-table pairs | steps | loss, first → last step | loss, mean of all steps | "
+             "reward margin, first → last step | reward accuracy, last step |",
+             "|---" * 15 + "|"]
     for path in paths:
         d = json.loads(path.read_text())
         st, tr, cfg = d["sampling"], d["training"], d["config"]
@@ -501,7 +502,8 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
         lines.append(f"| `{path.stem}` | `{cfg.get('adapter')}` | {st['questions']} | {st['candidates']} | "
                      f"{st['candidates_right']} | {st['candidates_failing']} | {st['questions_none_right']} | "
                      f"{st['pairs']} | {st['pairs_chosen_is_gold']} | {st['pairs_multi_table']} | {tr['steps']} | "
-                     f"{_num(first, 'loss')} → {_num(last, 'loss')} | {_num(first, 'rewards/margins')} → "
+                     f"{_num(first, 'loss')} → {_num(last, 'loss')} | {_num(tr, 'train_loss')} | "
+                     f"{_num(first, 'rewards/margins')} → "
                      f"{_num(last, 'rewards/margins')} | {_num(last, 'rewards/accuracies')} |")
     found = [(key.split("/")[1] + ": " + key.split("/")[-1].replace("-vs-", " vs "), c)
              for key, c in comparisons.items() if key.startswith("systems/") and f"/{DPO_TAG}:" in key]

@@ -222,7 +222,9 @@ def train_dpo(model, tokenizer, pairs: list[dict], config: DpoConfig, out_dir: P
     metrics = {
         "steps": trainer.state.global_step,
         "pairs": len(pairs),
-        "train_loss": result.training_loss,
+        # trl's result.training_loss covers only this call's steps (after a resume: the last few); the log
+        # history, restored from the checkpoint, has every step
+        "train_loss": mean_logged_loss(trainer.state.log_history),
         "first": history[0] if history else None,
         "last": history[-1] if history else None,
         "resumed_from": last,
@@ -280,6 +282,25 @@ def run_dpo_train(config: DpoConfig, out_dir: Path, resume: bool = True, results
     if results is not None:
         write_dpo_summary(results, stats, metrics)
     return metrics
+
+
+def mean_logged_loss(history: list[dict]) -> float | None:
+    """Mean DPO loss over every logged optimizer step (one row per step, ``logging_steps=1``)."""
+    losses = [row["loss"] for row in history if isinstance(row.get("loss"), (int, float))]
+    return sum(losses) / len(losses) if losses else None
+
+
+def summarize_dpo_run(run_dir: Path, path: Path) -> Path:
+    """`write_dpo_summary` again from a finished run folder's own files (``metrics.json``, ``train_log.jsonl``,
+    ``pairs_stats.json``), the mean loss taken over the whole log; no model is loaded."""
+    for name in ("metrics.json", "train_log.jsonl", "pairs_stats.json"):
+        if not (run_dir / name).is_file():
+            raise ConfigError(f"{run_dir / name}: not found (is this a finished `graphsql dpo train` run?)")
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    history = [json.loads(line) for line in (run_dir / "train_log.jsonl").read_text().splitlines() if line.strip()]
+    metrics["train_loss"] = mean_logged_loss(history)
+    stats = json.loads((run_dir / "pairs_stats.json").read_text())
+    return write_dpo_summary(path, stats, metrics)
 
 
 def write_dpo_summary(path: Path, stats: dict, metrics: dict) -> Path:
