@@ -213,7 +213,7 @@ def train_dpo(model, tokenizer, pairs: list[dict], config: DpoConfig, out_dir: P
     last = get_last_checkpoint(str(checkpoints)) if resume and checkpoints.is_dir() else None
     if last:
         log.info("resuming DPO from %s", last)
-    result = trainer.train(resume_from_checkpoint=last)
+    trainer.train(resume_from_checkpoint=last)
     adapter_dir = out_dir / ADAPTER
     trainer.model.save_pretrained(str(adapter_dir), selected_adapters=["default"])
     if "ref" in getattr(model, "peft_config", {}):  # trl's frozen copy of the SFT adapter: not part of the result
