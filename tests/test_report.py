@@ -85,6 +85,10 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "training": {"steps": 48, "pairs": 380, "train_loss": 0.61, "first": {"step": 1, "loss": 0.6931},
                      "last": {"step": 48, "loss": 0.41, "rewards/margins": 0.77, "rewards/accuracies": 0.875}},
         "config": {"adapter": "models/x"}, "provenance": {}}))
+    for tag, flags in (("graph-balanced-gpu-lora", [1, 1, 1, 0]), ("plain-gpu-lora", [1, 0, 0, 1])):
+        folder_gpu = results / "eval" / tag / "spider-dev-all"
+        folder_gpu.mkdir(parents=True)
+        (folder_gpu / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", flags * 10)))
     (results / "train").mkdir()
     (results / "train" / "graph_gpu.json").write_text(json.dumps({
         "run": "graph_gpu", "config": {"samples": "runs/augment/g/samples.jsonl", "batch_tokens": 8192, "grad_accum": 4},
@@ -94,6 +98,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "log": [{"step": 1, "tokens": 31730, "loss": 0.4424, "lr": 1e-5}, {"step": 2, "tokens": 63000, "loss": 0.3, "lr": 2e-5}]}))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
+    targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
+    assert "| `spider-dev-all` | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
