@@ -13,13 +13,15 @@ Output folder::
 
 The whole run is planned before the first step: every epoch's micro-batches are a function of (seed, epoch)
 (`graphsql.training.data.plan_epoch`), cut into optimizer steps of ``grad_accum`` micro-batches, and stopped at
-``max_steps`` / ``max_tokens`` / ``epochs``. The learning rate is a function of the step number.
-With ``max_minutes`` (a lent GPU's fixed time), the plan is cut, every `CALIBRATION_STEPS` steps, to the steps
-that fit the budget at the speed measured so far (the schedule then decays over the shorter run; earlier steps'
-learning rates were computed for the longer one), and the loop stops at the budget in any case. So a checkpoint
+``max_steps`` / ``max_tokens`` / ``epochs``. The learning rate is a function of the step number. So a checkpoint
 only needs the step number, the adapter, the AdamW state and the RNG state to continue exactly where a killed run
 stopped. Checkpoints are written into a temporary folder that is renamed into place; at start-up the newest
 checkpoint whose files match their recorded sha256 is used, a damaged one is skipped.
+
+With ``max_minutes`` (a lent GPU's fixed time), the plan is cut, every `CALIBRATION_STEPS` steps, to the steps
+that fit the budget at the speed measured so far (the schedule then decays over the shorter run; earlier steps'
+learning rates were computed for the longer one), and the loop stops at the budget in any case. A resumed run
+keeps the cut recorded in its checkpoint.
 
 The loss is the mean cross-entropy over the answer tokens of the whole optimizer step (all micro-batches), and
 logits are computed only at those positions: the 150k-word output layer never runs on prompt tokens.
