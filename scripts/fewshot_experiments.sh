@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 SAMPLE=${SAMPLE:-100}
-ADAPTER=models/qwen2.5-coder-0.5b-graph-balanced-lora
-TAG=graph-balanced-lora
+ADAPTER=${ADAPTER:-models/qwen2.5-coder-0.5b-graph-balanced-gpu-lora}  # the default adapter
+TAG=${TAG:-graph-balanced-gpu-lora}
 K=${K:-"3 1 5"}
 variants() { $PY -m graphsql.experiments.variants --sample "$SAMPLE" "$@"; }
 variants --tag $TAG --adapter $ADAPTER --variants as_trained

@@ -162,3 +162,44 @@ def test_predict_with_demonstrations_puts_them_before_the_question(demo_db, mini
     demo_turns = [m["content"] for m in pred.messages[1:5:2]]
     assert all("singer" in t or "stadium" in t for t in demo_turns)      # from the other database only
     assert "book_author" not in " ".join(demo_turns)
+
+
+def test_predict_examples_reuses_another_subsets_predictions(mini_spider, tmp_path):
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
+    predict_examples(ds.examples[:6], ds, gen, tmp_path / "small" / "preds.sql")
+    log = tmp_path / "small" / "preds.sql.jsonl"
+    lines = log.read_text().splitlines()
+    changed = json.loads(lines[1]) | {"question": "another question"}   # must not be taken for item 1
+    log.write_text("\n".join([lines[0], json.dumps(changed), *lines[2:]]) + "\n")
+    calls = len(gen.calls)
+    records = predict_examples(ds.examples[:10], ds, gen, tmp_path / "all" / "preds.sql", reuse={"small": log})
+    assert [r.get("reused_from") for r in records] == ["small", None, "small", "small", "small", "small"] + [None] * 4
+    assert len(gen.calls) - calls == 5
+    assert records[1]["question"] == ds.examples[1].question
+
+
+def test_variant_reuse_checks_settings_and_skips_a_finished_run(mini_spider, tmp_path):
+    from graphsql.experiments.variants import run_variant
+
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
+
+    def run(variant, subset, examples, reuse=None):
+        return run_variant(variant, ds, examples, gen, tmp_path / "runs" / subset / variant,
+                           tmp_path / "results" / subset / f"{variant}.json", "m", None, reuse_from=reuse)
+
+    run("as_trained", "small", ds.examples[:4])
+    small = {"small": (tmp_path / "results" / "small" / "as_trained.json",
+                       tmp_path / "runs" / "small" / "as_trained" / "preds.sql.jsonl")}
+    calls = len(gen.calls)
+    metrics = run("as_trained", "all", ds.examples, small)
+    asked = [c for c in gen.calls[calls:] if len(c["messages"]) == 2]   # first attempts, not repairs
+    assert metrics["reused"] == {"small": 4} and len(asked) == len(ds.examples) - 4
+    with pytest.raises(ConfigError, match="infer"):   # greedy predictions are no stand-in for sampled ones
+        run("as_trained_sc5", "all", ds.examples, {"small": (small["small"][0], small["small"][1])})
+    path = tmp_path / "results" / "all" / "as_trained.json"
+    stamp = path.stat().st_mtime_ns
+    calls = len(gen.calls)
+    assert run("as_trained", "all", ds.examples)["reused"] == {"small": 4}   # finished: kept as it was
+    assert path.stat().st_mtime_ns == stamp and len(gen.calls) == calls

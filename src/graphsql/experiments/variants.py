@@ -6,7 +6,9 @@
 Each variant predicts into ``runs/eval/<tag>/<subset>/<variant>/preds.sql`` (resumable: rerun the same command
 after an interruption) and writes ``results/eval/<tag>/<subset>/<variant>.json``: the metrics of
 `graphsql.eval.metrics.evaluate` (with per-item records), seconds and prompt tokens per question, and the
-run's provenance (model, adapter, settings, commit).
+run's provenance (model, adapter, settings, commit). A finished variant is not evaluated again (delete its
+results file for that). ``--reuse-from strat300-seed0`` copies the items another subset's run of the same
+variant already predicted (the settings must match), e.g. to extend a strat300 run to all items.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT, InferConfig, PromptConfig, adapter_prompt_settings
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset, load_dataset
+from graphsql.errors import ConfigError
 from graphsql.experiments.sampling import stratified_sample
 from graphsql.provenance import run_info
 from graphsql.sql.parse import count_joins, join_bucket
@@ -98,6 +101,30 @@ def count_prompt_tokens(records: list[dict], tokenizer) -> list[int]:
     return out
 
 
+def _all_done(jsonl: Path, examples: list[Example]) -> bool:
+    from graphsql.inference.batch import read_done
+
+    done = read_done(jsonl)
+    return all(e.idx in done for e in examples)
+
+
+def _same_settings(results: Path, model: str, adapter: str | None, prompt_cfg: PromptConfig,
+                   infer_cfg: InferConfig) -> bool:
+    """True if the results file ``results`` was made with these settings; raises ConfigError if not (or if it is
+    missing), naming what differs."""
+    if not results.exists():
+        raise ConfigError(f"cannot reuse predictions: {results} does not exist (finish that run first)")
+    made = json.loads(results.read_text(encoding="utf-8"))
+    now = json.loads(json.dumps({"prompt": asdict(prompt_cfg), "infer": asdict(infer_cfg)}, default=str))
+    then = {"prompt": made.get("prompt"), "infer": made.get("infer")}
+    run = made.get("provenance", {}).get("settings", {})
+    differ = [k for k in ("prompt", "infer") if now[k] != then[k]]
+    differ += [k for k, v in (("model", model), ("adapter", adapter)) if k in run and run[k] != v]
+    if differ:
+        raise ConfigError(f"cannot reuse predictions of {results}: made with other {', '.join(differ)} settings")
+    return True
+
+
 def run_variant(
     name: str,
     ds: Dataset,
@@ -111,11 +138,15 @@ def run_variant(
     prompt_overrides: dict | None = None,
     command: str = "",
     partial: bool = False,
+    reuse_from: dict[str, tuple[Path, Path]] | None = None,
 ) -> dict:
     """Predict ``examples`` under variant ``name``, evaluate, and write ``result_path`` (JSON).
 
     ``partial``: predict nothing; evaluate the items an interrupted run has done so far and write
-    ``<variant>.partial.json`` with ``progress`` (done / total) instead."""
+    ``<variant>.partial.json`` with ``progress`` (done / total) instead.
+    ``reuse_from``: {subset: (its results .json, its predictions .jsonl)} of the same variant on other subsets;
+    their items are copied instead of predicted again, after checking that the results file was made with the
+    same model, adapter, prompt and inference settings (a mismatch is an error)."""
     from graphsql.eval.metrics import evaluate
     from graphsql.inference.batch import predict_examples, read_done
 
@@ -123,6 +154,13 @@ def run_variant(
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
     # the measurement protocol predates the column fix: it is on only in the *_fix variants
     infer_cfg = InferConfig(model=model, adapter=adapter, **{"fix_columns": False, **infer_kw})
+    if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
+        # finished before: keep its results file (its wall time and provenance are those of the run that made it)
+        log.info("%s: all %d items already predicted; %s kept (delete it to evaluate again)", name, len(examples),
+                 result_path)
+        return json.loads(result_path.read_text(encoding="utf-8"))
+    sources = {subset: jsonl for subset, (results, jsonl) in (reuse_from or {}).items()
+               if _same_settings(results, model, adapter, prompt_cfg, infer_cfg)}
     start = time.perf_counter()
     total = len(examples)
     if partial:
@@ -134,7 +172,8 @@ def run_variant(
             log.info("%s: nothing predicted yet", name)
             return {}
     else:
-        records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg)
+        records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg,
+                                   reuse=sources)
     wall = time.perf_counter() - start
     dataset = "bird" if ds.name == "bird" else "spider"
     metrics = evaluate(examples, [r["pred_sql"] for r in records], ds.schemas, dataset=dataset)
@@ -154,6 +193,7 @@ def run_variant(
         prompt_tokens_per_question=round(statistics.mean(tokens), 1) if tokens else None,
         wall_seconds_this_run=round(wall, 1),
         progress={"done": len(examples), "total": total},
+        reused={subset: sum(1 for r in records if r.get("reused_from") == subset) for subset in sources},
         provenance=run_info(command, {"variant": name, "dataset": ds.name, "split": ds.split,
                                       "n": len(examples), "model": model, "adapter": adapter}),
     )
@@ -177,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-tables", type=int, default=None)
     parser.add_argument("--partial", action="store_true",
                         help="evaluate what an interrupted run has predicted so far (<variant>.partial.json)")
+    parser.add_argument("--reuse-from", default="",
+                        help="comma-separated subsets (e.g. strat300-seed0) whose predictions of the same variant "
+                             "are copied instead of predicted again")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "eval")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     args = parser.parse_args(argv)
@@ -196,11 +239,19 @@ def main(argv: list[str] | None = None) -> int:
     generator = None if args.partial else make_generator(args.backend, model=args.model, adapter=args.adapter)
     overrides = {"max_tables": args.max_tables} if args.max_tables else None
     command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
+    reuse = [s.strip() for s in args.reuse_from.split(",") if s.strip()]
     for name in names:
-        run_variant(name, ds, examples, generator,
-                    args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
-                    args.results / args.tag / f"{args.dataset}-{args.split}-{subset}" / f"{name}.json",
-                    args.model, args.adapter, tokenizer, overrides, command, partial=args.partial)
+        sources = {other: (args.results / args.tag / f"{args.dataset}-{args.split}-{other}" / f"{name}.json",
+                           args.runs / args.tag / f"{args.dataset}-{args.split}-{other}" / name / "preds.sql.jsonl")
+                   for other in reuse if other != subset}
+        try:
+            run_variant(name, ds, examples, generator,
+                        args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
+                        args.results / args.tag / f"{args.dataset}-{args.split}-{subset}" / f"{name}.json",
+                        args.model, args.adapter, tokenizer, overrides, command, partial=args.partial,
+                        reuse_from=sources)
+        except ConfigError as err:
+            parser.error(str(err))
     return 0
 
 

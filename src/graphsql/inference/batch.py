@@ -37,6 +37,27 @@ def read_done(path: Path) -> dict[int, dict]:
     return done
 
 
+def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path]) -> int:
+    """Append to ``jsonl`` (and ``done``) the records of ``sources`` for examples not done yet: same idx, database
+    and question, predicted without error. Returns how many were copied."""
+    wanted = {ex.idx: ex for ex in examples if ex.idx not in done}
+    copied = 0
+    with jsonl.open("a", encoding="utf-8") as fh:
+        for name, path in sources.items():
+            for idx, rec in read_done(Path(path)).items():
+                ex = wanted.get(idx)
+                if ex is None or rec.get("error") or (rec.get("db_id"), rec.get("question")) != (ex.db_id, ex.question):
+                    continue
+                rec = {**rec, "reused_from": name}
+                fh.write(json.dumps(rec) + "\n")
+                done[idx] = rec
+                del wanted[idx]
+                copied += 1
+    if copied:
+        log.info("%s: %d predictions reused from %s", jsonl, copied, ", ".join(sources))
+    return copied
+
+
 def predict_examples(
     examples: Sequence[Example],
     dataset: Dataset,
@@ -45,14 +66,21 @@ def predict_examples(
     prompt_config: PromptConfig | None = None,
     infer_config: InferConfig | None = None,
     on_item: Callable[[dict], None] | None = None,
+    reuse: dict[str, Path] | None = None,
 ) -> list[dict]:
     """Predict every example, appending to ``<out_sql>.jsonl`` (records: idx, db_id, question, pred_sql, ok,
-    seconds, error, candidates, messages) and finally writing ``out_sql``. Returns the records in ``examples`` order."""
+    seconds, error, candidates, messages) and finally writing ``out_sql``. Returns the records in ``examples`` order.
+
+    ``reuse``: {name: predictions .jsonl} of the *same* model and settings on other subsets of the same dataset
+    (the caller checks that); an item predicted there without error is copied, marked ``reused_from: name``,
+    instead of predicted again (generation is seeded per item, so it would come out the same)."""
     prompt_config = prompt_config or PromptConfig()
     out_sql = Path(out_sql)
     out_sql.parent.mkdir(parents=True, exist_ok=True)
     jsonl = out_sql.with_suffix(out_sql.suffix + ".jsonl")
     done = read_done(jsonl)
+    if reuse:
+        copy_reusable(examples, done, jsonl, reuse)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
     pool = None
     if prompt_config.shots > 0:  # load the demonstration pool once, not per question
