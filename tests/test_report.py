@@ -89,6 +89,11 @@ def test_report_numbers_all_come_from_results(tmp_path):
         folder_gpu = results / "eval" / tag / "spider-dev-all"
         folder_gpu.mkdir(parents=True)
         (folder_gpu / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", flags * 10)))
+    gpu = results / "eval" / "graph-balanced-gpu-lora" / "spider-dev-all"
+    (gpu / "as_trained_sc5.json").write_text(json.dumps(_fake_metrics("as_trained_sc5", [1, 1, 1, 1] * 10)))
+    gpu_ablated = results / "eval" / "graph-balanced-gpu-lora-no_table_selection_join_path" / "spider-dev-all"
+    gpu_ablated.mkdir(parents=True)
+    (gpu_ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [0, 1, 1, 0] * 10)))
     (results / "train").mkdir()
     (results / "train" / "graph_gpu.json").write_text(json.dumps({
         "run": "graph_gpu", "config": {"samples": "runs/augment/g/samples.jsonl", "batch_tokens": 8192, "grad_accum": 4},
@@ -99,7 +104,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
     targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
-    assert "| `spider-dev-all` | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
+    assert "| `spider-dev-all` | greedy | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
+    assert "| `spider-dev-all` | self-consistency (5) | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
@@ -116,7 +122,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main
     assert "graph-lora:as_trained vs base:ddl_full | 40 | 50.0 | 75.0 | 25.0 |" in main
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
-    assert "| synthetic | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
+    assert "| `graph-balanced-lora` | synthetic | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
+    assert "| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert "| ddl | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
     budget = text.split("## Ablation: pruning budget")[1].split("\n## ")[0]
