@@ -4,11 +4,12 @@
 set -euo pipefail
 from=${1:?usage: device_unpack.sh FILES_AT}
 mkdir -p runs/train
-for run in graph_balanced_gpu plain_gpu; do
-  if compgen -G "$from/$run.tar.part*" >/dev/null; then
-    cat "$from/$run.tar.part"* | tar -C runs/train -xf -
-    echo "runs/train/$run: $(ls runs/train/$run | tr '\n' ' ')"
-  else
-    echo "$run: nothing came back" >&2
-  fi
+shopt -s nullglob
+found=0
+for first in "$from"/*.tar.partaa; do
+  run=$(basename "$first" .tar.partaa)
+  cat "$from/$run.tar.part"* | tar -C runs/train -xf -
+  echo "runs/train/$run: $(ls runs/train/$run | tr '\n' ' ')"
+  found=1
 done
+[ $found = 1 ] || { echo "device_unpack.sh: no run came back in $from" >&2; exit 1; }

@@ -22,3 +22,17 @@ def test_script_parses_and_names_real_configs_and_variants(script):
             assert name in VARIANTS, name
     for name in re.findall(r"--variant (\w+)", text):
         assert name in VARIANTS, name
+
+
+def test_augment_run_names_map_to_configs_and_switches():
+    def dry(run):
+        return subprocess.run(["bash", str(REPO_ROOT / "scripts" / "augment_run.sh"), run], env={"DRY": "1", "PATH": "/usr/bin:/bin"},
+                              capture_output=True, text=True)
+
+    out = dry("graph_no_table_selection_join_path_synthetic_x9")   # no such set here: the command is printed
+    assert out.returncode == 2 and "'x9'" in out.stderr
+    out = dry("graph_no_graph_views_table_selection_join_path")
+    assert out.returncode == 0, out.stderr
+    assert "--config configs/augment_graph_balanced.yaml" in out.stdout
+    assert out.stdout.split()[-6:] == ["--without", "graph_views", "--without", "table_selection", "--without", "join_path"]
+    assert dry("unknown_set").returncode == 2

@@ -37,6 +37,8 @@ SYSTEMS = (
     ("plain LoRA, 24x the tokens (9.6M, H100)", "plain-gpu-lora", "as_trained"),
     ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100)", "graph-balanced-gpu-lora", "as_trained"),
     ("graph LoRA, rebalanced, 24x the tokens + self-consistency (5)", "graph-balanced-gpu-lora", "as_trained_sc5"),
+    ("graph LoRA, rebalanced, 24x the tokens, decomposed answers (AST-guided)", "graph-decomposed-gpu-lora",
+     "as_trained"),
 )
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
 # "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
@@ -68,6 +70,7 @@ SYSTEM_COMPARISONS = (
     (("graph-balanced-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
     (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
     (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
+    (("graph-balanced-gpu-lora", "as_trained"), ("graph-decomposed-gpu-lora", "as_trained")),
 )
 
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# After scripts/device_unpack.sh: export and evaluate GPU-trained runs other than the shipped two (their adapters
+# stay in runs/models/, not committed), greedy on Spider dev strat300 (SAMPLE), with the training-run record and
+# the report. Tags: graph_no_<augs> -> graph-balanced-gpu-lora-no_<augs> (an augmentation ablation, compared with the
+# default adapter graph-balanced-gpu-lora: train it with TRAIN_ARGS="--max-steps 305" for the same budget);
+# graph_decomposed -> graph-decomposed-gpu-lora (issue 8.3, beside the default adapter). Every step resumes.
+#   nohup bash scripts/gpu_runs_evaluate.sh graph_no_synthetic graph_decomposed > runs/logs/gpu_runs_evaluate.log 2>&1 &
+set -euo pipefail
+cd "$(dirname "$0")/.."
+G=.venv/bin/graphsql
+PY=.venv/bin/python
+SAMPLE=${SAMPLE:-300}
+[ $# -gt 0 ] || { echo "usage: gpu_runs_evaluate.sh RUN..." >&2; exit 2; }
+$PY -m graphsql.experiments.training_runs
+for run in "$@"; do
+  case "$run" in
+    graph_no_*) tag=graph-balanced-gpu-lora-${run#graph_} ;;
+    graph_decomposed) tag=graph-decomposed-gpu-lora ;;
+    *) echo "gpu_runs_evaluate.sh: no tag for $run" >&2; exit 2 ;;
+  esac
+  [ -f runs/models/${run}_gpu/adapter_model.safetensors ] || \
+    $G model export --run runs/train/${run}_gpu --out runs/models/${run}_gpu
+  $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
+    --variants as_trained
+done
+$G report
+echo "gpu runs evaluated: $*"
