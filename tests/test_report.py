@@ -35,6 +35,13 @@ def _fake_metrics(variant, flags):
             "prompt_tokens_per_question": 123.4, "seconds_per_question": 0.912}
 
 
+def _fake_replay(flags):
+    m = _fake_metrics("x", flags)
+    by_joins = {k: {"n": v["n"], "ex": v["ex"]} for k, v in m["by_joins"].items()}
+    return {"n": m["n"], "samples": 1, "by_k": {"1": {"ex": m["ex"], "by_joins": by_joins, "oracle_ex": m["ex"],
+                                                      "oracle_by_joins": by_joins, "items": m["items"]}}}
+
+
 def _numbers(text):
     """Decimal figures, not digits inside names such as Qwen2.5-Coder-0.5B."""
     return set(re.findall(r"(?<![\w.])-?\d+\.\d+(?![\w.])", text))
@@ -91,6 +98,13 @@ def test_report_numbers_all_come_from_results(tmp_path):
         (folder_gpu / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", flags * 10)))
     gpu = results / "eval" / "graph-balanced-gpu-lora" / "spider-dev-all"
     (gpu / "as_trained_sc5.json").write_text(json.dumps(_fake_metrics("as_trained_sc5", [1, 1, 1, 1] * 10)))
+    for tag, stem, flags in (("graph-balanced-gpu-lora", "as_trained", [1, 1, 0, 0]),
+                             ("graph-balanced-gpu-lora", "as_trained_fix", [1, 1, 1, 0]),
+                             ("graph-balanced-gpu-lora", "as_trained_fixj", [1, 1, 1, 1]),
+                             ("plain-gpu-lora", "as_trained_fixj", [1, 0, 0, 1])):
+        replay = results / "sc_count" / tag / "spider-dev-all"
+        replay.mkdir(parents=True, exist_ok=True)
+        (replay / f"{stem}.json").write_text(json.dumps(_fake_replay(flags * 10)))
     gpu_ablated = results / "eval" / "graph-balanced-gpu-lora-no_table_selection_join_path" / "spider-dev-all"
     gpu_ablated.mkdir(parents=True)
     (gpu_ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [0, 1, 1, 0] * 10)))
@@ -105,7 +119,13 @@ def test_report_numbers_all_come_from_results(tmp_path):
     text = out.read_text()
     targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
     assert "| `spider-dev-all` | greedy | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
-    assert "| `spider-dev-all` | self-consistency (5) | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets
+    assert "| `spider-dev-all` | self-consistency (5); plain LoRA greedy | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets
+    assert ("| `spider-dev-all` | greedy + join-path and column fixes (as `graphsql ask`); plain LoRA with the same "
+            "fixes | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [") in targets
+    findings = text.split("## Findings")[1].split("\n## ")[0]
+    assert ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join-path and column fixes (replayed) beats "
+            "graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + column fix (replayed) overall by 25.0") in findings
+    assert "plain LoRA, 24x the tokens (9.6M, H100) + join-path and column fixes (replayed)" in findings
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training

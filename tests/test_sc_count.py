@@ -52,3 +52,14 @@ def test_replayed_column_fix_repairs_a_wrong_qualifier(concert):
     fixed = sc_count_curve([ex], records, ds.schemas, fix_columns=True)
     assert plain["by_k"]["1"]["ex"] == 0
     assert fixed["by_k"]["1"]["ex"] == 1
+
+
+def test_replayed_join_fix_reroutes_a_shortcut_before_the_column_fix(concert):
+    ds, _ = concert
+    ex = next(e for e in ds.runnable() if e.question.startswith("Names of singers who performed in 2014"))
+    shortcut = ("SELECT DISTINCT T1.name FROM singer AS T1 JOIN concert AS T2 ON T1.singer_id = T2.concert_id "
+                "WHERE T2.year = 2014")
+    records = {ex.idx: {"candidates": [shortcut], "pred_sql": shortcut}}
+    assert sc_count_curve([ex], records, ds.schemas, fix_columns=True)["by_k"]["1"]["ex"] == 0
+    assert sc_count_curve([ex], records, ds.schemas, fix_joins=True)["by_k"]["1"]["ex"] == 1
+    assert sc_count_curve([ex], records, ds.schemas, fix_columns=True, fix_joins=True)["by_k"]["1"]["ex"] == 1

@@ -115,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     from graphsql.inference.generate import make_generator
 
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(args.adapter), **prompt_kw})
-    infer_cfg = InferConfig(model=args.model, adapter=args.adapter, **{"fix_columns": False, **infer_kw})
+    infer_cfg = InferConfig(model=args.model, adapter=args.adapter,
+                            **{"fix_columns": False, "fix_joins": False, **infer_kw})
     empty = with_empty_databases(ds, args.runs / "empty_databases")
     generator = make_generator(args.backend, model=args.model, adapter=args.adapter)
     records = predict_examples(examples, empty, generator, args.runs / args.tag / name / args.variant / "preds.sql",

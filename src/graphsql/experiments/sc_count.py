@@ -11,8 +11,10 @@ run (re-prompting when every candidate fails) is not replayed, so k = N can diff
 the items it repaired; ``agrees_with_run`` counts the items where the replayed vote equals the run's answer.
 
 ``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.fix`) on candidates recorded without it
-(a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``. On a
-greedy run (one candidate) k = 1 is then greedy decoding with the fix.
+(a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``; with
+``--fix-joins`` as well, the join-path fix first, then the column fix, as `graphsql ask` does ->
+``<variant>_fixj.json``; ``--fix-joins`` alone -> ``<variant>_joins.json``. On a greedy run (one candidate) k = 1
+is then greedy decoding with the fix.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ from graphsql.errors import DataError
 from graphsql.eval.metrics import JOIN_BUCKETS, _breakdown, evaluate
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.batch import read_done
-from graphsql.inference.fix import fix_column_qualifiers
+from graphsql.inference.fix import fix_column_qualifiers, fix_join_paths
 from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
+from graphsql.schema.graph import build_schema_graph
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +43,30 @@ def _by_joins(items: list[dict]) -> dict:
     return _breakdown(items, "joins_bucket", JOIN_BUCKETS, with_em=False)
 
 
+FIX_SUFFIX = {(False, False): "", (True, False): "_fix", (True, True): "_fixj", (False, True): "_joins"}
+
+
 def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0,
-                   fix_columns: bool = False) -> dict:
+                   fix_columns: bool = False, fix_joins: bool = False) -> dict:
     """Per k: EX of the vote over the first k candidates, and oracle EX (any of the first k right), overall and
     by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``;
-    ``fix_columns``: apply the column-qualifier fix to each candidate first."""
+    ``fix_joins``, ``fix_columns``: apply the join-path fix (on the schema graph with inferred FKs, as at
+    inference), then the column-qualifier fix, to each candidate first."""
     missing = [ex.idx for ex in examples if not records.get(ex.idx, {}).get("candidates")]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded candidates (first: {missing[0]})")
-    if fix_columns:
-        records = {ex.idx: {**records[ex.idx], "candidates": [fix_column_qualifiers(c, schemas[ex.db_id])
-                                                              for c in records[ex.idx]["candidates"]]}
+    graphs: dict = {}
+
+    def fixed(sql: str, db_id: str) -> str:
+        if fix_joins:
+            if db_id not in graphs:
+                schema = schemas[db_id]
+                graphs[db_id] = build_schema_graph(schema, infer_fks=True, db_path=schema.db_path)
+            sql = fix_join_paths(sql, graphs[db_id])
+        return fix_column_qualifiers(sql, schemas[db_id]) if fix_columns else sql
+
+    if fix_columns or fix_joins:
+        records = {ex.idx: {**records[ex.idx], "candidates": [fixed(c, ex.db_id) for c in records[ex.idx]["candidates"]]}
                    for ex in examples}
     n_samples = min(len(records[ex.idx]["candidates"]) for ex in examples)
     # each candidate position scored once: right[j][i] = candidate j of item i is right
@@ -68,8 +84,8 @@ def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float =
                   for i, ex in enumerate(examples)]
         entry = {"ex": scored["ex"], "by_joins": _by_joins(scored["items"]),
                  "oracle_ex": sum(it["ex"] for it in oracle) / len(oracle), "oracle_by_joins": _by_joins(oracle),
-                 "items": [{"idx": it["idx"], "ex": it["ex"], "joins_bucket": it["joins_bucket"]}
-                           for it in scored["items"]]}
+                 "items": [{"idx": it["idx"], "db_id": ex.db_id, "ex": it["ex"], "joins_bucket": it["joins_bucket"]}
+                           for it, ex in zip(scored["items"], examples, strict=True)]}
         if k == n_samples:
             entry["agrees_with_run"] = sum(v == records[ex.idx]["pred_sql"] for v, ex in zip(voted, examples))
         curve[str(k)] = entry
@@ -85,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--fix-columns", action="store_true", help="replay the column-qualifier fix on the candidates")
+    parser.add_argument("--fix-joins", action="store_true",
+                        help="replay the join-path fix on the candidates (before the column fix)")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "sc_count")
     args = parser.parse_args(argv)
@@ -96,12 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     records = read_done(log_path)
     if not records:
         raise SystemExit(f"no predictions in {log_path}: run the variant first")
-    out = sc_count_curve(examples, records, ds.schemas, fix_columns=args.fix_columns)
-    out["fix_columns"] = args.fix_columns
+    out = sc_count_curve(examples, records, ds.schemas, fix_columns=args.fix_columns, fix_joins=args.fix_joins)
+    out["fix_columns"], out["fix_joins"] = args.fix_columns, args.fix_joins
     out["source"] = str(log_path.relative_to(REPO_ROOT) if log_path.is_relative_to(REPO_ROOT) else log_path)
     out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(argv or sys.argv[1:]),
                                  vars(args) | {"subset": subset})
-    path = args.results / args.tag / subset / f"{args.variant}{'_fix' if args.fix_columns else ''}.json"
+    path = args.results / args.tag / subset / f"{args.variant}{FIX_SUFFIX[args.fix_columns, args.fix_joins]}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, default=str) + "\n")
     log.info("%s: %s", path, {k: (round(v["ex"], 3), round(v["oracle_ex"], 3)) for k, v in out["by_k"].items()})

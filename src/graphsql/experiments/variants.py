@@ -111,12 +111,16 @@ def _all_done(jsonl: Path, examples: list[Example]) -> bool:
 def _same_settings(results: Path, model: str, adapter: str | None, prompt_cfg: PromptConfig,
                    infer_cfg: InferConfig) -> bool:
     """True if the results file ``results`` was made with these settings; raises ConfigError if not (or if it is
-    missing), naming what differs."""
+    missing), naming what differs. A setting the file lacks (added to the code since) counts as the same when it
+    is off (false, 0, empty) now."""
     if not results.exists():
         raise ConfigError(f"cannot reuse predictions: {results} does not exist (finish that run first)")
     made = json.loads(results.read_text(encoding="utf-8"))
     now = json.loads(json.dumps({"prompt": asdict(prompt_cfg), "infer": asdict(infer_cfg)}, default=str))
     then = {"prompt": made.get("prompt"), "infer": made.get("infer")}
+    for k in ("prompt", "infer"):  # a setting added since that run did not exist then: fine if it is off now
+        if isinstance(then[k], dict):
+            then[k] = {**{key: value for key, value in now[k].items() if key not in then[k] and not value}, **then[k]}
     run = made.get("provenance", {}).get("settings", {})
     differ = [k for k in ("prompt", "infer") if now[k] != then[k]]
     differ += [k for k, v in (("model", model), ("adapter", adapter)) if k in run and run[k] != v]
@@ -152,8 +156,9 @@ def run_variant(
 
     prompt_kw, infer_kw = VARIANTS[name]
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
-    # the measurement protocol predates the column fix: it is on only in the *_fix variants
-    infer_cfg = InferConfig(model=model, adapter=adapter, **{"fix_columns": False, **infer_kw})
+    # the measurement protocol predates the column and join-path fixes: the column fix is on only in the *_fix
+    # variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
+    infer_cfg = InferConfig(model=model, adapter=adapter, **{"fix_columns": False, "fix_joins": False, **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
         # finished before: keep its results file (its wall time and provenance are those of the run that made it)
         log.info("%s: all %d items already predicted; %s kept (delete it to evaluate again)", name, len(examples),

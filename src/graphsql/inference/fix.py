@@ -9,6 +9,14 @@ one other table of the same SELECT has. `fix_column_qualifiers` moves such a col
 It also respells a column that no table of the query has when exactly one column of its SELECT's tables has the
 same name up to case and punctuation (``pet_type`` for ``PetType``). A query whose columns all exist is returned
 unchanged, so a correct query is never touched.
+
+`fix_join_paths` uses the schema graph: the fine-tuned model's commonest failure on questions with two or more
+JOINs is a shortcut, two tables joined directly on columns that no foreign key links
+(``continents JOIN car_makers ON T1.ContId = T2.Continent``) where the schema needs a bridge table
+(``countries``). Each such JOIN is rewritten along the graph's FK path, bridge tables joined in under new aliases.
+
+    >>> fix_join_paths("SELECT ... FROM continents AS T1 JOIN car_makers AS T2 ON T1.ContId = T2.Continent", graph)
+    'SELECT ... FROM continents AS T1 JOIN countries AS J1 ON T1.contid = J1.continent JOIN car_makers AS T2 ON ...'
 """
 
 from __future__ import annotations
@@ -16,9 +24,11 @@ from __future__ import annotations
 import logging
 import re
 
+import networkx as nx
 from sqlglot import exp
 
 from graphsql.data.records import DbSchema
+from graphsql.schema.graph import JoinEdge, SchemaGraph
 from graphsql.sql.parse import alias_map, try_parse
 
 log = logging.getLogger(__name__)
@@ -87,4 +97,91 @@ def fix_column_qualifiers(sql: str, schema: DbSchema) -> str:
         return sql
     fixed = tree.sql(dialect="sqlite")
     log.debug("requalified columns: %s -> %s", sql, fixed)
+    return fixed
+
+
+MAX_BRIDGES = 2  # a shortcut is rewritten through at most this many bridge tables
+
+
+def _condition(edge: JoinEdge, left_table: str, left_q: str, right_q: str) -> exp.EQ:
+    """``left_q.col = right_q.col`` for the FK ``edge`` between the table ``left_table`` (qualifier ``left_q``) and
+    the other table of the edge (qualifier ``right_q``)."""
+    left_col, right_col = ((edge.column, edge.ref_column) if edge.table == left_table
+                           else (edge.ref_column, edge.column))
+    return exp.EQ(this=exp.column(left_col, table=left_q), expression=exp.column(right_col, table=right_q))
+
+
+def _single_join(graph: SchemaGraph, a: str, b: str) -> JoinEdge | None:
+    """The one FK condition between tables ``a`` and ``b`` (declared first); None if there are several different
+    ones (e.g. a flight's source and destination airport: which one is meant is unclear)."""
+    joins = graph.tables.edges[a, b]["joins"]
+    return joins[0] if len({edge.pair for edge in joins}) == 1 else None
+
+
+def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES) -> str:
+    """``sql`` with each ``JOIN t ON x.c = t.d`` whose one column equality no FK edge of ``graph`` (declared or
+    inferred) backs, between two different tables that the graph connects, rewritten along the FK path between
+    them: the ON condition becomes the FK's columns, and a path through bridge tables (at most ``max_bridges``, none
+    of them already in that SELECT, every hop a single FK) joins them in under new aliases ``J1``, ``J2``, ...
+    Unchanged when every join is backed by an FK, when a rewrite would be ambiguous, or when the SQL does not parse."""
+    tree = try_parse(sql)
+    if tree is None:
+        return sql
+    tree = tree.copy()  # the parse is cached and shared
+    backed = {edge.pair for edge in graph.join_edges}
+    taken = {(t.alias or t.name).lower() for t in tree.find_all(exp.Table)}
+    changed = False
+    for select in list(tree.find_all(exp.Select)):
+        scope = alias_map(select)
+        joins = select.args.get("joins") or []
+        for join in list(joins):
+            on, table = join.args.get("on"), join.this
+            if not isinstance(on, exp.EQ) or not isinstance(table, exp.Table) or join.args.get("using"):
+                continue
+            left, right = on.this, on.expression
+            if not (isinstance(left, exp.Column) and isinstance(right, exp.Column) and left.table and right.table):
+                continue
+            joined_q = (table.alias or table.name).lower()
+            if right.table.lower() == joined_q:
+                other = left
+            elif left.table.lower() == joined_q:
+                other = right
+            else:
+                continue
+            other_t, joined_t = scope.get(other.table.lower()), table.name.lower()
+            if other_t is None or other_t == joined_t or other_t not in graph.tables or joined_t not in graph.tables:
+                continue
+            pair = tuple(sorted([(scope[left.table.lower()], left.name.lower()),
+                                 (scope[right.table.lower()], right.name.lower())]))
+            if pair in backed:
+                continue
+            try:
+                path = nx.dijkstra_path(graph.tables, other_t, joined_t, weight="weight")
+            except nx.NetworkXNoPath:
+                continue
+            bridges = path[1:-1]
+            hops = [_single_join(graph, a, b) for a, b in zip(path, path[1:], strict=False)]
+            if len(bridges) > max_bridges or any(h is None for h in hops) or set(bridges) & set(scope.values()):
+                continue
+            qualifiers = [other.table]
+            for _ in bridges:
+                alias = next(f"J{i}" for i in range(1, 100) if f"j{i}" not in taken)
+                taken.add(alias.lower())
+                qualifiers.append(alias)
+            qualifiers.append(table.alias or table.name)
+            new_joins = [exp.Join(this=exp.Table(this=exp.to_identifier(bridge),
+                                                 alias=exp.TableAlias(this=exp.to_identifier(alias))),
+                                  on=_condition(hop, a, qa, qb))
+                         for bridge, alias, hop, a, qa, qb in zip(bridges, qualifiers[1:], hops, path,
+                                                                  qualifiers, qualifiers[1:], strict=False)]
+            join.set("on", _condition(hops[-1], path[-2], qualifiers[-2], qualifiers[-1]))
+            at = joins.index(join)
+            joins[at:at] = new_joins
+            changed = True
+        if changed:
+            select.set("joins", joins)
+    if not changed:
+        return sql
+    fixed = tree.sql(dialect="sqlite")
+    log.debug("rerouted joins: %s -> %s", sql, fixed)
     return fixed

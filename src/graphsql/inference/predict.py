@@ -20,7 +20,7 @@ from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
 from graphsql.inference.extract import extract_sql
-from graphsql.inference.fix import fix_column_qualifiers
+from graphsql.inference.fix import fix_column_qualifiers, fix_join_paths
 from graphsql.inference.generate import Generator
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
@@ -87,8 +87,9 @@ def predict(
 ) -> Prediction:
     """Answer ``question`` on the SQLite database at ``db_path`` (opened read-only).
 
-    Samples ``infer_config.samples`` candidates (1 = greedy), fixes misplaced column qualifiers
-    (``infer_config.fix_columns``), votes by execution result, and, if every
+    Samples ``infer_config.samples`` candidates (1 = greedy), reroutes joins that no foreign key backs along the
+    schema graph (``infer_config.fix_joins``), fixes misplaced column qualifiers (``infer_config.fix_columns``),
+    votes by execution result, and, if every
     candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
     if not question or not question.strip():
         raise DataError("the question is empty")
@@ -114,9 +115,7 @@ def predict(
         max_new_tokens=max_new_tokens,
         seed=infer_config.seed,
     )[0]
-    candidates = [extract_sql(text) for text in outputs]
-    if infer_config.fix_columns:
-        candidates = [fix_column_qualifiers(sql, graph.schema) for sql in candidates]
+    candidates = [_postprocess(extract_sql(text), graph, infer_config) for text in outputs]
     result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
     repaired = False
     if not result.ok and infer_config.repair:
@@ -128,15 +127,23 @@ def predict(
         ]
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
                                    max_new_tokens=max_new_tokens, seed=infer_config.seed)[0]
-        retried = extract_sql(fixed[0])
-        if infer_config.fix_columns:
-            retried = fix_column_qualifiers(retried, graph.schema)
+        retried = _postprocess(extract_sql(fixed[0]), graph, infer_config)
         retry = vote([retried], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
                       repaired, time.perf_counter() - start)
+
+
+def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:
+    """The schema-aware fixes a candidate gets before it runs: the join path first (a shortcut join's misplaced
+    columns are what it replaces), then the column qualifiers."""
+    if infer_config.fix_joins:
+        sql = fix_join_paths(sql, graph)
+    if infer_config.fix_columns:
+        sql = fix_column_qualifiers(sql, graph.schema)
+    return sql
 
 
 def _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config, pool):

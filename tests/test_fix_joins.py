@@ -1,0 +1,89 @@
+"""The join-path fix: a JOIN on columns no foreign key links is rerouted along the schema graph (no model)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from graphsql.config import InferConfig
+from graphsql.data.sqlite import read_sqlite_schema
+from graphsql.inference.fix import fix_join_paths
+from graphsql.inference.predict import predict
+from graphsql.schema.graph import build_schema_graph
+from tests.fake_generator import ScriptedGenerator
+
+GOLD_2014 = ("SELECT DISTINCT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+             "JOIN concert AS T3 ON T2.concert_id = T3.concert_id WHERE T3.year = 2014")
+# the shortcut a small model writes: singer joined straight to concert, skipping the link table
+SHORTCUT_2014 = "SELECT DISTINCT T1.name FROM singer AS T1 JOIN concert AS T2 ON T1.singer_id = T2.concert_id WHERE T2.year = 2014"
+
+
+@pytest.fixture()
+def concert_graph(concert_db):
+    return build_schema_graph(read_sqlite_schema(concert_db), infer_fks=False)
+
+
+def _rows(db, sql):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        return sorted(con.execute(sql).fetchall())
+
+
+def test_shortcut_is_rerouted_through_the_link_table(concert_db, concert_graph):
+    fixed = fix_join_paths(SHORTCUT_2014, concert_graph)
+    assert "JOIN singer_in_concert AS J1 ON T1.singer_id = J1.singer_id" in fixed
+    assert "JOIN concert AS T2 ON J1.concert_id = T2.concert_id" in fixed
+    assert _rows(concert_db, SHORTCUT_2014) != _rows(concert_db, GOLD_2014)
+    assert _rows(concert_db, fixed) == _rows(concert_db, GOLD_2014)
+
+
+def test_two_bridges_and_fresh_aliases(concert_db, concert_graph):
+    gold = ("SELECT DISTINCT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+            "JOIN concert AS T3 ON T2.concert_id = T3.concert_id JOIN stadium AS T4 ON T3.stadium_id = T4.stadium_id "
+            "WHERE T4.city = 'Paris'")
+    shortcut = ("SELECT DISTINCT T1.name FROM singer AS T1 JOIN stadium AS J1 ON T1.singer_id = J1.stadium_id "
+                "WHERE J1.city = 'Paris'")
+    fixed = fix_join_paths(shortcut, concert_graph)
+    assert "singer_in_concert AS J2" in fixed and "concert AS J3" in fixed   # J1 is taken by the query
+    assert _rows(concert_db, fixed) == _rows(concert_db, gold)
+    assert fix_join_paths(shortcut, concert_graph, max_bridges=1) == shortcut
+
+
+@pytest.mark.parametrize("sql", [
+    GOLD_2014,                                                        # every join backed by an FK
+    "SELECT name FROM singer WHERE age > 30",                        # no join
+    "SELECT DISTINCT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+    "JOIN concert AS T3 ON T1.singer_id = T3.concert_id",            # the bridge is in the query already
+    "SELECT T1.name FROM singer AS T1 JOIN concert AS T2 ON T1.singer_id = T2.concert_id AND T2.year = 2014",
+    "SELECT T1.name FROM singer AS T1 JOIN singer AS T2 ON T1.age = T2.age",   # a self-join
+    "SELEC broken FROM",                                              # does not parse
+])
+def test_queries_it_must_leave_alone(concert_graph, sql):
+    assert fix_join_paths(sql, concert_graph) == sql
+
+
+def test_direct_fk_on_the_wrong_columns_gets_the_fk_columns(concert_db, concert_graph):
+    sql = "SELECT T2.name FROM concert AS T1 JOIN stadium AS T2 ON T1.concert_id = T2.stadium_id WHERE T1.year = 2015"
+    fixed = fix_join_paths(sql, concert_graph)
+    assert "ON T1.stadium_id = T2.stadium_id" in fixed and " J1" not in fixed
+
+
+def test_two_foreign_keys_between_the_same_tables_are_ambiguous(tmp_path):
+    db = tmp_path / "flights.sqlite"
+    with sqlite3.connect(db) as con:
+        con.executescript("""
+            CREATE TABLE airport (code TEXT PRIMARY KEY, city TEXT);
+            CREATE TABLE flight (flight_no INTEGER PRIMARY KEY, source TEXT REFERENCES airport(code),
+                                 dest TEXT REFERENCES airport(code));""")
+    graph = build_schema_graph(read_sqlite_schema(db), infer_fks=False)
+    sql = "SELECT T1.flight_no FROM flight AS T1 JOIN airport AS T2 ON T1.flight_no = T2.city"
+    assert fix_join_paths(sql, graph) == sql
+
+
+def test_predict_applies_the_join_fix_unless_switched_off(concert_db):
+    gen = ScriptedGenerator(default=[SHORTCUT_2014])
+    on = predict("Names of singers who performed in 2014.", concert_db, gen, infer_config=InferConfig(adapter=None))
+    off = predict("Names of singers who performed in 2014.", concert_db, gen,
+                  infer_config=InferConfig(adapter=None, fix_joins=False))
+    assert "singer_in_concert" in on.pred_sql and sorted(on.result.rows) == _rows(concert_db, GOLD_2014)
+    assert off.pred_sql == SHORTCUT_2014
