@@ -87,3 +87,12 @@ def test_predict_applies_the_join_fix_unless_switched_off(concert_db):
                   infer_config=InferConfig(adapter=None, fix_joins=False))
     assert "singer_in_concert" in on.pred_sql and sorted(on.result.rows) == _rows(concert_db, GOLD_2014)
     assert off.pred_sql == SHORTCUT_2014
+
+
+def test_cli_flag_switches_both_fixes():
+    from graphsql.cli import _ask_configs
+
+    default = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None)
+    off = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None, fixes=False)
+    assert default.infer.fix_joins and default.infer.fix_columns
+    assert not off.infer.fix_joins and not off.infer.fix_columns
