@@ -8,7 +8,7 @@ import pytest
 
 from graphsql.config import InferConfig
 from graphsql.data.sqlite import read_sqlite_schema
-from graphsql.inference.fix import fix_join_paths
+from graphsql.inference.fix import fix_join_paths, join_missing_tables, repair_sql
 from graphsql.inference.predict import predict
 from graphsql.schema.graph import build_schema_graph
 from tests.fake_generator import ScriptedGenerator
@@ -78,6 +78,30 @@ def test_two_foreign_keys_between_the_same_tables_are_ambiguous(tmp_path):
     graph = build_schema_graph(read_sqlite_schema(db), infer_fks=False)
     sql = "SELECT T1.flight_no FROM flight AS T1 JOIN airport AS T2 ON T1.flight_no = T2.city"
     assert fix_join_paths(sql, graph) == sql
+    assert join_missing_tables("SELECT city FROM flight", graph) == "SELECT city FROM flight"
+
+
+def test_a_column_no_table_of_the_select_has_is_read_from_the_one_neighbour_that_has_it(concert_db, concert_graph):
+    gold = ("SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+            "WHERE T2.concert_id = 1")
+    missing = "SELECT name FROM singer_in_concert WHERE concert_id = 1"
+    fixed = join_missing_tables(missing, concert_graph)
+    assert fixed == ("SELECT J1.name FROM singer_in_concert JOIN singer AS J1 ON singer_in_concert.singer_id = "
+                     "J1.singer_id WHERE concert_id = 1")
+    assert _rows(concert_db, fixed) == _rows(concert_db, gold)
+    both = join_missing_tables("SELECT singer_id, name FROM singer_in_concert", concert_graph)
+    assert both.startswith("SELECT singer_in_concert.singer_id, J1.name FROM")   # not left ambiguous
+    assert len(_rows(concert_db, both)) == 9
+    for fine in (gold, "SELECT name FROM singer", "SELECT nothing_like_it FROM singer_in_concert"):
+        assert join_missing_tables(fine, concert_graph) == fine
+
+
+def test_repairs_run_in_order_and_each_can_be_off(concert_db, concert_graph):
+    assert _rows(concert_db, repair_sql(SHORTCUT_2014, concert_graph)) == _rows(concert_db, GOLD_2014)
+    assert repair_sql(SHORTCUT_2014, concert_graph, joins=False) == SHORTCUT_2014
+    moved = "SELECT T2.concert_name FROM concert AS T1 JOIN stadium AS T2 ON T1.stadium_id = T2.stadium_id"
+    assert "T1.concert_name" in repair_sql(moved, concert_graph, joins=False)
+    assert repair_sql(moved, concert_graph, joins=True, columns=False) == moved
 
 
 def test_predict_applies_the_join_fix_unless_switched_off(concert_db):

@@ -120,12 +120,12 @@ def test_report_numbers_all_come_from_results(tmp_path):
     targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
     assert "| `spider-dev-all` | greedy | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
     assert "| `spider-dev-all` | self-consistency (5); plain LoRA greedy | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets
-    assert ("| `spider-dev-all` | greedy + join-path and column fixes (as `graphsql ask`); plain LoRA with the same "
+    assert ("| `spider-dev-all` | greedy + join and column repairs (as `graphsql ask`); plain LoRA with the same "
             "fixes | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [") in targets
     findings = text.split("## Findings")[1].split("\n## ")[0]
-    assert ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join-path and column fixes (replayed) beats "
+    assert ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join and column repairs (replayed) beats "
             "graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + column fix (replayed) overall by 25.0") in findings
-    assert "plain LoRA, 24x the tokens (9.6M, H100) + join-path and column fixes (replayed)" in findings
+    assert "plain LoRA, 24x the tokens (9.6M, H100) + join and column repairs (replayed)" in findings
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training

@@ -12,7 +12,7 @@ the items it repaired; ``agrees_with_run`` counts the items where the replayed v
 
 ``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.fix`) on candidates recorded without it
 (a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``; with
-``--fix-joins`` as well, the join-path fix first, then the column fix, as `graphsql ask` does ->
+``--fix-joins`` as well, all the repairs of `graphsql ask` (`graphsql.inference.fix.repair_sql`) ->
 ``<variant>_fixj.json``; ``--fix-joins`` alone -> ``<variant>_joins.json``. On a greedy run (one candidate) k = 1
 is then greedy decoding with the fix.
 """
@@ -31,7 +31,7 @@ from graphsql.errors import DataError
 from graphsql.eval.metrics import JOIN_BUCKETS, _breakdown, evaluate
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.batch import read_done
-from graphsql.inference.fix import fix_column_qualifiers, fix_join_paths
+from graphsql.inference.fix import repair_sql
 from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
 from graphsql.schema.graph import build_schema_graph
@@ -50,20 +50,18 @@ def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float =
                    fix_columns: bool = False, fix_joins: bool = False) -> dict:
     """Per k: EX of the vote over the first k candidates, and oracle EX (any of the first k right), overall and
     by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``;
-    ``fix_joins``, ``fix_columns``: apply the join-path fix (on the schema graph with inferred FKs, as at
-    inference), then the column-qualifier fix, to each candidate first."""
+    ``fix_joins``, ``fix_columns``: apply the join repairs (on the schema graph with inferred FKs, as at inference)
+    and the column-qualifier fix to each candidate first (`graphsql.inference.fix.repair_sql`)."""
     missing = [ex.idx for ex in examples if not records.get(ex.idx, {}).get("candidates")]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded candidates (first: {missing[0]})")
     graphs: dict = {}
 
     def fixed(sql: str, db_id: str) -> str:
-        if fix_joins:
-            if db_id not in graphs:
-                schema = schemas[db_id]
-                graphs[db_id] = build_schema_graph(schema, infer_fks=True, db_path=schema.db_path)
-            sql = fix_join_paths(sql, graphs[db_id])
-        return fix_column_qualifiers(sql, schemas[db_id]) if fix_columns else sql
+        if db_id not in graphs:
+            schema = schemas[db_id]
+            graphs[db_id] = build_schema_graph(schema, infer_fks=True, db_path=schema.db_path)
+        return repair_sql(sql, graphs[db_id], joins=fix_joins, columns=fix_columns)
 
     if fix_columns or fix_joins:
         records = {ex.idx: {**records[ex.idx], "candidates": [fixed(c, ex.db_id) for c in records[ex.idx]["candidates"]]}

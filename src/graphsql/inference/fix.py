@@ -14,6 +14,9 @@ unchanged, so a correct query is never touched.
 JOINs is a shortcut, two tables joined directly on columns that no foreign key links
 (``continents JOIN car_makers ON T1.ContId = T2.Continent``) where the schema needs a bridge table
 (``countries``). Each such JOIN is rewritten along the graph's FK path, bridge tables joined in under new aliases.
+`join_missing_tables` handles the other half of "no such column": a column that no table of its SELECT has but
+exactly one table one foreign key away has (``SELECT Name FROM countrylanguage``) is read from that table, joined
+in on the FK. `repair_sql` runs the fixes in order; `graphsql ask` applies it to every candidate.
 
     >>> fix_join_paths("SELECT ... FROM continents AS T1 JOIN car_makers AS T2 ON T1.ContId = T2.Continent", graph)
     'SELECT ... FROM continents AS T1 JOIN countries AS J1 ON T1.contid = J1.continent JOIN car_makers AS T2 ON ...'
@@ -185,3 +188,80 @@ def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES)
     fixed = tree.sql(dialect="sqlite")
     log.debug("rerouted joins: %s -> %s", sql, fixed)
     return fixed
+
+
+def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
+    """``sql`` with each column that no table of its SELECT has, but exactly one table one foreign key away from
+    them has, read from that table: it is joined in (``JOIN t AS Jn ON <the FK>``, one FK between the two tables)
+    and the column qualified with it (``SELECT Name FROM countrylanguage`` -> ``... JOIN country AS J1 ON
+    countrylanguage.countrycode = J1.code``, ``J1.Name``). Only plain SELECT ... FROM with table sources; unchanged
+    when nothing is missing, when the table is not unique, or when the SQL does not parse."""
+    tree = try_parse(sql)
+    if tree is None:
+        return sql
+    tree = tree.copy()  # the parse is cached and shared
+    columns = {t.name.lower(): {c.name.lower() for c in t.columns} for t in graph.schema.tables}
+    projected = {a.alias.lower() for a in tree.find_all(exp.Alias) if a.alias}
+    taken = {(t.alias or t.name).lower() for t in tree.find_all(exp.Table)}
+    changed = False
+    for select in list(tree.find_all(exp.Select)):
+        from_ = select.args.get("from") or select.args.get("from_")
+        sources = [t for t in select.find_all(exp.Table) if t.parent_select is select]
+        if from_ is None or not sources or any(not isinstance(j.this, exp.Table) for j in select.args.get("joins") or []):
+            continue
+        in_scope = {t.name.lower(): (t.alias or t.name) for t in sources}   # table -> qualifier
+        if any(t not in columns for t in in_scope):
+            continue
+        added: dict[str, str] = {}   # table joined in -> its alias
+        unqualified: list[tuple[exp.Column, str]] = []   # columns of a table in scope, written without a qualifier
+        qualifiers = {q.lower() for q in in_scope.values()}
+        for column in list(select.find_all(exp.Column)):
+            name = column.name.lower()
+            if column.parent_select is not select or not name or name in projected:
+                continue
+            if column.table and column.table.lower() not in qualifiers:
+                continue   # qualified by something else (an outer query's alias): not ours to judge
+            owner = next((t for t in in_scope if name in columns[t]), None)
+            if owner is not None:
+                if not column.table:
+                    unqualified.append((column, owner))
+                continue
+            owners = {(nb, t) for t in in_scope for nb in graph.tables.neighbors(t)
+                      if nb not in in_scope and name in columns.get(nb, ())}
+            if len(owners) != 1:
+                continue
+            (table, via), = owners
+            edge = _single_join(graph, via, table)
+            if edge is None:
+                continue
+            if table not in added:
+                alias = next(f"J{i}" for i in range(1, 100) if f"j{i}" not in taken)
+                taken.add(alias.lower())
+                added[table] = alias
+                join = exp.Join(this=exp.Table(this=exp.to_identifier(table),
+                                                alias=exp.TableAlias(this=exp.to_identifier(alias))),
+                                on=_condition(edge, via, in_scope[via], alias))
+                select.set("joins", [*(select.args.get("joins") or []), join])
+            column.set("table", exp.to_identifier(added[table]))
+            changed = True
+        for column, owner in unqualified:  # a joined-in table with the same column name would make it ambiguous
+            if any(column.name.lower() in columns[t] for t in added):
+                column.set("table", exp.to_identifier(in_scope[owner]))
+    if not changed:
+        return sql
+    fixed = tree.sql(dialect="sqlite")
+    log.debug("joined missing tables: %s -> %s", sql, fixed)
+    return fixed
+
+
+def repair_sql(sql: str, graph: SchemaGraph, joins: bool = True, columns: bool = True) -> str:
+    """The schema-aware repairs a generated query gets before it runs, in this order: shortcut joins rerouted
+    (``joins``; a shortcut's misplaced columns are what it replaces), column qualifiers and spellings fixed
+    (``columns``), then tables joined in for columns that no table of their SELECT has (``joins``)."""
+    if joins:
+        sql = fix_join_paths(sql, graph)
+    if columns:
+        sql = fix_column_qualifiers(sql, graph.schema)
+    if joins:
+        sql = join_missing_tables(sql, graph)
+    return sql

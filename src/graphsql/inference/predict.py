@@ -20,7 +20,7 @@ from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
 from graphsql.inference.extract import extract_sql
-from graphsql.inference.fix import fix_column_qualifiers, fix_join_paths
+from graphsql.inference.fix import repair_sql
 from graphsql.inference.generate import Generator
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
@@ -87,9 +87,10 @@ def predict(
 ) -> Prediction:
     """Answer ``question`` on the SQLite database at ``db_path`` (opened read-only).
 
-    Samples ``infer_config.samples`` candidates (1 = greedy), reroutes joins that no foreign key backs along the
-    schema graph (``infer_config.fix_joins``), fixes misplaced column qualifiers (``infer_config.fix_columns``),
-    votes by execution result, and, if every
+    Samples ``infer_config.samples`` candidates (1 = greedy), repairs them along the schema graph (joins that no
+    foreign key backs rerouted and tables joined in for columns no table of their SELECT has:
+    ``infer_config.fix_joins``; misplaced column qualifiers: ``infer_config.fix_columns``), votes by execution
+    result, and, if every
     candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
     if not question or not question.strip():
         raise DataError("the question is empty")
@@ -137,13 +138,8 @@ def predict(
 
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:
-    """The schema-aware fixes a candidate gets before it runs: the join path first (a shortcut join's misplaced
-    columns are what it replaces), then the column qualifiers."""
-    if infer_config.fix_joins:
-        sql = fix_join_paths(sql, graph)
-    if infer_config.fix_columns:
-        sql = fix_column_qualifiers(sql, graph.schema)
-    return sql
+    """The schema-aware repairs a candidate gets before it runs (`graphsql.inference.fix.repair_sql`)."""
+    return repair_sql(sql, graph, joins=infer_config.fix_joins, columns=infer_config.fix_columns)
 
 
 def _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config, pool):
