@@ -77,6 +77,7 @@ REPLAY_COMPARISONS = (
     (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
     (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
     (("base", "ddl_full_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
+    (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),  # ask: 1 or 5?
 )
 
 
@@ -158,9 +159,9 @@ def compute_comparisons(results_dir: Path) -> Path:
     for (ta, va), (tb, vb) in REPLAY_COMPARISONS:  # systems with the same replayed fixes, on the same items
         for (tag, subset, stem), b in replays.items():
             a = replays.get((ta, subset, va))
-            if (tag, stem) == (tb, vb) and a:
-                k = max(set(a) & set(b), key=int)
-                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[k]["items"], b[k]["items"])
+            if (tag, stem) == (tb, vb) and a:  # each system at its own largest k (greedy: 1; SC5: the vote of 5)
+                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[max(a, key=int)]["items"],
+                                                                                   b[max(b, key=int)]["items"])
     for (tag, subset), variants in results.items():  # each demonstration selector vs zero-shot and vs random
         for name, (_path, m) in sorted(variants.items()):
             match = FEWSHOT.match(name)
