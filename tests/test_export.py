@@ -172,3 +172,14 @@ def test_parameter_count_reads_safetensors_headers(trained_run):
 
     model = AutoModelForCausalLM.from_pretrained(model_dir)
     assert count_parameters(model_dir) == sum(p.numel() for p in model.parameters())
+
+
+def test_a_replay_file_is_a_card_row_at_its_largest_k():
+    from graphsql.training.export import _as_eval_row, _ex_table
+
+    replay = {"n": 40, "by_k": {"1": {"ex": 0.5, "by_joins": {"2": {"ex": 0.25}}},
+                                "5": {"ex": 0.625, "by_joins": {"2": {"ex": 0.75}}}}}
+    row = _as_eval_row(replay) | {"_path": "results/sc_count/t/s/v_fixj.json"}
+    assert row["ex"] == 0.625
+    line = _ex_table([row])[-1]
+    assert line.startswith("| `results/sc_count/t/s/v_fixj.json` | 40 | 62.5 | – |") and "| 75.0 |" in line

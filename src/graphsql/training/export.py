@@ -66,6 +66,15 @@ def _fp16_copy(src: Path, dst: Path) -> int:
     return dst.stat().st_size
 
 
+def _as_eval_row(res: dict) -> dict:
+    """An evaluation results file as a row of the card; a replay (`graphsql.experiments.sc_count`, e.g. with the
+    repairs of `graphsql ask`) gives its largest k (EX overall and by JOIN count only)."""
+    if "by_k" not in res:
+        return res
+    last = res["by_k"][max(res["by_k"], key=int)]
+    return {"n": res.get("n"), "ex": last["ex"], "by_joins": last["by_joins"], "by_k": True}
+
+
 def _ex_table(results: list[dict]) -> list[str]:
     """Markdown rows: one per evaluation result file (EX overall, by hardness, by JOIN count)."""
     if not results:
@@ -179,6 +188,9 @@ def write_model_card(
         "",
         *_ex_table(results),
         "",
+        *(["Rows from `results/sc_count/`: the same predictions replayed with the repairs that `graphsql ask` "
+           "applies (`_fixj`: join and column repairs; EX overall and by JOIN count only). The others: the "
+           "generated SQL as it is.", ""] if any("by_k" in r for r in results) else []),
         "## Limits",
         "",
         (f"Trained on a GPU ({metrics.get('device')}) within a fixed time (see above); "
@@ -223,7 +235,7 @@ def export_adapter(
     base_model = str(train_config.get("model", ""))
     results = []
     for path in eval_results:
-        res = _read_json(Path(path))
+        res = _as_eval_row(_read_json(Path(path)))
         res["_path"] = Path(path).as_posix()
         results.append(res)
 
