@@ -6,7 +6,8 @@
 #   graph_decomposed  configs/augment_graph_decomposed.yaml (the same, answers decomposed first: issue 8)
 #   graph_no_<augs>   graph_balanced with augmentations switched off, e.g. graph_no_synthetic,
 #                     graph_no_table_selection_join_path (augmentations: graph_views perturb table_selection
-#                     join_path synthetic)
+#                     join_path synthetic); graph_no_augmentation: all of them off (the graph prompt alone, which
+#                     separates prompt from augmentation against the plain adapter)
 #   bash scripts/augment_run.sh RUN          (DRY=1: print the command instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,9 @@ run=${1:?usage: augment_run.sh RUN}
 flags=()
 case "$run" in
   graph_balanced | plain | graph_decomposed) config=configs/augment_$run.yaml ;;
+  graph_no_augmentation)
+    config=configs/augment_graph_balanced.yaml
+    for aug in graph_views perturb table_selection join_path synthetic; do flags+=(--without "$aug"); done ;;
   graph_no_*)
     config=configs/augment_graph_balanced.yaml
     rest=${run#graph_no_}

@@ -3,6 +3,8 @@
 # stay in runs/models/, not committed), greedy on Spider dev strat300 (SAMPLE), with the training-run record and
 # the report. Tags: graph_no_<augs> -> graph-balanced-gpu-lora-no_<augs> (an augmentation ablation, compared with the
 # default adapter graph-balanced-gpu-lora: train it with TRAIN_ARGS="--max-steps 305" for the same budget);
+# graph_no_augmentation (the graph prompt alone) -> graph-balanced-gpu-lora-no_augmentation, which also shows
+# whether prompt or augmentation makes the graph adapter beat the plain one (GeoQuery above all);
 # graph_decomposed -> graph-decomposed-gpu-lora (issue 8.3, beside the default adapter). Every step resumes.
 #   nohup bash scripts/gpu_runs_evaluate.sh graph_no_synthetic graph_decomposed > runs/logs/gpu_runs_evaluate.log 2>&1 &
 set -euo pipefail

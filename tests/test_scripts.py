@@ -36,3 +36,4 @@ def test_augment_run_names_map_to_configs_and_switches():
     assert "--config configs/augment_graph_balanced.yaml" in out.stdout
     assert out.stdout.split()[-6:] == ["--without", "graph_views", "--without", "table_selection", "--without", "join_path"]
     assert dry("unknown_set").returncode == 2
+    assert dry("graph_no_augmentation").stdout.count("--without") == 5
