@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # After scripts/device_unpack.sh: export and evaluate GPU-trained runs other than the shipped two (their adapters
-# stay in runs/models/, not committed), greedy on Spider dev strat300 (SAMPLE), with the training-run record and
-# the report. Tags: graph_no_<augs> -> graph-balanced-gpu-lora-no_<augs> (an augmentation ablation, compared with the
+# stay in runs/models/, not committed), greedy on Spider dev and GeoQuery strat300 (SAMPLE; ~15 min each here),
+# with the training-run record and the report. Tags: graph_no_<augs> -> graph-balanced-gpu-lora-no_<augs> (an augmentation ablation, compared with the
 # default adapter graph-balanced-gpu-lora: train it with TRAIN_ARGS="--max-steps 305" for the same budget);
 # graph_no_augmentation (the graph prompt alone) -> graph-balanced-gpu-lora-no_augmentation, which also shows
 # whether prompt or augmentation makes the graph adapter beat the plain one (GeoQuery above all);
@@ -24,6 +24,8 @@ for run in "$@"; do
     $G model export --run runs/train/${run}_gpu --out runs/models/${run}_gpu
   $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
     --variants as_trained
+  $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
+    --dataset geo --split all --variants as_trained
 done
 $G report
 echo "gpu runs evaluated: $*"
