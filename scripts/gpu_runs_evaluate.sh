@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # After scripts/device_unpack.sh: export and evaluate GPU-trained runs other than the shipped two (their adapters
 # stay in runs/models/, not committed), greedy on Spider dev and GeoQuery strat300 (SAMPLE; ~15 min each here),
-# with the training-run record and the report. Tags: graph_no_<augs> -> graph-balanced-gpu-lora-no_<augs> (an augmentation ablation, compared with the
-# default adapter graph-balanced-gpu-lora: train it with TRAIN_ARGS="--max-steps 305" for the same budget);
+# with the training-run record and the report. Tags: graph_no_<augs> -> graph-balanced-gpu-lora-no_<augs> (an
+# augmentation ablation, compared with the default adapter graph-balanced-gpu-lora: train it with
+# TRAIN_ARGS="--max-steps 305" for the same budget);
 # graph_no_augmentation (the graph prompt alone) -> graph-balanced-gpu-lora-no_augmentation, which also shows
 # whether prompt or augmentation makes the graph adapter beat the plain one (GeoQuery above all);
 # graph_decomposed -> graph-decomposed-gpu-lora (issue 8.3, beside the default adapter). Every step resumes.
