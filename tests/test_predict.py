@@ -189,7 +189,11 @@ def test_variant_reuse_checks_settings_and_skips_a_finished_run(mini_spider, tmp
         return run_variant(variant, ds, examples, gen, tmp_path / "runs" / subset / variant,
                            tmp_path / "results" / subset / f"{variant}.json", "m", None, reuse_from=reuse)
 
+    partial = tmp_path / "results" / "small" / "as_trained.partial.json"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("{}")   # what an interrupted run had evaluated
     run("as_trained", "small", ds.examples[:4])
+    assert not partial.exists()
     small = {"small": (tmp_path / "results" / "small" / "as_trained.json",
                        tmp_path / "runs" / "small" / "as_trained" / "preds.sql.jsonl")}
     made = json.loads(small["small"][0].read_text())

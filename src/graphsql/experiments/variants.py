@@ -204,6 +204,8 @@ def run_variant(
     )
     result_path.parent.mkdir(parents=True, exist_ok=True)
     result_path.write_text(json.dumps(metrics, indent=1, default=str) + "\n", encoding="utf-8")
+    if not partial:  # the finished run replaces what an interrupted one had written
+        result_path.with_suffix(".partial.json").unlink(missing_ok=True)
     log.info("%s: EX %.3f EM %s on %d items -> %s", name, metrics["ex"], metrics["em"], metrics["n"], result_path)
     return metrics
 
