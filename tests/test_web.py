@@ -42,6 +42,7 @@ def test_ask_returns_sql_result_and_explanation(client):
     db = client.get("/api/databases").json()[0]["id"]
     out = client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"}).json()
     assert out["ok"] and out["sql"] == JOIN_SQL and out["columns"] == ["name"] and len(out["rows"]) == 1
+    assert out["generated"] == ""   # a correct query is not repaired
     assert "singer" in out["kept_tables"] and out["candidates"] == 1
     client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"})
     assert client.made == [1]  # the model is loaded once

@@ -458,6 +458,9 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
         chars = sum(len(m['content']) for m in pred.messages)
         console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
                       f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    if explain and pred.generated:
+        console.print("[bold]as the model wrote it[/] (before the schema repairs):")
+        console.print(Syntax(pred.generated, "sql", word_wrap=True))
     console.print(Syntax(pred.pred_sql, "sql", word_wrap=True))
     if not pred.ok:
         err = pred.result.error if pred.result is not None else "the model's SQL could not be parsed"

@@ -104,6 +104,8 @@ def predict_examples(
                            votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
                            tables=list(pred.prepared.tables), repaired=pred.repaired, error="",
                            messages=pred.messages)
+                if pred.generated:
+                    rec["generated"] = pred.generated
             except Exception as err:  # one bad item must not stop or shift the run
                 log.warning("item %s (%s): %s", ex.idx, ex.db_id, err)
                 rec.update(pred_sql=PLACEHOLDER_SQL, ok=False, seconds=0.0, error=f"{type(err).__name__}: {err}")

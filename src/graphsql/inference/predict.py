@@ -46,6 +46,7 @@ class Prediction:
     messages: list = field(repr=False)
     repaired: bool = False
     seconds: float = 0.0
+    generated: str = ""  # the chosen candidate as the model wrote it, before the schema repairs ("" if the same)
 
 
 class DatabaseCache:
@@ -116,7 +117,8 @@ def predict(
         max_new_tokens=max_new_tokens,
         seed=infer_config.seed,
     )[0]
-    candidates = [_postprocess(extract_sql(text), graph, infer_config) for text in outputs]
+    written = [extract_sql(text) for text in outputs]
+    candidates = [_postprocess(sql, graph, infer_config) for sql in written]
     result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
     repaired = False
     if not result.ok and infer_config.repair:
@@ -133,8 +135,9 @@ def predict(
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True
+    as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
-                      repaired, time.perf_counter() - start)
+                      repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written)
 
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:

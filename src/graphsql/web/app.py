@@ -115,6 +115,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         return {
             "question": req.question,
             "sql": pred.pred_sql,
+            "generated": pred.generated,
             "ok": pred.ok,
             "error": None if pred.ok else (res.error if res is not None else "the model's SQL could not be parsed"),
             "columns": list(res.columns) if res is not None and pred.ok else [],
@@ -177,6 +178,7 @@ $('ask').onclick = async () => {
   if (!r.ok) { const d = Array.isArray(j.detail) ? j.detail.map(x => x.msg).join('; ') : j.detail;
     $('out').innerHTML = `<p class="err">${esc(d)}</p>`; return; }
   let h = `<pre>${esc(j.sql)}</pre>`;
+  if (j.generated) h += `<p class="muted">repaired along the schema graph; as the model wrote it:</p><pre>${esc(j.generated)}</pre>`;
   h += `<p class="muted">linked: ${esc(j.linked_tables.join(', '))} · kept: ${esc(j.kept_tables.join(', '))}` +
        ` · join path: ${esc(j.join_path.join(' ; ') || '–')} · ${j.candidates} candidate(s), ${j.seconds} s</p>`;
   if (!j.ok) h += `<p class="err">the query failed: ${esc(j.error)}</p>`;
