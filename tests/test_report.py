@@ -69,7 +69,10 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "system": "GPT-4o", "parameters": "undisclosed", "citation": {"authors": "A. Author, B. Author",
                                                                        "venue": "arXiv", "year": 2025},
         "figures": [{"dataset": "Spider", "split": "dev", "metric": "spider_ex", "value": 81.25,
-                     "verified_in_session": True}, {"dataset": "BIRD", "split": "dev", "value": None}]}]}))
+                     "verified_in_session": True}, {"dataset": "BIRD", "split": "dev", "value": None}]},
+        {"system": "GPT-4o (direct prompting, OmniSQL evaluation)", "parameters": "undisclosed",
+         "citation": {"authors": "C. Author", "venue": "arXiv", "year": 2025},
+         "figures": [{"dataset": "Spider", "split": "dev", "metric": "spider_ex", "value": 70.9, "setting": "greedy"}]}]}))
     (folder / "compact_pruned_t2_c4.json").write_text(json.dumps(_fake_metrics("compact_pruned_t2_c4",
                                                                                 [1, 1, 0, 0] * 10)))
     (results / "bench_pipeline.json").write_text(json.dumps({
@@ -126,6 +129,11 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join and column repairs (replayed) beats "
             "graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + column fix (replayed) overall by 25.0") in findings
     assert "plain LoRA, 24x the tokens (9.6M, H100) + join and column repairs (replayed)" in findings
+    beside = text.split("## Beside published figures")[1].split("\n## ")[0]
+    assert "| default adapter, greedy (measurement protocol) | 0.5B + LoRA (17 MiB) | 40 | 75.0 | measured here |" in beside
+    assert "| default adapter, greedy + repairs (as `graphsql ask`; replayed) | 0.5B + LoRA (17 MiB) | 40 | 100.0 |" in beside
+    assert "| GPT-4o (direct prompting, OmniSQL evaluation) | undisclosed | – | 70.9 (published) | greedy | C. Author et al., arXiv 2025 |" in beside
+    assert "81.25" not in beside   # only the systems named for it
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
