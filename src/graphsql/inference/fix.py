@@ -114,6 +114,13 @@ def _condition(edge: JoinEdge, left_table: str, left_q: str, right_q: str) -> ex
     return exp.EQ(this=exp.column(left_col, table=left_q), expression=exp.column(right_col, table=right_q))
 
 
+def _fresh_alias(taken: set[str]) -> str:
+    """The first of J1, J2, ... that no table or alias of the query uses (lower-cased in ``taken``); now taken."""
+    alias = next(f"J{i}" for i in range(1, 1000) if f"j{i}" not in taken)
+    taken.add(alias.lower())
+    return alias
+
+
 def _single_join(graph: SchemaGraph, a: str, b: str) -> JoinEdge | None:
     """The one FK condition between tables ``a`` and ``b`` (declared first); None if there are several different
     ones (e.g. a flight's source and destination airport: which one is meant is unclear)."""
@@ -166,12 +173,7 @@ def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES)
             hops = [_single_join(graph, a, b) for a, b in zip(path, path[1:], strict=False)]
             if len(bridges) > max_bridges or any(h is None for h in hops) or set(bridges) & set(scope.values()):
                 continue
-            qualifiers = [other.table]
-            for _ in bridges:
-                alias = next(f"J{i}" for i in range(1, 100) if f"j{i}" not in taken)
-                taken.add(alias.lower())
-                qualifiers.append(alias)
-            qualifiers.append(table.alias or table.name)
+            qualifiers = [other.table, *(_fresh_alias(taken) for _ in bridges), table.alias or table.name]
             new_joins = [exp.Join(this=exp.Table(this=exp.to_identifier(bridge),
                                                  alias=exp.TableAlias(this=exp.to_identifier(alias))),
                                   on=_condition(hop, a, qa, qb))
@@ -235,9 +237,7 @@ def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
             if edge is None:
                 continue
             if table not in added:
-                alias = next(f"J{i}" for i in range(1, 100) if f"j{i}" not in taken)
-                taken.add(alias.lower())
-                added[table] = alias
+                alias = added[table] = _fresh_alias(taken)
                 join = exp.Join(this=exp.Table(this=exp.to_identifier(table),
                                                 alias=exp.TableAlias(this=exp.to_identifier(alias))),
                                 on=_condition(edge, via, in_scope[via], alias))
