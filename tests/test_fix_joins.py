@@ -114,10 +114,13 @@ def test_predict_applies_the_join_fix_unless_switched_off(concert_db):
     assert off.pred_sql == SHORTCUT_2014 and off.generated == ""
 
 
-def test_cli_flag_switches_both_fixes():
+def test_cli_flags_switch_the_fixes_and_the_answer_format():
     from graphsql.cli import _ask_configs
 
     default = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None)
     off = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None, fixes=False)
     assert default.infer.fix_joins and default.infer.fix_columns
     assert not off.infer.fix_joins and not off.infer.fix_columns
+    decomposed = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None,
+                              answer_format="decomposed")
+    assert decomposed.prompt.answer_format == "decomposed" and default.prompt.answer_format == "sql"

@@ -370,12 +370,13 @@ def _model_configs(config, model, adapter, backend, samples):
 
 
 def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                 shot_selector, fixes=None):
+                 shot_selector, fixes=None, answer_format=None):
     """The config of `ask` and `predict`: their shared flags mapped onto config fields."""
     return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
                     infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
                     prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
-                    prompt__shot_selector=shot_selector, infer__fix_joins=fixes, infer__fix_columns=fixes)
+                    prompt__shot_selector=shot_selector, infer__fix_joins=fixes, infer__fix_columns=fixes,
+                    prompt__answer_format=answer_format)
 
 
 def _generator(cfg):
@@ -404,6 +405,8 @@ CONFIG_OPT = typer.Option(None, "--config", help="configs/<name>.yaml")
 SHOTS_OPT = typer.Option(None, "--shots", help="few-shot demonstrations from Spider train (0 = zero-shot)")
 SELECTOR_OPT = typer.Option(None, "--shot-selector", help="random | question_similar | masked_question_similar | "
                                                           "skeleton_similar | graph_similar")
+ANSWER_OPT = typer.Option(None, "--answer-format", help="sql | decomposed (tables, joins, subqueries, clauses, "
+                                                        "then the SQL: AST-guided decomposition)")
 FIXES_OPT = typer.Option(None, "--fixes/--no-fixes", help="repair the generated SQL along the schema graph before it "
                                                           "runs: join path, column qualifiers (default: on)")
 
@@ -426,6 +429,7 @@ def ask_cmd(
     shots: int | None = SHOTS_OPT,
     shot_selector: str | None = SELECTOR_OPT,
     fixes: bool | None = FIXES_OPT,
+    answer_format: str | None = ANSWER_OPT,
 ) -> int:
     """Answer a question about any SQLite database: prints the SQL and its result."""
     from graphsql.data.sqlite import read_sqlite_schema
@@ -437,7 +441,7 @@ def ask_cmd(
     if not schema.tables:
         raise DataError(f"{db}: the database has no tables to ask about")
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                       shot_selector, fixes)
+                       shot_selector, fixes, answer_format)
     pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
@@ -494,6 +498,7 @@ def predict_cmd(
     shots: int | None = SHOTS_OPT,
     shot_selector: str | None = SELECTOR_OPT,
     fixes: bool | None = FIXES_OPT,
+    answer_format: str | None = ANSWER_OPT,
 ) -> int:
     """Predict SQL for a questions file (resumes an interrupted run)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -504,7 +509,7 @@ def predict_cmd(
     ds = load_questions_file(questions, db_dir, tables)
     examples = ds.examples[:limit] if limit is not None else ds.examples
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                       shot_selector, fixes)
+                       shot_selector, fixes, answer_format)
     generator = _generator(cfg)
     columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn(), TimeRemainingColumn())
