@@ -124,3 +124,14 @@ def test_cli_flags_switch_the_fixes_and_the_answer_format():
     decomposed = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None,
                               answer_format="decomposed")
     assert decomposed.prompt.answer_format == "decomposed" and default.prompt.answer_format == "sql"
+
+
+def test_held_out_replay_counts_what_the_repairs_fix_and_break(concert_db, concert_graph):
+    from graphsql.experiments.repairs_heldout import replay_repairs
+
+    records = [{"db_id": "concert", "gold_sql": GOLD_2014, "n_joins": 2,
+                "candidates": [{"sql": SHORTCUT_2014}, {"sql": GOLD_2014}, {"sql": "SELECT name FROM singer"}]}]
+    out = replay_repairs(records, lambda db_id: concert_graph)
+    assert out["candidates"] == 3 and out["correct"] == {"as_written": 1, "columns": 1, "all_repairs": 2}
+    assert out["join_repairs_vs_columns"]["fixed"] == 1 and out["join_repairs_vs_columns"]["broken"] == 0
+    assert out["changed"] == {"columns": 0, "joins": 1} and out["by_joins"]["2+"]["all_repairs"] == 2
