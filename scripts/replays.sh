@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 SPIDER="base:ddl_full base:ddl_pruned base:ddl_pruned_sc5 plain-lora:as_trained graph-lora:as_trained
         graph-balanced-lora:as_trained graph-balanced-lora:as_trained_sc5 graph-balanced-dpo-lora:as_trained
-        plain-gpu-lora:as_trained graph-balanced-gpu-lora:as_trained graph-balanced-gpu-lora:as_trained_sc5"
+        plain-gpu-lora:as_trained plain-gpu-lora:as_trained_sc5 graph-balanced-gpu-lora:as_trained
+        graph-balanced-gpu-lora:as_trained_sc5"
 GEO="base:ddl_full graph-lora:as_trained graph-balanced-lora:as_trained plain-gpu-lora:as_trained
      graph-balanced-gpu-lora:as_trained"
 # dataset split sample runs

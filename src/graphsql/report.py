@@ -36,6 +36,7 @@ SYSTEMS = (
     ("graph LoRA, rebalanced + DPO from execution feedback", "graph-balanced-dpo-lora", "as_trained"),
     ("plain LoRA, 24x the tokens (9.6M, H100)", "plain-gpu-lora", "as_trained"),
     ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100)", "graph-balanced-gpu-lora", "as_trained"),
+    ("plain LoRA, 24x the tokens + self-consistency (5)", "plain-gpu-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced, 24x the tokens + self-consistency (5)", "graph-balanced-gpu-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced, 24x the tokens, decomposed answers (AST-guided)", "graph-decomposed-gpu-lora",
      "as_trained"),
@@ -70,12 +71,14 @@ SYSTEM_COMPARISONS = (
     (("graph-balanced-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
     (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
     (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
+    (("plain-gpu-lora", "as_trained_sc5"), ("graph-balanced-gpu-lora", "as_trained_sc5")),  # both with SC
     (("graph-balanced-gpu-lora", "as_trained"), ("graph-decomposed-gpu-lora", "as_trained")),
 )
 # (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
 REPLAY_COMPARISONS = (
     (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
     (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
+    (("plain-gpu-lora", "as_trained_sc5_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
     (("base", "ddl_full_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
     (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),  # ask: 1 or 5?
 )
@@ -575,6 +578,8 @@ TARGET_ROWS = (
                                                         "plain LoRA with the same fixes"),
     ("replays", "as_trained_sc5_fixj", "as_trained_fixj", "self-consistency (5) + both fixes; plain LoRA greedy + "
                                                             "both fixes"),
+    ("systems", "as_trained_sc5", "as_trained_sc5", "self-consistency (5), both adapters"),
+    ("replays", "as_trained_sc5_fixj", "as_trained_sc5_fixj", "self-consistency (5) + both fixes, both adapters"),
 )
 TARGET_EX, TARGET_EX_2PLUS = 0.60, 0.40  # issue 5: Spider dev EX overall, and on questions with 2+ JOINs
 
