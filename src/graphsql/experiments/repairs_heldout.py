@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
-from graphsql.data.records import DbSchema
 from graphsql.data.spider import load_dataset
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
 from graphsql.inference.fix import repair_sql
 from graphsql.provenance import run_info
-from graphsql.schema.graph import SchemaGraph, build_schema_graph
+from graphsql.schema.graph import SchemaGraph, graphs_by_db
 
 log = logging.getLogger(__name__)
 
@@ -96,16 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.candidates.exists():
         raise SystemExit(f"{args.candidates} not found: run `graphsql dpo sample` (scripts/dpo_experiments.sh) first")
     records = [json.loads(line) for line in args.candidates.read_text(encoding="utf-8").splitlines() if line.strip()]
-    ds = load_dataset("spider", "train")
-    graphs: dict[str, SchemaGraph] = {}
-
-    def graph_for(db_id: str) -> SchemaGraph:
-        if db_id not in graphs:
-            schema: DbSchema = ds.schemas[db_id]
-            graphs[db_id] = build_schema_graph(schema, infer_fks=True, db_path=schema.db_path)
-        return graphs[db_id]
-
-    out = replay_repairs(records, graph_for)
+    out = replay_repairs(records, graphs_by_db(load_dataset("spider", "train").schemas))
     out["source"] = str(args.candidates.relative_to(REPO_ROOT) if args.candidates.is_relative_to(REPO_ROOT)
                         else args.candidates)
     out["provenance"] = run_info("python -m graphsql.experiments.repairs_heldout " + " ".join(argv or sys.argv[1:]),

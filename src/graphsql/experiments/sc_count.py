@@ -34,7 +34,7 @@ from graphsql.inference.batch import read_done
 from graphsql.inference.fix import repair_sql
 from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
-from graphsql.schema.graph import build_schema_graph
+from graphsql.schema.graph import graphs_by_db
 
 log = logging.getLogger(__name__)
 
@@ -55,17 +55,11 @@ def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float =
     missing = [ex.idx for ex in examples if not records.get(ex.idx, {}).get("candidates")]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded candidates (first: {missing[0]})")
-    graphs: dict = {}
-
-    def fixed(sql: str, db_id: str) -> str:
-        if db_id not in graphs:
-            schema = schemas[db_id]
-            graphs[db_id] = build_schema_graph(schema, infer_fks=True, db_path=schema.db_path)
-        return repair_sql(sql, graphs[db_id], joins=fix_joins, columns=fix_columns)
-
     if fix_columns or fix_joins:
-        records = {ex.idx: {**records[ex.idx], "candidates": [fixed(c, ex.db_id) for c in records[ex.idx]["candidates"]]}
-                   for ex in examples}
+        graph_for = graphs_by_db(schemas)
+        records = {ex.idx: {**records[ex.idx], "candidates": [
+            repair_sql(c, graph_for(ex.db_id), joins=fix_joins, columns=fix_columns)
+            for c in records[ex.idx]["candidates"]]} for ex in examples}
     n_samples = min(len(records[ex.idx]["candidates"]) for ex in examples)
     # each candidate position scored once: right[j][i] = candidate j of item i is right
     right = []

@@ -182,9 +182,8 @@ def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES)
             join.set("on", _condition(hops[-1], path[-2], qualifiers[-2], qualifiers[-1]))
             at = joins.index(join)
             joins[at:at] = new_joins
+            select.set("joins", joins)  # the inserted joins get their parent
             changed = True
-        if changed:
-            select.set("joins", joins)
     if not changed:
         return sql
     fixed = tree.sql(dialect="sqlite")

@@ -91,8 +91,7 @@ def predict(
     Samples ``infer_config.samples`` candidates (1 = greedy), repairs them along the schema graph (joins that no
     foreign key backs rerouted and tables joined in for columns no table of their SELECT has:
     ``infer_config.fix_joins``; misplaced column qualifiers: ``infer_config.fix_columns``), votes by execution
-    result, and, if every
-    candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
+    result, and, if every candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
     if not question or not question.strip():
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()

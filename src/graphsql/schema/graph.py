@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -236,6 +236,20 @@ def build_schema_graph(
     inferred = infer_foreign_keys(schema, path, min_confidence=min_confidence) if infer_fks else ()
     values = _fetch_sample_values(path, schema, sample_values) if sample_values and path is not None else None
     return _assemble(schema, inferred, values)
+
+
+def graphs_by_db(schemas: dict[str, DbSchema], infer_fks: bool = True) -> Callable[[str], SchemaGraph]:
+    """``db_id -> SchemaGraph`` of ``schemas`` (each with its ``db_path``), built on first use and kept: for
+    code that replays or scores many queries per database."""
+    graphs: dict[str, SchemaGraph] = {}
+
+    def graph_for(db_id: str) -> SchemaGraph:
+        if db_id not in graphs:
+            schema = schemas[db_id]
+            graphs[db_id] = build_schema_graph(schema, infer_fks=infer_fks, db_path=schema.db_path)
+        return graphs[db_id]
+
+    return graph_for
 
 
 def restrict_graph(
