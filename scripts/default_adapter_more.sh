@@ -17,8 +17,9 @@ PLAIN=models/qwen2.5-coder-0.5b-plain-gpu-lora
 TAG=graph-balanced-gpu-lora
 $PY -m graphsql.experiments.variants --tag $TAG --adapter $GRAPH --variants as_trained_sc5 --reuse-from strat300-seed0
 bash scripts/replays.sh
+$PY -m graphsql.experiments.variants --sample 100 --tag $TAG --adapter $GRAPH --variants as_trained --reuse-from all
 $PY -m graphsql.experiments.variants --sample 100 --tag $TAG --adapter $GRAPH \
-  --variants as_trained,compact_pruned_rand3,compact_pruned_qsim3,compact_pruned_graph3
+  --variants compact_pruned_graph3,compact_pruned_qsim3,compact_pruned_rand3
 .venv/bin/graphsql report
 bird() { $PY -m graphsql.experiments.bird_schema --sample 300 "$@"; }
 bird --tag base --variant ddl_pruned
