@@ -8,11 +8,11 @@
 #                     graph_no_table_selection_join_path (augmentations: graph_views perturb table_selection
 #                     join_path synthetic); graph_no_augmentation: all of them off (the graph prompt alone, which
 #                     separates prompt from augmentation against the plain adapter)
-#   bash scripts/augment_run.sh RUN          (DRY=1: print the command instead)
+#   bash scripts/augment_run.sh RUN          (DRY=1: print the command instead, built or not)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 run=${1:?usage: augment_run.sh RUN}
-[ -f "runs/augment/$run/samples.jsonl" ] && exit 0
+if [ -z "${DRY:-}" ] && [ -f "runs/augment/$run/samples.jsonl" ]; then exit 0; fi
 flags=()
 case "$run" in
   graph_balanced | plain | graph_decomposed) config=configs/augment_$run.yaml ;;
