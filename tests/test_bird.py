@@ -76,3 +76,29 @@ def test_llm_predictions_on_empty_databases_score_at_the_schema_level(mini_bird,
     assert any("Hint:" in c["messages"][-1]["content"] for c in gen.calls)  # the evidence reached the prompt
     m = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
     assert m["n"] == len(examples) and m["executable"] == 1.0 and 0 < m["tables"]["f1"] <= 1
+
+
+def test_repairs_replay_on_recorded_predictions(mini_bird, tmp_path):
+    """`bird_schema --repairs`: no model; the recorded queries get `graphsql ask`'s repairs on the empty databases'
+    graphs; a misplaced qualifier is moved and the query then runs; an unfinished variant is refused."""
+    import pytest
+
+    from graphsql.config import InferConfig
+    from graphsql.errors import DataError
+    from graphsql.experiments.bird_schema import replay_repairs, with_empty_databases
+    from graphsql.inference.batch import predict_examples
+    from tests.fake_generator import ScriptedGenerator
+
+    ds = load_dataset("bird", "dev", root=mini_bird)
+    empty = with_empty_databases(ds, tmp_path / "empty")
+    examples = list(ds.examples)
+    wrong = "SELECT T2.country FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id"
+    with pytest.raises(DataError, match="not predicted yet"):
+        replay_repairs(examples, tmp_path / "preds.sql", empty)
+    predict_examples(examples, empty, ScriptedGenerator(default=[wrong]), tmp_path / "preds.sql",
+                     infer_config=InferConfig(fix_columns=False, fix_joins=False))  # as bird_schema predicts
+    before = schema_level_metrics(examples, [wrong] * len(examples), ds.schemas)
+    sqls, changed = replay_repairs(examples, tmp_path / "preds.sql", empty)
+    after = schema_level_metrics(examples, sqls, ds.schemas)
+    assert changed == len(examples) and all("T1.country" in s for s in sqls)
+    assert before["executable"] == 0.0 and after["executable"] == 1.0

@@ -118,8 +118,22 @@ def test_report_numbers_all_come_from_results(tmp_path):
                     "elapsed_s": 337.0, "stopped_by": "max_minutes", "first_loss": 0.4424, "final_loss": 0.0453},
         "epochs_seen": 1.003, "tokens_per_step": 32768, "minutes": 5.6,
         "log": [{"step": 1, "tokens": 31730, "loss": 0.4424, "lr": 1e-5}, {"step": 2, "tokens": 63000, "loss": 0.3, "lr": 2e-5}]}))
+    for run, tokens, epochs, gpu in (("graph_balanced_gpu", 9595495, 1.003, "NVIDIA H100"),
+                                     ("graph_no_table_selection_join_path_gpu", 3433470, 2.0, None)):
+        (results / "train" / f"{run}.json").write_text(json.dumps({
+            "run": run, "config": {"samples": f"runs/augment/{run}/samples.jsonl"}, "epochs_seen": epochs,
+            "metrics": {"device": "cuda:0", "gpu": gpu, "precision": "bf16", "steps": 110, "tokens": tokens,
+                        "tokens_per_s": 3e4, "elapsed_s": 60.0, "stopped_by": "epochs"},
+            "tokens_per_step": 32768, "minutes": 1.0, "log": []}))
+    bird = results / "bird_schema" / "graph-balanced-gpu-lora" / "bird-dev-strat300-seed0"
+    bird.mkdir(parents=True)
+    scores = {"precision": 0.5, "recall": 0.25, "f1": 0.3125, "exact": 0.125}
+    (bird / "as_trained_fixj.json").write_text(json.dumps({"n": 300, "executable": 0.7, "tables": scores,
+                                                           "columns": scores}))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
+    assert ("| graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join and column repairs (replayed) | "
+            "bird-dev-strat300-seed0 | 300 | 70.0 | 50.0 | 25.0 | 31.2 | 12.5 |") in text
     targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
     assert "| `spider-dev-all` | greedy | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
     assert "| `spider-dev-all` | self-consistency (5); plain LoRA greedy | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets
@@ -137,6 +151,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
+    assert "| `graph_balanced_gpu` | `runs/augment/graph_balanced_gpu/samples.jsonl` | cuda:0 (NVIDIA H100) |" in training
     assert (tmp_path / "docs" / "figures" / "training_loss.png").stat().st_size > 5000
     dpo_text = text.split("## Preference training")[1].split("\n## ")[0]
     assert "| `graph_cpu` | `models/x` | 240 | 800 | 300 | 50 | 90 | 380 | 150 | 170 | 48 | 0.693 → 0.410 | 0.610 | – → 0.770 | 0.875 |" in dpo_text
@@ -150,8 +165,9 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main
     assert "graph-lora:as_trained vs base:ddl_full | 40 | 50.0 | 75.0 | 25.0 |" in main
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
-    assert "| `graph-balanced-lora` | synthetic | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
-    assert "| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in text
+    assert "| `graph-balanced-lora` | synthetic | spider-dev-all | – | – | 40 | 75.0 | 50.0 | -25.0 |" in text
+    assert ("| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
+            "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
     assert "| ddl | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
     budget = text.split("## Ablation: pruning budget")[1].split("\n## ")[0]

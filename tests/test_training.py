@@ -344,3 +344,31 @@ def test_run_train_reads_a_config_file_and_a_samples_file(tokenizer, tmp_path):
     )
     assert result.steps == 2 and [s[:2] for s in seen] == [(1, 2), (2, 2)]
     assert (tmp_path / "run" / "adapter" / "adapter_config.json").is_file()
+
+
+def test_cli_epochs_flag_overrides_the_config(tokenizer, tmp_path):
+    """`graphsql train --epochs N`: a small ablation set gets more passes for the same step budget."""
+    from typer.testing import CliRunner
+
+    from graphsql.cli import app
+
+    model_dir = tmp_path / "tiny_qwen"
+    build_tiny_model(tokenizer).save_pretrained(model_dir)
+    shutil.copytree(TINY_TOKENIZER, model_dir, dirs_exist_ok=True)
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("".join(json.dumps(s) + "\n" for s in SAMPLES))
+    config = tmp_path / "train.yaml"
+    config.write_text(
+        f"name: smoke\ntrain:\n  model: {model_dir}\n  samples: {samples}\n  max_len: 64\n"
+        "  batch_tokens: 128\n  grad_accum: 1\n  precision: fp32\n  device: cpu\n  epochs: 1\n"
+    )
+    steps = {}
+    for name, extra in (("one", []), ("three", ["--epochs", "3"])):
+        out = tmp_path / name
+        result = CliRunner().invoke(app, ["train", "--config", str(config), "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        metrics = json.loads((out / "metrics.json").read_text())
+        assert metrics["stopped_by"] == "epochs"
+        steps[name] = metrics["steps"]
+    assert steps["three"] == 3 * steps["one"] > 0
+    assert "epochs: 3" in (tmp_path / "three" / "config.yaml").read_text()

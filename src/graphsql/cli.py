@@ -207,6 +207,8 @@ def train_cmd(
     max_steps: int | None = typer.Option(None, help="stop after N optimizer steps"),
     max_tokens: int | None = typer.Option(None, help="stop after N training tokens"),
     max_minutes: float | None = typer.Option(None, help="fit the run into N minutes of training (a lent GPU)"),
+    epochs: int | None = typer.Option(None, help="override the config's passes over the samples (a smaller "
+                                                   "ablation set needs more for the same --max-steps)"),
     model: str | None = typer.Option(None, help="override the config's base model (name, folder or Hub id)"),
     device: str | None = typer.Option(None, help="override the config's device: cpu | cuda | cuda:N"),
     samples: Path | None = typer.Option(None, help="override the config's samples.jsonl (e.g. an ablation set)"),
@@ -218,8 +220,8 @@ def train_cmd(
     from graphsql.training import run_train
 
     overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps, "max_tokens": max_tokens,
-                                   "max_minutes": max_minutes, "model": model, "device": device,
-                                   "samples": str(samples) if samples else None}.items() if v is not None}
+                                   "max_minutes": max_minutes, "epochs": epochs, "model": model,
+                                   "device": device, "samples": str(samples) if samples else None}.items() if v is not None}
     columns = (TextColumn("train"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                TextColumn("{task.fields[info]}"), TimeRemainingColumn())
     with Progress(*columns, console=err_console) as bar:

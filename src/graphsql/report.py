@@ -35,6 +35,8 @@ SYSTEMS = (
     ("graph LoRA, rebalanced + self-consistency (5)", "graph-balanced-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced + DPO from execution feedback", "graph-balanced-dpo-lora", "as_trained"),
     ("plain LoRA, 24x the tokens (9.6M, H100)", "plain-gpu-lora", "as_trained"),
+    ("graph-pruned prompt LoRA, no augmentation, 24x the tokens (9.5M, H200)",
+     "graph-balanced-gpu-lora-no_augmentation", "as_trained"),
     ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100)", "graph-balanced-gpu-lora", "as_trained"),
     ("plain LoRA, 24x the tokens + self-consistency (5)", "plain-gpu-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced, 24x the tokens + self-consistency (5)", "graph-balanced-gpu-lora", "as_trained_sc5"),
@@ -45,6 +47,9 @@ SYSTEMS = (
 # "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
 # compared with that full adapter, trained with the same budget.
 ABLATION_TAG = re.compile(r"^(?P<full>.+)-no_(?P<off>\w+)$")
+# the training run (results/train/<run>.json) of each full adapter that ablations are compared with; an ablated
+# adapter's run is graph_no_<off> plus the full adapter's device suffix
+ABLATION_FULL_RUNS = {"graph-balanced-gpu-lora": "graph_balanced_gpu", "graph-balanced-lora": "graph_balanced_cpu"}
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
 SYSTEM_COMPARISONS = (
     (("seq2seq", "greedy"), ("base", "ddl_full")),
@@ -73,6 +78,9 @@ SYSTEM_COMPARISONS = (
     (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
     (("plain-gpu-lora", "as_trained_sc5"), ("graph-balanced-gpu-lora", "as_trained_sc5")),  # both with SC
     (("graph-balanced-gpu-lora", "as_trained"), ("graph-decomposed-gpu-lora", "as_trained")),
+    # what the graph-pruned prompt alone does (same tokens, no augmentation), and what augmentation adds on top
+    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora-no_augmentation", "as_trained")),
+    (("graph-balanced-gpu-lora-no_augmentation", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
 )
 # (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
 REPLAY_COMPARISONS = (
@@ -326,7 +334,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
-    lines += _ablation_section(comparisons)
+    lines += _ablation_section(comparisons, results_dir)
     lines += _budget_section(results, root)
     lines += _prompt_size_section(results_dir, results, root)
     lines += _sc_count_section(results_dir, comparisons, out, root)
@@ -674,14 +682,15 @@ def _training_section(results_dir: Path, out: Path, root: Path) -> list[str]:
         return []
     runs = [json.loads(p.read_text()) for p in paths]
     lines = ["## Training runs (LoRA SFT)", "",
-             "Each run as recorded where it ran (`graphsql train`; GPU runs on a lent H100 with "
-             "`scripts/device_train.sh`, both runs of a session side by side with the same minutes). Loss: mean "
+             "Each run as recorded where it ran (`graphsql train`; GPU runs on a lent GPU with "
+             "`scripts/device_train.sh`, the runs of a call side by side with the same minutes: session 5 on an "
+             "H100, session 8 on an H200; `gpu` names it where the run recorded it). Loss: mean "
              "cross-entropy over the answer tokens of one optimizer step; epochs = tokens seen / tokens of one pass.",
              "", "| run | samples | device | precision | tokens/step | steps | tokens seen | epochs | tokens/s | "
              "minutes | stopped by | loss, first → last step |", "|---" * 12 + "|"]
     for r in runs:
         m, c = r["metrics"], r["config"]
-        lines.append(f"| `{r['run']}` | `{c.get('samples')}` | {m.get('device')} | {m.get('precision')} | "
+        lines.append(f"| `{r['run']}` | `{c.get('samples')}` | {m.get('device')}{_gpu_name(r)} | {m.get('precision')} | "
                      f"{r['tokens_per_step']:,} | {m['steps']} | {m['tokens']:,} | {r['epochs_seen']} | "
                      f"{m['tokens_per_s']:,.0f} | {r['minutes']} | {m['stopped_by']} | "
                      f"{_num(m, 'first_loss')} → {_num(m, 'final_loss')} |")
@@ -690,6 +699,12 @@ def _training_section(results_dir: Path, out: Path, root: Path) -> list[str]:
               "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
               + " (`python -m graphsql.experiments.training_runs`).", ""]
     return lines
+
+
+def _gpu_name(run: dict) -> str:
+    """`` (NVIDIA H200)`` for a run that recorded its GPU."""
+    name = run["metrics"].get("gpu")
+    return f" ({name})" if name else ""
 
 
 def _loss_figure(runs: list[dict], path: Path) -> Path:
@@ -821,18 +836,20 @@ def _bird_schema_section(results_dir: Path, root: Path) -> list[str]:
     paths = sorted((results_dir / "bird_schema").glob("*/*/*.json"))
     if not paths:
         return []
-    labels = {(tag, variant): label for label, tag, variant in SYSTEMS}
+    labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
     lines = ["## BIRD dev at the schema level (its databases could not be had offline)", "",
              "Predictions run on empty databases built from `dev_tables.json` (with BIRD's evidence and column "
              "descriptions in the prompt); scored by whether they run, and by the precision / recall / F1 of the "
-             "tables and (table, column) pairs they use against the gold query's. Not execution accuracy.", "",
+             "tables and (table, column) pairs they use against the gold query's. Not execution accuracy. Rows "
+             "with repairs replay `graphsql ask`'s join and column repairs on the same recorded queries "
+             "(`--repairs`; no BIRD item was read while the repairs were written).", "",
              "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
              "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
     for path in paths:
         m = json.loads(path.read_text())
         tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
         t, c = m["tables"], m["columns"]
-        lines.append(f"| {labels.get((tag, variant), f'{tag}:{variant}')} | {subset} | {m['n']} | "
+        lines.append(f"| {_replay_label(labels, f'{tag}:{variant}')} | {subset} | {m['n']} | "
                      f"{_pct(m['executable'])} | " + " | ".join(_pct(t[k]) for k in ("precision", "recall", "f1", "exact"))
                      + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
@@ -891,20 +908,33 @@ def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
     return lines
 
 
-def _ablation_section(comparisons: dict) -> list[str]:
-    """Each augmentation switched off (same token budget) against the full graph adapter."""
+def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
+    """Augmentations switched off against the full graph adapter, with the training tokens each adapter saw."""
     rows = [(ABLATION_TAG.match(key.split("/")[-1].split(":")[0]), key.split("/")[1], c)
             for key, c in comparisons.items() if key.startswith("ablations/")]
     if not rows:
         return []
-    lines = ["## Ablations: the graph adapter retrained without one augmentation", "",
-             "| full adapter | without | subset | n | full adapter EX | ablated EX | ablated − full | 95% CI | "
-             "2+ JOIN: n | ablated − full | 95% CI |", "|---" * 11 + "|"]
-    lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | {_comparison_cells(c)}"
-              for m, subset, c in rows]
+
+    def tokens(run: str | None) -> str:
+        path = results_dir / "train" / f"{run}.json"
+        if not run or not path.is_file():
+            return "–"
+        r = json.loads(path.read_text())
+        return f"{r['metrics']['tokens'] / 1e6:.1f}M ({r['epochs_seen']})"
+
+    def runs(m: re.Match) -> tuple[str | None, str | None]:
+        full = ABLATION_FULL_RUNS.get(m["full"])
+        return full, (f"graph_no_{m['off']}" + ("_gpu" if full and full.endswith("_gpu") else "")) if full else None
+
+    lines = ["## Ablations: the graph adapter retrained without augmentations", "",
+             "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
+             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI |", "|---" * 13 + "|"]
+    lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | {tokens(runs(m)[0])} | "
+              f"{tokens(runs(m)[1])} | {_comparison_cells(c)}" for m, subset, c in rows]
     lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
-                  "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained), each with "
-                  "the token budget of the full adapter it is compared with).", ""]
+                  "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
+                  "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
+                  "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
     return lines
 
 

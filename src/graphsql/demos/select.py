@@ -59,7 +59,7 @@ from graphsql.demos.skeleton import (
 )
 from graphsql.errors import DataError
 from graphsql.prompting import PreparedSchema
-from graphsql.schema.graph import SchemaGraph, build_schema_graph, join_path, restrict_graph
+from graphsql.schema.graph import SchemaGraph, graphs_by_db, join_path, restrict_graph
 from graphsql.schema.link import link_schema, split_identifier
 from graphsql.schema.serialize import serialize_schema
 from graphsql.schema.values import ValueIndex, singularize, tokenize
@@ -229,24 +229,22 @@ def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks:
     DataError for a non-train split: dev/test questions must never become demonstrations."""
     if dataset.split != "train":
         raise DataError(f"demonstrations come from a train split only, not {dataset.name}:{dataset.split}")
-    graphs: dict[str, SchemaGraph] = {}
+    graph_for = graphs_by_db(dataset.schemas, infer_fks=infer_fks)
+    databases: set[str] = set()
     demos, skipped = [], 0
     for example in dataset.examples:
-        schema = dataset.schemas.get(example.db_id)
-        if schema is None:
+        if example.db_id not in dataset.schemas:
             skipped += 1
             continue
-        if example.db_id not in graphs:
-            graphs[example.db_id] = build_schema_graph(schema, infer_fks=infer_fks,
-                                                       db_path=dataset.db_path(example.db_id))
+        databases.add(example.db_id)
         idx = example.idx if example.idx >= 0 else len(demos) + skipped
-        demo = build_demo(idx, example.db_id, example.question, example.gold_sql, graphs[example.db_id],
+        demo = build_demo(idx, example.db_id, example.question, example.gold_sql, graph_for(example.db_id),
                           schema_format)
         if demo is None:
             skipped += 1
             continue
         demos.append(demo)
-    log.info("demo pool: %d demos from %d databases (%d questions skipped)", len(demos), len(graphs), skipped)
+    log.info("demo pool: %d demos from %d databases (%d questions skipped)", len(demos), len(databases), skipped)
     settings = {"dataset": dataset.name, "split": dataset.split, "schema_format": schema_format,
                 "infer_fks": infer_fks, "version": POOL_VERSION}
     return DemoPool(tuple(demos), settings)

@@ -4,6 +4,8 @@ schema level (does the SQL run on the schema; does it use the gold's tables and 
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --adapter models/qwen2.5-coder-0.5b-graph-lora \\
           --variant as_trained --sample 300          # -> results/bird_schema/graph-lora/bird-dev-strat300-seed0/...
     $ python -m graphsql.experiments.bird_schema --baseline --sample 300      # the seq2seq baseline's items
+    $ python -m graphsql.experiments.bird_schema --tag graph-lora --variant as_trained --sample 300 --repairs
+          # no model: the finished variant's queries with `graphsql ask`'s repairs -> .../as_trained_fixj.json
 
 BIRD's databases could not be had offline, so execution accuracy cannot be measured; linking, pruning and
 generation still run (with BIRD's evidence and column descriptions), only the value index is empty and every
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT, InferConfig, PromptConfig, adapter_prompt_settings
 from graphsql.data.spider import Dataset, load_dataset
+from graphsql.errors import DataError
 from graphsql.eval.schema_level import build_empty_database, schema_level_metrics
 from graphsql.experiments.sampling import stratified_sample
 from graphsql.experiments.variants import VARIANTS
@@ -82,6 +85,28 @@ def baseline_on_subset(baseline_file: Path, examples, out: Path, command: str) -
     return metrics
 
 
+def replay_repairs(examples, preds_file: Path, empty: Dataset) -> tuple[list[str], int]:
+    """The recorded greedy queries of ``preds_file`` (one per example, in order) after `repair_sql` on each
+    database's schema graph (FKs inferred from names: the databases are empty), and how many changed."""
+    from graphsql.inference.batch import read_done
+    from graphsql.inference.fix import repair_sql
+    from graphsql.schema.graph import graphs_by_db
+
+    records = read_done(preds_file.with_suffix(".sql.jsonl"))
+    missing = [e.idx for e in examples if e.idx not in records]
+    if missing:
+        raise DataError(f"{preds_file}: {len(missing)} of {len(examples)} questions not predicted yet; "
+                        "finish the variant first")
+    graph_for = graphs_by_db(empty.schemas)
+    sqls, changed = [], 0
+    for example in examples:
+        sql = records[example.idx]["pred_sql"] or ""
+        fixed = repair_sql(sql, graph_for(example.db_id)) if sql else sql
+        changed += fixed != sql
+        sqls.append(fixed)
+    return sqls, changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tag", default="base")
@@ -92,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", action="store_true", help="score the seq2seq baseline's items instead")
+    parser.add_argument("--repairs", action="store_true",
+                        help="no model: replay `graphsql ask`'s join and column repairs on --variant's finished "
+                             "predictions (written as <variant>_fixj)")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "bird_schema")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval_bird")
     args = parser.parse_args(argv)
@@ -111,16 +139,30 @@ def main(argv: list[str] | None = None) -> int:
     if infer_kw.get("samples", 1) != 1:
         parser.error("use a greedy variant: every query returns no rows here, so votes would be meaningless")
 
+    empty = with_empty_databases(ds, args.runs / "empty_databases")
+    preds_file = args.runs / args.tag / name / args.variant / "preds.sql"
+    if args.repairs:
+        sqls, changed = replay_repairs(examples, preds_file, empty)
+        metrics = schema_level_metrics(examples, sqls, ds.schemas)
+        variant = f"{args.variant}_fixj"
+        metrics.update(variant=variant, replayed_from=str(preds_file.relative_to(REPO_ROOT))
+                       if preds_file.is_relative_to(REPO_ROOT) else str(preds_file), repaired=changed,
+                       provenance=run_info(command, {"tag": args.tag, "variant": variant, "n": len(examples)}))
+        out = args.results / args.tag / name / f"{variant}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+        log.info("%s: %d of %d queries repaired; %s -> %s", variant, changed, len(sqls),
+                 json.dumps(_summary(metrics))[:300], out)
+        return 0
+
     from graphsql.inference.batch import predict_examples
     from graphsql.inference.generate import make_generator
 
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(args.adapter), **prompt_kw})
     infer_cfg = InferConfig(model=args.model, adapter=args.adapter,
                             **{"fix_columns": False, "fix_joins": False, **infer_kw})
-    empty = with_empty_databases(ds, args.runs / "empty_databases")
     generator = make_generator(args.backend, model=args.model, adapter=args.adapter)
-    records = predict_examples(examples, empty, generator, args.runs / args.tag / name / args.variant / "preds.sql",
-                               prompt_cfg, infer_cfg)
+    records = predict_examples(examples, empty, generator, preds_file, prompt_cfg, infer_cfg)
     metrics = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
     metrics.update(variant=args.variant, prompt=dataclasses.asdict(prompt_cfg), infer=dataclasses.asdict(infer_cfg),
                    provenance=run_info(command, {"tag": args.tag, "variant": args.variant, "n": len(examples),

@@ -239,14 +239,15 @@ def build_schema_graph(
 
 
 def graphs_by_db(schemas: dict[str, DbSchema], infer_fks: bool = True) -> Callable[[str], SchemaGraph]:
-    """``db_id -> SchemaGraph`` of ``schemas`` (each with its ``db_path``), built on first use and kept: for
-    code that replays or scores many queries per database."""
+    """``db_id -> SchemaGraph`` of ``schemas`` (each with its ``db_path`` where that file exists; FK inference
+    from the data needs it), built on first use and kept: for code that scores many questions per database."""
     graphs: dict[str, SchemaGraph] = {}
 
     def graph_for(db_id: str) -> SchemaGraph:
         if db_id not in graphs:
             schema = schemas[db_id]
-            graphs[db_id] = build_schema_graph(schema, infer_fks=infer_fks, db_path=schema.db_path)
+            path = schema.db_path if schema.db_path is not None and schema.db_path.exists() else None
+            graphs[db_id] = build_schema_graph(schema, infer_fks=infer_fks, db_path=path)
         return graphs[db_id]
 
     return graph_for

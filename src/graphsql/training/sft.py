@@ -489,6 +489,7 @@ def train_sft(
         "first_loss": first_loss,
         "precision": precision,
         "device": str(device),
+        "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else None,
         "trainable_params": trainable,
         "data": {**asdict(stats), "batching": config.batching, "padding_fraction": round(pad_share, 4)},
         "seed": config.seed,
