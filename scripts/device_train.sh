@@ -12,12 +12,15 @@
 # and one last call, with whatever is left:
 #     bash scripts/device_train.sh train SECONDS [RUN...]   # carry: [.gpu/partNN, .gpu/data, .gpu/whl]
 # (RUN: default "graph_balanced plain"; TRAIN_ARGS: extra `graphsql train` flags for every run, e.g.
-# "--max-steps 305" to stop at the default adapter's budget, or "--device cpu --limit 40 --max-steps 2" for a dry
-# run here), which joins and verifies the GGUF (size, sha256), converts it, trains the runs in SECONDS in all, and
+# "--max-steps 305" to stop at the default adapter's budget (a set smaller than the default one also needs
+# "--epochs N" to reach it: graph_no_augmentation took "--max-steps 305 --epochs 6" in session 8), or
+# "--device cpu --limit 40 --max-steps 2" for a dry run here), which joins and verifies the GGUF (size, sha256), converts it, trains the runs in SECONDS in all, and
 # writes each run folder (fp16 adapter, config, metrics, log) as tar pieces of < 16 MB into $OUT. Back here:
 #     bash scripts/device_unpack.sh FILES_AT            # -> runs/train/<RUN>_gpu
-# Two runs at once took 5.75 minutes for 9.6M tokens each on an H100 (~28k tokens/s each) and fit its 80 GB; more
-# at once share the GPU (fewer tokens each in the same minutes) and their memory has not been measured.
+# Two runs at once took 5.75 minutes for 9.6M tokens each on an H100 (~28k tokens/s each) and fit its 80 GB; on an
+# H200 two at once ran at ~34k tokens/s each (64 GB at most), one alone at ~40k. More at once share the GPU.
+# Device time (session 8, H200, 15 minutes in all): start and the 7 piece calls ~65 s, this call ~440 s for two
+# runs of 5.7 minutes, a second call (one run, 9.5M tokens) ~270 s.
 set -euo pipefail
 STORE=/root/graphsql-device  # outlives a call while the machine stays warm
 mkdir -p "$STORE"
