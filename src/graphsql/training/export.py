@@ -179,7 +179,8 @@ def write_model_card(
         f"| loss first / last step | {metrics.get('first_loss', float('nan')):.3f} / "
         f"{metrics.get('final_loss', float('nan')):.3f} |",
         f"| trainable parameters | {metrics.get('trainable_params')} |",
-        f"| device, precision | {metrics.get('device')}, {metrics.get('precision')} |",
+        f"| device, precision | {metrics.get('device')}{' (' + metrics['gpu'] + ')' if metrics.get('gpu') else ''}, "
+        f"{metrics.get('precision')} |",
         f"| wall time | {metrics.get('elapsed_s', 0) / 3600:.2f} h ({metrics.get('tokens_per_s', 0):.0f} tokens/s) |",
         f"| commit | {((metrics.get('run') or {}).get('git_commit') or '?')[:10]}"
         f"{' (with uncommitted changes)' if (metrics.get('run') or {}).get('git_dirty') else ''} |",
