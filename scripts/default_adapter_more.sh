@@ -4,7 +4,7 @@
 #      settings, seeded per item): only the other 672 are sampled (~11 s a question here: ~2 hours), then replays;
 #   2. few-shot demonstrations on Spider dev strat100 (k = 3: random, similar question, graph-similar; issue 8.1);
 #   3. BIRD dev at the schema level (strat300; issue 6.1): the bare model with a pruned prompt, the default and the
-#      equal-budget plain adapter;
+#      equal-budget plain adapter, each also with `graphsql ask`'s repairs replayed (--repairs);
 #   4. few-shot on GeoQuery strat100 for the bare model and the adapter (scripts/fewshot_experiments.sh, K=3).
 # Every step resumes (rerun the script); a stopped SC run is evaluated so far by the same variants command with
 # `--partial` (-> results/eval/graph-balanced-gpu-lora/spider-dev-all/as_trained_sc5.partial.json).
@@ -22,9 +22,11 @@ $PY -m graphsql.experiments.variants --sample 100 --tag $TAG --adapter $GRAPH \
   --variants compact_pruned_graph3,compact_pruned_qsim3,compact_pruned_rand3
 .venv/bin/graphsql report
 bird() { $PY -m graphsql.experiments.bird_schema --sample 300 "$@"; }
-bird --tag base --variant ddl_pruned
-bird --tag $TAG --adapter $GRAPH --variant as_trained
-bird --tag plain-gpu-lora --adapter $PLAIN --variant as_trained
+for args in "--tag base --variant ddl_pruned" "--tag $TAG --adapter $GRAPH --variant as_trained" \
+            "--tag plain-gpu-lora --adapter $PLAIN --variant as_trained"; do
+  bird $args
+  bird $args --repairs  # no model: the same queries with `graphsql ask`'s repairs (seconds)
+done
 .venv/bin/graphsql report
 K=3 bash scripts/fewshot_experiments.sh
 echo "default adapter, more: done"
