@@ -325,9 +325,8 @@ def test_config_rejects_unknown_keys_and_bad_values(tmp_path):
         TrainConfig(max_len=512, batch_tokens=256)
 
 
-def test_run_train_reads_a_config_file_and_a_samples_file(tokenizer, tmp_path):
-    from graphsql.training import run_train
-
+def _config_file(tokenizer, tmp_path: Path) -> Path:
+    """A train config file over a tiny saved model and the SAMPLES (one epoch, CPU, fp32)."""
     model_dir = tmp_path / "tiny_qwen"
     build_tiny_model(tokenizer).save_pretrained(model_dir)
     shutil.copytree(TINY_TOKENIZER, model_dir, dirs_exist_ok=True)
@@ -336,8 +335,15 @@ def test_run_train_reads_a_config_file_and_a_samples_file(tokenizer, tmp_path):
     config = tmp_path / "train.yaml"
     config.write_text(
         f"name: smoke\ntrain:\n  model: {model_dir}\n  samples: {samples}\n  max_len: 64\n"
-        "  batch_tokens: 128\n  grad_accum: 1\n  precision: fp32\n  device: cpu\n"
+        "  batch_tokens: 128\n  grad_accum: 1\n  precision: fp32\n  device: cpu\n  epochs: 1\n"
     )
+    return config
+
+
+def test_run_train_reads_a_config_file_and_a_samples_file(tokenizer, tmp_path):
+    from graphsql.training import run_train
+
+    config = _config_file(tokenizer, tmp_path)
     seen = []
     result = run_train(
         config, tmp_path / "run", overrides={"max_steps": 2}, progress=lambda *a: seen.append(a)
@@ -352,16 +358,7 @@ def test_cli_epochs_flag_overrides_the_config(tokenizer, tmp_path):
 
     from graphsql.cli import app
 
-    model_dir = tmp_path / "tiny_qwen"
-    build_tiny_model(tokenizer).save_pretrained(model_dir)
-    shutil.copytree(TINY_TOKENIZER, model_dir, dirs_exist_ok=True)
-    samples = tmp_path / "samples.jsonl"
-    samples.write_text("".join(json.dumps(s) + "\n" for s in SAMPLES))
-    config = tmp_path / "train.yaml"
-    config.write_text(
-        f"name: smoke\ntrain:\n  model: {model_dir}\n  samples: {samples}\n  max_len: 64\n"
-        "  batch_tokens: 128\n  grad_accum: 1\n  precision: fp32\n  device: cpu\n  epochs: 1\n"
-    )
+    config = _config_file(tokenizer, tmp_path)
     steps = {}
     for name, extra in (("one", []), ("three", ["--epochs", "3"])):
         out = tmp_path / name
