@@ -95,7 +95,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "training": {"steps": 48, "pairs": 380, "train_loss": 0.61, "first": {"step": 1, "loss": 0.6931},
                      "last": {"step": 48, "loss": 0.41, "rewards/margins": 0.77, "rewards/accuracies": 0.875}},
         "config": {"adapter": "models/x"}, "provenance": {}}))
-    for tag, flags in (("graph-balanced-gpu-lora", [1, 1, 1, 0]), ("plain-gpu-lora", [1, 0, 0, 1])):
+    for tag, flags in (("graph-balanced-gpu-lora", [1, 1, 1, 0]), ("plain-gpu-lora", [1, 0, 0, 1]),
+                       ("graph-decomposed-gpu-lora", [1, 1, 0, 0])):
         folder_gpu = results / "eval" / tag / "spider-dev-all"
         folder_gpu.mkdir(parents=True)
         (folder_gpu / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", flags * 10)))
@@ -148,6 +149,10 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| default adapter, greedy + repairs (as `graphsql ask`; replayed) | 0.5B + LoRA (17 MiB) | 40 | 100.0 |" in beside
     assert "| GPT-4o (direct prompting, OmniSQL evaluation) | undisclosed | – | 70.9 (published) | greedy | C. Author et al., arXiv 2025 |" in beside
     assert "81.25" not in beside   # only the systems named for it
+    learnat = text.split("## LearNAT's parts in our system")[1].split("\n## ")[0]
+    assert "| AST-guided decomposition | trained to answer" in learnat
+    assert "| spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in learnat  # with decomposition vs without
+    assert "| DPO from execution feedback |" in learnat and "GPT-4o" not in learnat
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training

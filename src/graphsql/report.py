@@ -40,7 +40,7 @@ SYSTEMS = (
     ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100)", "graph-balanced-gpu-lora", "as_trained"),
     ("plain LoRA, 24x the tokens + self-consistency (5)", "plain-gpu-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced, 24x the tokens + self-consistency (5)", "graph-balanced-gpu-lora", "as_trained_sc5"),
-    ("graph LoRA, rebalanced, 24x the tokens, decomposed answers (AST-guided)", "graph-decomposed-gpu-lora",
+    ("graph LoRA, rebalanced, decomposed answers (AST-guided; 8.5M tokens, H200)", "graph-decomposed-gpu-lora",
      "as_trained"),
 )
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
@@ -335,6 +335,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
     lines += _ablation_section(comparisons, results_dir)
+    lines += _learnat_section(comparisons, results_dir, root)
     lines += _budget_section(results, root)
     lines += _prompt_size_section(results_dir, results, root)
     lines += _sc_count_section(results_dir, comparisons, out, root)
@@ -641,6 +642,46 @@ OURS_BESIDE_PUBLISHED = (
 # published Spider dev EX shown beside them (system names in results/llm_published.json, by prefix)
 PUBLISHED_BESIDE = ("GPT-4o (direct", "LearNAT (Qwen2.5-Coder-7B", "Qwen2.5-Coder-7B-Instruct (direct",
                     "Qwen2.5-Coder-0.5B-Instruct (untuned", "SLM-SQL (Qwen2.5-Coder-0.5B")
+
+
+# LearNAT's three parts as switches of our system, each against the graph method it is added to (issue 8):
+# (part, how it ran here, comparison kind, pair) -> results/comparisons.json keys "<kind>/<subset>/<pair>"
+LEARNAT_PARTS = (
+    ("AST-guided decomposition", "trained to answer tables, joins, clauses, then the SQL (default recipe, GPU)",
+     "systems", "graph-decomposed-gpu-lora:as_trained-vs-graph-balanced-gpu-lora:as_trained"),
+    ("DPO from execution feedback", "pairs from sampled candidates, AST-margin filtered, on the CPU adapter",
+     "systems", "graph-balanced-dpo-lora:as_trained-vs-graph-balanced-lora:as_trained"),
+    *((f"adaptive demonstrations: {name}", "3 from Spider train, prompted to the default adapter",
+       "fewshot/graph-balanced-gpu-lora", f"compact_pruned_{code}3-vs-as_trained")
+      for code, name in (("graph", "graph-similar"), ("qsim", "similar question"), ("rand", "random"))),
+)
+
+
+def _learnat_section(comparisons: dict, results_dir: Path, root: Path) -> list[str]:
+    """Each LearNAT part added to the graph method, measured on the same questions, beside LearNAT's published
+    Spider dev EX (a 7B model with all three parts: a point figure from another protocol)."""
+    rows = [(part, how, key.split("/")[-2], c) for part, how, kind, pair in LEARNAT_PARTS
+            for key, c in comparisons.items()
+            if key.startswith(kind + "/") and key.endswith("/" + pair) and key.count("/") == kind.count("/") + 2]
+    if not rows:
+        return []
+    lines = ["## LearNAT's parts in our system", "",
+             "Each part of LearNAT (AST-guided decomposition, preference training from execution feedback, adaptive "
+             "demonstrations) as a switch of the graph method, against the same adapter without it, on the same "
+             "questions (paired bootstrap).", "",
+             "| part | how it ran here | subset | n | without | with | with − without | 95% CI | 2+ JOIN: n | "
+             "with − without | 95% CI |", "|---" * 11 + "|"]
+    lines += [f"| {part} | {how} | {subset} | {_comparison_cells(c)}" for part, how, subset, c in rows]
+    published_path = results_dir / "llm_published.json"
+    published = json.loads(published_path.read_text())["systems"] if published_path.exists() else []
+    learnat = [f"{s['system']}: {f['value']}" for s in published if s["system"].startswith("LearNAT")
+               for f in s.get("figures", []) if (f.get("dataset"), f.get("split"), f.get("metric")) ==
+               ("Spider", "dev", "spider_ex") and f.get("value") is not None]
+    if learnat:
+        lines += ["", "LearNAT with all three parts, published Spider dev EX (all of dev, its own prompts): "
+                      + "; ".join(learnat) + f" (`{_rel(published_path, root)}`)."]
+    lines += ["", "Source: `results/comparisons.json`.", ""]
+    return lines
 
 
 def _beside_published_section(results: dict, results_dir: Path, root: Path) -> list[str]:
