@@ -26,8 +26,8 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
 SYSTEMS = (
     ("pre-LLM seq2seq baseline (trained here, no pretrained LM)", "seq2seq", "greedy"),
     ("Qwen2.5-Coder-0.5B zero-shot, full DDL", "base", "ddl_full"),
-    ("+ graph-pruned schema", "base", "ddl_pruned"),
-    ("+ graph-pruned schema + self-consistency (5)", "base", "ddl_pruned_sc5"),
+    ("Qwen2.5-Coder-0.5B zero-shot + graph-pruned schema", "base", "ddl_pruned"),
+    ("Qwen2.5-Coder-0.5B zero-shot + graph-pruned schema + self-consistency (5)", "base", "ddl_pruned_sc5"),
     ("plain LoRA (full DDL, no augmentation)", "plain-lora", "as_trained"),
     ("graph LoRA (graph-pruned prompt, augmented)", "graph-lora", "as_trained"),
     ("graph LoRA + self-consistency (5)", "graph-lora", "as_trained_sc5"),
