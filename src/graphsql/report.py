@@ -644,6 +644,15 @@ PUBLISHED_BESIDE = ("GPT-4o (direct", "LearNAT (Qwen2.5-Coder-7B", "Qwen2.5-Code
                     "Qwen2.5-Coder-0.5B-Instruct (untuned", "SLM-SQL (Qwen2.5-Coder-0.5B")
 
 
+def _published_spider_dev_ex(path: Path, prefixes: tuple[str, ...]) -> list[tuple[dict, dict]]:
+    """(system, figure) for every published Spider dev EX figure in ``path`` (``llm_published.json``) of a system
+    whose name starts with one of ``prefixes``."""
+    systems = json.loads(path.read_text())["systems"] if path.exists() else []
+    return [(s, f) for s in systems if s["system"].startswith(prefixes) for f in s.get("figures", [])
+            if (f.get("dataset"), f.get("split"), f.get("metric")) == ("Spider", "dev", "spider_ex")
+            and f.get("value") is not None]
+
+
 # LearNAT's three parts as switches of our system, each against the graph method it is added to (issue 8):
 # (part, how it ran here, comparison kind, pair) -> results/comparisons.json keys "<kind>/<subset>/<pair>"
 LEARNAT_PARTS = (
@@ -673,10 +682,7 @@ def _learnat_section(comparisons: dict, results_dir: Path, root: Path) -> list[s
              "with − without | 95% CI |", "|---" * 11 + "|"]
     lines += [f"| {part} | {how} | {subset} | {_comparison_cells(c)}" for part, how, subset, c in rows]
     published_path = results_dir / "llm_published.json"
-    published = json.loads(published_path.read_text())["systems"] if published_path.exists() else []
-    learnat = [f"{s['system']}: {f['value']}" for s in published if s["system"].startswith("LearNAT")
-               for f in s.get("figures", []) if (f.get("dataset"), f.get("split"), f.get("metric")) ==
-               ("Spider", "dev", "spider_ex") and f.get("value") is not None]
+    learnat = [f"{s['system']}: {f['value']}" for s, f in _published_spider_dev_ex(published_path, ("LearNAT",))]
     if learnat:
         lines += ["", "LearNAT with all three parts, published Spider dev EX (all of dev, its own prompts): "
                       + "; ".join(learnat) + f" (`{_rel(published_path, root)}`)."]
@@ -700,12 +706,9 @@ def _beside_published_section(results: dict, results_dir: Path, root: Path) -> l
         size = "0.5B" if "/base/" in rel else "0.5B + LoRA (17 MiB)"
         ours.append(f"| {label} | {size} | {data['n']} | {_pct(data['ex'])} | measured here | `{_rel(path, root)}` |")
     published_path = results_dir / "llm_published.json"
-    published = json.loads(published_path.read_text())["systems"] if published_path.exists() else []
     theirs = [f"| {s['system']} | {s.get('parameters', '–')} | – | {f['value']} (published) | "
               f"{f.get('setting') or '–'} | {_citation(s.get('citation') or {})} |"
-              for s in published if s["system"].startswith(PUBLISHED_BESIDE)
-              for f in s.get("figures", []) if (f.get("dataset"), f.get("split")) == ("Spider", "dev")
-              and f.get("metric") == "spider_ex" and f.get("value") is not None]
+              for s, f in _published_spider_dev_ex(published_path, PUBLISHED_BESIDE)]
     if not ours or not theirs:
         return []
     return ["## Beside published figures: Spider dev execution accuracy", "",
@@ -964,14 +967,17 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
         return f"{r['metrics']['tokens'] / 1e6:.1f}M ({r['epochs_seen']})"
 
     def runs(m: re.Match) -> tuple[str | None, str | None]:
+        """The training runs of the full and the ablated adapter (None where the full adapter is not known)."""
         full = ABLATION_FULL_RUNS.get(m["full"])
-        return full, (f"graph_no_{m['off']}" + ("_gpu" if full and full.endswith("_gpu") else "")) if full else None
+        if full is None:
+            return None, None
+        return full, f"graph_no_{m['off']}" + ("_gpu" if full.endswith("_gpu") else "")
 
     lines = ["## Ablations: the graph adapter retrained without augmentations", "",
              "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
              "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI |", "|---" * 13 + "|"]
-    lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | {tokens(runs(m)[0])} | "
-              f"{tokens(runs(m)[1])} | {_comparison_cells(c)}" for m, subset, c in rows]
+    lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | "
+              + " | ".join(tokens(run) for run in runs(m)) + f" | {_comparison_cells(c)}" for m, subset, c in rows]
     lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
                   "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "

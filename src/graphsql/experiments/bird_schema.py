@@ -59,6 +59,15 @@ def _summary(metrics: dict) -> dict:
     return {k: v for k, v in metrics.items() if k != "items"}
 
 
+def _write(metrics: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+
+
+def _repo_relative(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
 def baseline_on_subset(baseline_file: Path, examples, out: Path, command: str) -> dict:
     """The baseline's per-item schema-level scores (from `graphsql baseline evaluate`) averaged over ``examples``."""
     data = json.loads(baseline_file.read_text())
@@ -76,12 +85,10 @@ def baseline_on_subset(baseline_file: Path, examples, out: Path, command: str) -
            for kind in ("tables", "columns")},
         "items": items,
         "model": data.get("model"),
-        "source_scores": str(baseline_file.relative_to(REPO_ROOT)) if baseline_file.is_relative_to(REPO_ROOT)
-        else str(baseline_file),
+        "source_scores": _repo_relative(baseline_file),
         "provenance": run_info(command, {"n": len(items)}),
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+    _write(metrics, out)
     return metrics
 
 
@@ -145,12 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         sqls, changed = replay_repairs(examples, preds_file, empty)
         metrics = schema_level_metrics(examples, sqls, ds.schemas)
         variant = f"{args.variant}_fixj"
-        metrics.update(variant=variant, replayed_from=str(preds_file.relative_to(REPO_ROOT))
-                       if preds_file.is_relative_to(REPO_ROOT) else str(preds_file), repaired=changed,
+        metrics.update(variant=variant, replayed_from=_repo_relative(preds_file), repaired=changed,
                        provenance=run_info(command, {"tag": args.tag, "variant": variant, "n": len(examples)}))
         out = args.results / args.tag / name / f"{variant}.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+        _write(metrics, out)
         log.info("%s: %d of %d queries repaired; %s -> %s", variant, changed, len(sqls),
                  json.dumps(_summary(metrics))[:300], out)
         return 0
@@ -168,8 +173,7 @@ def main(argv: list[str] | None = None) -> int:
                    provenance=run_info(command, {"tag": args.tag, "variant": args.variant, "n": len(examples),
                                                  "model": args.model, "adapter": args.adapter}))
     out = args.results / args.tag / name / f"{args.variant}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+    _write(metrics, out)
     log.info("%s: %s -> %s", args.variant, json.dumps(_summary(metrics))[:300], out)
     return 0
 
