@@ -185,3 +185,17 @@ def mini_bird(tmp_path_factory) -> Path:
              for i, (q, e, s, d) in enumerate(BIRD_ITEMS)]
     (root / "dev.json").write_text(json.dumps(items))
     return root
+
+
+@pytest.fixture(scope="session")
+def mini_geo(tmp_path_factory) -> Path:
+    """A GeoQuery-format folder (geography_flat.json, geography.sqlite) over the concert toy database: the 12
+    concert questions, query split 8 train / 2 dev / 2 test, question split the other way round."""
+    root = tmp_path_factory.mktemp("mini_geo")
+    build_concert_db(root / "geography.sqlite")
+    query_splits = ["train"] * 8 + ["dev"] * 2 + ["test"] * 2
+    items = [{"db_id": "geography", "question": q, "query": s, "query_split": qs,
+              "question_split": "test" if qs == "train" else "train", "gold_executes": True}
+             for (q, s), qs in zip(CONCERT_QUESTIONS, query_splits, strict=True)]
+    (root / "geography_flat.json").write_text(json.dumps(items))
+    return root

@@ -36,6 +36,19 @@ def test_spider_format_folder_loads(mini_spider):
     assert ds.missing_databases() == []
 
 
+def test_geo_question_and_query_splits(mini_geo):
+    by_split = {split: load_dataset("geo", split, root=mini_geo) for split in
+                ("all", "train", "test", "query_train", "query_dev", "query_test")}
+    assert len(by_split["all"].examples) == 12 and set(by_split["all"].schemas) == {"geography"}
+    assert [len(by_split[s].examples) for s in ("query_train", "query_dev", "query_test")] == [8, 2, 2]
+    assert all(e.meta["query_split"] == "train" for e in by_split["query_train"].examples)
+    # the question split is another partition of the same items
+    assert len(by_split["train"].examples) == 4 and len(by_split["test"].examples) == 8
+    assert {e.idx for e in by_split["query_test"].examples} <= {e.idx for e in by_split["train"].examples}
+    with pytest.raises(DataError, match="unknown split 'query_other'"):
+        load_dataset("geo", "query_other", root=mini_geo)
+
+
 def test_missing_database_is_reported(mini_spider, tmp_path):
     entries = json.loads((mini_spider / "tables.json").read_text())
     entries[0]["db_id"] = "ghost"

@@ -282,3 +282,43 @@ def test_config_selectors_match_the_demos_module():
     from graphsql.demos import SELECTORS
 
     assert set(SHOT_SELECTORS) == set(SELECTORS)
+
+
+def test_config_pools_match_the_demos_module():
+    from graphsql.config import SHOT_POOLS, PromptConfig
+    from graphsql.errors import ConfigError
+
+    assert set(SHOT_POOLS) == set(select_mod.POOL_SOURCES)
+    with pytest.raises(ConfigError, match="shot_pool"):
+        PromptConfig(shot_pool="bird")
+
+
+# ------------------------------------------------------------------------------ same-database pool (GeoQuery)
+
+
+@pytest.fixture()
+def geo_pool(mini_geo, tmp_path) -> DemoPool:
+    return load_demo_pool(mini_geo, cache_root=tmp_path / "cache", source="geo")
+
+
+def test_geo_pool_is_query_split_train_and_same_database(geo_pool, mini_geo, tmp_path):
+    train = load_dataset("geo", "query_train", root=mini_geo)
+    assert not geo_pool.cross_database
+    assert sorted(d.question for d in geo_pool.demos) == sorted(e.question for e in train.examples)
+    assert [p.name.split("-")[:2] for p in (tmp_path / "cache").glob("*.json")] == [["geo", "query_train"]]
+    with pytest.raises(ValueError, match="unknown demo pool"):
+        load_demo_pool(mini_geo, cache_root=tmp_path / "cache", source="bird")
+
+
+@pytest.mark.parametrize("name", sorted(SELECTORS))
+def test_same_database_pool_never_shows_the_asked_question(name, geo_pool, mini_geo):
+    schema = load_dataset("geo", "all", root=mini_geo).schemas["geography"]
+    graph = build_schema_graph(schema)
+    test_question = load_dataset("geo", "query_test", root=mini_geo).examples[0].question
+    asked = geo_pool.demos[0].question  # a train question asked again: it must not demonstrate itself
+    for question in (test_question, asked):
+        context = build_schema_context(question, graph)
+        demos = select_demos(name, question, context, geo_pool, 100, random.Random(0))
+        assert all(d.db_id == "geography" for d in demos)  # the asked database itself
+        assert question not in {d.question for d in demos}
+        assert len(demos) == len(geo_pool) - (question in {d.question for d in geo_pool.demos})

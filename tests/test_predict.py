@@ -164,6 +164,48 @@ def test_predict_with_demonstrations_puts_them_before_the_question(demo_db, mini
     assert "book_author" not in " ".join(demo_turns)
 
 
+BOOK_EXAMPLES = [
+    {"question": "How many authors are there?", "sql": "SELECT count(*) FROM author"},
+    {"question": "How many books are there in the shop?", "query": "SELECT count(*) FROM book"},
+    {"question": "Titles of the books by Jane Austen?",
+     "sql": "SELECT b.title FROM book AS b JOIN book_author AS ba ON b.book_id = ba.book_id "
+            "JOIN author AS a ON ba.author_id = a.author_id WHERE a.name = 'Jane Austen'"},
+]
+
+
+def test_predict_with_the_users_own_examples(demo_db, tmp_path):
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(BOOK_EXAMPLES))
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
+    cfg = PromptConfig(shots=2, shot_selector="question_similar", shot_pool=str(path))
+    pred = predict("How many books are there?", demo_db, gen, cfg, InferConfig())
+    answers = [m["content"] for m in pred.messages if m["role"] == "assistant"]
+    assert answers == ["SELECT count(*) FROM author", "SELECT count(*) FROM book"]   # most similar one last
+    # the asked question itself is never its own demonstration
+    asked = predict("How many authors are there?", demo_db, gen, cfg, InferConfig())
+    assert "SELECT count(*) FROM author" not in [m["content"] for m in asked.messages if m["role"] == "assistant"]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "file not found"),
+    ("[{", "malformed JSON"),
+    ("[]", "non-empty JSON list"),
+    (json.dumps([{"question": "How many?"}]), "example 0 needs"),
+    (json.dumps([BOOK_EXAMPLES[0], {"question": "Planets?", "sql": "SELECT name FROM planet"}]),
+     "example 1: its SQL reads no table of database"),
+])
+def test_a_bad_examples_file_is_one_clear_error_before_the_model_loads(demo_db, tmp_path, capsys, content, message):
+    path = tmp_path / "examples.json"
+    if content is not None:
+        path.write_text(content)
+    code = main(["ask", "How many books?", "--db", str(demo_db), "--shots", "2", "--shot-pool", str(path),
+                 "--model", "no-such-model-is-loaded"])
+    err = capsys.readouterr().err
+    assert code != 0 and message in err and str(path) in err.replace("\n", "")
+    with pytest.raises(ConfigError, match="shot_pool"):
+        PromptConfig(shot_pool="examples.txt")
+
+
 def test_predict_examples_reuses_another_subsets_predictions(mini_spider, tmp_path):
     ds = load_dataset("spider", "dev", root=mini_spider)
     gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
@@ -198,6 +240,7 @@ def test_variant_reuse_checks_settings_and_skips_a_finished_run(mini_spider, tmp
                        tmp_path / "runs" / "small" / "as_trained" / "preds.sql.jsonl")}
     made = json.loads(small["small"][0].read_text())
     del made["infer"]["fix_joins"]   # as written before that setting existed: it is off now, so still the same
+    del made["prompt"]["shot_pool"]  # ... or at its default now
     small["small"][0].write_text(json.dumps(made))
     calls = len(gen.calls)
     metrics = run("as_trained", "all", ds.examples, small)

@@ -131,6 +131,11 @@ def test_report_numbers_all_come_from_results(tmp_path):
     scores = {"precision": 0.5, "recall": 0.25, "f1": 0.3125, "exact": 0.125}
     (bird / "as_trained_fixj.json").write_text(json.dumps({"n": 300, "executable": 0.7, "tables": scores,
                                                            "columns": scores}))
+    geo = results / "eval" / "graph-balanced-gpu-lora" / "geo-query_test-all"
+    geo.mkdir(parents=True)
+    for variant, flags in (("as_trained", [1, 0, 0, 0]), ("compact_pruned_qsim3_geo", [1, 1, 1, 0]),
+                           ("compact_pruned_rand3_geo", [1, 1, 0, 0])):
+        (geo / f"{variant}.json").write_text(json.dumps(_fake_metrics(variant, flags * 10)))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
     assert ("| graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join and column repairs (replayed) | "
@@ -173,8 +178,15 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| `graph-balanced-lora` | synthetic | spider-dev-all | – | – | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert ("| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
             "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
-    assert "| ddl | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
+    assert "| ddl | Spider train (other databases) | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
+    fewshot_geo = text.split("### `graph-balanced-gpu-lora` on `geo-query_test-all`")[1].split("\n## ")[0]
+    assert ("| compact | GeoQuery query-split train (same database) | similar question | 25.0 (0.0) | 75.0 (100.0) |"
+            in fewshot_geo)
+    assert "| compact_pruned_qsim3_geo | as_trained | 40 | 25.0 | 75.0 | 50.0 |" in fewshot_geo
+    assert "| compact_pruned_qsim3_geo | compact_pruned_rand3_geo | 40 | 50.0 | 75.0 | 25.0 |" in fewshot_geo
+    assert ("graph-balanced-gpu-lora:compact_pruned_qsim3_geo (3 similar question demonstrations from GeoQuery "
+            "train) beats graph-balanced-gpu-lora:as_trained (zero-shot)") in text
     budget = text.split("## Ablation: pruning budget")[1].split("\n## ")[0]
     assert "| ddl | full | 40 | 50.0 |" in budget and "| ddl | 2 | 40 | 25.0 | 0.0 | 0.0 | 0.0 | 100.0 | 123.4 |" in budget   # few-shot vs zero-shot, bootstrap
     assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | – | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text

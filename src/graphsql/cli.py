@@ -372,13 +372,13 @@ def _model_configs(config, model, adapter, backend, samples):
 
 
 def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                 shot_selector, fixes=None, answer_format=None):
+                 shot_selector, fixes=None, answer_format=None, shot_pool=None):
     """The config of `ask` and `predict`: their shared flags mapped onto config fields."""
     return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
                     infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
                     prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
-                    prompt__shot_selector=shot_selector, infer__fix_joins=fixes, infer__fix_columns=fixes,
-                    prompt__answer_format=answer_format)
+                    prompt__shot_selector=shot_selector, prompt__shot_pool=shot_pool, infer__fix_joins=fixes,
+                    infer__fix_columns=fixes, prompt__answer_format=answer_format)
 
 
 def _generator(cfg):
@@ -404,7 +404,10 @@ PRUNE_OPT = typer.Option(None, "--prune/--no-prune", help="prune the schema grap
 BUDGET_OPT = typer.Option(None, "--max-tables", help="pruning budget (tables kept)")
 TIMEOUT_OPT = typer.Option(None, "--timeout", help="seconds allowed per query")
 CONFIG_OPT = typer.Option(None, "--config", help="configs/<name>.yaml")
-SHOTS_OPT = typer.Option(None, "--shots", help="few-shot demonstrations from Spider train (0 = zero-shot)")
+SHOTS_OPT = typer.Option(None, "--shots", help="few-shot demonstrations (0 = zero-shot)")
+POOL_OPT = typer.Option(None, "--shot-pool", help="spider: Spider train, other databases | geo: GeoQuery's "
+                                                  "query-split train (same database) | FILE.json: your own "
+                                                  "[{question, sql}] examples on the database")
 SELECTOR_OPT = typer.Option(None, "--shot-selector", help="random | question_similar | masked_question_similar | "
                                                           "skeleton_similar | graph_similar")
 ANSWER_OPT = typer.Option(None, "--answer-format", help="sql | decomposed (tables, joins, subqueries, clauses, "
@@ -430,6 +433,7 @@ def ask_cmd(
     timeout: float | None = TIMEOUT_OPT,
     shots: int | None = SHOTS_OPT,
     shot_selector: str | None = SELECTOR_OPT,
+    shot_pool: str | None = POOL_OPT,
     fixes: bool | None = FIXES_OPT,
     answer_format: str | None = ANSWER_OPT,
 ) -> int:
@@ -443,7 +447,12 @@ def ask_cmd(
     if not schema.tables:
         raise DataError(f"{db}: the database has no tables to ask about")
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                       shot_selector, fixes, answer_format)
+                       shot_selector, fixes, answer_format, shot_pool)
+    if cfg.prompt.shots and cfg.prompt.shot_pool.endswith(".json"):  # a bad examples file fails before the model loads
+        from graphsql.demos import examples_pool
+        from graphsql.schema.graph import build_schema_graph
+
+        examples_pool(cfg.prompt.shot_pool, build_schema_graph(schema), cfg.prompt.schema_format)
     pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
@@ -499,6 +508,7 @@ def predict_cmd(
     timeout: float | None = TIMEOUT_OPT,
     shots: int | None = SHOTS_OPT,
     shot_selector: str | None = SELECTOR_OPT,
+    shot_pool: str | None = POOL_OPT,
     fixes: bool | None = FIXES_OPT,
     answer_format: str | None = ANSWER_OPT,
 ) -> int:
@@ -511,7 +521,7 @@ def predict_cmd(
     ds = load_questions_file(questions, db_dir, tables)
     examples = ds.examples[:limit] if limit is not None else ds.examples
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                       shot_selector, fixes, answer_format)
+                       shot_selector, fixes, answer_format, shot_pool)
     generator = _generator(cfg)
     columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn(), TimeRemainingColumn())

@@ -37,6 +37,7 @@ def cache_dir() -> Path:
 
 SCHEMA_FORMATS = ("ddl", "compact", "graph")
 SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "skeleton_similar", "graph_similar")
+SHOT_POOLS = ("spider", "geo")  # graphsql.demos.select.POOL_SOURCES
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class PromptConfig:
     answer_format: str = field(default="sql", metadata={"help": "sql | decomposed (tables, joins, subqueries, clauses, then SQL:)"})
     shots: int = field(default=0, metadata={"help": "few-shot demonstrations per question (0: zero-shot)"})
     shot_selector: str = field(default="graph_similar", metadata={"help": " | ".join(SHOT_SELECTORS)})
+    shot_pool: str = field(default="spider", metadata={"help": "where demonstrations come from: spider (Spider train, "
+                                                               "other databases) | geo (GeoQuery query-split train, "
+                                                               "the GeoQuery database itself) | a .json file of "
+                                                               "your own {question, sql} examples on the database"})
 
     def __post_init__(self):
         if self.schema_format not in SCHEMA_FORMATS:
@@ -67,6 +72,9 @@ class PromptConfig:
             raise ConfigError(f"prompt.answer_format must be sql or decomposed, not {self.answer_format!r}")
         if self.shot_selector not in SHOT_SELECTORS:
             raise ConfigError(f"prompt.shot_selector must be one of {', '.join(SHOT_SELECTORS)}, not {self.shot_selector!r}")
+        if self.shot_pool not in SHOT_POOLS and not self.shot_pool.endswith(".json"):
+            raise ConfigError(f"prompt.shot_pool must be one of {', '.join(SHOT_POOLS)} or a .json file of examples, "
+                              f"not {self.shot_pool!r}")
         if self.max_columns is not None and self.max_columns < 1:
             raise ConfigError("prompt.max_columns must be >= 1 (or null for all columns)")
 

@@ -178,8 +178,9 @@ def compute_comparisons(results_dir: Path) -> Path:
             match = FEWSHOT.match(name)
             if not match or not _is_complete(m):
                 continue
-            fmt, sel, k = match.groups()
-            for ref in (_zero_shot_name(tag, fmt, variants), f"{fmt}_pruned_rand{k}" if sel != "rand" else None):
+            fmt, sel, k, pool = match.groups()
+            rand = f"{fmt}_pruned_rand{k}{pool or ''}"
+            for ref in (_zero_shot_name(tag, fmt, variants), rand if sel != "rand" else None):
                 if ref in variants and _is_complete(variants[ref][1]):
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(variants[ref][1]["items"],
                                                                                        m["items"])
@@ -901,7 +902,8 @@ def _bird_schema_section(results_dir: Path, root: Path) -> list[str]:
     return lines
 
 
-FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)$")
+FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)(_geo)?$")
+POOL_NAMES = {None: "Spider train (other databases)", "_geo": "GeoQuery query-split train (same database)"}
 SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",
                   "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
 
@@ -916,29 +918,33 @@ def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
     zero-shot column is the same prompt format without demonstrations."""
     lines: list[str] = []
     for (tag, subset), variants in results.items():
-        cells: dict[tuple[str, str], dict[int, dict]] = {}
+        cells: dict[tuple[str, str, str], dict[int, dict]] = {}
         for name, (_path, m) in variants.items():
             match = FEWSHOT.match(name)
             if match:
-                cells.setdefault((match.group(1), match.group(2)), {})[int(match.group(3))] = m
+                fmt, sel, k, pool = match.groups()
+                cells.setdefault((fmt, pool or "", sel), {})[int(k)] = m
         if not cells:
             continue
         ks = sorted({k for row in cells.values() for k in row})
         if not lines:
             lines += ["## Few-shot demonstrations on unseen schemas", "",
-                      "Demonstrations come from Spider train (never from the asked database); EX (%) by selector "
-                      "and number of demonstrations k, with EX on 2-JOIN questions in brackets. k = 0 is the same prompt "
-                      "without demonstrations.", ""]
+                      "Demonstrations come from Spider train (other databases than the asked one: cross-database) or, "
+                      "on GeoQuery's query-split test questions, from its query-split train questions (the same "
+                      "database, as a user with a few worked examples of their own database would give them; no SQL "
+                      "program of the test questions is among them). No model here was trained on GeoQuery. EX (%) by "
+                      "selector and number of demonstrations k, with EX on 2-JOIN questions in brackets. k = 0 is the "
+                      "same prompt without demonstrations.", ""]
         lines += [f"### `{tag}` on `{subset}`", "",
-                  "| format | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
-                  "|---" * (3 + len(ks)) + "|"]
-        for (fmt, sel), row in sorted(cells.items()):
+                  "| format | demonstrations from | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
+                  "|---" * (4 + len(ks)) + "|"]
+        for (fmt, pool, sel), row in sorted(cells.items()):
             zero = variants.get(_zero_shot_name(tag, fmt, variants), (None, None))[1]
 
             def cell(m):
                 return "–" if m is None else f"{_pct(m['ex'])} ({_pct(m['by_joins'].get('2', {}).get('ex'))})"
 
-            lines.append(f"| {fmt} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
+            lines.append(f"| {fmt} | {POOL_NAMES[pool or None]} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
                          + " | ".join(cell(row.get(k)) for k in ks) + " |")
         lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
         pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()
@@ -1000,7 +1006,9 @@ def _fewshot_label(tag: str, variant: str) -> str:
     match = FEWSHOT.match(variant)
     if not match:
         return f"{tag}:{variant} (zero-shot)"
-    return f"{tag}:{variant} ({match.group(3)} {SELECTOR_NAMES.get(match.group(2), match.group(2))} demonstrations)"
+    where = " from GeoQuery train" if match.group(4) else ""
+    return (f"{tag}:{variant} ({match.group(3)} {SELECTOR_NAMES.get(match.group(2), match.group(2))} "
+            f"demonstrations{where})")
 
 
 REPLAY_LABELS = {"": "", "_fix": " + column fix (replayed)", "_joins": " + join repairs (replayed)",

@@ -30,6 +30,11 @@ SPLIT_FILES = {
     ("geo", "train"): "geography_flat.json",
     ("geo", "dev"): "geography_flat.json",
     ("geo", "test"): "geography_flat.json",
+    # GeoQuery's query split (Finegan-Dollak et al. 2018): no SQL program of one split appears in another, so
+    # demonstrations from query_train never show a query_test question's SQL under other words
+    ("geo", "query_train"): "geography_flat.json",
+    ("geo", "query_dev"): "geography_flat.json",
+    ("geo", "query_test"): "geography_flat.json",
 }
 DEFAULT_DIRS = {"spider": "spider", "bird": "bird", "geo": "geography"}
 
@@ -175,12 +180,13 @@ def load_dataset(name: str, split: str, root: str | Path | None = None, question
     if name == "geo":
         schema = read_sqlite_schema(root / "geography.sqlite", db_id="geography", sample_values=0)
         schemas = {"geography": schema}
-        wanted = None if split == "all" else split
+        # train/dev/test: the question split; query_*: the query split; all: every item
+        field_name, wanted = ("query_split", split[6:]) if split.startswith("query_") else ("question_split", split)
         examples = tuple(
             Example("geography", it["question"], it["query"], source=f"geo:{it.get('question_split', '')}", idx=i,
-                    meta={"gold_executes": it.get("gold_executes", True)})
+                    meta={"gold_executes": it.get("gold_executes", True), "query_split": it.get("query_split")})
             for i, it in enumerate(items)
-            if wanted is None or it.get("question_split") == wanted
+            if split == "all" or it.get(field_name) == wanted
         )
         return Dataset(name, split, examples, schemas)
 

@@ -1,4 +1,5 @@
-"""Few-shot demonstrations: a pool of Spider train questions and selectors that pick some per question.
+"""Few-shot demonstrations: a pool of train questions (Spider train, GeoQuery's query-split train, or a user's own
+examples file) and selectors that pick some per question.
 
     >>> from graphsql.demos import load_demo_pool, build_schema_context, select_demos, as_demonstrations
     >>> demos = select_demos("graph_similar", question, build_schema_context(question, graph), load_demo_pool(),
@@ -13,6 +14,7 @@ from graphsql.demos.select import (
     as_demonstrations,
     build_demo_pool,
     build_schema_context,
+    examples_pool,
     load_demo_pool,
     select_demos,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "as_demonstrations",
     "build_demo_pool",
     "build_schema_context",
+    "examples_pool",
     "join_shape",
     "load_demo_pool",
     "select_demos",

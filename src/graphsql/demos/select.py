@@ -1,4 +1,7 @@
-"""Few-shot demonstrations chosen per question from a pool of Spider *train* questions (cross-database).
+"""Few-shot demonstrations chosen per question from a pool of *train* questions: Spider train (cross-database:
+never a demo from the asked database), GeoQuery's query-split train (the same database, as a user with a few
+worked examples of their own database would give; no SQL program of its test split is in it), or a user's own
+file of worked examples on the asked database (`examples_pool`: ``graphsql ask --shots 3 --shot-pool ex.json``).
 
     >>> pool = load_demo_pool()                                   # built once, cached under cache_dir()/demos
     >>> context = build_schema_context(question, graph, prepared) # what is known at inference, no gold SQL
@@ -10,7 +13,8 @@ their join path in its schema graph, and its schema text (the schema pruned to i
 way the target is), so each demonstration shows the schema it was asked on.
 
 Selectors (`SELECTORS`) share one signature, ``select(question, context, pool, k, rng) -> list[Demo]``, best
-first; each returns up to ``k`` distinct demos (distinct questions), never one from the target's database:
+first; each returns up to ``k`` distinct demos (distinct questions): from a cross-database pool never one from the
+target's database, from a same-database pool never the asked question itself:
 
 * ``random``: uniform over the pool (the only one that uses ``rng``);
 * ``question_similar``: BM25 over question words (our own Okapi BM25, k1=1.5, b=0.75);
@@ -26,9 +30,9 @@ Relevance proxy (no model; `graphsql.experiments.demo_proxy`, 200 stratified Spi
 top-1 demo has the gold skeleton / gold join shape for random 2% / 37%, question_similar 18% / 49%,
 masked_question_similar 27% / 56%, graph_similar 28% / 67%.
 
-The pool cache file is keyed by a hash of ``train_spider.json``, ``tables.json`` and the pool settings; a
-changed file or setting builds a new pool and removes the stale one. (The SQLite files, read for inferred
-FKs, are not hashed.)
+The pool cache file is keyed by a hash of the pool's question and schema files (Spider: ``train_spider.json``,
+``tables.json``; GeoQuery: ``geography_flat.json``) and the pool settings; a changed file or setting builds a new
+pool and removes the stale one. (Spider's SQLite files, read for inferred FKs, are not hashed.)
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from pathlib import Path
 from graphsql.config import cache_dir as default_cache_dir
 from graphsql.config import data_root
 from graphsql.data.records import DbSchema
-from graphsql.data.spider import Dataset, load_dataset
+from graphsql.data.spider import DEFAULT_DIRS, Dataset, load_dataset
 from graphsql.demos.skeleton import (
     JoinShape,
     join_shape,
@@ -79,6 +83,11 @@ _VALUE_WORD = "qqvalueqq"
 _CAPITALIZED = re.compile(r"(?<=[^.?!\s] )[A-Z][\w'&-]*")
 SHAPE_SEED_THRESHOLD = 0.8  # linked tables scoring at least this make the predicted join shape
 MAX_SHAPE_SEEDS = 4
+# pool name -> (dataset, train split, the files its cache key hashes, cross-database)
+POOL_SOURCES: dict[str, tuple[str, str, tuple[str, ...], bool]] = {
+    "spider": ("spider", "train", ("train_spider.json", "tables.json"), True),
+    "geo": ("geo", "query_train", ("geography_flat.json",), False),
+}
 
 
 @dataclass(frozen=True)
@@ -184,6 +193,11 @@ class DemoPool:
     def __len__(self) -> int:
         return len(self.demos)
 
+    @property
+    def cross_database(self) -> bool:
+        """True (the default): a demo never comes from the asked question's database."""
+        return bool(self.settings.get("cross_database", True))
+
     def question_scores(self, question: str) -> dict[int, float]:
         """BM25 score of each demo (by position) sharing a word with ``question``; absent means 0."""
         return self._bm25.scores(question_tokens(question))
@@ -224,10 +238,12 @@ def build_demo(example_idx: int, db_id: str, question: str, gold_sql: str, graph
                 masked)
 
 
-def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks: bool = True) -> DemoPool:
+def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks: bool = True,
+                    cross_database: bool = True) -> DemoPool:
     """A `DemoPool` of every train question of ``dataset`` whose gold tables can be read (others are skipped).
-    DataError for a non-train split: dev/test questions must never become demonstrations."""
-    if dataset.split != "train":
+    DataError for a non-train split (``train`` or ``*_train``): dev/test questions must never become
+    demonstrations. ``cross_database=False``: demos may come from the asked question's own database."""
+    if dataset.split != "train" and not dataset.split.endswith("_train"):
         raise DataError(f"demonstrations come from a train split only, not {dataset.name}:{dataset.split}")
     graph_for = graphs_by_db(dataset.schemas, infer_fks=infer_fks)
     databases: set[str] = set()
@@ -246,14 +262,44 @@ def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks:
         demos.append(demo)
     log.info("demo pool: %d demos from %d databases (%d questions skipped)", len(demos), len(databases), skipped)
     settings = {"dataset": dataset.name, "split": dataset.split, "schema_format": schema_format,
-                "infer_fks": infer_fks, "version": POOL_VERSION}
+                "infer_fks": infer_fks, "cross_database": cross_database, "version": POOL_VERSION}
     return DemoPool(tuple(demos), settings)
 
 
-def pool_cache_key(root: Path, schema_format: str, infer_fks: bool) -> str:
-    """12 hex digits of sha256 over train_spider.json, tables.json and the pool settings."""
+def examples_pool(path: str | Path, graph: SchemaGraph, schema_format: str = "compact") -> DemoPool:
+    """A same-database `DemoPool` from a user's JSON file of worked examples on the database of ``graph``: a list
+    of ``{"question": ..., "sql": ...}`` objects (``query`` or ``SQL`` also name the SQL). DataError, naming the
+    file and the example, for a missing or malformed file, an example without question or SQL, or SQL that reads
+    a table the database does not have."""
+    from graphsql.data.spider import read_json
+
+    path = Path(path)
+    items = read_json(path)
+    if not isinstance(items, list) or not items:
+        raise DataError(f"{path}: expected a non-empty JSON list of {{\"question\": ..., \"sql\": ...}} examples")
+    demos = []
+    for i, item in enumerate(items):
+        sql = next((item.get(k) for k in ("sql", "query", "SQL") if isinstance(item, dict) and item.get(k)), None)
+        question = item.get("question") if isinstance(item, dict) else None
+        if not isinstance(question, str) or not question.strip() or not isinstance(sql, str):
+            raise DataError(f"{path}: example {i} needs a \"question\" and an \"sql\" string")
+        demo = build_demo(i, graph.db_id, question, sql, graph, schema_format)
+        if demo is None:
+            known = ", ".join(t.name for t in graph.schema.tables)
+            raise DataError(f"{path}: example {i}: its SQL reads no table of database {graph.db_id} that can be "
+                            f"parsed ({' '.join(sql.split())[:80]!r}; tables: {known})")
+        demos.append(demo)
+    settings = {"dataset": "examples", "file": str(path), "db_id": graph.db_id, "schema_format": schema_format,
+                "cross_database": False, "version": POOL_VERSION}
+    return DemoPool(tuple(demos), settings)
+
+
+def pool_cache_key(root: Path, schema_format: str, infer_fks: bool, files: Sequence[str] = POOL_SOURCES["spider"][2]
+                   ) -> str:
+    """12 hex digits of sha256 over the pool's ``files`` under ``root`` (default: Spider's train_spider.json and
+    tables.json) and the pool settings."""
     digest = hashlib.sha256()
-    for name in ("train_spider.json", "tables.json"):
+    for name in files:
         path = root / name
         if not path.exists():
             raise DataError(f"{path}: file not found")
@@ -268,28 +314,33 @@ def load_demo_pool(
     infer_fks: bool = True,
     cache_root: str | Path | None = None,
     use_cache: bool = True,
+    source: str = "spider",
 ) -> DemoPool:
-    """The demo pool of Spider train at ``root`` (default: data_root()/spider), from the cache file
-    ``cache_root/spider-train-<key>.json`` (default cache_root: cache_dir()/demos) when present, else built
-    and written there (older pool files are removed)."""
-    root = Path(root) if root is not None else data_root() / "spider"
+    """The demo pool ``source`` (a key of `POOL_SOURCES`: Spider train, or GeoQuery's query-split train) of the
+    dataset at ``root`` (default: its folder under data_root()), from the cache file
+    ``cache_root/<dataset>-<split>-<key>.json`` (default cache_root: cache_dir()/demos) when present, else built
+    and written there (older pool files of the same source are removed)."""
+    if source not in POOL_SOURCES:
+        raise ValueError(f"unknown demo pool {source!r}: choose {', '.join(POOL_SOURCES)}")
+    name, split, files, cross_database = POOL_SOURCES[source]
+    root = Path(root) if root is not None else data_root() / DEFAULT_DIRS[name]
     folder = Path(cache_root) if cache_root is not None else default_cache_dir() / "demos"
-    key = pool_cache_key(root, schema_format, infer_fks)
-    path = folder / f"spider-train-{key}.json"
+    key = pool_cache_key(root, schema_format, infer_fks, files)
+    path = folder / f"{name}-{split}-{key}.json"
     if use_cache and path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             return DemoPool(tuple(Demo.from_json(d) for d in data["demos"]), data["settings"])
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("%s: unreadable demo pool cache, rebuilding (%s)", path, err)
-    pool = build_demo_pool(load_dataset("spider", "train", root=root), schema_format, infer_fks)
+    pool = build_demo_pool(load_dataset(name, split, root=root), schema_format, infer_fks, cross_database)
     if use_cache:
-        _write_pool(pool, path)
+        _write_pool(pool, path, f"{name}-{split}-")
     return pool
 
 
-def _write_pool(pool: DemoPool, path: Path) -> None:
-    """Write atomically, then drop other spider-train pool files in the folder."""
+def _write_pool(pool: DemoPool, path: Path, prefix: str) -> None:
+    """Write atomically, then drop other pool files of the same source (``prefix``) in the folder."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".tmp{os.getpid()}")
@@ -299,7 +350,7 @@ def _write_pool(pool: DemoPool, path: Path) -> None:
     except OSError as err:
         log.warning("%s: cannot write demo pool cache (%s)", path, err)
         return
-    for old in path.parent.glob("spider-train-*.json"):
+    for old in path.parent.glob(f"{prefix}*.json"):
         if old != path:
             old.unlink(missing_ok=True)
 
@@ -347,10 +398,16 @@ def build_schema_context(
 Selector = Callable[[str, SchemaContext, DemoPool, int, random.Random], list[Demo]]
 
 
-def _eligible(context: SchemaContext, pool: DemoPool) -> list[int]:
-    """Positions of demos not from the target's database (cross-database setting)."""
+def _same_question(a: str, b: str) -> bool:
+    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def _eligible(context: SchemaContext, pool: DemoPool, question: str = "") -> list[int]:
+    """Positions of the demos a question may be shown: from a cross-database pool none from the target's
+    database; from a same-database pool, never the asked question itself."""
     target = context.db_id.lower()
-    return [i for i, d in enumerate(pool.demos) if d.db_id.lower() != target]
+    return [i for i, d in enumerate(pool.demos)
+            if d.db_id.lower() != target or not (pool.cross_database or _same_question(d.question, question))]
 
 
 def _take(order: Sequence[int], pool: DemoPool, k: int) -> list[Demo]:
@@ -369,7 +426,7 @@ def _take(order: Sequence[int], pool: DemoPool, k: int) -> list[Demo]:
 
 def select_random(question: str, context: SchemaContext, pool: DemoPool, k: int, rng: random.Random) -> list[Demo]:
     """``k`` demos drawn uniformly (without replacement) with ``rng``."""
-    eligible = _eligible(context, pool)
+    eligible = _eligible(context, pool, question)
     return _take(rng.sample(eligible, len(eligible)), pool, k)
 
 
@@ -378,7 +435,7 @@ def select_question_similar(
 ) -> list[Demo]:
     """The ``k`` demos whose questions score highest under BM25 for ``question``; ties by pool order."""
     scores = pool.question_scores(question)
-    order = sorted(_eligible(context, pool), key=lambda i: (-scores.get(i, 0.0), i))
+    order = sorted(_eligible(context, pool, question), key=lambda i: (-scores.get(i, 0.0), i))
     return _take(order, pool, k)
 
 
@@ -394,7 +451,7 @@ def select_masked_question_similar(
     question's own database dropped, numbers and names masked); ties by plain question similarity."""
     m_scores = _masked_scores(question, context, pool)
     q_scores = pool.question_scores(question)
-    order = sorted(_eligible(context, pool), key=lambda i: (-m_scores.get(i, 0.0), -q_scores.get(i, 0.0), i))
+    order = sorted(_eligible(context, pool, question), key=lambda i: (-m_scores.get(i, 0.0), -q_scores.get(i, 0.0), i))
     return _take(order, pool, k)
 
 
@@ -408,7 +465,7 @@ def select_skeleton_similar(
     sk_scores = pool.skeleton_scores(sql_skeleton(context.draft_sql))
     m_scores = _masked_scores(question, context, pool)
     q_scores = pool.question_scores(question)
-    order = sorted(_eligible(context, pool),
+    order = sorted(_eligible(context, pool, question),
                    key=lambda i: (-sk_scores[i], -m_scores.get(i, 0.0), -q_scores.get(i, 0.0), i))
     return _take(order, pool, k)
 
@@ -421,7 +478,7 @@ def select_graph_similar(
     m_scores = _masked_scores(question, context, pool)
     q_scores = pool.question_scores(question)
     target = context.join_shape
-    order = sorted(_eligible(context, pool),
+    order = sorted(_eligible(context, pool, question),
                    key=lambda i: (shape_distance(pool.demos[i].join_shape, target), -m_scores.get(i, 0.0),
                                   -q_scores.get(i, 0.0), i))
     return _take(order, pool, k)

@@ -65,13 +65,17 @@ for _fmt in ("ddl", "compact"):
     VARIANTS[f"{_fmt}{SHORT_SUFFIX}"] = ({"schema_format": _fmt, "prune": True, **SHORT_BUDGET}, {"samples": 1})
     VARIANTS[f"{_fmt}{SHORT_SUFFIX}_sc5"] = ({"schema_format": _fmt, "prune": True, **SHORT_BUDGET},
                                              {"samples": 5, "temperature": 0.7})
-# few-shot variants: <format>_pruned_<selector><k>, k demonstrations from Spider train (never the target's db)
+# few-shot variants: <format>_pruned_<selector><k>, k demonstrations from Spider train (never the target's db);
+# <format>_pruned_<selector><k>_geo: from GeoQuery's query-split train (the same database; for its query_test split)
 for _fmt in ("ddl", "compact"):
     for _sel, _short in (("random", "rand"), ("question_similar", "qsim"), ("masked_question_similar", "mqsim"),
                          ("graph_similar", "graph"), ("skeleton_similar", "skel")):
         for _k in (1, 3, 5):
             VARIANTS[f"{_fmt}_pruned_{_short}{_k}"] = (
                 {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel}, {"samples": 1})
+            VARIANTS[f"{_fmt}_pruned_{_short}{_k}_geo"] = (
+                {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel, "shot_pool": "geo"},
+                {"samples": 1})
 
 
 def select_examples(ds: Dataset, sample: int | None, seed: int = 0) -> tuple[list[Example], str]:
@@ -112,15 +116,17 @@ def _same_settings(results: Path, model: str, adapter: str | None, prompt_cfg: P
                    infer_cfg: InferConfig) -> bool:
     """True if the results file ``results`` was made with these settings; raises ConfigError if not (or if it is
     missing), naming what differs. A setting the file lacks (added to the code since) counts as the same when it
-    is off (false, 0, empty) now."""
+    is off (false, 0, empty) or at its default now."""
     if not results.exists():
         raise ConfigError(f"cannot reuse predictions: {results} does not exist (finish that run first)")
     made = json.loads(results.read_text(encoding="utf-8"))
     now = json.loads(json.dumps({"prompt": asdict(prompt_cfg), "infer": asdict(infer_cfg)}, default=str))
     then = {"prompt": made.get("prompt"), "infer": made.get("infer")}
-    for k in ("prompt", "infer"):  # a setting added since that run did not exist then: fine if it is off now
+    defaults = json.loads(json.dumps({"prompt": asdict(PromptConfig()), "infer": asdict(InferConfig())}, default=str))
+    for k in ("prompt", "infer"):  # a setting added since that run did not exist then: fine if off or at its default now
         if isinstance(then[k], dict):
-            then[k] = {**{key: value for key, value in now[k].items() if key not in then[k] and not value}, **then[k]}
+            then[k] = {**{key: value for key, value in now[k].items()
+                          if key not in then[k] and (not value or value == defaults[k].get(key))}, **then[k]}
     run = made.get("provenance", {}).get("settings", {})
     differ = [k for k in ("prompt", "infer") if now[k] != then[k]]
     differ += [k for k, v in (("model", model), ("adapter", adapter)) if k in run and run[k] != v]

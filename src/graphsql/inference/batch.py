@@ -83,10 +83,11 @@ def predict_examples(
         copy_reusable(examples, done, jsonl, reuse)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
     pool = None
-    if prompt_config.shots > 0:  # load the demonstration pool once, not per question
+    if prompt_config.shots > 0 and not prompt_config.shot_pool.endswith(".json"):  # load the pool once
         from graphsql.demos import load_demo_pool
 
-        pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks)
+        pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
+                              source=prompt_config.shot_pool)
     with jsonl.open("a", encoding="utf-8") as fh:
         for ex in examples:
             if ex.idx in done:

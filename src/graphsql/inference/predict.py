@@ -148,9 +148,18 @@ def _demonstrations(question, graph, prepared, index, evidence, generator, promp
     """The (schema, question, sql) demonstrations for one question (no gold SQL of the question is used)."""
     import random
 
-    from graphsql.demos import as_demonstrations, build_schema_context, load_demo_pool, select_demos
+    from graphsql.demos import (
+        as_demonstrations,
+        build_schema_context,
+        examples_pool,
+        load_demo_pool,
+        select_demos,
+    )
 
-    pool = pool or load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks)
+    if prompt_config.shot_pool.endswith(".json"):  # the user's own examples, on this database
+        pool = examples_pool(prompt_config.shot_pool, graph, prompt_config.schema_format)
+    pool = pool or load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
+                                  source=prompt_config.shot_pool)
     draft = ""
     if prompt_config.shot_selector == "skeleton_similar":  # one extra greedy zero-shot pass gives the draft
         zero = build_messages(question, prepared, evidence=evidence)
