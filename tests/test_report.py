@@ -22,6 +22,13 @@ def test_paired_bootstrap_difference_and_interval():
     assert paired_bootstrap(a, a)["diff"] == 0 and paired_bootstrap(a, a)["p_b_not_better"] == 1
 
 
+def test_paired_bootstrap_of_a_graded_measure_at_a_dotted_key():
+    a = [{"idx": i, "tables": {"f1": 0.5}} for i in range(20)]
+    b = [{"idx": i, "tables": {"f1": 0.75 if i % 2 else 0.5}} for i in range(20)]
+    out = paired_bootstrap(a, b, key="tables.f1")
+    assert out["a"] == 0.5 and out["b"] == 0.625 and out["diff"] == 0.125 and out["ci95"][0] > 0
+
+
 def _fake_metrics(variant, flags):
     items = [{"idx": i, "ex": bool(f), "em": bool(f), "joins_bucket": ["0", "1", "2", "3+"][i % 4]}
              for i, f in enumerate(flags)]
@@ -131,6 +138,14 @@ def test_report_numbers_all_come_from_results(tmp_path):
     scores = {"precision": 0.5, "recall": 0.25, "f1": 0.3125, "exact": 0.125}
     (bird / "as_trained_fixj.json").write_text(json.dumps({"n": 300, "executable": 0.7, "tables": scores,
                                                            "columns": scores}))
+    bird_items = {"graph-balanced-gpu-lora": (1.0, 0.5), "plain-gpu-lora": (0.5, 0.25)}  # (tables F1, columns F1)
+    for tag, (tf1, cf1) in bird_items.items():
+        folder_bird = results / "bird_schema" / tag / "bird-dev-strat100-seed0"
+        folder_bird.mkdir(parents=True)
+        items = [{"idx": i, "executable": i % 2 == 0, "tables": {"f1": tf1 if i % 4 else 0.0},
+                  "columns": {"f1": cf1}} for i in range(40)]
+        (folder_bird / "as_trained.json").write_text(json.dumps({"n": 40, "executable": 0.5, "tables": scores,
+                                                                 "columns": scores, "items": items}))
     geo = results / "eval" / "graph-balanced-gpu-lora" / "geo-query_test-all"
     geo.mkdir(parents=True)
     for variant, flags in (("as_trained", [1, 0, 0, 0]), ("compact_pruned_qsim3_geo", [1, 1, 1, 0]),
@@ -140,6 +155,14 @@ def test_report_numbers_all_come_from_results(tmp_path):
     text = out.read_text()
     assert ("| graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join and column repairs (replayed) | "
             "bird-dev-strat300-seed0 | 300 | 70.0 | 50.0 | 25.0 | 31.2 | 12.5 |") in text
+    assert ("| bird-dev-strat100-seed0 | graph LoRA, rebalanced, 24x the tokens (9.6M, H100) | plain LoRA, 24x the "
+            "tokens (9.6M, H100) | tables F1 | 40 | 37.5 | 75.0 | 37.5 | [") in text
+    assert ("| plain LoRA, 24x the tokens (9.6M, H100) | columns F1 | 40 | 25.0 | 50.0 | 25.0 | [25.0, 25.0] |"
+            in text)
+    assert ("- `bird-dev-strat100-seed0` (schema level): graph LoRA, rebalanced, 24x the tokens (9.6M, H100) beats "
+            "plain LoRA, 24x the tokens (9.6M, H100) on tables F1 by 37.5 points") in text
+    assert ("vs plain LoRA, 24x the tokens (9.6M, H100) on runs on the schema: 0.0 points (95% CI [0.0, 0.0], n = 40); "
+            "the interval includes 0") in text
     targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
     assert "| `spider-dev-all` | greedy | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
     assert "| `spider-dev-all` | self-consistency (5); plain LoRA greedy | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets

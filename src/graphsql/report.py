@@ -83,6 +83,13 @@ SYSTEM_COMPARISONS = (
     (("graph-balanced-gpu-lora-no_augmentation", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
 )
 # (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
+# BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_fixj), and the
+# measures compared per item (`graphsql.experiments.bird_schema` items)
+BIRD_COMPARISONS = (
+    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
+    (("base", "ddl_pruned"), ("graph-balanced-gpu-lora", "as_trained")),
+)
+BIRD_MEASURES = (("executable", "runs on the schema"), ("tables.f1", "tables F1"), ("columns.f1", "columns F1"))
 REPLAY_COMPARISONS = (
     (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
     (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
@@ -167,6 +174,15 @@ def compute_comparisons(results_dir: Path) -> Path:
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep])
+    bird = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text()).get("items")
+            for p in sorted((results_dir / "bird_schema").glob("*/*/*.json"))}
+    for subset in sorted({s for _, s, _ in bird}):  # BIRD schema level: per-item runs / tables F1 / columns F1
+        for (ta, va), (tb, vb) in BIRD_COMPARISONS:
+            for suffix in ("", "_fixj"):
+                a, b = bird.get((ta, subset, va + suffix)), bird.get((tb, subset, vb + suffix))
+                if a and b:
+                    out[f"bird/{subset}/{tb}:{vb}{suffix}-vs-{ta}:{va}{suffix}"] = {
+                        key: paired_bootstrap(a, b, key=key) for key, _ in BIRD_MEASURES}
     for (ta, va), (tb, vb) in REPLAY_COMPARISONS:  # systems with the same replayed fixes, on the same items
         for (tag, subset, stem), b in replays.items():
             a = replays.get((ta, subset, va))
@@ -344,7 +360,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _fewshot_section(results, comparisons, root)
     lines += _training_section(results_dir, out, root)
     lines += _dpo_section(results_dir, comparisons, root)
-    lines += _bird_schema_section(results_dir, root)
+    lines += _bird_schema_section(results_dir, root, comparisons)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
     lines += _baseline_section(results_dir, root)
@@ -876,8 +892,9 @@ def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
             "every repair).", ""]
 
 
-def _bird_schema_section(results_dir: Path, root: Path) -> list[str]:
-    """BIRD dev without its databases: schema-level scores of every system run on it."""
+def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> list[str]:
+    """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
+    differences between systems."""
     paths = sorted((results_dir / "bird_schema").glob("*/*/*.json"))
     if not paths:
         return []
@@ -899,6 +916,16 @@ def _bird_schema_section(results_dir: Path, root: Path) -> list[str]:
                      + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
               + " (`python -m graphsql.experiments.bird_schema`).", ""]
+    pairs = [(key.split("/")[1], key.split("/")[2], c) for key, c in comparisons.items() if key.startswith("bird/")]
+    if pairs:
+        lines += ["Paired bootstrap (b − a, same items):", "",
+                  "| subset | b | a | measure | n | a | b | b − a | 95% CI |", "|---" * 9 + "|"]
+        for subset, pair, c in pairs:
+            b, a = (_replay_label(labels, x) for x in pair.split("-vs-"))
+            lines += [f"| {subset} | {b} | {a} | {name} | {c[key]['n']} | {_pct(c[key]['a'])} | {_pct(c[key]['b'])} | "
+                      f"{_pct(c[key]['diff'])} | [{_pct(c[key]['ci95'][0])}, {_pct(c[key]['ci95'][1])}] |"
+                      for key, name in BIRD_MEASURES]
+        lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
 
 
@@ -1044,6 +1071,14 @@ def _findings_section(comparisons: dict) -> list[str]:
             _, tag, subset, pair = key.split("/")
             b, a = pair.split("-vs-")
             la, lb = _replay_label(labels, f"{tag}:{a}"), _replay_label(labels, f"{tag}:{b}")
+        elif key.startswith("bird/"):  # BIRD schema level: one sentence per measure, no JOIN breakdown
+            _, subset, pair = key.split("/")
+            la, lb = (_replay_label(labels, x) for x in pair.split("-vs-")[::-1])
+            if not lines:
+                lines = ["## Findings (generated from the bootstrap intervals)", ""]
+            lines.append(f"- `{subset}` (schema level): " + _claim(la, lb, c["tables.f1"], "on tables F1"))
+            lines += ["  - " + _claim(la, lb, c[k], f"on {name}") for k, name in BIRD_MEASURES if k != "tables.f1"]
+            continue
         else:
             continue
         if not lines:

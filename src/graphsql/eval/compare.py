@@ -3,14 +3,23 @@
     >>> paired_bootstrap(metrics_a["items"], metrics_b["items"], key="ex")
     {'n': 300, 'a': 0.41, 'b': 0.47, 'diff': 0.06, 'ci95': [0.02, 0.10], 'p_b_not_better': 0.004}
 
-Items are matched by ``idx``; only items present in both count. Resampling is seeded, so the same inputs
-always give the same interval.
+Items are matched by ``idx``; only items present in both count. ``key`` may be a dotted path to a number in
+each item (``tables.f1``); a true/false value counts as 1/0. Resampling is seeded, so the same inputs always give
+the same interval.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+
+
+def _value(item: dict, key: str) -> float:
+    """The number at ``key`` (dotted path) in ``item``; True/False/None as 1/0/0."""
+    value = item
+    for part in key.split("."):
+        value = value[part]
+    return float(value) if isinstance(value, (int, float)) else float(bool(value))
 
 
 def paired_bootstrap(items_a: Sequence[dict], items_b: Sequence[dict], key: str = "ex", n_boot: int = 2000,
@@ -20,7 +29,7 @@ def paired_bootstrap(items_a: Sequence[dict], items_b: Sequence[dict], key: str 
     (or one of those values)."""
     by_a = {it["idx"]: it for it in items_a}
     wanted = None if subset is None else ({subset} if isinstance(subset, str) else set(subset))
-    pairs = [(bool(by_a[it["idx"]][key]), bool(it[key])) for it in items_b
+    pairs = [(_value(by_a[it["idx"]], key), _value(it, key)) for it in items_b
              if it["idx"] in by_a and (wanted is None or str(it.get(subset_key)) in wanted)]
     n = len(pairs)
     if n == 0:
