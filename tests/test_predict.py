@@ -198,7 +198,7 @@ def test_a_bad_examples_file_is_one_clear_error_before_the_model_loads(demo_db, 
     path = tmp_path / "examples.json"
     if content is not None:
         path.write_text(content)
-    code = main(["ask", "How many books?", "--db", str(demo_db), "--shots", "2", "--shot-pool", str(path),
+    code = main(["ask", "How many books?", "--db", str(demo_db), "--shot-pool", str(path),   # --shots: 3
                  "--model", "no-such-model-is-loaded"])
     err = capsys.readouterr().err
     assert code != 0 and message in err and str(path) in err.replace("\n", "")

@@ -73,3 +73,28 @@ def test_bad_input_gets_a_clear_error(client):
     assert client.post("/api/ask", json={"db": db, "question": "   "}).status_code == 400
     assert client.post("/api/ask", json={"db": db, "question": ""}).status_code == 422
     assert client.post("/api/ask", json={"db": db, "question": "q", "samples": 50}).status_code == 422
+
+
+def test_worked_examples_become_demonstrations(client):
+    db = client.get("/api/databases").json()[0]["id"]
+    examples = [{"question": "How many singers are there?", "sql": "SELECT count(*) FROM singer"},
+                {"question": "Which stadium is the largest?",
+                 "sql": "SELECT name FROM stadium ORDER BY capacity DESC LIMIT 1"},
+                {"question": "Which singer sang in the most concerts?", "sql": JOIN_SQL}]
+    out = client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?",
+                                        "examples": examples, "shots": 2}).json()
+    assert out["ok"] and len(out["demonstrations"]) == 2
+    assert "Which singer sang in the most concerts?" not in out["demonstrations"]   # never the question itself
+    assert client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"}
+                       ).json()["demonstrations"] == []
+    assert 'id="examples"' in client.get("/").text
+
+
+def test_a_bad_example_is_a_clear_error_before_the_model_loads(client):
+    db = client.get("/api/databases").json()[0]["id"]
+    bad = client.post("/api/ask", json={"db": db, "question": "How many?",
+                                        "examples": [{"question": "Planets?", "sql": "SELECT name FROM planet"}]})
+    assert bad.status_code == 400 and "your examples: example 0" in bad.json()["detail"]
+    assert client.made == []
+    assert client.post("/api/ask", json={"db": db, "question": "q", "examples": [{"question": "q"}]}
+                       ).status_code == 422

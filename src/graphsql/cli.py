@@ -373,7 +373,10 @@ def _model_configs(config, model, adapter, backend, samples):
 
 def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
                  shot_selector, fixes=None, answer_format=None, shot_pool=None):
-    """The config of `ask` and `predict`: their shared flags mapped onto config fields."""
+    """The config of `ask` and `predict`: their shared flags mapped onto config fields (``--shot-pool`` without
+    ``--shots`` means 3 demonstrations)."""
+    if shot_pool is not None and shots is None:
+        shots = 3
     return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
                     infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
                     prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,

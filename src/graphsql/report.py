@@ -680,6 +680,9 @@ LEARNAT_PARTS = (
     *((f"adaptive demonstrations: {name}", "3 from Spider train, prompted to the default adapter",
        "fewshot/graph-balanced-gpu-lora", f"compact_pruned_{code}3-vs-as_trained")
       for code, name in (("graph", "graph-similar"), ("qsim", "similar question"), ("rand", "random"))),
+    *((f"adaptive demonstrations: {name}", "3 from GeoQuery's query-split train (same database), prompted to the "
+       "default adapter", "fewshot/graph-balanced-gpu-lora", f"compact_pruned_{code}3_geo-vs-as_trained")
+      for code, name in (("graph", "graph-similar"), ("qsim", "similar question"), ("rand", "random"))),
 )
 
 

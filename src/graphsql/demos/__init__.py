@@ -16,6 +16,7 @@ from graphsql.demos.select import (
     build_schema_context,
     examples_pool,
     load_demo_pool,
+    pool_from_examples,
     select_demos,
 )
 from graphsql.demos.skeleton import JoinShape, join_shape, sql_skeleton
@@ -32,6 +33,7 @@ __all__ = [
     "examples_pool",
     "join_shape",
     "load_demo_pool",
+    "pool_from_examples",
     "select_demos",
     "sql_skeleton",
 ]

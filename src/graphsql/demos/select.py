@@ -269,27 +269,33 @@ def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks:
 def examples_pool(path: str | Path, graph: SchemaGraph, schema_format: str = "compact") -> DemoPool:
     """A same-database `DemoPool` from a user's JSON file of worked examples on the database of ``graph``: a list
     of ``{"question": ..., "sql": ...}`` objects (``query`` or ``SQL`` also name the SQL). DataError, naming the
-    file and the example, for a missing or malformed file, an example without question or SQL, or SQL that reads
-    a table the database does not have."""
+    file, for a missing or malformed file and as `pool_from_examples` does."""
     from graphsql.data.spider import read_json
 
     path = Path(path)
-    items = read_json(path)
+    return pool_from_examples(read_json(path), graph, schema_format, where=str(path))
+
+
+def pool_from_examples(items, graph: SchemaGraph, schema_format: str = "compact", where: str = "examples"
+                       ) -> DemoPool:
+    """A same-database `DemoPool` from worked examples on the database of ``graph`` (a list of ``{"question":
+    ..., "sql": ...}``). DataError, starting with ``where`` and naming the example, for an empty list, an example
+    without question or SQL, or SQL that reads no table the database has."""
     if not isinstance(items, list) or not items:
-        raise DataError(f"{path}: expected a non-empty JSON list of {{\"question\": ..., \"sql\": ...}} examples")
+        raise DataError(f"{where}: expected a non-empty JSON list of {{\"question\": ..., \"sql\": ...}} examples")
     demos = []
     for i, item in enumerate(items):
         sql = next((item.get(k) for k in ("sql", "query", "SQL") if isinstance(item, dict) and item.get(k)), None)
         question = item.get("question") if isinstance(item, dict) else None
         if not isinstance(question, str) or not question.strip() or not isinstance(sql, str):
-            raise DataError(f"{path}: example {i} needs a \"question\" and an \"sql\" string")
+            raise DataError(f"{where}: example {i} needs a \"question\" and an \"sql\" string")
         demo = build_demo(i, graph.db_id, question, sql, graph, schema_format)
         if demo is None:
             known = ", ".join(t.name for t in graph.schema.tables)
-            raise DataError(f"{path}: example {i}: its SQL reads no table of database {graph.db_id} that can be "
+            raise DataError(f"{where}: example {i}: its SQL reads no table of database {graph.db_id} that can be "
                             f"parsed ({' '.join(sql.split())[:80]!r}; tables: {known})")
         demos.append(demo)
-    settings = {"dataset": "examples", "file": str(path), "db_id": graph.db_id, "schema_format": schema_format,
+    settings = {"dataset": "examples", "file": where, "db_id": graph.db_id, "schema_format": schema_format,
                 "cross_database": False, "version": POOL_VERSION}
     return DemoPool(tuple(demos), settings)
 

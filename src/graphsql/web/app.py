@@ -38,6 +38,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     from fastapi.responses import HTMLResponse
     from pydantic import BaseModel, Field
 
+    from graphsql.demos import pool_from_examples
     from graphsql.inference.predict import DatabaseCache, predict
 
     app = FastAPI(title="GraphSQL", description="Ask a SQLite database in plain words.")
@@ -64,10 +65,17 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     def public(entry: dict) -> dict:
         return {k: entry[k] for k in ("id", "name", "tables")}
 
+    class Example(BaseModel):
+        question: str = Field(min_length=1, max_length=2000)
+        sql: str = Field(min_length=1, max_length=20000)
+
     class AskRequest(BaseModel):
         db: str
         question: str = Field(min_length=1, max_length=2000)
         samples: int | None = Field(default=None, ge=1, le=10)
+        # worked examples on this database: the most similar (config's shot_selector) become demonstrations
+        examples: list[Example] = Field(default_factory=list, max_length=200)
+        shots: int = Field(default=3, ge=1, le=8)
 
     @app.get("/", response_class=HTMLResponse)
     def page() -> str:
@@ -101,11 +109,18 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         if not req.question.strip():
             raise HTTPException(400, "the question is empty")
         infer = config.infer if req.samples is None else dataclasses.replace(config.infer, samples=req.samples)
+        prompt, pool = config.prompt, None
         with lock:  # one model, one question at a time
-            if state["generator"] is None:
-                state["generator"] = generator_factory()
             try:
-                pred = predict(req.question, entry["path"], state["generator"], config.prompt, infer, cache=cache)
+                if req.examples:  # checked before the model loads: a bad example is a 400, not a wait
+                    graph, _ = cache.get(entry["path"])
+                    pool = pool_from_examples([e.model_dump() for e in req.examples], graph, prompt.schema_format,
+                                              where="your examples")
+                    prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)), shot_pool="spider")
+                if state["generator"] is None:
+                    state["generator"] = generator_factory()
+                pred = predict(req.question, entry["path"], state["generator"], prompt, infer, cache=cache,
+                               demo_pool=pool)
             except GraphSQLError as err:
                 raise HTTPException(400, str(err)) from err
         prepared = pred.prepared
@@ -128,6 +143,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             "candidates": len(pred.vote.candidates),
             "votes": pred.vote.votes,
             "repaired": pred.repaired,
+            "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
             "seconds": round(pred.seconds, 2),
         }
 
@@ -150,6 +166,11 @@ PAGE = """<!doctype html>
  <label>or upload <input type="file" id="file" accept=".sqlite,.db,.sqlite3"></label></div>
 <div id="tables" class="muted"></div>
 <textarea id="q" placeholder="e.g. Which customers ordered more than 3 books?"></textarea>
+<details><summary>worked examples on this database (optional)</summary>
+ <p class="muted">One per line, <code>question =&gt; SQL</code>. The ones most like your question are shown to the
+ model first (few-shot).</p>
+ <textarea id="examples" style="height:6rem" placeholder="How many customers are there? =&gt; SELECT count(*) FROM customer"></textarea>
+</details>
 <div class="row"><button id="ask">Ask</button>
  <label>samples <input id="samples" type="number" min="1" max="10" value="1" style="width:4rem"></label>
  <span id="status" class="muted"></span></div>
@@ -172,8 +193,10 @@ $('file').onchange = async () => { const f = $('file').files[0]; if (!f) return;
   await load(j.id); };
 $('ask').onclick = async () => {
   $('status').textContent = 'thinking… (the first question also loads the model)'; $('out').innerHTML = '';
+  const examples = $('examples').value.split('\n').filter(l => l.includes('=>'))
+    .map(l => { const i = l.indexOf('=>'); return {question: l.slice(0, i).trim(), sql: l.slice(i + 2).trim()}; });
   const r = await fetch('/api/ask', {method:'POST', headers:{'Content-Type':'application/json'},
-    body: JSON.stringify({db: $('db').value, question: $('q').value, samples: Number($('samples').value)})});
+    body: JSON.stringify({db: $('db').value, question: $('q').value, samples: Number($('samples').value), examples})});
   const j = await r.json(); $('status').textContent = '';
   if (!r.ok) { const d = Array.isArray(j.detail) ? j.detail.map(x => x.msg).join('; ') : j.detail;
     $('out').innerHTML = `<p class="err">${esc(d)}</p>`; return; }
@@ -181,6 +204,7 @@ $('ask').onclick = async () => {
   if (j.generated) h += `<p class="muted">repaired along the schema graph; as the model wrote it:</p><pre>${esc(j.generated)}</pre>`;
   h += `<p class="muted">linked: ${esc(j.linked_tables.join(', '))} · kept: ${esc(j.kept_tables.join(', '))}` +
        ` · join path: ${esc(j.join_path.join(' ; ') || '–')} · ${j.candidates} candidate(s), ${j.seconds} s</p>`;
+  if (j.demonstrations.length) h += `<p class="muted">examples shown to the model: ${esc(j.demonstrations.join(' · '))}</p>`;
   if (!j.ok) h += `<p class="err">the query failed: ${esc(j.error)}</p>`;
   else { h += '<table><tr>' + j.columns.map(c => `<th>${esc(c)}</th>`).join('') + '</tr>' +
     j.rows.map(r => '<tr>' + r.map(v => `<td>${esc(v)}</td>`).join('') + '</tr>').join('') + '</table>';
