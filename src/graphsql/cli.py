@@ -451,12 +451,13 @@ def ask_cmd(
         raise DataError(f"{db}: the database has no tables to ask about")
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
                        shot_selector, fixes, answer_format, shot_pool)
-    if cfg.prompt.shots and cfg.prompt.shot_pool.endswith(".json"):  # a bad examples file fails before the model loads
+    pool = None
+    if cfg.prompt.shots and cfg.prompt.examples_file:  # a bad examples file fails before the model loads
         from graphsql.demos import examples_pool
         from graphsql.schema.graph import build_schema_graph
 
-        examples_pool(cfg.prompt.shot_pool, build_schema_graph(schema), cfg.prompt.schema_format)
-    pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema)
+        pool = examples_pool(cfg.prompt.examples_file, build_schema_graph(schema), cfg.prompt.schema_format)
+    pred = predict(question, db, _generator(cfg), cfg.prompt, cfg.infer, schema=schema, demo_pool=pool)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
 

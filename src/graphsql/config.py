@@ -72,11 +72,16 @@ class PromptConfig:
             raise ConfigError(f"prompt.answer_format must be sql or decomposed, not {self.answer_format!r}")
         if self.shot_selector not in SHOT_SELECTORS:
             raise ConfigError(f"prompt.shot_selector must be one of {', '.join(SHOT_SELECTORS)}, not {self.shot_selector!r}")
-        if self.shot_pool not in SHOT_POOLS and not self.shot_pool.endswith(".json"):
+        if self.shot_pool not in SHOT_POOLS and not self.examples_file:
             raise ConfigError(f"prompt.shot_pool must be one of {', '.join(SHOT_POOLS)} or a .json file of examples, "
                               f"not {self.shot_pool!r}")
         if self.max_columns is not None and self.max_columns < 1:
             raise ConfigError("prompt.max_columns must be >= 1 (or null for all columns)")
+
+    @property
+    def examples_file(self) -> str | None:
+        """``shot_pool`` when it names a .json file of the user's own examples (not a named pool), else None."""
+        return self.shot_pool if self.shot_pool.endswith(".json") else None
 
 
 @dataclass(frozen=True)

@@ -404,23 +404,24 @@ def build_schema_context(
 Selector = Callable[[str, SchemaContext, DemoPool, int, random.Random], list[Demo]]
 
 
-def _same_question(a: str, b: str) -> bool:
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
+def _question_key(question: str) -> str:
+    """A question case-folded with its whitespace collapsed: two questions with one key are the same question."""
+    return " ".join(question.lower().split())
 
 
 def _eligible(context: SchemaContext, pool: DemoPool, question: str = "") -> list[int]:
     """Positions of the demos a question may be shown: from a cross-database pool none from the target's
     database; from a same-database pool, never the asked question itself."""
-    target = context.db_id.lower()
+    target, asked = context.db_id.lower(), _question_key(question)
     return [i for i, d in enumerate(pool.demos)
-            if d.db_id.lower() != target or not (pool.cross_database or _same_question(d.question, question))]
+            if d.db_id.lower() != target or not (pool.cross_database or _question_key(d.question) == asked)]
 
 
 def _take(order: Sequence[int], pool: DemoPool, k: int) -> list[Demo]:
     """The first ``k`` demos in ``order`` with distinct (case-folded) questions."""
     out, seen = [], set()
     for i in order:
-        q = " ".join(pool.demos[i].question.lower().split())
+        q = _question_key(pool.demos[i].question)
         if q in seen:
             continue
         seen.add(q)

@@ -83,7 +83,7 @@ def predict_examples(
         copy_reusable(examples, done, jsonl, reuse)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
     pool = None
-    if prompt_config.shots > 0 and not prompt_config.shot_pool.endswith(".json"):  # load the pool once
+    if prompt_config.shots > 0 and not prompt_config.examples_file:  # load the pool once (a file: per database)
         from graphsql.demos import load_demo_pool
 
         pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,

@@ -56,6 +56,7 @@ class DatabaseCache:
         self.infer_fks = infer_fks
         self.value_cache_dir = value_cache_dir
         self._entries: dict[Path, tuple[SchemaGraph, ValueIndex | None]] = {}
+        self._example_pools: dict[tuple[str, str, str], object] = {}
 
     def get(self, db_path: str | Path, schema: DbSchema | None = None) -> tuple[SchemaGraph, ValueIndex | None]:
         """(graph, value index) of the database at ``db_path``; ``schema`` (e.g. from tables.json, with natural
@@ -73,6 +74,16 @@ class DatabaseCache:
                 index = None
             self._entries[key] = (graph, index)
         return self._entries[key]
+
+    def examples_pool(self, path: str, graph: SchemaGraph, schema_format: str):
+        """The user's examples file as a demonstration pool on ``graph``'s database, built once per (file,
+        database, format) (`graphsql.demos.examples_pool`)."""
+        from graphsql.demos import examples_pool
+
+        key = (str(Path(path).resolve()), graph.db_id, schema_format)
+        if key not in self._example_pools:
+            self._example_pools[key] = examples_pool(path, graph, schema_format)
+        return self._example_pools[key]
 
 
 def predict(
@@ -102,6 +113,8 @@ def predict(
     prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
     demos = []
     if prompt_config.shots > 0:
+        if demo_pool is None and prompt_config.examples_file:  # the user's own examples, on this database
+            demo_pool = cache.examples_pool(prompt_config.examples_file, graph, prompt_config.schema_format)
         demos = _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config,
                                 demo_pool)
     messages = build_messages(question, prepared, evidence=evidence, demonstrations=demos,
@@ -148,16 +161,8 @@ def _demonstrations(question, graph, prepared, index, evidence, generator, promp
     """The (schema, question, sql) demonstrations for one question (no gold SQL of the question is used)."""
     import random
 
-    from graphsql.demos import (
-        as_demonstrations,
-        build_schema_context,
-        examples_pool,
-        load_demo_pool,
-        select_demos,
-    )
+    from graphsql.demos import as_demonstrations, build_schema_context, load_demo_pool, select_demos
 
-    if prompt_config.shot_pool.endswith(".json"):  # the user's own examples, on this database
-        pool = examples_pool(prompt_config.shot_pool, graph, prompt_config.schema_format)
     pool = pool or load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
                                   source=prompt_config.shot_pool)
     draft = ""

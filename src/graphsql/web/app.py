@@ -116,7 +116,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
                     graph, _ = cache.get(entry["path"])
                     pool = pool_from_examples([e.model_dump() for e in req.examples], graph, prompt.schema_format,
                                               where="your examples")
-                    prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)), shot_pool="spider")
+                    prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)))
                 if state["generator"] is None:
                     state["generator"] = generator_factory()
                 pred = predict(req.question, entry["path"], state["generator"], prompt, infer, cache=cache,
