@@ -102,3 +102,38 @@ def test_repairs_replay_on_recorded_predictions(mini_bird, tmp_path):
     after = schema_level_metrics(examples, sqls, ds.schemas)
     assert changed == len(examples) and all("T1.country" in s for s in sqls)
     assert before["executable"] == 0.0 and after["executable"] == 1.0
+
+
+def test_few_shot_on_bird_shows_other_questions_of_the_same_database(mini_bird, tmp_path):
+    """`bird_schema --variant <few-shot>_bird`: the demonstrations are BIRD dev questions of the asked database that
+    are not evaluated (and whose gold tables can be read), given as an examples file with db_id."""
+    import dataclasses
+    import json
+
+    import pytest
+
+    from graphsql.config import InferConfig, PromptConfig
+    from graphsql.errors import DataError
+    from graphsql.experiments.bird_schema import bird_demo_file, variant_settings, with_empty_databases
+    from graphsql.inference.batch import predict_examples
+    from tests.fake_generator import ScriptedGenerator
+
+    ds = load_dataset("bird", "dev", root=mini_bird)
+    unreadable = dataclasses.replace(ds.examples[1], question="Which?", gold_sql="SELECT x FROM no_such_table", idx=9)
+    ds = dataclasses.replace(ds, examples=(*ds.examples, unreadable))
+    evaluated = [ds.examples[0]]
+    path = bird_demo_file(ds, evaluated, tmp_path / "demos.json")
+    items = json.loads(path.read_text())
+    assert [it["question"] for it in items] == [e.question for e in ds.examples[1:3]]
+    assert {it["db_id"] for it in items} == {"concert"}
+    prompt_kw, _ = variant_settings("compact_pruned_qsim3_bird", path)
+    assert prompt_kw["shot_pool"] == str(path) and prompt_kw["shots"] == 3
+    for bad in ("as_trained_bird", "no_such_variant"):  # not a few-shot variant / not a variant
+        with pytest.raises(DataError, match="unknown variant"):
+            variant_settings(bad, path)
+    empty = with_empty_databases(ds, tmp_path / "empty")
+    gen = ScriptedGenerator(default=["SELECT COUNT(*) FROM singer"])
+    predict_examples(evaluated, empty, gen, tmp_path / "preds.sql", PromptConfig(**prompt_kw),
+                     InferConfig(fix_columns=False, fix_joins=False))
+    shown = [m["content"] for m in gen.calls[0]["messages"] if m["role"] == "assistant"]
+    assert sorted(shown) == sorted(e.gold_sql for e in ds.examples[1:3])  # 2 of 3 asked: all the pool has

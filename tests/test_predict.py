@@ -186,6 +186,21 @@ def test_predict_with_the_users_own_examples(demo_db, tmp_path):
     assert "SELECT count(*) FROM author" not in [m["content"] for m in asked.messages if m["role"] == "assistant"]
 
 
+def test_one_examples_file_can_serve_several_databases(demo_db):
+    """Examples naming their database (``db_id``) are used on that database only; none for it is a clear error."""
+    from graphsql.demos import pool_from_examples
+    from graphsql.errors import DataError
+
+    graph = build_schema_graph(read_sqlite_schema(demo_db))
+    other = {"db_id": "planets", "question": "Planets?", "sql": "SELECT name FROM planet"}  # not valid here
+    mine = {**BOOK_EXAMPLES[0], "db_id": graph.db_id}
+    pool = pool_from_examples([other, mine, BOOK_EXAMPLES[1]], graph)
+    assert [d.question for d in pool.demos] == [mine["question"], BOOK_EXAMPLES[1]["question"]]
+    assert [d.idx for d in pool.demos] == [1, 2]  # positions in the file, as error messages name them
+    with pytest.raises(DataError, match=f"no example for database {graph.db_id} .*planets"):
+        pool_from_examples([other], graph)
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (None, "file not found"),
     ("[{", "malformed JSON"),

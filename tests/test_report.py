@@ -146,6 +146,9 @@ def test_report_numbers_all_come_from_results(tmp_path):
                   "columns": {"f1": cf1}} for i in range(40)]
         (folder_bird / "as_trained.json").write_text(json.dumps({"n": 40, "executable": 0.5, "tables": scores,
                                                                  "columns": scores, "items": items}))
+    few = [{"idx": i, "executable": True, "tables": {"f1": 1.0}, "columns": {"f1": 0.5}} for i in range(40)]
+    (results / "bird_schema" / "graph-balanced-gpu-lora" / "bird-dev-strat100-seed0" / "compact_pruned_qsim3_bird.json"
+     ).write_text(json.dumps({"n": 40, "executable": 1.0, "tables": scores, "columns": scores, "items": few}))
     geo = results / "eval" / "graph-balanced-gpu-lora" / "geo-query_test-all"
     geo.mkdir(parents=True)
     for variant, flags in (("as_trained", [1, 0, 0, 0]), ("compact_pruned_qsim3_geo", [1, 1, 1, 0]),
@@ -163,6 +166,13 @@ def test_report_numbers_all_come_from_results(tmp_path):
             "plain LoRA, 24x the tokens (9.6M, H100) on tables F1 by 37.5 points") in text
     assert ("vs plain LoRA, 24x the tokens (9.6M, H100) on runs on the schema: 0.0 points (95% CI [0.0, 0.0], n = 40); "
             "the interval includes 0") in text
+    bird_fewshot = ("graph-balanced-gpu-lora:compact_pruned_qsim3_bird (3 similar question demonstrations from other "
+                    "BIRD dev questions)")
+    assert f"| {bird_fewshot} | bird-dev-strat100-seed0 | 40 | 100.0 |" in text
+    assert (f"| bird-dev-strat100-seed0 | {bird_fewshot} | graph LoRA, rebalanced, 24x the tokens (9.6M, H100) | "
+            "tables F1 | 40 | 75.0 | 100.0 | 25.0 | [") in text
+    assert (f"{bird_fewshot} beats graph LoRA, rebalanced, 24x the tokens (9.6M, H100) on tables F1 by 25.0 "
+            "points") in text
     targets = text.split("## Issue 5 targets")[1].split("\n## ")[0]
     assert "| `spider-dev-all` | greedy | 40 | 75.0 (met) | 20 | 50.0 (met) | 50.0 | 0.0 [-40.0, 40.0] (not shown: the interval includes 0) |" in targets
     assert "| `spider-dev-all` | self-consistency (5); plain LoRA greedy | 40 | 100.0 (met) | 20 | 100.0 (met) | 50.0 | 50.0 [" in targets

@@ -183,6 +183,18 @@ def compute_comparisons(results_dir: Path) -> Path:
                 if a and b:
                     out[f"bird/{subset}/{tb}:{vb}{suffix}-vs-{ta}:{va}{suffix}"] = {
                         key: paired_bootstrap(a, b, key=key) for key, _ in BIRD_MEASURES}
+        for tag, sub, name in sorted(bird):  # few-shot on BIRD vs the same model zero-shot and vs random demos
+            match = FEWSHOT.match(name)
+            if sub != subset or not match:
+                continue
+            fmt, sel, k, pool = match.groups()
+            variants = {v: None for t, s2, v in bird if (t, s2) == (tag, subset)}
+            for ref in (_zero_shot_name(tag, fmt, variants), f"{fmt}_pruned_rand{k}{pool or ''}" if sel != "rand"
+                        else None):
+                if ref in variants:
+                    out[f"bird/{subset}/{tag}:{name}-vs-{tag}:{ref}"] = {
+                        key: paired_bootstrap(bird[(tag, subset, ref)], bird[(tag, subset, name)], key=key)
+                        for key, _ in BIRD_MEASURES}
     for (ta, va), (tb, vb) in REPLAY_COMPARISONS:  # systems with the same replayed fixes, on the same items
         for (tag, subset, stem), b in replays.items():
             a = replays.get((ta, subset, va))
@@ -902,12 +914,16 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> li
     if not paths:
         return []
     labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
+    labels.update({f"{p.parent.parent.name}:{p.stem}": _fewshot_label(p.parent.parent.name, p.stem)
+                   for p in paths if FEWSHOT.match(p.stem)})
     lines = ["## BIRD dev at the schema level (its databases could not be had offline)", "",
              "Predictions run on empty databases built from `dev_tables.json` (with BIRD's evidence and column "
              "descriptions in the prompt); scored by whether they run, and by the precision / recall / F1 of the "
              "tables and (table, column) pairs they use against the gold query's. Not execution accuracy. Rows "
              "with repairs replay `graphsql ask`'s join and column repairs on the same recorded queries "
-             "(`--repairs`; no BIRD item was read while the repairs were written).", "",
+             "(`--repairs`; no BIRD item was read while the repairs were written). Few-shot rows show k "
+             "demonstrations from the other BIRD dev questions of the asked database (none of the evaluated ones; "
+             "BIRD has no train split here), as a user's worked examples of their own database would be given.", "",
              "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
              "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
     for path in paths:
@@ -932,8 +948,10 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> li
     return lines
 
 
-FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)(_geo)?$")
-POOL_NAMES = {None: "Spider train (other databases)", "_geo": "GeoQuery query-split train (same database)"}
+FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)(_geo|_bird)?$")
+POOL_NAMES = {None: "Spider train (other databases)", "_geo": "GeoQuery query-split train (same database)",
+              "_bird": "other BIRD dev questions (same database, none evaluated)"}
+POOL_WHERE = {None: "", "_geo": " from GeoQuery train", "_bird": " from other BIRD dev questions"}
 SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",
                   "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
 
@@ -1036,7 +1054,7 @@ def _fewshot_label(tag: str, variant: str) -> str:
     match = FEWSHOT.match(variant)
     if not match:
         return f"{tag}:{variant} (zero-shot)"
-    where = " from GeoQuery train" if match.group(4) else ""
+    where = POOL_WHERE[match.group(4)]
     return (f"{tag}:{variant} ({match.group(3)} {SELECTOR_NAMES.get(match.group(2), match.group(2))} "
             f"demonstrations{where})")
 
@@ -1076,7 +1094,8 @@ def _findings_section(comparisons: dict) -> list[str]:
             la, lb = _replay_label(labels, f"{tag}:{a}"), _replay_label(labels, f"{tag}:{b}")
         elif key.startswith("bird/"):  # BIRD schema level: one sentence per measure, no JOIN breakdown
             _, subset, pair = key.split("/")
-            la, lb = (_replay_label(labels, x) for x in pair.split("-vs-")[::-1])
+            la, lb = (_fewshot_label(*x.split(":")) if FEWSHOT.match(x.split(":")[1]) else _replay_label(labels, x)
+                      for x in pair.split("-vs-")[::-1])
             if not lines:
                 lines = ["## Findings (generated from the bootstrap intervals)", ""]
             lines.append(f"- `{subset}` (schema level): " + _claim(la, lb, c["tables.f1"], "on tables F1"))

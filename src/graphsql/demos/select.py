@@ -279,12 +279,18 @@ def examples_pool(path: str | Path, graph: SchemaGraph, schema_format: str = "co
 def pool_from_examples(items, graph: SchemaGraph, schema_format: str = "compact", where: str = "examples"
                        ) -> DemoPool:
     """A same-database `DemoPool` from worked examples on the database of ``graph`` (a list of ``{"question":
-    ..., "sql": ...}``). DataError, starting with ``where`` and naming the example, for an empty list, an example
-    without question or SQL, or SQL that reads no table the database has."""
+    ..., "sql": ...}``). An example may name its database (``"db_id"``): one file can then hold examples of several
+    databases, and only those of ``graph``'s database (or naming none) are used. DataError, starting with ``where``
+    and naming the example, for an empty list, no example for this database, an example without question or SQL,
+    or SQL that reads no table the database has."""
     if not isinstance(items, list) or not items:
         raise DataError(f"{where}: expected a non-empty JSON list of {{\"question\": ..., \"sql\": ...}} examples")
+    named = sorted({str(it["db_id"]) for it in items if isinstance(it, dict) and it.get("db_id") is not None})
+    mine = [(i, it) for i, it in enumerate(items) if not isinstance(it, dict) or it.get("db_id") in (None, graph.db_id)]
+    if not mine:
+        raise DataError(f"{where}: no example for database {graph.db_id} (its examples name {', '.join(named)})")
     demos = []
-    for i, item in enumerate(items):
+    for i, item in mine:  # i: the example's position in the file, for messages
         sql = next((item.get(k) for k in ("sql", "query", "SQL") if isinstance(item, dict) and item.get(k)), None)
         question = item.get("question") if isinstance(item, dict) else None
         if not isinstance(question, str) or not question.strip() or not isinstance(sql, str):

@@ -6,11 +6,18 @@ schema level (does the SQL run on the schema; does it use the gold's tables and 
     $ python -m graphsql.experiments.bird_schema --baseline --sample 300      # the seq2seq baseline's items
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --variant as_trained --sample 300 --repairs
           # no model: the finished variant's queries with `graphsql ask`'s repairs -> .../as_trained_fixj.json
+    $ python -m graphsql.experiments.bird_schema --tag graph-lora --adapter ... --variant compact_pruned_qsim3_bird \
+          --sample 300     # few-shot: 3 demonstrations from other BIRD dev questions of the asked database
 
 BIRD's databases could not be had offline, so execution accuracy cannot be measured; linking, pruning and
 generation still run (with BIRD's evidence and column descriptions), only the value index is empty and every
 query returns no rows (so self-consistency votes are meaningless here: use greedy variants). The questions are
 a stratified sample by difficulty and JOIN count; predictions resume like `graphsql.experiments.variants`.
+
+Few-shot on BIRD (``<few-shot variant>_bird``, e.g. ``compact_pruned_qsim3_bird``): BIRD has no train split
+offline, so the demonstrations are the *other* BIRD dev questions of the asked database, none of the evaluated
+subset (`bird_demo_file`), given to the pipeline as an examples file with ``db_id`` per example (what a user with
+worked examples of their own database gives `graphsql ask --shot-pool`). Demonstrations carry no evidence.
 """
 
 from __future__ import annotations
@@ -41,6 +48,45 @@ def bird_subset(ds: Dataset, sample: int | None, seed: int = 0):
         return examples, "all"
     chosen = stratified_sample(examples, lambda e: (e.difficulty, join_bucket(count_joins(e.gold_sql))), sample, seed)
     return chosen, f"strat{sample}-seed{seed}"
+
+
+BIRD_POOL_SUFFIX = "_bird"
+
+
+def bird_demo_file(ds: Dataset, evaluated, path: Path) -> Path:
+    """Write the few-shot pool for a run on ``evaluated``: every BIRD dev question of ``ds`` not among them, as
+    ``{"db_id", "question", "sql"}`` examples (`graphsql.demos.pool_from_examples` keeps those of the asked
+    database); a gold query whose tables cannot be read is left out (a demonstration shows its tables). Rewritten
+    only when its content changes."""
+    from graphsql.demos.select import gold_tables_of
+    from graphsql.schema.graph import graphs_by_db
+
+    graph_for = graphs_by_db(ds.schemas)
+    skip = {e.idx for e in evaluated}
+    items = [{"db_id": e.db_id, "question": e.question, "sql": e.gold_sql} for e in ds.examples
+             if e.idx not in skip and gold_tables_of(e.gold_sql, graph_for(e.db_id)) is not None]
+    log.info("BIRD demonstrations: %d questions (%d evaluated ones left out, %d unreadable)", len(items), len(skip),
+             len(ds.examples) - len(skip) - len(items))
+    text = json.dumps(items, ensure_ascii=False, indent=0) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def variant_settings(variant: str, demo_file: Path | None = None) -> tuple[dict, dict]:
+    """(prompt, infer) settings of ``variant``: one of `graphsql.experiments.variants.VARIANTS`, or a few-shot one
+    of them with ``_bird`` appended, whose demonstrations come from ``demo_file`` (`bird_demo_file`)."""
+    base = variant.removesuffix(BIRD_POOL_SUFFIX)
+    if base not in VARIANTS or (base != variant and not VARIANTS[base][0].get("shots")):
+        raise DataError(f"unknown variant {variant} (a variant of graphsql.experiments.variants, or a few-shot one "
+                        f"with {BIRD_POOL_SUFFIX} appended)")
+    prompt_kw, infer_kw = VARIANTS[base]
+    if base != variant:
+        if demo_file is None:
+            raise DataError(f"{variant}: no demonstrations file")
+        prompt_kw = {**prompt_kw, "shot_pool": str(demo_file)}
+    return prompt_kw, infer_kw
 
 
 def with_empty_databases(ds: Dataset, folder: Path) -> Dataset:
@@ -140,9 +186,13 @@ def main(argv: list[str] | None = None) -> int:
         m = baseline_on_subset(REPO_ROOT / "results" / "baseline" / "seq2seq_bird_schema.json", examples, out, command)
         log.info("baseline: tables F1 %.3f, columns F1 %.3f -> %s", m["tables"]["f1"], m["columns"]["f1"], out)
         return 0
-    if args.variant not in VARIANTS:
-        parser.error(f"unknown variant {args.variant}")
-    prompt_kw, infer_kw = VARIANTS[args.variant]
+    demo_file = None
+    if args.variant.endswith(BIRD_POOL_SUFFIX):
+        demo_file = bird_demo_file(ds, examples, args.runs / f"demos-{subset}.json")
+    try:
+        prompt_kw, infer_kw = variant_settings(args.variant, demo_file)
+    except DataError as err:
+        parser.error(str(err))
     if infer_kw.get("samples", 1) != 1:
         parser.error("use a greedy variant: every query returns no rows here, so votes would be meaningless")
 
@@ -169,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     generator = make_generator(args.backend, model=args.model, adapter=args.adapter)
     records = predict_examples(examples, empty, generator, preds_file, prompt_cfg, infer_cfg)
     metrics = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
-    metrics.update(variant=args.variant, prompt=dataclasses.asdict(prompt_cfg), infer=dataclasses.asdict(infer_cfg),
+    prompt = dataclasses.asdict(prompt_cfg)
+    if demo_file is not None:  # no machine's absolute path in results
+        prompt["shot_pool"] = _repo_relative(demo_file)
+    metrics.update(variant=args.variant, prompt=prompt, infer=dataclasses.asdict(infer_cfg),
                    provenance=run_info(command, {"tag": args.tag, "variant": args.variant, "n": len(examples),
                                                  "model": args.model, "adapter": args.adapter}))
     out = args.results / args.tag / name / f"{args.variant}.json"
