@@ -13,9 +13,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e ".[dev,model,web]"
 	touch $@
 
-# The demo also builds llama.cpp (the fast CPU backend) once; if that build fails it runs on transformers.
+# The demo also builds llama.cpp (the fast CPU backend) once; if that build fails it runs on transformers. The build
+# names this CPU's instruction sets without AMX (scripts/llama_cmake_args.sh: a native build died with "Illegal
+# instruction" on a VM that lists AMX); no cached wheel, which may have been built with other flags.
 demo: setup
-	$(PY) -m pip install -q -e ".[llama]" || echo "llama-cpp-python did not build: using the transformers backend"
+	CMAKE_ARGS="$$(bash scripts/llama_cmake_args.sh) $$CMAKE_ARGS" $(PY) -m pip install -q --no-cache-dir -e ".[llama]" \
+		|| echo "llama-cpp-python did not build: using the transformers backend"
 	$(VENV)/bin/graphsql demo --samples 5
 
 # pytest's exit code 5 (no tests collected) is a failure here.

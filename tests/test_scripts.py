@@ -37,3 +37,21 @@ def test_augment_run_names_map_to_configs_and_switches():
     assert out.stdout.split()[-6:] == ["--without", "graph_views", "--without", "table_selection", "--without", "join_path"]
     assert dry("unknown_set").returncode == 2
     assert dry("graph_no_augmentation").stdout.count("--without") == 5
+
+
+def test_llama_build_flags_follow_the_cpu_and_never_enable_amx(tmp_path):
+    """scripts/llama_cmake_args.sh (used by `make demo`): the instruction sets /proc/cpuinfo lists, native builds
+    and AMX off (AMX code died with SIGILL on a VM whose CPU lists it); nothing on a non-x86 machine."""
+    def args(flags, arch="x86_64"):
+        cpuinfo = tmp_path / "cpuinfo"
+        cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
+        out = subprocess.run(["bash", str(REPO_ROOT / "scripts" / "llama_cmake_args.sh")], capture_output=True,
+                             text=True, check=True, env={"CPUINFO": str(cpuinfo), "ARCH": arch, "PATH": "/usr/bin:/bin"})
+        return out.stdout.split()
+
+    amx = args("fpu sse4_2 avx avx2 fma f16c bmi2 avx512f avx512_bf16 amx_tile amx_int8 amx_bf16")
+    assert "-DGGML_NATIVE=OFF" in amx and "-DGGML_AVX512=ON" in amx and "-DGGML_AVX512_BF16=ON" in amx
+    assert "-DGGML_AVX512_VNNI=OFF" in amx and not any("AMX" in a for a in amx)
+    plain = args("fpu sse4_2 avx avx2 fma f16c")
+    assert "-DGGML_AVX2=ON" in plain and "-DGGML_AVX512=OFF" in plain and "-DGGML_BMI2=OFF" in plain
+    assert args("fp asimd", arch="aarch64") == []
