@@ -211,6 +211,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| `graph-balanced-lora` | synthetic | spider-dev-all | – | – | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert ("| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
             "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
+    ablation_row = next(line for line in text.splitlines() if line.startswith("| `graph-balanced-gpu-lora` | table"))
+    assert ablation_row.endswith("| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] |")  # 2+ JOIN, then 1 JOIN
     assert "| ddl | Spider train (other databases) | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
     fewshot_geo = text.split("### `graph-balanced-gpu-lora` on `geo-query_test-all`")[1].split("\n## ")[0]

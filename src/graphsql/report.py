@@ -1029,9 +1029,17 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
 
     lines = ["## Ablations: the graph adapter retrained without augmentations", "",
              "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
-             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI |", "|---" * 13 + "|"]
+             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI |",
+             "|---" * 16 + "|"]
+
+    def one_join(c: dict) -> str:
+        one = c.get("joins_1") or {}
+        ci = f"[{_pct(one['ci95'][0])}, {_pct(one['ci95'][1])}]" if one.get("ci95") else "–"
+        return f" {one.get('n', 0)} | {_pct(one.get('diff'))} | {ci} |"
+
     lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | "
-              + " | ".join(tokens(run) for run in runs(m)) + f" | {_comparison_cells(c)}" for m, subset, c in rows]
+              + " | ".join(tokens(run) for run in runs(m)) + f" | {_comparison_cells(c)}{one_join(c)}"
+              for m, subset, c in rows]
     lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
                   "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
