@@ -168,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter", default=None)
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--sample", type=int, default=None)
+    parser.add_argument("--n-ctx", type=int, default=None,
+                        help="llama.cpp context window (default 2048): BIRD prompts with demonstrations need 4096")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", action="store_true", help="score the seq2seq baseline's items instead")
     parser.add_argument("--repairs", action="store_true",
@@ -216,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(args.adapter), **prompt_kw})
     infer_cfg = InferConfig(model=args.model, adapter=args.adapter,
                             **{"fix_columns": False, "fix_joins": False, **infer_kw})
-    generator = make_generator(args.backend, model=args.model, adapter=args.adapter)
+    generator = make_generator(args.backend, model=args.model, adapter=args.adapter,
+                               **({"n_ctx": args.n_ctx} if args.n_ctx else {}))
     records = predict_examples(examples, empty, generator, preds_file, prompt_cfg, infer_cfg)
     metrics = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
     prompt = dataclasses.asdict(prompt_cfg)
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         prompt["shot_pool"] = _repo_relative(demo_file)
     metrics.update(variant=args.variant, prompt=prompt, infer=dataclasses.asdict(infer_cfg),
                    provenance=run_info(command, {"tag": args.tag, "variant": args.variant, "n": len(examples),
-                                                 "model": args.model, "adapter": args.adapter}))
+                                                 "model": args.model, "adapter": args.adapter, "n_ctx": args.n_ctx}))
     out = args.results / args.tag / name / f"{args.variant}.json"
     _write(metrics, out)
     log.info("%s: %s -> %s", args.variant, json.dumps(_summary(metrics))[:300], out)
