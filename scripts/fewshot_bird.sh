@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 ADAPTER=${ADAPTER:-models/qwen2.5-coder-0.5b-graph-balanced-gpu-lora}  # the default adapter
 TAG=${TAG:-graph-balanced-gpu-lora}
-# BIRD schemas with descriptions plus 3 demonstrations overflow llama.cpp's default 2048-token window
 SAMPLE=${SAMPLE:-100}
+# BIRD schemas with descriptions plus 3 demonstrations overflow llama.cpp's default 2048-token window
 bird() { $PY -m graphsql.experiments.bird_schema --sample "$SAMPLE" --n-ctx 4096 "$@"; }
 bird --tag $TAG --adapter $ADAPTER --variant as_trained
 bird --tag $TAG --adapter $ADAPTER --variant compact_pruned_qsim3_bird

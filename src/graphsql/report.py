@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
@@ -176,6 +177,9 @@ def compute_comparisons(results_dir: Path) -> Path:
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep])
     bird = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text()).get("items")
             for p in sorted((results_dir / "bird_schema").glob("*/*/*.json"))}
+    bird_variants: dict[tuple[str, str], set[str]] = {}
+    for tag, subset, variant in bird:
+        bird_variants.setdefault((tag, subset), set()).add(variant)
     for subset in sorted({s for _, s, _ in bird}):  # BIRD schema level: per-item runs / tables F1 / columns F1
         for (ta, va), (tb, vb) in BIRD_COMPARISONS:
             for suffix in ("", "_fixj"):
@@ -188,7 +192,7 @@ def compute_comparisons(results_dir: Path) -> Path:
             if sub != subset or not match:
                 continue
             fmt, sel, k, pool = match.groups()
-            variants = {v: None for t, s2, v in bird if (t, s2) == (tag, subset)}
+            variants = bird_variants[(tag, subset)]
             for ref in (_zero_shot_name(tag, fmt, variants), f"{fmt}_pruned_rand{k}{pool or ''}" if sel != "rand"
                         else None):
                 if ref in variants:
@@ -224,11 +228,16 @@ def _pct(x) -> str:
 
 def _comparison_cells(c: dict) -> str:
     """Table cells of one bootstrap comparison: n | a | b | b − a | CI | 2+ JOIN n | b − a | CI |"""
-    whole, two = c["all"], c.get("joins_2+", {})
-    ci2 = f"[{_pct(two['ci95'][0])}, {_pct(two['ci95'][1])}]" if two.get("ci95") else "–"
+    whole = c["all"]
     return (f"{whole['n']} | {_pct(whole['a'])} | {_pct(whole['b'])} | {_pct(whole['diff'])} | "
-            f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] | {two.get('n', 0)} | {_pct(two.get('diff'))} | "
-            f"{ci2} |")
+            f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] |{_subset_cells(c, 'joins_2+')}")
+
+
+def _subset_cells(c: dict, key: str) -> str:
+    """Table cells `` n | b − a | CI |`` of one subset (``joins_2+``, ``joins_1``) of a bootstrap comparison."""
+    sub = c.get(key) or {}
+    ci = f"[{_pct(sub['ci95'][0])}, {_pct(sub['ci95'][1])}]" if sub.get("ci95") else "–"
+    return f" {sub.get('n', 0)} | {_pct(sub.get('diff'))} | {ci} |"
 
 
 def _comparison_rows(rows: list[tuple[str, dict]]) -> list[str]:
@@ -914,8 +923,6 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> li
     if not paths:
         return []
     labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
-    labels.update({f"{p.parent.parent.name}:{p.stem}": _fewshot_label(p.parent.parent.name, p.stem)
-                   for p in paths if FEWSHOT.match(p.stem)})
     lines = ["## BIRD dev at the schema level (its databases could not be had offline)", "",
              "Predictions run on empty databases built from `dev_tables.json` (with BIRD's evidence and column "
              "descriptions in the prompt); scored by whether they run, and by the precision / recall / F1 of the "
@@ -956,7 +963,7 @@ SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "simila
                   "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
 
 
-def _zero_shot_name(tag: str, fmt: str, variants: dict) -> str:
+def _zero_shot_name(tag: str, fmt: str, variants: Container[str]) -> str:
     """The variant a few-shot variant adds demonstrations to: the adapter's own prompt, or the pruned prompt."""
     return "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"
 
@@ -1031,14 +1038,8 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
              "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
              "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI |",
              "|---" * 16 + "|"]
-
-    def one_join(c: dict) -> str:
-        one = c.get("joins_1") or {}
-        ci = f"[{_pct(one['ci95'][0])}, {_pct(one['ci95'][1])}]" if one.get("ci95") else "–"
-        return f" {one.get('n', 0)} | {_pct(one.get('diff'))} | {ci} |"
-
     lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | "
-              + " | ".join(tokens(run) for run in runs(m)) + f" | {_comparison_cells(c)}{one_join(c)}"
+              + " | ".join(tokens(run) for run in runs(m)) + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}"
               for m, subset, c in rows]
     lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
                   "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
@@ -1075,7 +1076,8 @@ def _replay_label(labels: dict, tag_variant: str) -> str:
     """``tag:variant<fix suffix>`` as the system's label plus the fixes replayed on its candidates."""
     tag, stem = tag_variant.split(":")
     variant, suffix = _replay_parts(stem)
-    return labels.get(f"{tag}:{variant}", f"{tag}:{variant}") + REPLAY_LABELS[suffix]
+    fallback = _fewshot_label(tag, variant) if FEWSHOT.match(variant) else f"{tag}:{variant}"
+    return labels.get(f"{tag}:{variant}", fallback) + REPLAY_LABELS[suffix]
 
 
 def _findings_section(comparisons: dict) -> list[str]:
@@ -1102,8 +1104,7 @@ def _findings_section(comparisons: dict) -> list[str]:
             la, lb = _replay_label(labels, f"{tag}:{a}"), _replay_label(labels, f"{tag}:{b}")
         elif key.startswith("bird/"):  # BIRD schema level: one sentence per measure, no JOIN breakdown
             _, subset, pair = key.split("/")
-            la, lb = (_fewshot_label(*x.split(":")) if FEWSHOT.match(x.split(":")[1]) else _replay_label(labels, x)
-                      for x in pair.split("-vs-")[::-1])
+            la, lb = (_replay_label(labels, x) for x in pair.split("-vs-")[::-1])
             if not lines:
                 lines = ["## Findings (generated from the bootstrap intervals)", ""]
             lines.append(f"- `{subset}` (schema level): " + _claim(la, lb, c["tables.f1"], "on tables F1"))
