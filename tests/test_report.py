@@ -29,9 +29,30 @@ def test_paired_bootstrap_of_a_graded_measure_at_a_dotted_key():
     assert out["a"] == 0.5 and out["b"] == 0.625 and out["diff"] == 0.125 and out["ci95"][0] > 0
 
 
+def test_cluster_bootstrap_resamples_whole_templates():
+    a = _items([0] * 40, ["0"] * 40)
+    b = _items([1] * 20 + [0] * 20, ["0"] * 40)
+    by_item = paired_bootstrap(a, b)
+    singletons = paired_bootstrap(a, b, cluster=lambda it: str(it["idx"]))
+    assert {k: v for k, v in singletons.items() if k != "clusters"} == by_item and singletons["clusters"] == 40
+    # the same 40 questions as 4 queries asked 10 times each: the same difference on far less evidence
+    four = paired_bootstrap(a, b, cluster=lambda it: str(it["idx"] // 10))
+    assert four["diff"] == by_item["diff"] == 0.5 and four["clusters"] == 4
+    assert by_item["ci95"][0] > 0.3 and four["ci95"][0] <= 0.25 and four["ci95"][1] >= 0.75
+
+
+def test_query_template_masks_values_only():
+    from graphsql.sql.parse import query_template
+    texas = query_template('SELECT RIVER.RIVER_NAME FROM RIVER WHERE RIVER.TRAVERSE = "texas" ;')
+    assert texas == query_template("select river.river_name from river where river.traverse = 'ohio'")
+    assert texas != query_template("SELECT river.length FROM river WHERE river.traverse = 'ohio'")
+    assert query_template("SELECT a FROM t LIMIT 3") == query_template("SELECT a FROM t LIMIT 5")
+    assert query_template("SELEC x frm 'a' 3") == "selec x frm ? ?"  # unparseable: masked token-wise
+
+
 def _fake_metrics(variant, flags):
-    items = [{"idx": i, "ex": bool(f), "em": bool(f), "joins_bucket": ["0", "1", "2", "3+"][i % 4]}
-             for i, f in enumerate(flags)]
+    items = [{"idx": i, "ex": bool(f), "em": bool(f), "joins_bucket": ["0", "1", "2", "3+"][i % 4],
+              "gold_sql": f"SELECT c{i % 8} FROM t WHERE x = {i}"} for i, f in enumerate(flags)]  # 8 templates
     n = len(items)
     by_joins = {}
     for k in ("0", "1", "2", "3+"):
@@ -182,6 +203,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + join and column repairs (replayed) beats "
             "graph LoRA, rebalanced, 24x the tokens (9.6M, H100) + column fix (replayed) overall by 25.0") in findings
     assert "plain LoRA, 24x the tokens (9.6M, H100) + join and column repairs (replayed)" in findings
+    assert "Resampling whole query templates (8 of them): 95% CI [" in findings  # beside each difference shown
     beside = text.split("## Beside published figures")[1].split("\n## ")[0]
     assert "| default adapter, greedy (measurement protocol) | 0.5B + LoRA (17 MiB) | 40 | 75.0 | measured here |" in beside
     assert "| default adapter, greedy + repairs (as `graphsql ask`; replayed) | 0.5B + LoRA (17 MiB) | 40 | 100.0 |" in beside
@@ -212,7 +234,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert ("| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
             "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
     ablation_row = next(line for line in text.splitlines() if line.startswith("| `graph-balanced-gpu-lora` | table"))
-    assert ablation_row.endswith("| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] |")  # 2+ JOIN, then 1 JOIN
+    assert "| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] | [" in ablation_row  # 2+ JOIN, then 1 JOIN
+    assert ablation_row.endswith("] (8) |")  # then the interval with the 8 query templates resampled
     assert "| ddl | Spider train (other databases) | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
     fewshot_geo = text.split("### `graph-balanced-gpu-lora` on `geo-query_test-all`")[1].split("\n## ")[0]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT
 from graphsql.eval.compare import paired_bootstrap
+from graphsql.sql.parse import query_template
 
 JOIN_KEYS = ("0", "1", "2", "3+")
 HARDNESS = ("easy", "medium", "hard", "extra")
@@ -113,8 +114,12 @@ def load_eval_results(results_dir: Path) -> dict[tuple[str, str], dict[str, tupl
     return out
 
 
-def _bootstrap_entry(ia: list[dict], ib: list[dict]) -> dict:
+def _bootstrap_entry(ia: list[dict], ib: list[dict], templates: dict[int, str] | None = None) -> dict:
+    """EX overall and by JOIN bucket; with ``templates`` (idx -> query template of the gold SQL) also overall with
+    whole templates resampled (``all_templates``)."""
     entry = {"all": paired_bootstrap(ia, ib)}
+    if templates:
+        entry["all_templates"] = paired_bootstrap(ia, ib, cluster=lambda it: templates.get(it["idx"], f"#{it['idx']}"))
     for key in JOIN_KEYS:
         entry[f"joins_{key}"] = paired_bootstrap(ia, ib, subset=key)
     entry["joins_2+"] = paired_bootstrap(ia, ib, subset=("2", "3+"))
@@ -144,22 +149,30 @@ def compute_comparisons(results_dir: Path) -> Path:
     for `SYSTEM_COMPARISONS` across settings on the same subset."""
     out = {}
     results = load_eval_results(results_dir)
+    templates: dict[str, dict[int, str]] = {}  # subset -> idx -> query template of its gold SQL
+    for (_tag, subset), variants in sorted(results.items()):
+        for _path, metrics in variants.values():
+            for it in metrics["items"]:
+                if it.get("gold_sql") and it["idx"] not in templates.setdefault(subset, {}):
+                    templates[subset][it["idx"]] = query_template(it["gold_sql"])
     for (tag, subset), variants in results.items():
         for a, b in COMPARISONS:
             if a in variants and b in variants:
-                out[f"{tag}/{subset}/{b}-vs-{a}"] = _bootstrap_entry(variants[a][1]["items"], variants[b][1]["items"])
+                out[f"{tag}/{subset}/{b}-vs-{a}"] = _bootstrap_entry(variants[a][1]["items"], variants[b][1]["items"],
+                                                                     templates.get(subset))
     for subset in sorted({s for _, s in results}):
         for (ta, va), (tb, vb) in SYSTEM_COMPARISONS:
             a = results.get((ta, subset), {}).get(va)
             b = results.get((tb, subset), {}).get(vb)
             if a and b and _is_complete(a[1]) and _is_complete(b[1]):
-                out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"])
+                out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"],
+                                                                                   templates.get(subset))
     for (tag, subset), variants in sorted(results.items()):  # augmentation ablations against their full adapter
         match = ABLATION_TAG.match(tag)
         full = results.get((match["full"], subset), {}).get("as_trained") if match else None
         if full and "as_trained" in variants and _is_complete(full[1]) and _is_complete(variants["as_trained"][1]):
             out[f"ablations/{subset}/{tag}:as_trained-vs-{match['full']}:as_trained"] = _bootstrap_entry(
-                full[1]["items"], variants["as_trained"][1]["items"])
+                full[1]["items"], variants["as_trained"][1]["items"], templates.get(subset))
     replays = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text())["by_k"]
                for p in sorted((results_dir / "sc_count").glob("*/*/*.json"))}
     for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
@@ -168,13 +181,13 @@ def compute_comparisons(results_dir: Path) -> Path:
             a = replays.get((tag, subset, variant + ref))
             if a:
                 k = max(set(a) & set(b), key=int)
-                out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = _bootstrap_entry(a[k]["items"],
-                                                                                           b[k]["items"])
+                out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
+                    a[k]["items"], b[k]["items"], templates.get(subset))
                 if suffix == "_fixj" and ref == "_fix":  # the join fix on databases not read while writing it
                     keep = [i for i, it in enumerate(a[k]["items"]) if it.get("db_id", "") not in FIX_INSPECTED_DBS]
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
-                            [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep])
+                            [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
     bird = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text()).get("items")
             for p in sorted((results_dir / "bird_schema").glob("*/*/*.json"))}
     bird_variants: dict[tuple[str, str], set[str]] = {}
@@ -203,8 +216,8 @@ def compute_comparisons(results_dir: Path) -> Path:
         for (tag, subset, stem), b in replays.items():
             a = replays.get((ta, subset, va))
             if (tag, stem) == (tb, vb) and a:  # each system at its own largest k (greedy: 1; SC5: the vote of 5)
-                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[max(a, key=int)]["items"],
-                                                                                   b[max(b, key=int)]["items"])
+                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(
+                    a[max(a, key=int)]["items"], b[max(b, key=int)]["items"], templates.get(subset))
     for (tag, subset), variants in results.items():  # each demonstration selector vs zero-shot and vs random
         for name, (_path, m) in sorted(variants.items()):
             match = FEWSHOT.match(name)
@@ -214,8 +227,8 @@ def compute_comparisons(results_dir: Path) -> Path:
             rand = f"{fmt}_pruned_rand{k}{pool or ''}"
             for ref in (_zero_shot_name(tag, fmt, variants), rand if sel != "rand" else None):
                 if ref in variants and _is_complete(variants[ref][1]):
-                    out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(variants[ref][1]["items"],
-                                                                                       m["items"])
+                    out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
+                        variants[ref][1]["items"], m["items"], templates.get(subset))
     path = results_dir / "comparisons.json"
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
@@ -231,6 +244,12 @@ def _comparison_cells(c: dict) -> str:
     whole = c["all"]
     return (f"{whole['n']} | {_pct(whole['a'])} | {_pct(whole['b'])} | {_pct(whole['diff'])} | "
             f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] |{_subset_cells(c, 'joins_2+')}")
+
+
+def _template_cells(c: dict) -> str:
+    """Table cell `` [lo, hi] (templates) |``: the overall interval with whole query templates resampled."""
+    t = c.get("all_templates") or {}
+    return f" [{_pct(t['ci95'][0])}, {_pct(t['ci95'][1])}] ({t['clusters']}) |" if t.get("ci95") else " – |"
 
 
 def _subset_cells(c: dict, key: str) -> str:
@@ -720,8 +739,9 @@ def _learnat_section(comparisons: dict, results_dir: Path, root: Path) -> list[s
              "demonstrations) as a switch of the graph method, against the same adapter without it, on the same "
              "questions (paired bootstrap).", "",
              "| part | how it ran here | subset | n | without | with | with − without | 95% CI | 2+ JOIN: n | "
-             "with − without | 95% CI |", "|---" * 11 + "|"]
-    lines += [f"| {part} | {how} | {subset} | {_comparison_cells(c)}" for part, how, subset, c in rows]
+             "with − without | 95% CI | 95% CI, query templates resampled (templates) |", "|---" * 12 + "|"]
+    lines += [f"| {part} | {how} | {subset} | {_comparison_cells(c)}{_template_cells(c)}"
+              for part, how, subset, c in rows]
     published_path = results_dir / "llm_published.json"
     learnat = [f"{s['system']}: {f['value']}" for s, f in _published_spider_dev_ex(published_path, ("LearNAT",))]
     if learnat:
@@ -1036,12 +1056,16 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
 
     lines = ["## Ablations: the graph adapter retrained without augmentations", "",
              "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
-             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI |",
-             "|---" * 16 + "|"]
+             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI | "
+             "95% CI, query templates resampled (templates) |",
+             "|---" * 17 + "|"]
     lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | "
-              + " | ".join(tokens(run) for run in runs(m)) + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}"
+              + " | ".join(tokens(run) for run in runs(m))
+              + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}{_template_cells(c)}"
               for m, subset, c in rows]
-    lines += ["", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
+    lines += ["", "Query templates: the gold SQL with its values masked; resampling them whole asks whether a "
+                  "difference rests on enough distinct queries (see Findings).",
+              "", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
                   "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
@@ -1080,6 +1104,27 @@ def _replay_label(labels: dict, tag_variant: str) -> str:
     return labels.get(f"{tag}:{variant}", fallback) + REPLAY_LABELS[suffix]
 
 
+FINDINGS_HEAD = [
+    "## Findings (generated from the bootstrap intervals)", "",
+    "Intervals resample questions. A benchmark that asks one query many times (GeoQuery asks most of its queries "
+    "of several values or in several wordings; Spider dev pairs its questions) holds fewer independent queries "
+    "than questions, so where a difference is shown, a second interval resamples whole query templates (the gold "
+    "SQL with its values masked; Finegan-Dollak et al., ACL 2018) and says whether the difference survives it.", ""]
+
+
+def _template_note(c: dict) -> str:
+    """For a difference whose question-level interval excludes 0: its interval with whole query templates
+    resampled, and whether that still excludes 0. "" otherwise."""
+    whole, by_template = c["all"], c.get("all_templates")
+    if not by_template or not whole.get("ci95") or whole["ci95"][0] <= 0 <= whole["ci95"][1]:
+        return ""
+    lo, hi = by_template["ci95"]
+    verdict = ("still excludes 0" if not lo <= 0 <= hi
+               else "includes 0, so the difference rests on too few distinct queries to be shown")
+    return (f" Resampling whole query templates ({by_template['clusters']} of them): 95% CI [{_pct(lo)}, "
+            f"{_pct(hi)}], which {verdict}.")
+
+
 def _findings_section(comparisons: dict) -> list[str]:
     """Generated sentences for every cross-system comparison: better / worse / not shown, overall and 2+ JOIN."""
     labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
@@ -1106,15 +1151,15 @@ def _findings_section(comparisons: dict) -> list[str]:
             _, subset, pair = key.split("/")
             la, lb = (_replay_label(labels, x) for x in pair.split("-vs-")[::-1])
             if not lines:
-                lines = ["## Findings (generated from the bootstrap intervals)", ""]
+                lines = FINDINGS_HEAD.copy()
             lines.append(f"- `{subset}` (schema level): " + _claim(la, lb, c["tables.f1"], "on tables F1"))
             lines += ["  - " + _claim(la, lb, c[k], f"on {name}") for k, name in BIRD_MEASURES if k != "tables.f1"]
             continue
         else:
             continue
         if not lines:
-            lines = ["## Findings (generated from the bootstrap intervals)", ""]
-        lines.append(f"- `{subset}`: " + _claim(la, lb, c["all"], "overall"))
+            lines = FINDINGS_HEAD.copy()
+        lines.append(f"- `{subset}`: " + _claim(la, lb, c["all"], "overall") + _template_note(c))
         two = c.get("joins_2+") or {}
         if two.get("n"):
             lines.append("  - " + _claim(la, lb, two, "on questions with 2+ JOINs"))

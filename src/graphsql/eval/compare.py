@@ -6,12 +6,16 @@
 Items are matched by ``idx``; only items present in both count. ``key`` may be a dotted path to a number in
 each item (``tables.f1``); a true/false value counts as 1/0. Resampling is seeded, so the same inputs always give
 the same interval.
+
+``cluster``: resample groups of items instead of items (a cluster bootstrap), e.g. every question of one query
+template together, where a benchmark asks the same query many times (GeoQuery): its interval is then honest about
+how many independent queries the difference rests on. With one item a group it equals the item bootstrap.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 
 def _value(item: dict, key: str) -> float:
@@ -23,25 +27,36 @@ def _value(item: dict, key: str) -> float:
 
 
 def paired_bootstrap(items_a: Sequence[dict], items_b: Sequence[dict], key: str = "ex", n_boot: int = 2000,
-                     seed: int = 0, subset: str | tuple[str, ...] | None = None, subset_key: str = "joins_bucket") -> dict:
+                     seed: int = 0, subset: str | tuple[str, ...] | None = None, subset_key: str = "joins_bucket",
+                     cluster: Callable[[dict], str] | None = None) -> dict:
     """Difference b - a of the mean of ``key`` over matched items, with a 95% percentile bootstrap interval and
     the share of resamples where b does not beat a. ``subset``: only items whose ``subset_key`` is that value
-    (or one of those values)."""
+    (or one of those values). ``cluster``: item (of b) -> its group; groups are resampled whole, and the result
+    also gives their number (``clusters``)."""
     by_a = {it["idx"]: it for it in items_a}
     wanted = None if subset is None else ({subset} if isinstance(subset, str) else set(subset))
-    pairs = [(_value(by_a[it["idx"]], key), _value(it, key)) for it in items_b
-             if it["idx"] in by_a and (wanted is None or str(it.get(subset_key)) in wanted)]
-    n = len(pairs)
+    matched = [it for it in items_b if it["idx"] in by_a and (wanted is None or str(it.get(subset_key)) in wanted)]
+    n = len(matched)
     if n == 0:
         return {"n": 0, "a": None, "b": None, "diff": None, "ci95": None, "p_b_not_better": None}
-    a = sum(x for x, _ in pairs) / n
-    b = sum(y for _, y in pairs) / n
+    groups: dict[object, list[float]] = {}  # group -> [sum of a, sum of b, items], in order of first appearance
+    for i, it in enumerate(matched):
+        g = groups.setdefault(cluster(it) if cluster else i, [0.0, 0.0, 0])
+        g[0] += _value(by_a[it["idx"]], key)
+        g[1] += _value(it, key)
+        g[2] += 1
+    sums = list(groups.values())
+    a = sum(g[0] for g in sums) / n
+    b = sum(g[1] for g in sums) / n
     rng = random.Random(seed)
     diffs = []
     for _ in range(n_boot):
-        sample = [pairs[rng.randrange(n)] for _ in range(n)]
-        diffs.append(sum(y - x for x, y in sample) / n)
+        sample = [sums[rng.randrange(len(sums))] for _ in range(len(sums))]
+        diffs.append(sum(g[1] - g[0] for g in sample) / sum(g[2] for g in sample))
     diffs.sort()
     lo, hi = diffs[int(0.025 * n_boot)], diffs[min(int(0.975 * n_boot), n_boot - 1)]
-    return {"n": n, "a": round(a, 4), "b": round(b, 4), "diff": round(b - a, 4), "ci95": [round(lo, 4), round(hi, 4)],
-            "p_b_not_better": round(sum(d <= 0 for d in diffs) / n_boot, 4)}
+    out = {"n": n, "a": round(a, 4), "b": round(b, 4), "diff": round(b - a, 4), "ci95": [round(lo, 4), round(hi, 4)],
+           "p_b_not_better": round(sum(d <= 0 for d in diffs) / n_boot, 4)}
+    if cluster:
+        out["clusters"] = len(sums)
+    return out

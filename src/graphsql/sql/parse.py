@@ -10,6 +10,7 @@ Names are case-folded. Aliases are resolved to their table within each SELECT sc
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import sqlglot
@@ -44,6 +45,27 @@ def tables_in_sql(sql: str) -> set[str]:
         return set()
     ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
     return {t.name.lower() for t in tree.find_all(exp.Table) if t.name and t.name.lower() not in ctes}
+
+
+def query_template(sql: str) -> str:
+    """The query with every literal masked and case and spacing folded: questions that paraphrase one query, or ask
+    it of other values ("rivers in texas" / "... in ohio"), share a template (Finegan-Dollak et al. 2018 call
+    these query templates; GeoQuery repeats them heavily). SQL that sqlglot cannot parse is masked token-wise."""
+    tree = try_parse(sql)
+    if tree is None:
+        masked = re.sub(r"'[^']*'|\"[^\"]*\"|\b\d+(?:\.\d+)?\b", "?", sql)
+        return " ".join(masked.lower().replace(";", " ").split())
+    tree = tree.transform(lambda node: exp.Placeholder() if _is_value(node) else node)
+    return tree.sql(dialect=DIALECT).lower()
+
+
+def _is_value(node: exp.Expression) -> bool:
+    """A literal, or a double-quoted bare name (SQLite reads "texas" as a string when no column has that name;
+    Spider and GeoQuery write strings that way)."""
+    if isinstance(node, exp.Literal):
+        return True
+    return (isinstance(node, exp.Column) and not node.table and isinstance(node.this, exp.Identifier)
+            and node.this.quoted)
 
 
 def count_joins(sql: str) -> int:
