@@ -253,6 +253,9 @@ def test_training_run_summary_for_the_report(tokenizer, tmp_path):
     written = write_summaries([tmp_path / "run", tmp_path / "unfinished"], tmp_path / "results")
     assert [p.name for p in written] == ["run.json"]
     assert json.loads(written[0].read_text())["provenance"]["command"].endswith("training_runs")
+    before = written[0].read_text()
+    assert write_summaries([tmp_path / "run"], tmp_path / "results") == []  # nothing new: the file is kept as it was
+    assert written[0].read_text() == before
 
 
 def test_resume_after_a_kill_gives_the_same_weights(tokenizer, tmp_path):
