@@ -242,6 +242,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert ("| compact | GeoQuery query-split train (same database) | similar question | 25.0 (0.0) | 75.0 (100.0) |"
             in fewshot_geo)
     assert "| compact_pruned_qsim3_geo | as_trained | 40 | 25.0 | 75.0 | 50.0 |" in fewshot_geo
+    qsim_row = next(line for line in fewshot_geo.splitlines() if line.startswith("| compact_pruned_qsim3_geo | as_"))
+    assert qsim_row.endswith("] (8) |")  # and with the 8 query templates resampled
     assert "| compact_pruned_qsim3_geo | compact_pruned_rand3_geo | 40 | 50.0 | 75.0 | 25.0 |" in fewshot_geo
     assert ("graph-balanced-gpu-lora:compact_pruned_qsim3_geo (3 similar question demonstrations from GeoQuery "
             "train) beats graph-balanced-gpu-lora:as_trained (zero-shot)") in text

@@ -1026,8 +1026,9 @@ def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
                  if key.startswith(f"fewshot/{tag}/{subset}/")]
         if pairs:
             lines += ["Paired bootstrap (b − a, same items):", "",
-                      "| b | a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |", "|---" * 10 + "|"]
-            lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | {_comparison_cells(c)}"
+                      "| b | a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI | 95% CI, query "
+                      "templates resampled (templates) |", "|---" * 11 + "|"]
+            lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | {_comparison_cells(c)}{_template_cells(c)}"
                       for pair, c in pairs]
             lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
