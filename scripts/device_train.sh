@@ -11,7 +11,8 @@
 #     bash scripts/device_train.sh receive              # carry: [.gpu/partNN]
 # and one last call, with whatever is left:
 #     bash scripts/device_train.sh train SECONDS [RUN...]   # carry: [.gpu/partNN, .gpu/data, .gpu/whl]
-# (RUN: default "graph_balanced plain"; TRAIN_ARGS: extra `graphsql train` flags for every run, e.g.
+# (RUN: default "graph_balanced plain"; RUN_seedN: RUN's samples and recipe with training seed N, e.g.
+# graph_balanced_seed1 for the run-to-run spread of the default adapter; TRAIN_ARGS: extra `graphsql train` flags for every run, e.g.
 # "--max-steps 305" to stop at the default adapter's budget (a set smaller than the default one also needs
 # "--epochs N" to reach it: graph_no_augmentation took "--max-steps 305 --epochs 6" in session 8), or
 # "--device cpu --limit 40 --max-steps 2" for a dry run here), which joins and verifies the GGUF (size, sha256), converts it, trains the runs in SECONDS in all, and
@@ -47,8 +48,10 @@ parts=()
 for piece in "$STORE"/part*; do parts+=(--part "$piece"); done
 python3 -m graphsql model fetch qwen2.5-coder-0.5b "${parts[@]}"
 for run in "${runs[@]}"; do
-  mkdir -p runs/augment/$run
-  xz -dc "$STORE/data/$run.jsonl.xz" >runs/augment/$run/samples.jsonl
+  set=${run%_seed[0-9]*}  # RUN_seedN: RUN's samples, training seed N
+  [ -f runs/augment/$set/samples.jsonl ] && continue
+  mkdir -p runs/augment/$set
+  xz -dc "$STORE/data/$set.jsonl.xz" >runs/augment/$set/samples.jsonl
 done
 
 # Every run gets the same minutes of training; ~60 s of start-up (tokenizing, loading) and ~45 s for packing
@@ -61,9 +64,12 @@ monitor=$!
 pids=()
 for run in "${runs[@]}"; do
   config=configs/train_graph_balanced_gpu.yaml
-  [ "$run" = plain ] && config=configs/train_plain_gpu.yaml
-  python3 -m graphsql train --config $config --samples runs/augment/$run/samples.jsonl --out runs/train/${run}_gpu \
-    --max-minutes "$minutes" ${TRAIN_ARGS:-} >runs/${run}_gpu.log 2>&1 &
+  set=${run%_seed[0-9]*}
+  [ "$set" = plain ] && config=configs/train_plain_gpu.yaml
+  seed=()
+  [ "$set" != "$run" ] && seed=(--seed "${run##*_seed}")
+  python3 -m graphsql train --config $config --samples runs/augment/$set/samples.jsonl --out runs/train/${run}_gpu \
+    --max-minutes "$minutes" "${seed[@]}" ${TRAIN_ARGS:-} >runs/${run}_gpu.log 2>&1 &
   pids+=($!)
 done
 status=0

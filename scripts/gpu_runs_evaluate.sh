@@ -6,7 +6,9 @@
 # TRAIN_ARGS="--max-steps 305" for the same budget);
 # graph_no_augmentation (the graph prompt alone) -> graph-balanced-gpu-lora-no_augmentation, which also shows
 # whether prompt or augmentation makes the graph adapter beat the plain one (GeoQuery above all);
-# graph_decomposed -> graph-decomposed-gpu-lora (issue 8.3, beside the default adapter). Every step resumes.
+# graph_decomposed -> graph-decomposed-gpu-lora (issue 8.3, beside the default adapter);
+# graph_balanced_seedN -> graph-balanced-gpu-lora-seedN (the default recipe, training seed N: run-to-run spread,
+# shown in the report's ablation table). Every step resumes.
 #   nohup bash scripts/gpu_runs_evaluate.sh graph_no_synthetic graph_decomposed > runs/logs/gpu_runs_evaluate.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ for run in "$@"; do
   case "$run" in
     graph_no_*) tag=graph-balanced-gpu-lora-${run#graph_} ;;
     graph_decomposed) tag=graph-decomposed-gpu-lora ;;
+    graph_balanced_seed[0-9]*) tag=graph-balanced-gpu-lora-seed${run##*_seed} ;;
     *) echo "gpu_runs_evaluate.sh: no tag for $run" >&2; exit 2 ;;
   esac
   [ -f runs/models/${run}_gpu/adapter_model.safetensors ] || \

@@ -140,6 +140,9 @@ def test_report_numbers_all_come_from_results(tmp_path):
     gpu_ablated = results / "eval" / "graph-balanced-gpu-lora-no_table_selection_join_path" / "spider-dev-all"
     gpu_ablated.mkdir(parents=True)
     (gpu_ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [0, 1, 1, 0] * 10)))
+    reseeded = results / "eval" / "graph-balanced-gpu-lora-seed1" / "spider-dev-all"  # the same recipe, seed 1
+    reseeded.mkdir(parents=True)
+    (reseeded / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 1] * 10)))
     (results / "train").mkdir()
     (results / "train" / "graph_gpu.json").write_text(json.dumps({
         "run": "graph_gpu", "config": {"samples": "runs/augment/g/samples.jsonl", "batch_tokens": 8192, "grad_accum": 4},
@@ -148,7 +151,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "epochs_seen": 1.003, "tokens_per_step": 32768, "minutes": 5.6,
         "log": [{"step": 1, "tokens": 31730, "loss": 0.4424, "lr": 1e-5}, {"step": 2, "tokens": 63000, "loss": 0.3, "lr": 2e-5}]}))
     for run, tokens, epochs, gpu in (("graph_balanced_gpu", 9595495, 1.003, "NVIDIA H100"),
-                                     ("graph_no_table_selection_join_path_gpu", 3433470, 2.0, None)):
+                                     ("graph_no_table_selection_join_path_gpu", 3433470, 2.0, None),
+                                     ("graph_balanced_seed1_gpu", 9612345, 1.005, None)):
         (results / "train" / f"{run}.json").write_text(json.dumps({
             "run": run, "config": {"samples": f"runs/augment/{run}/samples.jsonl"}, "epochs_seen": epochs,
             "metrics": {"device": "cuda:0", "gpu": gpu, "precision": "bf16", "steps": 110, "tokens": tokens,
@@ -233,6 +237,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| `graph-balanced-lora` | synthetic | spider-dev-all | – | – | 40 | 75.0 | 50.0 | -25.0 |" in text
     assert ("| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
             "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
+    assert ("| `graph-balanced-gpu-lora` | nothing: the same recipe, training seed 1 | spider-dev-all | 9.6M (1.003) | "
+            "9.6M (1.005) | 40 | 75.0 | 75.0 | 0.0 |") in text  # run-to-run spread beside the ablations
     ablation_row = next(line for line in text.splitlines() if line.startswith("| `graph-balanced-gpu-lora` | table"))
     assert "| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] | [" in ablation_row  # 2+ JOIN, then 1 JOIN
     assert ablation_row.endswith("] (8) |")  # then the interval with the 8 query templates resampled

@@ -48,9 +48,11 @@ SYSTEMS = (
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
 # "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
 # compared with that full adapter, trained with the same budget.
-ABLATION_TAG = re.compile(r"^(?P<full>.+)-no_(?P<off>\w+)$")
+# an adapter retrained without augmentations (<full>-no_<off>), or with the full recipe and another training seed
+# (<full>-seed<N>: how far two runs of one recipe differ, beside what an ablation changes)
+ABLATION_TAG = re.compile(r"^(?P<full>.+?)-(?:no_(?P<off>\w+)|seed(?P<seed>\d+))$")
 # the training run (results/train/<run>.json) of each full adapter that ablations are compared with; an ablated
-# adapter's run is graph_no_<off> plus the full adapter's device suffix
+# adapter's run is graph_no_<off> plus the full adapter's device suffix, a reseeded one <run>_seed<N>_<device>
 ABLATION_FULL_RUNS = {"graph-balanced-gpu-lora": "graph_balanced_gpu", "graph-balanced-lora": "graph_balanced_cpu"}
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
 SYSTEM_COMPARISONS = (
@@ -1053,14 +1055,22 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
         full = ABLATION_FULL_RUNS.get(m["full"])
         if full is None:
             return None, None
+        if m["seed"]:
+            recipe, device = full.rsplit("_", 1)
+            return full, f"{recipe}_seed{m['seed']}_{device}"
         return full, f"graph_no_{m['off']}" + ("_gpu" if full.endswith("_gpu") else "")
 
     lines = ["## Ablations: the graph adapter retrained without augmentations", "",
+             "Each adapter is one training run. A row \"nothing: the same recipe, training seed N\" retrains the full "
+             "adapter with another seed (LoRA initialisation, data order): how far two runs of one recipe differ.", "",
              "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
              "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI | "
              "95% CI, query templates resampled (templates) |",
              "|---" * 17 + "|"]
-    lines += [f"| `{m['full']}` | {m['off'].replace('_', ' ')} | {subset} | "
+    def without(m: re.Match) -> str:
+        return m["off"].replace("_", " ") if m["off"] else f"nothing: the same recipe, training seed {m['seed']}"
+
+    lines += [f"| `{m['full']}` | {without(m)} | {subset} | "
               + " | ".join(tokens(run) for run in runs(m))
               + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}{_template_cells(c)}"
               for m, subset, c in rows]
