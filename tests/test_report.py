@@ -124,7 +124,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
                      "last": {"step": 48, "loss": 0.41, "rewards/margins": 0.77, "rewards/accuracies": 0.875}},
         "config": {"adapter": "models/x"}, "provenance": {}}))
     for tag, flags in (("graph-balanced-gpu-lora", [1, 1, 1, 0]), ("plain-gpu-lora", [1, 0, 0, 1]),
-                       ("graph-decomposed-gpu-lora", [1, 1, 0, 0])):
+                       ("graph-decomposed-gpu-lora", [1, 1, 0, 0]), ("graph-balanced-gpu-dpo-lora", [1, 1, 1, 1])):
         folder_gpu = results / "eval" / tag / "spider-dev-all"
         folder_gpu.mkdir(parents=True)
         (folder_gpu / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", flags * 10)))
@@ -217,12 +217,14 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| AST-guided decomposition | trained to answer" in learnat
     assert "| spider-dev-all | 40 | 75.0 | 50.0 | -25.0 |" in learnat  # with decomposition vs without
     assert "| DPO from execution feedback |" in learnat and "GPT-4o" not in learnat
+    assert "| DPO from execution feedback | the same, on the default adapter (sampled and trained on this CPU) | spider-dev-all | 40 | 75.0 | 100.0 | 25.0 |" in learnat
     training = text.split("## Training runs")[1].split("\n## ")[0]
     assert ("| `graph_gpu` | `runs/augment/g/samples.jsonl` | cuda:0 | bf16 | 32,768 | 305 | 9,595,495 | 1.003 | "
             "28,472 | 5.6 | max_minutes | 0.442 → 0.045 |") in training
     assert "| `graph_balanced_gpu` | `runs/augment/graph_balanced_gpu/samples.jsonl` | cuda:0 (NVIDIA H100) |" in training
     assert (tmp_path / "docs" / "figures" / "training_loss.png").stat().st_size > 5000
     dpo_text = text.split("## Preference training")[1].split("\n## ")[0]
+    assert "spider-dev-all: graph-balanced-gpu-dpo-lora:as_trained vs graph-balanced-gpu-lora:as_trained | 40 |" in dpo_text
     assert "| `graph_cpu` | `models/x` | 240 | 800 | 300 | 50 | 90 | 380 | 150 | 170 | 48 | 0.693 → 0.410 | 0.610 | – → 0.770 | 0.875 |" in dpo_text
     assert "graph-balanced-dpo-lora:as_trained vs graph-balanced-lora:as_trained | 40 | 75.0 | 100.0 | 25.0 |" in dpo_text
     size = text.split("## Prompt size")[1].split("\n## ")[0]

@@ -44,6 +44,8 @@ SYSTEMS = (
     ("graph LoRA, rebalanced, 24x the tokens + self-consistency (5)", "graph-balanced-gpu-lora", "as_trained_sc5"),
     ("graph LoRA, rebalanced, decomposed answers (AST-guided; 8.5M tokens, H200)", "graph-decomposed-gpu-lora",
      "as_trained"),
+    ("graph LoRA, rebalanced, 24x the tokens + DPO from execution feedback", "graph-balanced-gpu-dpo-lora",
+     "as_trained"),
 )
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
 # "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
@@ -82,6 +84,7 @@ SYSTEM_COMPARISONS = (
     (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
     (("plain-gpu-lora", "as_trained_sc5"), ("graph-balanced-gpu-lora", "as_trained_sc5")),  # both with SC
     (("graph-balanced-gpu-lora", "as_trained"), ("graph-decomposed-gpu-lora", "as_trained")),
+    (("graph-balanced-gpu-lora", "as_trained"), ("graph-balanced-gpu-dpo-lora", "as_trained")),  # DPO on the default
     # what the graph-pruned prompt alone does (same tokens, no augmentation), and what augmentation adds on top
     (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora-no_augmentation", "as_trained")),
     (("graph-balanced-gpu-lora-no_augmentation", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
@@ -100,6 +103,7 @@ REPLAY_COMPARISONS = (
     (("plain-gpu-lora", "as_trained_sc5_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
     (("base", "ddl_full_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
     (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),  # ask: 1 or 5?
+    (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-dpo-lora", "as_trained_fixj")),
 )
 
 
@@ -594,7 +598,8 @@ def _prompt_size_section(results_dir: Path, results: dict, root: Path) -> list[s
     return lines
 
 
-DPO_TAG = "graph-balanced-dpo-lora"  # the DPO adapter's evaluations (scripts/dpo_experiments.sh)
+# the DPO adapters' evaluations (scripts/dpo_experiments.sh: on the CPU adapter; GPU_SFT=1: on the default one)
+DPO_TAGS = ("graph-balanced-dpo-lora", "graph-balanced-gpu-dpo-lora")
 
 
 def _num(row: dict, key: str) -> str:
@@ -627,7 +632,8 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
                      f"{_num(first, 'rewards/margins')} → "
                      f"{_num(last, 'rewards/margins')} | {_num(last, 'rewards/accuracies')} |")
     found = [(key.split("/")[1] + ": " + key.split("/")[-1].replace("-vs-", " vs "), c)
-             for key, c in comparisons.items() if key.startswith("systems/") and f"/{DPO_TAG}:" in key]
+             for key, c in comparisons.items()
+             if key.startswith(("systems/", "replays/")) and any(f"/{tag}:" in key for tag in DPO_TAGS)]
     if found:
         lines += ["", *_comparison_rows(found)]
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
@@ -719,6 +725,8 @@ LEARNAT_PARTS = (
      "systems", "graph-decomposed-gpu-lora:as_trained-vs-graph-balanced-gpu-lora:as_trained"),
     ("DPO from execution feedback", "pairs from sampled candidates, AST-margin filtered, on the CPU adapter",
      "systems", "graph-balanced-dpo-lora:as_trained-vs-graph-balanced-lora:as_trained"),
+    ("DPO from execution feedback", "the same, on the default adapter (sampled and trained on this CPU)",
+     "systems", "graph-balanced-gpu-dpo-lora:as_trained-vs-graph-balanced-gpu-lora:as_trained"),
     *((f"adaptive demonstrations: {name}", "3 from Spider train, prompted to the default adapter",
        "fewshot/graph-balanced-gpu-lora", f"compact_pruned_{code}3-vs-as_trained")
       for code, name in (("graph", "graph-similar"), ("qsim", "similar question"), ("rand", "random"))),
