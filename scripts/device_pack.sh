@@ -11,10 +11,10 @@ grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >>.git/info/exc
 rm -rf .gpu && mkdir -p .gpu/data .gpu/whl
 split -b "${piece_mb}M" -d -a 2 "$gguf" .gpu/part
 for run in ${RUNS:-graph_balanced plain}; do
-  set=${run%_seed[0-9]*}  # RUN_seedN: the samples of RUN, trained with another seed
-  [ -f .gpu/data/$set.jsonl.xz ] && continue
-  bash scripts/augment_run.sh "$set"
-  xz -T2 -6 -c runs/augment/$set/samples.jsonl >.gpu/data/$set.jsonl.xz
+  sample_set=${run%_seed[0-9]*}  # RUN_seedN: the samples of RUN, trained with another seed
+  [ -f .gpu/data/$sample_set.jsonl.xz ] && continue
+  bash scripts/augment_run.sh "$sample_set"
+  xz -T2 -6 -c runs/augment/$sample_set/samples.jsonl >.gpu/data/$sample_set.jsonl.xz
 done
 python3 -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
   -d .gpu/whl peft==0.21.2 gguf==0.19.0 sqlglot==30.30.0

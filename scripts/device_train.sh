@@ -48,10 +48,10 @@ parts=()
 for piece in "$STORE"/part*; do parts+=(--part "$piece"); done
 python3 -m graphsql model fetch qwen2.5-coder-0.5b "${parts[@]}"
 for run in "${runs[@]}"; do
-  set=${run%_seed[0-9]*}  # RUN_seedN: RUN's samples, training seed N
-  [ -f runs/augment/$set/samples.jsonl ] && continue
-  mkdir -p runs/augment/$set
-  xz -dc "$STORE/data/$set.jsonl.xz" >runs/augment/$set/samples.jsonl
+  sample_set=${run%_seed[0-9]*}  # RUN_seedN: RUN's samples, training seed N
+  [ -f runs/augment/$sample_set/samples.jsonl ] && continue
+  mkdir -p runs/augment/$sample_set
+  xz -dc "$STORE/data/$sample_set.jsonl.xz" >runs/augment/$sample_set/samples.jsonl
 done
 
 # Every run gets the same minutes of training; ~60 s of start-up (tokenizing, loading) and ~45 s for packing
@@ -64,11 +64,11 @@ monitor=$!
 pids=()
 for run in "${runs[@]}"; do
   config=configs/train_graph_balanced_gpu.yaml
-  set=${run%_seed[0-9]*}
-  [ "$set" = plain ] && config=configs/train_plain_gpu.yaml
+  sample_set=${run%_seed[0-9]*}
+  [ "$sample_set" = plain ] && config=configs/train_plain_gpu.yaml
   seed=()
-  [ "$set" != "$run" ] && seed=(--seed "${run##*_seed}")
-  python3 -m graphsql train --config $config --samples runs/augment/$set/samples.jsonl --out runs/train/${run}_gpu \
+  [ "$sample_set" != "$run" ] && seed=(--seed "${run##*_seed}")
+  python3 -m graphsql train --config $config --samples runs/augment/$sample_set/samples.jsonl --out runs/train/${run}_gpu \
     --max-minutes "$minutes" "${seed[@]}" ${TRAIN_ARGS:-} >runs/${run}_gpu.log 2>&1 &
   pids+=($!)
 done

@@ -1075,6 +1075,7 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
              "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI | "
              "95% CI, query templates resampled (templates) |",
              "|---" * 17 + "|"]
+
     def without(m: re.Match) -> str:
         return m["off"].replace("_", " ") if m["off"] else f"nothing: the same recipe, training seed {m['seed']}"
 
