@@ -4,8 +4,10 @@
 # evaluated greedy on the same Spider dev questions under the tag graph-balanced-lora-no_<augs>, which the report
 # compares with graph-balanced-lora. Every step resumes (rerun the script). Ablation adapters stay in runs/models/
 # (not committed). On a lent GPU the same sample sets train at the default adapter's budget instead:
-# scripts/device_train.sh, then scripts/gpu_runs_evaluate.sh.
-#   nohup bash scripts/ablation_experiments.sh > runs/logs/ablation_experiments.log 2>&1 &
+# scripts/device_train.sh, then scripts/gpu_runs_evaluate.sh. graph_balanced_seedN retrains the default recipe with
+# training seed N (runs/train/graph_balanced_seedN_cpu, tag graph-balanced-lora-seedN): the run-to-run spread that the
+# ablation rows are read against.
+#   RUNS="graph_no_perturb graph_balanced_seed1" nohup bash scripts/ablation_experiments.sh > runs/logs/ablation_experiments.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
 G=.venv/bin/graphsql
@@ -13,13 +15,19 @@ PY=.venv/bin/python
 SAMPLE=${SAMPLE:-300}
 RUNS=${RUNS:-"graph_no_synthetic graph_no_graph_views graph_no_perturb graph_no_table_selection_join_path"}
 for run in $RUNS; do
-  bash scripts/augment_run.sh "$run"
-  [ -f runs/train/$run/metrics.json ] || \
-    $G train --config configs/train_graph_balanced_cpu.yaml --samples runs/augment/$run/samples.jsonl --out runs/train/$run
+  sample_set=$run train=runs/train/$run tag=graph-balanced-lora-${run#graph_} seed=()
+  case "$run" in
+    graph_balanced_seed[0-9]*)
+      sample_set=graph_balanced train=runs/train/${run}_cpu tag=graph-balanced-lora-seed${run##*_seed}
+      seed=(--seed "${run##*_seed}") ;;
+    *_seed[0-9]*) echo "ablation_experiments.sh: only graph_balanced_seedN takes a seed ($run)" >&2; exit 2 ;;
+  esac
+  bash scripts/augment_run.sh "$sample_set"
+  [ -f $train/metrics.json ] || $G train --config configs/train_graph_balanced_cpu.yaml \
+    --samples runs/augment/$sample_set/samples.jsonl --out $train "${seed[@]}"
   [ -f runs/models/$run/adapter_model.safetensors ] || \
-    $G model export --run runs/train/$run --out runs/models/$run
-  $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "graph-balanced-lora-${run#graph_}" \
-    --adapter runs/models/$run --variants as_trained
+    $G model export --run $train --out runs/models/$run
+  $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/$run --variants as_trained
 done
 $G report
 echo "ablations: done"

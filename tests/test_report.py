@@ -261,6 +261,11 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
     assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text
     assert (tmp_path / "docs" / "figures" / "joins_base_spider-dev-all.png").stat().st_size > 5000
+    figures = tmp_path / "docs" / "figures"
+    for name in ("ablations.png", "fewshot_base_spider-dev-all.png", "fewshot_graph-balanced-gpu-lora_geo-query_test-all.png",
+                 "bird_fewshot_graph-balanced-gpu-lora_bird-dev-strat100-seed0.png"):
+        assert (figures / name).stat().st_size > 5000, name
+        assert f"(figures/{name})" in text, name  # linked from the report
     allowed = set()
     for path in results.rglob("*.json"):
         for raw in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", path.read_text()):

@@ -341,13 +341,26 @@ def _eval_table(variants: dict, root: Path, first: str = "variant") -> list[str]
     return lines
 
 
-def _joins_figure(variants: dict, path: Path, title: str) -> Path:
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    return plt
+
+
+def _save_figure(fig, path: Path) -> Path:
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    _pyplot().close(fig)
+    return path
+
+
+def _joins_figure(variants: dict, path: Path, title: str) -> Path:
+    fig, ax = _pyplot().subplots(figsize=(7, 4))
     width = 0.8 / max(len(variants), 1)
     for i, (name, (_p, m)) in enumerate(variants.items()):
         values = [100 * (m["by_joins"].get(k, {}).get("ex") or 0) for k in JOIN_KEYS]
@@ -360,11 +373,7 @@ def _joins_figure(variants: dict, path: Path, title: str) -> Path:
     ax.set_title(title)
     ax.legend(fontsize=7)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save_figure(fig, path)
 
 
 def write_report(results_dir: Path | None = None, out: Path | None = None) -> Path:
@@ -397,16 +406,16 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
         if rows:
             lines += _comparison_rows(rows)
             lines += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
-    lines += _ablation_section(comparisons, results_dir)
+    lines += _ablation_section(comparisons, results_dir, out)
     lines += _learnat_section(comparisons, results_dir, root)
     lines += _budget_section(results, root)
     lines += _prompt_size_section(results_dir, results, root)
     lines += _sc_count_section(results_dir, comparisons, out, root)
     lines += _repairs_heldout_section(results_dir, root)
-    lines += _fewshot_section(results, comparisons, root)
+    lines += _fewshot_section(results, comparisons, out)
     lines += _training_section(results_dir, out, root)
     lines += _dpo_section(results_dir, comparisons, root)
-    lines += _bird_schema_section(results_dir, root, comparisons)
+    lines += _bird_schema_section(results_dir, root, comparisons, out)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
     lines += _baseline_section(results_dir, root)
@@ -823,12 +832,7 @@ def _gpu_name(run: dict) -> str:
 
 
 def _loss_figure(runs: list[dict], path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = _pyplot().subplots(figsize=(7, 4))
     for r in runs:
         rows = [row for row in r["log"] if row.get("loss") is not None]
         ax.plot([row["tokens"] for row in rows], [row["loss"] for row in rows], label=r["run"], linewidth=1)
@@ -838,11 +842,7 @@ def _loss_figure(runs: list[dict], path: Path) -> Path:
     ax.set_title("LoRA SFT loss by run")
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save_figure(fig, path)
 
 
 def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Path) -> list[str]:
@@ -851,11 +851,6 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
     paths = sorted((results_dir / "sc_count").glob("*/*/*.json"))
     if not paths:
         return []
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     lines = ["## Ablation: number of self-consistency samples, the column-qualifier fix and the join repairs", "",
              "The vote over the first k of the N candidates one run sampled (temperature 0.7), replayed without "
              "the model (`python -m graphsql.experiments.sc_count`); the oracle counts a question right when any of "
@@ -874,7 +869,7 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
              "measurement protocol of the main tables runs without either fix. Items the run repaired "
              "(re-prompted after every candidate failed) are not replayed.", "",
              "| model | subset | variant | k | EX | oracle EX | 2 JOIN EX | 2 JOIN oracle |", "|---" * 8 + "|"]
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = _pyplot().subplots(figsize=(6, 4))
     for path in paths:
         data = json.loads(path.read_text())
         tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
@@ -896,11 +891,7 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
     if ax.get_legend_handles_labels()[0]:
         ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig_path = out.parent / "figures" / "sc_count.png"
-    fig_path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(fig_path, dpi=110)
-    plt.close(fig)
+    fig_path = _save_figure(fig, out.parent / "figures" / "sc_count.png")
     lines += ["", f"![EX vs self-consistency samples]({_rel(fig_path, out.parent)})", "",
               "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths) + ".", ""]
     pairs = [(key.split("/", 1)[1], c) for key, c in comparisons.items() if key.startswith(("sc_count/", "replays/"))]
@@ -946,7 +937,7 @@ def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
             "every repair).", ""]
 
 
-def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> list[str]:
+def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: Path) -> list[str]:
     """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
     differences between systems."""
     paths = sorted((results_dir / "bird_schema").glob("*/*/*.json"))
@@ -972,6 +963,10 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> li
                      + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
               + " (`python -m graphsql.experiments.bird_schema`).", ""]
+    for (tag, subset), runs in _bird_fewshot_runs(paths).items():
+        fig = _bird_fewshot_figure(runs, out.parent / "figures" / f"bird_fewshot_{tag}_{subset}.png",
+                                   f"BIRD dev, schema level, few-shot: {tag}, {subset}")
+        lines += [f"![BIRD few-shot by selector]({_rel(fig, out.parent)})", ""]
     pairs = [(key.split("/")[1], key.split("/")[2], c) for key, c in comparisons.items() if key.startswith("bird/")]
     if pairs:
         lines += ["Paired bootstrap (b − a, same items):", "",
@@ -983,6 +978,43 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict) -> li
                       for key, name in BIRD_MEASURES]
         lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
+
+
+def _bird_fewshot_runs(paths: list[Path]) -> dict[tuple[str, str], dict[str, dict]]:
+    """Per (tag, subset) with few-shot runs on BIRD: the zero-shot run first, then each few-shot run, by label."""
+    by_run = {(p.parent.parent.name, p.parent.name): {} for p in paths}
+    for p in paths:
+        by_run[(p.parent.parent.name, p.parent.name)][p.stem] = json.loads(p.read_text())
+    out: dict[tuple[str, str], dict[str, dict]] = {}
+    for (tag, subset), variants in sorted(by_run.items()):
+        shots = {name: FEWSHOT.match(name).groups() for name in sorted(variants) if FEWSHOT.match(name)}
+        if not shots:
+            continue
+        runs: dict[str, dict] = {}
+        for name, (fmt, sel, k, _pool) in shots.items():
+            zero = _zero_shot_name(tag, fmt, variants)
+            if zero in variants:
+                runs.setdefault(f"zero-shot ({zero})", variants[zero])
+            runs[f"{SELECTOR_NAMES.get(sel, sel)}, k = {k}"] = variants[name]
+        out[(tag, subset)] = runs
+    return out
+
+
+def _bird_fewshot_figure(runs: dict[str, dict], path: Path, title: str) -> Path:
+    """Grouped bars: each BIRD schema-level measure (x) for zero-shot and each demonstration selector."""
+    fig, ax = _pyplot().subplots(figsize=(7, 4))
+    width = 0.8 / len(runs)
+    for i, (label, m) in enumerate(runs.items()):
+        values = [100 * m["executable"], 100 * m["tables"]["f1"], 100 * m["columns"]["f1"]]
+        ax.bar([j + (i - (len(runs) - 1) / 2) * width for j in range(3)], values, width,
+               label=f"{label} (n={m['n']})")
+    ax.set_xticks(range(3), [name for _, name in BIRD_MEASURES])
+    ax.set_ylabel("% (runs) / F1 x 100")
+    ax.set_ylim(0, 100)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(axis="y", alpha=0.3)
+    return _save_figure(fig, path)
 
 
 FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)(_geo|_bird)?$")
@@ -998,7 +1030,7 @@ def _zero_shot_name(tag: str, fmt: str, variants: Container[str]) -> str:
     return "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"
 
 
-def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
+def _fewshot_section(results: dict, comparisons: dict, out: Path) -> list[str]:
     """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting and subset; the
     zero-shot column is the same prompt format without demonstrations."""
     lines: list[str] = []
@@ -1023,6 +1055,7 @@ def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
         lines += [f"### `{tag}` on `{subset}`", "",
                   "| format | demonstrations from | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
                   "|---" * (4 + len(ks)) + "|"]
+        series: dict[str, list[tuple[int, float]]] = {}
         for (fmt, pool, sel), row in sorted(cells.items()):
             zero = variants.get(_zero_shot_name(tag, fmt, variants), (None, None))[1]
 
@@ -1031,7 +1064,12 @@ def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
 
             lines.append(f"| {fmt} | {POOL_NAMES[pool or None]} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
                          + " | ".join(cell(row.get(k)) for k in ks) + " |")
-        lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+            series[_fewshot_series_label(fmt, pool, sel, cells)] = (
+                [(0, zero["ex"])] if zero else []) + [(k, row[k]["ex"]) for k in sorted(row)]
+        fig = _fewshot_figure(series, out.parent / "figures" / f"fewshot_{tag}_{subset}.png",
+                              f"Few-shot EX by demonstrations: {tag}, {subset}")
+        lines += ["", f"![EX by number of demonstrations]({_rel(fig, out.parent)})",
+                  "", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
         pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()
                  if key.startswith(f"fewshot/{tag}/{subset}/")]
         if pairs:
@@ -1044,7 +1082,29 @@ def _fewshot_section(results: dict, comparisons: dict, root: Path) -> list[str]:
     return lines
 
 
-def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
+def _fewshot_series_label(fmt: str, pool: str | None, sel: str, cells: Container[tuple[str, str, str]]) -> str:
+    """A plot label for one selector: the selector, where its demonstrations come from, and the prompt format
+    where a section mixes formats."""
+    where = POOL_NAMES[pool or None].split(" (")[0]
+    formats = {f for f, _, _ in cells}
+    return f"{SELECTOR_NAMES.get(sel, sel)} ({where}" + (f", {fmt} prompt)" if len(formats) > 1 else ")")
+
+
+def _fewshot_figure(series: dict[str, list[tuple[int, float]]], path: Path, title: str) -> Path:
+    """EX against the number of demonstrations k (k = 0: the same prompt without them), a line per selector."""
+    fig, ax = _pyplot().subplots(figsize=(6.5, 4))
+    for label, points in series.items():
+        ax.plot([k for k, _ in points], [100 * ex for _, ex in points], marker="o", label=label)
+    ax.set_xticks(sorted({k for points in series.values() for k, _ in points}))
+    ax.set_xlabel("demonstrations in the prompt (k)")
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    return _save_figure(fig, path)
+
+
+def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[str]:
     """Augmentations switched off against the full graph adapter, with the training tokens each adapter saw."""
     rows = [(ABLATION_TAG.match(key.split("/")[-1].split(":")[0]), key.split("/")[1], c)
             for key, c in comparisons.items() if key.startswith("ablations/")]
@@ -1076,10 +1136,7 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
              "95% CI, query templates resampled (templates) |",
              "|---" * 17 + "|"]
 
-    def without(m: re.Match) -> str:
-        return m["off"].replace("_", " ") if m["off"] else f"nothing: the same recipe, training seed {m['seed']}"
-
-    lines += [f"| `{m['full']}` | {without(m)} | {subset} | "
+    lines += [f"| `{m['full']}` | {_ablation_without(m)} | {subset} | "
               + " | ".join(tokens(run) for run in runs(m))
               + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}{_template_cells(c)}"
               for m, subset, c in rows]
@@ -1089,7 +1146,40 @@ def _ablation_section(comparisons: dict, results_dir: Path) -> list[str]:
                   "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
+    fig = _ablation_figure(rows, out.parent / "figures" / "ablations.png")
+    lines += [f"![EX difference of each ablation]({_rel(fig, out.parent)})", ""]
     return lines
+
+
+def _ablation_without(m: re.Match) -> str:
+    """What an ablation row switched off, from its tag's ABLATION_TAG match."""
+    return m["off"].replace("_", " ") if m["off"] else f"nothing: the same recipe, training seed {m['seed']}"
+
+
+def _ablation_figure(rows: list[tuple[re.Match, str, dict]], path: Path) -> Path:
+    """Forest plot: ablated − full EX per ablation row, its 95% interval over questions (bar) and with query
+    templates resampled (dotted), a colour per subset."""
+    from matplotlib.lines import Line2D
+
+    fig, ax = _pyplot().subplots(figsize=(8, 1.6 + 0.42 * len(rows)))
+    colors = {subset: f"C{i}" for i, subset in enumerate(sorted({subset for _, subset, _ in rows}))}
+    for y, (_m, subset, c) in enumerate(rows):
+        diff, (lo, hi) = 100 * c["all"]["diff"], (100 * x for x in c["all"]["ci95"])
+        ax.errorbar(diff, y, xerr=[[diff - lo], [hi - diff]], fmt="o", color=colors[subset], capsize=3)
+        t = (c.get("all_templates") or {}).get("ci95")
+        if t:
+            ax.plot([100 * t[0], 100 * t[1]], [y + 0.22] * 2, color=colors[subset], linestyle=":", linewidth=1.2)
+    ax.axvline(0, color="grey", linewidth=1)
+    ax.set_yticks(range(len(rows)), [f"{m['full']}: without {_ablation_without(m)}" for m, _, _ in rows],
+                  fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("ablated − full adapter, execution accuracy (points; 95% CI)")
+    ax.set_title("Augmentation ablations: EX difference to the full adapter")
+    handles = [Line2D([], [], color=color, marker="o", label=subset) for subset, color in colors.items()]
+    handles.append(Line2D([], [], color="black", linestyle=":", label="query templates resampled"))
+    ax.legend(handles=handles, fontsize=7)
+    ax.grid(axis="x", alpha=0.3)
+    return _save_figure(fig, path)
 
 
 def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
