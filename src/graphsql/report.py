@@ -95,6 +95,7 @@ SYSTEM_COMPARISONS = (
 BIRD_COMPARISONS = (
     (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
     (("base", "ddl_pruned"), ("graph-balanced-gpu-lora", "as_trained")),
+    (("base", "ddl_full"), ("base", "ddl_pruned")),  # what graph pruning does for the bare model on BIRD's schemas
 )
 BIRD_MEASURES = (("executable", "runs on the schema"), ("tables.f1", "tables F1"), ("columns.f1", "columns F1"))
 REPLAY_COMPARISONS = (
@@ -951,7 +952,9 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
              "with repairs replay `graphsql ask`'s join and column repairs on the same recorded queries "
              "(`--repairs`; no BIRD item was read while the repairs were written). Few-shot rows show k "
              "demonstrations from the other BIRD dev questions of the asked database (none of the evaluated ones; "
-             "BIRD has no train split here), as a user's worked examples of their own database would be given.", "",
+             "BIRD has no train split here), as a user's worked examples of their own database would be given. No "
+             "self-consistency rows: on empty databases every query returns no rows, so a vote over results would "
+             "only pick a query that runs.", "",
              "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
              "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
     for path in paths:
