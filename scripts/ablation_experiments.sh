@@ -29,5 +29,6 @@ for run in $RUNS; do
     $G model export --run $train --out runs/models/$run
   $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/$run --variants as_trained
 done
+$PY -m graphsql.experiments.training_runs  # results/train/<run>.json: tokens and epochs beside each ablation row
 $G report
 echo "ablations: done"
