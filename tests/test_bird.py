@@ -137,3 +137,14 @@ def test_few_shot_on_bird_shows_other_questions_of_the_same_database(mini_bird, 
                      InferConfig(fix_columns=False, fix_joins=False))
     shown = [m["content"] for m in gen.calls[0]["messages"] if m["role"] == "assistant"]
     assert sorted(shown) == sorted(e.gold_sql for e in ds.examples[1:3])  # 2 of 3 asked: all the pool has
+
+
+def test_rerun_results_keep_their_provenance_unless_a_figure_changes(tmp_path):
+    from graphsql.provenance import write_result
+
+    path = tmp_path / "r" / "as_trained.json"
+    assert write_result(path, {"n": 2, "tables": {"f1": 0.5}, "provenance": {"utc": "first"}})
+    assert not write_result(path, {"n": 2, "tables": {"f1": 0.5}, "provenance": {"utc": "rerun"}})
+    assert '"first"' in path.read_text()  # the rerun left the file as it was
+    assert write_result(path, {"n": 2, "tables": {"f1": 0.75}, "provenance": {"utc": "changed"}})
+    assert '"changed"' in path.read_text() and "0.75" in path.read_text()

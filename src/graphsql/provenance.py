@@ -9,11 +9,13 @@ Every results file embeds one of these, so any figure in a report can be traced 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import platform
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
 from graphsql.config import REPO_ROOT
 
@@ -57,3 +59,21 @@ def run_info(command: str, settings: dict | None = None) -> dict:
         "cpu_count": os.cpu_count(),
         "utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+
+
+def write_result(path: Path, data: dict, key: str = "provenance") -> bool:
+    """Write ``data`` as JSON to ``path`` unless the file already holds the same result apart from its ``key``
+    record (a rerun of finished work then leaves the file, and the provenance of when it was made, as it was).
+    True when the file was written."""
+    fresh = json.loads(json.dumps(data, default=str))  # as it reads back
+    if path.is_file():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            old = None
+        if isinstance(old, dict) and {k: v for k, v in old.items() if k != key} == {
+                k: v for k, v in fresh.items() if k != key}:
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    return True

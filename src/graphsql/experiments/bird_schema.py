@@ -35,7 +35,7 @@ from graphsql.errors import DataError
 from graphsql.eval.schema_level import build_empty_database, schema_level_metrics
 from graphsql.experiments.sampling import stratified_sample
 from graphsql.experiments.variants import VARIANTS
-from graphsql.provenance import run_info
+from graphsql.provenance import run_info, write_result
 from graphsql.sql.parse import count_joins, join_bucket
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,8 @@ def _summary(metrics: dict) -> dict:
 
 
 def _write(metrics: dict, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+    if not write_result(out, metrics):
+        log.info("%s: unchanged, kept (with the provenance of when it was written)", out)
 
 
 def _repo_relative(path: Path) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from graphsql.config import REPO_ROOT
-from graphsql.provenance import run_info
+from graphsql.provenance import run_info, write_result
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +49,13 @@ def write_summaries(folders: list[Path], out_dir: Path) -> list[Path]:
         if not (folder / "metrics.json").is_file():
             log.warning("%s: no metrics.json (run not finished), skipped", folder)
             continue
-        summary = json.loads(json.dumps(summarize_run(folder)))  # as it reads back
-        path = out_dir / f"{folder.name}.json"
-        if path.is_file() and {k: v for k, v in json.loads(path.read_text()).items() if k != "provenance"} == summary:
-            log.info("%s: unchanged, kept (with the provenance of when it was written)", path)
-            continue
+        summary = summarize_run(folder)
         summary["provenance"] = run_info("python -m graphsql.experiments.training_runs", {"run": str(folder)})
-        path.write_text(json.dumps(summary, indent=1) + "\n")
-        written.append(path)
+        path = out_dir / f"{folder.name}.json"
+        if write_result(path, summary):
+            written.append(path)
+        else:
+            log.info("%s: unchanged, kept (with the provenance of when it was written)", path)
     return written
 
 
