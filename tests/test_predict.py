@@ -186,6 +186,22 @@ def test_predict_with_the_users_own_examples(demo_db, tmp_path):
     assert "SELECT count(*) FROM author" not in [m["content"] for m in asked.messages if m["role"] == "assistant"]
 
 
+def test_auto_selector_picks_by_question_for_own_examples_and_by_graph_across_databases(demo_db, tmp_path):
+    auto = PromptConfig(shots=2)
+    assert auto.shot_selector == "auto"
+    assert auto.selector_for(cross_database=False) == "question_similar"  # the asked database's own examples
+    assert auto.selector_for(cross_database=True) == "graph_similar"      # Spider train, other databases
+    assert PromptConfig(shot_selector="random").selector_for(cross_database=False) == "random"  # named: kept
+    with pytest.raises(ConfigError, match="shot_selector"):
+        PromptConfig(shot_selector="nearest")
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(BOOK_EXAMPLES))
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
+    pred = predict("How many books are there?", demo_db, gen, PromptConfig(shots=2, shot_pool=str(path)), InferConfig())
+    answers = [m["content"] for m in pred.messages if m["role"] == "assistant"]
+    assert answers == ["SELECT count(*) FROM author", "SELECT count(*) FROM book"]  # as question_similar picks
+
+
 def test_one_examples_file_can_serve_several_databases(demo_db):
     """Examples naming their database (``db_id``) are used on that database only; none for it is a clear error."""
     from graphsql.demos import pool_from_examples

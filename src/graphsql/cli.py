@@ -411,8 +411,9 @@ SHOTS_OPT = typer.Option(None, "--shots", help="few-shot demonstrations (0 = zer
 POOL_OPT = typer.Option(None, "--shot-pool", help="spider: Spider train, other databases | geo: GeoQuery's "
                                                   "query-split train (same database) | FILE.json: your own "
                                                   "[{question, sql}] examples on the database")
-SELECTOR_OPT = typer.Option(None, "--shot-selector", help="random | question_similar | masked_question_similar | "
-                                                          "skeleton_similar | graph_similar")
+SELECTOR_OPT = typer.Option(None, "--shot-selector", help="auto (default: question_similar for your own examples, "
+                                                          "graph_similar for Spider train) | random | question_similar "
+                                                          "| masked_question_similar | skeleton_similar | graph_similar")
 ANSWER_OPT = typer.Option(None, "--answer-format", help="sql | decomposed (tables, joins, subqueries, clauses, "
                                                         "then the SQL: AST-guided decomposition)")
 FIXES_OPT = typer.Option(None, "--fixes/--no-fixes", help="repair the generated SQL along the schema graph before it "

@@ -37,6 +37,11 @@ def cache_dir() -> Path:
 
 SCHEMA_FORMATS = ("ddl", "compact", "graph")
 SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "skeleton_similar", "graph_similar")
+# shot_selector "auto": what measured best for each kind of pool (docs/report.md, Few-shot and BIRD): demonstrations
+# from the asked database itself (GeoQuery's train questions, a user's own examples file) by question similarity
+# (tied with graph-similar on GeoQuery, better tables and columns F1 on BIRD); from other databases (Spider train)
+# by graph similarity (beats random for the bare model; costs the default adapter least)
+AUTO_SELECTOR = "auto"
 SHOT_POOLS = ("spider", "geo")  # graphsql.demos.select.POOL_SOURCES
 
 
@@ -55,7 +60,9 @@ class PromptConfig:
     infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
     answer_format: str = field(default="sql", metadata={"help": "sql | decomposed (tables, joins, subqueries, clauses, then SQL:)"})
     shots: int = field(default=0, metadata={"help": "few-shot demonstrations per question (0: zero-shot)"})
-    shot_selector: str = field(default="graph_similar", metadata={"help": " | ".join(SHOT_SELECTORS)})
+    shot_selector: str = field(default=AUTO_SELECTOR, metadata={"help": "auto (question_similar for examples "
+                                                                       "from the asked database, graph_similar for "
+                                                                       "spider) | " + " | ".join(SHOT_SELECTORS)})
     shot_pool: str = field(default="spider", metadata={"help": "where demonstrations come from: spider (Spider train, "
                                                                "other databases) | geo (GeoQuery query-split train, "
                                                                "the GeoQuery database itself) | a .json file of "
@@ -70,8 +77,9 @@ class PromptConfig:
             raise ConfigError("prompt.shots must be >= 0")
         if self.answer_format not in ("sql", "decomposed"):
             raise ConfigError(f"prompt.answer_format must be sql or decomposed, not {self.answer_format!r}")
-        if self.shot_selector not in SHOT_SELECTORS:
-            raise ConfigError(f"prompt.shot_selector must be one of {', '.join(SHOT_SELECTORS)}, not {self.shot_selector!r}")
+        if self.shot_selector not in (AUTO_SELECTOR, *SHOT_SELECTORS):
+            raise ConfigError(f"prompt.shot_selector must be one of {AUTO_SELECTOR}, {', '.join(SHOT_SELECTORS)}, "
+                              f"not {self.shot_selector!r}")
         if self.shot_pool not in SHOT_POOLS and not self.examples_file:
             raise ConfigError(f"prompt.shot_pool must be one of {', '.join(SHOT_POOLS)} or a .json file of examples, "
                               f"not {self.shot_pool!r}")
@@ -82,6 +90,13 @@ class PromptConfig:
     def examples_file(self) -> str | None:
         """``shot_pool`` when it names a .json file of the user's own examples (not a named pool), else None."""
         return self.shot_pool if self.shot_pool.endswith(".json") else None
+
+    def selector_for(self, cross_database: bool) -> str:
+        """The demonstration selector that runs on a pool: ``shot_selector``, or for ``auto`` graph_similar when the
+        demonstrations come from other databases, question_similar when they come from the asked one."""
+        if self.shot_selector != AUTO_SELECTOR:
+            return self.shot_selector
+        return "graph_similar" if cross_database else "question_similar"
 
 
 @dataclass(frozen=True)

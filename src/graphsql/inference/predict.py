@@ -165,11 +165,12 @@ def _demonstrations(question, graph, prepared, index, evidence, generator, promp
 
     pool = pool or load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
                                   source=prompt_config.shot_pool)
+    selector = prompt_config.selector_for(pool.cross_database)
     draft = ""
-    if prompt_config.shot_selector == "skeleton_similar":  # one extra greedy zero-shot pass gives the draft
+    if selector == "skeleton_similar":  # one extra greedy zero-shot pass gives the draft
         zero = build_messages(question, prepared, evidence=evidence)
         draft = extract_sql(generator.generate([zero], n=1, temperature=0.0, max_new_tokens=infer_config.max_new_tokens,
                                                seed=infer_config.seed)[0][0])
     context = build_schema_context(question, graph, prepared, draft_sql=draft, value_index=index, evidence=evidence)
     rng = random.Random(f"{infer_config.seed}:{graph.db_id}:{question}")
-    return as_demonstrations(select_demos(prompt_config.shot_selector, question, context, pool, prompt_config.shots, rng))
+    return as_demonstrations(select_demos(selector, question, context, pool, prompt_config.shots, rng))

@@ -73,7 +73,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         db: str
         question: str = Field(min_length=1, max_length=2000)
         samples: int | None = Field(default=None, ge=1, le=10)
-        # worked examples on this database: the most similar (config's shot_selector) become demonstrations
+        # worked examples on this database: the most similar (shot_selector; auto: by question) become demonstrations
         examples: list[Example] = Field(default_factory=list, max_length=200)
         shots: int = Field(default=3, ge=1, le=8)
 
