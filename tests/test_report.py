@@ -177,7 +177,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     geo = results / "eval" / "graph-balanced-gpu-lora" / "geo-query_test-all"
     geo.mkdir(parents=True)
     for variant, flags in (("as_trained", [1, 0, 0, 0]), ("compact_pruned_qsim3_geo", [1, 1, 1, 0]),
-                           ("compact_pruned_rand3_geo", [1, 1, 0, 0])):
+                           ("compact_pruned_rand3_geo", [1, 1, 0, 0]), ("compact_pruned_graph3_geo", [1, 0, 0, 1])):
         (geo / f"{variant}.json").write_text(json.dumps(_fake_metrics(variant, flags * 10)))
     out = write_report(results, tmp_path / "docs" / "report.md")
     text = out.read_text()
@@ -253,6 +253,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     qsim_row = next(line for line in fewshot_geo.splitlines() if line.startswith("| compact_pruned_qsim3_geo | as_"))
     assert qsim_row.endswith("] (8) |")  # and with the 8 query templates resampled
     assert "| compact_pruned_qsim3_geo | compact_pruned_rand3_geo | 40 | 50.0 | 75.0 | 25.0 |" in fewshot_geo
+    # similar-question against graph-similar demonstrations: the two selectors `auto` chooses between
+    assert "| compact_pruned_qsim3_geo | compact_pruned_graph3_geo | 40 | 50.0 | 75.0 | 25.0 |" in fewshot_geo
     assert ("graph-balanced-gpu-lora:compact_pruned_qsim3_geo (3 similar question demonstrations from GeoQuery "
             "train) beats graph-balanced-gpu-lora:as_trained (zero-shot)") in text
     budget = text.split("## Ablation: pruning budget")[1].split("\n## ")[0]

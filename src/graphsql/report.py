@@ -213,8 +213,7 @@ def compute_comparisons(results_dir: Path) -> Path:
                 continue
             fmt, sel, k, pool = match.groups()
             variants = bird_variants[(tag, subset)]
-            for ref in (_zero_shot_name(tag, fmt, variants), f"{fmt}_pruned_rand{k}{pool or ''}" if sel != "rand"
-                        else None):
+            for ref in _fewshot_refs(tag, fmt, sel, k, pool, variants):
                 if ref in variants:
                     out[f"bird/{subset}/{tag}:{name}-vs-{tag}:{ref}"] = {
                         key: paired_bootstrap(bird[(tag, subset, ref)], bird[(tag, subset, name)], key=key)
@@ -231,8 +230,7 @@ def compute_comparisons(results_dir: Path) -> Path:
             if not match or not _is_complete(m):
                 continue
             fmt, sel, k, pool = match.groups()
-            rand = f"{fmt}_pruned_rand{k}{pool or ''}"
-            for ref in (_zero_shot_name(tag, fmt, variants), rand if sel != "rand" else None):
+            for ref in _fewshot_refs(tag, fmt, sel, k, pool, variants):
                 if ref in variants and _is_complete(variants[ref][1]):
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
@@ -240,6 +238,17 @@ def compute_comparisons(results_dir: Path) -> Path:
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
     return path
+
+
+def _fewshot_refs(tag: str, fmt: str, sel: str, k: str, pool: str | None, variants: Container[str]) -> list[str]:
+    """What a few-shot variant is compared with: the same prompt zero-shot, random demonstrations (same k and
+    pool), and for similar-question ones graph-similar ones (the two selectors `auto` chooses between)."""
+    refs = [_zero_shot_name(tag, fmt, variants)]
+    if sel != "rand":
+        refs.append(f"{fmt}_pruned_rand{k}{pool or ''}")
+    if sel == "qsim":
+        refs.append(f"{fmt}_pruned_graph{k}{pool or ''}")
+    return refs
 
 
 def _pct(x) -> str:
