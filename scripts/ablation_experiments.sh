@@ -7,7 +7,8 @@
 # scripts/device_train.sh, then scripts/gpu_runs_evaluate.sh. graph_balanced_seedN retrains the default recipe with
 # training seed N (runs/train/graph_balanced_seedN_cpu, tag graph-balanced-lora-seedN): the run-to-run spread that the
 # ablation rows are read against.
-#   RUNS="graph_no_perturb graph_balanced_seed1" nohup bash scripts/ablation_experiments.sh > runs/logs/ablation_experiments.log 2>&1 &
+#   RUNS="graph_no_perturb graph_balanced_seed1" \
+#     nohup bash scripts/ablation_experiments.sh > runs/logs/ablation_experiments.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
 G=.venv/bin/graphsql

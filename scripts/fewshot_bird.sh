@@ -3,9 +3,9 @@
 # questions (default 100), with k = 3 demonstrations from the *other* BIRD dev questions of the asked database (none
 # of the sample; BIRD has no train split here), chosen by question similarity, at random, or by graph similarity;
 # the default adapter first (its three selectors), then the bare model; each model's zero-shot prompt runs on the
-# same sample first, so the report compares them item by item. Prompts with demonstrations are long here (BIRD schemas with descriptions):
-# ~35 s a question on this 2-core CPU (session 10), zero-shot ~5 s; ~1 h a few-shot variant at 100. Every step
-# resumes (rerun the script).
+# same sample first, so the report compares them item by item. Prompts with demonstrations are long here (BIRD
+# schemas with descriptions): ~35 s a question on this 2-core CPU (session 10), zero-shot ~5 s; ~1 h a few-shot
+# variant at 100. Every step resumes (rerun the script).
 #   nohup bash scripts/fewshot_bird.sh > runs/logs/fewshot_bird.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -75,5 +75,5 @@ def write_result(path: Path, data: dict, key: str = "provenance") -> bool:
                 k: v for k, v in fresh.items() if k != key}:
             return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(fresh, indent=1) + "\n", encoding="utf-8")
     return True

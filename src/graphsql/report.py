@@ -966,8 +966,8 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
              "only pick a query that runs.", "",
              "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
              "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
-    for path in paths:
-        m = json.loads(path.read_text())
+    loaded = {path: json.loads(path.read_text()) for path in paths}
+    for path, m in loaded.items():
         tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
         t, c = m["tables"], m["columns"]
         lines.append(f"| {_replay_label(labels, f'{tag}:{variant}')} | {subset} | {m['n']} | "
@@ -975,7 +975,7 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
                      + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
               + " (`python -m graphsql.experiments.bird_schema`).", ""]
-    for (tag, subset), runs in _bird_fewshot_runs(paths).items():
+    for (tag, subset), runs in _bird_fewshot_runs(loaded).items():
         fig = _bird_fewshot_figure(runs, out.parent / "figures" / f"bird_fewshot_{tag}_{subset}.png",
                                    f"BIRD dev, schema level, few-shot: {tag}, {subset}")
         lines += [f"![BIRD few-shot by selector]({_rel(fig, out.parent)})", ""]
@@ -992,14 +992,15 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
     return lines
 
 
-def _bird_fewshot_runs(paths: list[Path]) -> dict[tuple[str, str], dict[str, dict]]:
-    """Per (tag, subset) with few-shot runs on BIRD: the zero-shot run first, then each few-shot run, by label."""
-    by_run = {(p.parent.parent.name, p.parent.name): {} for p in paths}
-    for p in paths:
-        by_run[(p.parent.parent.name, p.parent.name)][p.stem] = json.loads(p.read_text())
+def _bird_fewshot_runs(loaded: dict[Path, dict]) -> dict[tuple[str, str], dict[str, dict]]:
+    """Per (tag, subset) with few-shot runs on BIRD (``loaded``: each results file's metrics): the zero-shot run
+    first, then each few-shot run, by label."""
+    by_run: dict[tuple[str, str], dict[str, dict]] = {}
+    for p, m in loaded.items():
+        by_run.setdefault((p.parent.parent.name, p.parent.name), {})[p.stem] = m
     out: dict[tuple[str, str], dict[str, dict]] = {}
     for (tag, subset), variants in sorted(by_run.items()):
-        shots = {name: FEWSHOT.match(name).groups() for name in sorted(variants) if FEWSHOT.match(name)}
+        shots = {name: match.groups() for name in sorted(variants) if (match := FEWSHOT.match(name))}
         if not shots:
             continue
         runs: dict[str, dict] = {}
