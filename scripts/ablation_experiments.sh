@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Augmentation ablations (issue 6.3) on this CPU: the default recipe (rebalanced graph augmentation) retrained with
 # augmentations switched off, same token budget as graph-balanced-lora (400k tokens, ~1 hour of this CPU each),
-# evaluated greedy on the same Spider dev questions under the tag graph-balanced-lora-no_<augs>, which the report
-# compares with graph-balanced-lora. Every step resumes (rerun the script). Ablation adapters stay in runs/models/
-# (not committed). On a lent GPU the same sample sets train at the default adapter's budget instead:
+# evaluated greedy on the same Spider dev and GeoQuery questions under the tag graph-balanced-lora-no_<augs>, which
+# the report compares with graph-balanced-lora. Every step resumes (rerun the script). Ablation adapters stay in
+# runs/models/ (not committed). On a lent GPU the same sample sets train at the default adapter's budget instead:
 # scripts/device_train.sh, then scripts/gpu_runs_evaluate.sh. graph_balanced_seedN retrains the default recipe with
 # training seed N (runs/train/graph_balanced_seedN_cpu, tag graph-balanced-lora-seedN): the run-to-run spread that the
 # ablation rows are read against.
@@ -29,6 +29,9 @@ for run in $RUNS; do
   [ -f runs/models/$run/adapter_model.safetensors ] || \
     $G model export --run $train --out runs/models/$run
   $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/$run --variants as_trained
+  # GeoQuery (no model here trains on it), as graph-balanced-lora was measured: GEO=0 skips it
+  [ "${GEO:-1}" = 0 ] || $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" \
+    --adapter runs/models/$run --dataset geo --split all --variants as_trained
 done
 $PY -m graphsql.experiments.training_runs  # results/train/<run>.json: tokens and epochs beside each ablation row
 $G report
