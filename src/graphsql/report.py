@@ -364,7 +364,7 @@ def _pyplot():
 def _save_figure(fig, path: Path) -> Path:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # long tick labels and outside legends stay in the image
     _pyplot().close(fig)
     return path
 
@@ -1183,16 +1183,21 @@ def _ablation_figure(rows: list[tuple[re.Match, str, dict]], path: Path) -> Path
         if t:
             ax.plot([100 * t[0], 100 * t[1]], [y + 0.22] * 2, color=colors[subset], linestyle=":", linewidth=1.2)
     ax.axvline(0, color="grey", linewidth=1)
-    ax.set_yticks(range(len(rows)), [f"{m['full']}: without {_ablation_without(m)}" for m, _, _ in rows],
-                  fontsize=7)
+    ax.set_yticks(range(len(rows)), [_ablation_label(m) for m, _, _ in rows], fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel("ablated − full adapter, execution accuracy (points; 95% CI)")
-    ax.set_title("Augmentation ablations: EX difference to the full adapter")
+    ax.set_xlabel("retrained − full adapter, execution accuracy (points; 95% CI)")
+    ax.set_title("Ablations and reseeded runs: EX difference to the full adapter")
     handles = [Line2D([], [], color=color, marker="o", label=subset) for subset, color in colors.items()]
     handles.append(Line2D([], [], color="black", linestyle=":", label="query templates resampled"))
-    ax.legend(handles=handles, fontsize=7)
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.5 / len(rows) - 0.08),
+              ncol=len(handles))
     ax.grid(axis="x", alpha=0.3)
     return _save_figure(fig, path)
+
+
+def _ablation_label(m: re.Match) -> str:
+    """A forest-plot row's label: the full adapter and what its retrained run changed."""
+    return f"{m['full']}: " + (f"without {m['off'].replace('_', ' ')}" if m["off"] else f"training seed {m['seed']}")
 
 
 def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
