@@ -4,7 +4,7 @@ import json
 import re
 
 from graphsql.eval.compare import paired_bootstrap
-from graphsql.report import write_report
+from graphsql.report import ABLATION_TAG, _ablation_label, write_report
 
 
 def _items(flags, joins):
@@ -73,6 +73,12 @@ def _fake_replay(flags):
 def _numbers(text):
     """Decimal figures, not digits inside names such as Qwen2.5-Coder-0.5B."""
     return set(re.findall(r"(?<![\w.])-?\d+\.\d+(?![\w.])", text))
+
+
+def test_ablation_plot_labels_name_what_each_retrained_run_changed():
+    assert _ablation_label(ABLATION_TAG.match("graph-balanced-lora-seed1")) == "graph-balanced-lora: training seed 1"
+    assert (_ablation_label(ABLATION_TAG.match("graph-balanced-gpu-lora-no_table_selection_join_path"))
+            == "graph-balanced-gpu-lora: without table selection join path")
 
 
 def test_report_numbers_all_come_from_results(tmp_path):
