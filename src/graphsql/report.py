@@ -1197,7 +1197,7 @@ def _ablation_figure(rows: list[tuple[re.Match, str, dict]], path: Path) -> Path
 
 def _ablation_label(m: re.Match) -> str:
     """A forest-plot row's label: the full adapter and what its retrained run changed."""
-    return f"{m['full']}: " + (f"without {m['off'].replace('_', ' ')}" if m["off"] else f"training seed {m['seed']}")
+    return f"{m['full']}: " + (f"without {_ablation_without(m)}" if m["off"] else f"training seed {m['seed']}")
 
 
 def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
