@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import platform
 import subprocess
@@ -18,6 +19,8 @@ from importlib import metadata
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
+
+log = logging.getLogger(__name__)
 
 LIBRARIES = ("graphsql", "sqlglot", "networkx", "torch", "transformers", "peft", "trl", "llama_cpp_python")
 
@@ -63,8 +66,8 @@ def run_info(command: str, settings: dict | None = None) -> dict:
 
 def write_result(path: Path, data: dict, key: str = "provenance") -> bool:
     """Write ``data`` as JSON to ``path`` unless the file already holds the same result apart from its ``key``
-    record (a rerun of finished work then leaves the file, and the provenance of when it was made, as it was).
-    True when the file was written."""
+    record (a rerun of finished work then leaves the file, and the provenance of when it was made, as it was, and
+    says so in the log). True when the file was written."""
     fresh = json.loads(json.dumps(data, default=str))  # as it reads back
     if path.is_file():
         try:
@@ -73,6 +76,7 @@ def write_result(path: Path, data: dict, key: str = "provenance") -> bool:
             old = None
         if isinstance(old, dict) and {k: v for k, v in old.items() if k != key} == {
                 k: v for k, v in fresh.items() if k != key}:
+            log.info("%s: unchanged, kept (with the provenance of when it was written)", path)
             return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(fresh, indent=1) + "\n", encoding="utf-8")

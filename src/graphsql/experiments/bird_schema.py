@@ -105,11 +105,6 @@ def _summary(metrics: dict) -> dict:
     return {k: v for k, v in metrics.items() if k != "items"}
 
 
-def _write(metrics: dict, out: Path) -> None:
-    if not write_result(out, metrics):
-        log.info("%s: unchanged, kept (with the provenance of when it was written)", out)
-
-
 def _repo_relative(path: Path) -> str:
     return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
 
@@ -134,7 +129,7 @@ def baseline_on_subset(baseline_file: Path, examples, out: Path, command: str) -
         "source_scores": _repo_relative(baseline_file),
         "provenance": run_info(command, {"n": len(items)}),
     }
-    _write(metrics, out)
+    write_result(out, metrics)
     return metrics
 
 
@@ -207,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         metrics.update(variant=variant, replayed_from=_repo_relative(preds_file), repaired=changed,
                        provenance=run_info(command, {"tag": args.tag, "variant": variant, "n": len(examples)}))
         out = args.results / args.tag / name / f"{variant}.json"
-        _write(metrics, out)
+        write_result(out, metrics)
         log.info("%s: %d of %d queries repaired; %s -> %s", variant, changed, len(sqls),
                  json.dumps(_summary(metrics))[:300], out)
         return 0
@@ -229,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                    provenance=run_info(command, {"tag": args.tag, "variant": args.variant, "n": len(examples),
                                                  "model": args.model, "adapter": args.adapter, "n_ctx": args.n_ctx}))
     out = args.results / args.tag / name / f"{args.variant}.json"
-    _write(metrics, out)
+    write_result(out, metrics)
     log.info("%s: %s -> %s", args.variant, json.dumps(_summary(metrics))[:300], out)
     return 0
 

@@ -54,8 +54,6 @@ def write_summaries(folders: list[Path], out_dir: Path) -> list[Path]:
         path = out_dir / f"{folder.name}.json"
         if write_result(path, summary):
             written.append(path)
-        else:
-            log.info("%s: unchanged, kept (with the provenance of when it was written)", path)
     return written
 
 
