@@ -4,7 +4,7 @@ import json
 import re
 
 from graphsql.eval.compare import paired_bootstrap
-from graphsql.report import ABLATION_TAG, _ablation_label, write_report
+from graphsql.report import ABLATION_TAG, _ablation_label, _seed_spreads, write_report
 
 
 def _items(flags, joins):
@@ -79,6 +79,25 @@ def test_ablation_plot_labels_name_what_each_retrained_run_changed():
     assert _ablation_label(ABLATION_TAG.match("graph-balanced-lora-seed1")) == "graph-balanced-lora: training seed 1"
     assert (_ablation_label(ABLATION_TAG.match("graph-balanced-gpu-lora-no_table_selection_join_path"))
             == "graph-balanced-gpu-lora: without table selection join path")
+
+
+def test_seed_spread_gathers_every_seed_of_a_recipe_and_places_its_ablations():
+    def entry(a, b):
+        return {"all": {"a": a, "b": b}}
+    comparisons = {"ablations/dev/r-seed1:as_trained-vs-r:as_trained": entry(0.5, 0.56),
+                   "ablations/dev/r-seed2:as_trained-vs-r:as_trained": entry(0.5, 0.53),
+                   "ablations/dev/r-no_x:as_trained-vs-r:as_trained": entry(0.5, 0.52),
+                   "ablations/dev/r-no_y:as_trained-vs-r:as_trained": entry(0.5, 0.4),
+                   "ablations/dev/r-no_z:as_trained-vs-r:as_trained": entry(0.5, 0.6),
+                   "ablations/geo/r-no_x:as_trained-vs-r:as_trained": entry(0.3, 0.2),
+                   "systems/dev/a-vs-b": entry(0.1, 0.2)}
+    spreads = _seed_spreads(comparisons)
+    assert list(spreads) == ["seed_spread/dev/r"]          # no reseeded run on geo: no spread there
+    s = spreads["seed_spread/dev/r"]
+    assert s["ex_by_seed"] == {"0": 0.5, "1": 0.56, "2": 0.53} and s["runs"] == 3
+    assert s["mean"] == 0.53 and s["range"] == 0.06 and abs(s["sd"] - 0.03) < 1e-9
+    assert s["ablations"] == {"x": {"ex": 0.52, "seed_range": "inside"}, "y": {"ex": 0.4, "seed_range": "below"},
+                              "z": {"ex": 0.6, "seed_range": "above"}}
 
 
 def test_report_numbers_all_come_from_results(tmp_path):
@@ -247,6 +266,10 @@ def test_report_numbers_all_come_from_results(tmp_path):
             "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
     assert ("| `graph-balanced-gpu-lora` | nothing: the same recipe, training seed 1 | spider-dev-all | 9.6M (1.003) | "
             "9.6M (1.005) | 40 | 75.0 | 75.0 | 0.0 |") in text  # run-to-run spread beside the ablations
+    # the spread of the reseeded recipe (seeds 0 and 1), and its ablation outside it; none for the unseeded one
+    assert ("| `graph-balanced-gpu-lora` | spider-dev-all | 2 | 0: 75.0, 1: 75.0 | 75.0 | 0.0 | 0.0 | "
+            "without table selection join path 50.0 (below) |") in text
+    assert "No reseeded run yet of `graph-balanced-lora`: its ablation rows have no run-to-run spread" in text
     ablation_row = next(line for line in text.splitlines() if line.startswith("| `graph-balanced-gpu-lora` | table"))
     assert "| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] | [" in ablation_row  # 2+ JOIN, then 1 JOIN
     assert ablation_row.endswith("] (8) |")  # then the interval with the 8 query templates resampled

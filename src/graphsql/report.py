@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections.abc import Container
 from pathlib import Path
 
@@ -145,6 +146,32 @@ FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_te
 REPLAY_SUFFIXES = ("_fixj", "_fix", "_joins")  # graphsql.experiments.sc_count: join + column fix, column, join
 
 
+def _seed_spreads(comparisons: dict) -> dict:
+    """Run-to-run spread of a recipe: ``seed_spread/<subset>/<full adapter>`` with the EX of each training seed
+    (seed 0 is the full adapter itself, the others its ``-seedN`` retrainings), their mean, SD and max − min, and
+    the EX of each ablation of that adapter with where it lies against the seeds' range (below, inside, above)."""
+    spreads: dict[str, dict] = {}
+    ablated: dict[str, dict[str, float]] = {}
+    for key, c in comparisons.items():
+        if not key.startswith("ablations/"):
+            continue
+        _, subset, pair = key.split("/")
+        match = ABLATION_TAG.match(pair.split(":")[0])
+        where = f"seed_spread/{subset}/{match['full']}"
+        if match["seed"]:
+            spreads.setdefault(where, {"ex_by_seed": {"0": c["all"]["a"]}})["ex_by_seed"][match["seed"]] = c["all"]["b"]
+        else:
+            ablated.setdefault(where, {})[match["off"]] = c["all"]["b"]
+    for where, spread in spreads.items():
+        values = list(spread["ex_by_seed"].values())
+        lo, hi = min(values), max(values)
+        spread.update(runs=len(values), mean=round(statistics.mean(values), 4),
+                      sd=round(statistics.stdev(values), 4), range=round(hi - lo, 4),
+                      ablations={off: {"ex": ex, "seed_range": "below" if ex < lo else "above" if ex > hi else "inside"}
+                                 for off, ex in sorted(ablated.get(where, {}).items())})
+    return spreads
+
+
 def _replay_parts(stem: str) -> tuple[str, str]:
     """A replay file's stem as (variant, fix suffix), e.g. ("as_trained", "_fixj")."""
     suffix = next((x for x in REPLAY_SUFFIXES if stem.endswith(x)), "")
@@ -180,6 +207,7 @@ def compute_comparisons(results_dir: Path) -> Path:
         if full and "as_trained" in variants and _is_complete(full[1]) and _is_complete(variants["as_trained"][1]):
             out[f"ablations/{subset}/{tag}:as_trained-vs-{match['full']}:as_trained"] = _bootstrap_entry(
                 full[1]["items"], variants["as_trained"][1]["items"], templates.get(subset))
+    out.update(_seed_spreads(out))
     replays = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text())["by_k"]
                for p in sorted((results_dir / "sc_count").glob("*/*/*.json"))}
     for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
@@ -1161,7 +1189,34 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
     fig = _ablation_figure(rows, out.parent / "figures" / "ablations.png")
     lines += [f"![EX difference of each ablation]({_rel(fig, out.parent)})", ""]
-    return lines
+    return lines + _seed_spread_lines(comparisons, {m["full"] for m, _, _ in rows})
+
+
+def _seed_spread_lines(comparisons: dict, fulls: set[str]) -> list[str]:
+    """The run-to-run spread table: EX of each training seed of a recipe, and where its ablations fall."""
+    spreads = [(key.split("/")[1], key.split("/")[2], s) for key, s in comparisons.items()
+               if key.startswith("seed_spread/")]
+    lines = ["### Run-to-run spread: the same recipe retrained with other seeds", ""]
+    if spreads:
+        lines += ["An ablation whose EX lies inside the range of the reseeded runs differs from the full adapter no "
+                  "more than retraining it did. Lying outside is no test: of n + 1 runs of one recipe, the last falls "
+                  "outside the range of the other n with probability 2 in n + 1 (it is the lowest or the highest), "
+                  "so read the paired intervals of the ablation table for that.", "",
+                  "| full adapter | subset | runs | EX by training seed | mean | SD | max − min | "
+                  "ablations of that adapter: EX (below / inside / above the seeds' range) |", "|---" * 8 + "|"]
+        for subset, full, s in spreads:
+            by_seed = sorted(s["ex_by_seed"].items(), key=lambda x: int(x[0]))
+            seeds = ", ".join(f"{seed}: {_pct(ex)}" for seed, ex in by_seed)
+            abl = "; ".join(f"without {off.replace('_', ' ')} {_pct(a['ex'])} ({a['seed_range']})"
+                            for off, a in s["ablations"].items()) or "–"
+            lines.append(f"| `{full}` | {subset} | {s['runs']} | {seeds} | {_pct(s['mean'])} | {_pct(s['sd'])} | "
+                         f"{_pct(s['range'])} | {abl} |")
+        lines.append("")
+    unseeded = sorted(fulls - {full for _, full, _ in spreads})
+    if unseeded:
+        lines += ["No reseeded run yet of " + ", ".join(f"`{f}`" for f in unseeded)
+                  + ": its ablation rows have no run-to-run spread beside them.", ""]
+    return lines + ["Source: `results/comparisons.json` (`seed_spread/<subset>/<full adapter>`).", ""]
 
 
 def _ablation_without(m: re.Match) -> str:
