@@ -15,11 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 # The demo also builds llama.cpp (the fast CPU backend) once; if that build fails it runs on transformers. The build
 # names this CPU's instruction sets without AMX (scripts/llama_cmake_args.sh: a native build died with "Illegal
-# instruction" on a VM that lists AMX); no cached wheel, which may have been built with other flags.
+# instruction" on a VM that lists AMX); no cached wheel, which may have been built with other flags. On first use the
+# demo also merges the shipped adapter into the base model (a GGUF cached in ~/.cache/graphsql/merged, ~3 min once).
+# It answers greedily, as `graphsql ask` does.
 demo: setup
 	CMAKE_ARGS="$$(bash scripts/llama_cmake_args.sh) $$CMAKE_ARGS" $(PY) -m pip install -q --no-cache-dir -e ".[llama]" \
 		|| echo "llama-cpp-python did not build: using the transformers backend"
-	$(VENV)/bin/graphsql demo --samples 5
+	$(VENV)/bin/graphsql demo
 
 # pytest's exit code 5 (no tests collected) is a failure here.
 test: setup

@@ -239,6 +239,40 @@ def test_llama_cpp_greedy_sampling_and_prefix_reuse(tiny_gguf, tiny_model):
     assert gen.generate(PROMPTS[:1], n=2, max_new_tokens=8) == [greedy[0] * 2]
 
 
+def test_llama_cpp_parallel_samples(tiny_gguf):
+    """Sampled candidates decoded together as parallel sequences: n per prompt, repeatable for a seed, different
+    across seeds and sequences, and the same prompt gives the same answers as the greedy path after it."""
+    from graphsql.inference.generate import LlamaCppGenerator
+
+    gen = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, parallel=True)
+    greedy = gen.generate(PROMPTS, max_new_tokens=8)
+    first = gen.generate(PROMPTS[:2], n=4, temperature=1.5, max_new_tokens=6, seed=3)
+    assert [len(r) for r in first] == [4, 4]
+    assert first == gen.generate(PROMPTS[:2], n=4, temperature=1.5, max_new_tokens=6, seed=3)
+    assert first != gen.generate(PROMPTS[:2], n=4, temperature=1.5, max_new_tokens=6, seed=4)
+    assert len(set(first[0])) > 1  # the sequences sample on their own
+    assert gen.generate(PROMPTS, max_new_tokens=8) == greedy  # the parallel context leaves the main one alone
+    assert gen.counts["prompts"] == 3 + 2 + 2 + 2 + 3 and gen.counts["generated_tokens"] > 0
+    # a near-zero temperature samples the greedy answer in every sequence
+    cold = gen.generate(PROMPTS[:1], n=3, temperature=1e-6, max_new_tokens=8)
+    assert cold == [[greedy[0][0]] * 3]
+
+
+def test_llama_cpp_prefix_cache_and_prompt_lookup_keep_greedy_answers(tiny_gguf):
+    from graphsql.inference.generate import LlamaCppGenerator
+
+    cached = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1)
+    greedy = cached.generate(PROMPTS + PROMPTS[:1], max_new_tokens=8)
+    assert cached.counts["reused_tokens"] > 0  # the repeated prompt came from the cache
+    fresh = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prefix_cache=False)
+    assert fresh.generate(PROMPTS + PROMPTS[:1], max_new_tokens=8) == greedy
+    assert fresh.counts["reused_tokens"] == 0
+    lookup = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=4)
+    assert lookup.generate(PROMPTS, max_new_tokens=8) == greedy[:3]
+    with pytest.raises(ConfigError, match="prompt_lookup"):
+        LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=-1)
+
+
 def test_llama_cpp_prompt_too_long(tiny_gguf):
     from graphsql.inference.generate import LlamaCppGenerator
     from graphsql.inference.models import ModelError

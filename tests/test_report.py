@@ -324,3 +324,52 @@ def test_committed_report_is_what_the_committed_results_give(tmp_path):
             value = float(raw)
             allowed |= {f"{value:.1f}", f"{100 * value:.1f}", f"{value:.3f}", raw}
     assert not sorted(n for n in _numbers(committed) if n not in allowed)
+
+
+def _merged_comparisons(intervals: dict[str, tuple[float, float]]) -> dict:
+    """Hand-made comparisons of merged formats against the run-time adapter: {format: greedy interval}; the
+    repairs interval of each is (-0.01, 0.01)."""
+    out = {}
+    for quant, ci in intervals.items():
+        for kind, variant in (("systems", "as_trained"), ("replays", "as_trained_fixj")):
+            key = (f"{kind}/spider-dev-strat300-seed0/graph-balanced-gpu-merged-{quant}:{variant}"
+                   f"-vs-graph-balanced-gpu-lora:{variant}")
+            out[key] = {"all": {"n": 300, "a": 0.66, "b": 0.65, "diff": -0.01,
+                                "ci95": list(ci if kind == "systems" else (-0.01, 0.01))}}
+    out["systems/spider-dev-strat300-seed0/plain-gpu-lora:as_trained-vs-base:ddl_full"] = {
+        "all": {"n": 300, "a": 0.3, "b": 0.5, "diff": 0.2, "ci95": [0.1, 0.3]}}
+    return out
+
+
+def test_default_quant_is_the_fastest_format_whose_intervals_include_zero():
+    from graphsql.report import merged_accuracy, pick_default_quant
+
+    comparisons = _merged_comparisons({"q8_0": (-0.02, 0.02), "q4_k_m": (-0.04, 0.01), "q4_0": (-0.3, -0.1)})
+    bench = {"systems": {"merged_q8_0": {"p50_s": 2.0}, "merged_q4_k_m": {"p50_s": 1.8}, "merged_q4_0": {"p50_s": 1.5}}}
+    assert sorted(merged_accuracy(comparisons)) == ["q4_0", "q4_k_m", "q8_0"]
+    assert pick_default_quant(comparisons, bench) == "q4_k_m"  # q4_0 is faster but its interval is below zero
+    comparisons = _merged_comparisons({"q8_0": (-0.02, 0.02), "q4_k_m": (-0.04, -0.01)})
+    assert pick_default_quant(comparisons, bench) == "q8_0"
+    assert pick_default_quant(_merged_comparisons({"q8_0": (0.01, 0.02)}), bench) is None
+    assert pick_default_quant(comparisons, {"systems": {}}) is None  # no speed measured: no pick
+
+
+def test_speed_section_reports_the_benchmark_and_the_merged_accuracy(tmp_path):
+    from graphsql.report import _speed_section
+
+    results = tmp_path / "results"
+    results.mkdir()
+    system = {"p50_s": 1.2, "p95_s": 2.5, "mean_s": 1.4, "n": 100, "prompt_tokens_per_s": 150.5,
+              "generated_tokens_per_s": 25.5, "prompt_tokens_total": 200, "prompt_tokens_reused": 50,
+              "stage_mean_s": {"prompt": 0.002, "generate": 1.39, "execute": 0.004}}
+    bench = {"questions": {"n": 100, "subset": "strat100-seed0"},
+             "systems": {"merged_q8_0": system, "bare_generation": {**system, "mean_s": 1.25}},
+             "ratios": {"merged_q8_0": {"mean_over_bare_generation": 1.12}},
+             "targets": {"default": "merged_q8_0", "default_p50_at_most_0.6s": {"p50_s": 1.2, "met": False}}}
+    (results / "bench_speed.json").write_text(json.dumps(bench))
+    text = "\n".join(_speed_section(results, _merged_comparisons({"q8_0": (-0.02, 0.02)}), tmp_path))
+    assert "| q8_0 | spider-dev-strat300-seed0 | greedy | 300 | 66.0 | 65.0 | -1.0 | [-2.0, 2.0] |" in text
+    assert "| `merged_q8_0` | 1.2 | 2.5 | 1.4 | 1.12 | 0.002 / 1.390 / 0.004 | 150.5 | 25.5 | 25% | – |" in text
+    assert "that is **q8_0**" in text
+    assert "- default_p50_at_most_0.6s: p50_s 1.2: not met" in text
+    assert "plain-gpu-lora" not in text

@@ -345,12 +345,38 @@ def model_export(
     out: Path = typer.Option(Path("models/qwen2.5-coder-0.5b-graph-lora"), help="folder to write (replaced)"),
     name: str | None = typer.Option(None, help="title of the model card (default: the folder name)"),
     eval_results: list[Path] = typer.Option([], "--eval", help="results/eval/... files to summarise in the card"),
+    merge: bool = typer.Option(False, "--merge", help="instead: fold --adapter into the base model and write "
+                                                      "standalone GGUF files (cached), their sha256 recorded in "
+                                                      "the adapter's graphsql.yaml"),
+    adapter: str = typer.Option("default", help="with --merge: the adapter folder (default: the shipped one)"),
+    quant: list[str] = typer.Option(["q8_0"], "--quant", help="with --merge: GGUF formats to write (repeatable): "
+                                                              "f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k"),
+    ollama: Path | None = typer.Option(None, "--ollama", help="with --merge: also write an Ollama Modelfile here "
+                                                              "for the first --quant"),
+    record: bool = typer.Option(True, help="with --merge: record the files' sha256 in the adapter's graphsql.yaml"),
 ) -> int:
-    """Copy a trained adapter (fp16) with its prompt settings and a generated model card to models/."""
-    from graphsql.training.export import export_adapter
+    """Copy a trained adapter (fp16) with its prompt settings and a generated model card to models/; with
+    --merge, build the merged GGUF model that ask, predict, demo and serve use by default."""
+    if not merge:
+        from graphsql.training.export import export_adapter
 
-    path = export_adapter(run, out, name=name, eval_results=eval_results)
-    err_console.print(f"wrote {path}")
+        path = export_adapter(run, out, name=name, eval_results=eval_results)
+        err_console.print(f"wrote {path}")
+        return 0
+    from graphsql.config import DEFAULT_MODEL_NAME, resolve_adapter
+    from graphsql.inference.merge import merged_gguf, ollama_modelfile, record_merged
+
+    folder = resolve_adapter(DEFAULT_MODEL_NAME, adapter)
+    if folder is None:
+        raise DataError(f"--adapter {adapter}: no adapter to merge")
+    say = lambda msg: err_console.print(msg, markup=False, highlight=False)  # noqa: E731
+    built = {q.lower(): merged_gguf(folder, q, progress=say) for q in quant}
+    for q, path in built.items():
+        console.print(f"{q}: {path}", markup=False, highlight=False)
+    if record:
+        say(f"recorded sha256 in {record_merged(folder, built)}")
+    if ollama is not None:
+        say(f"wrote {ollama_modelfile(next(iter(built.values())), ollama)}: ollama create graphsql -f {ollama}")
     return 0
 
 
@@ -366,18 +392,20 @@ def _configs(config: Path | None, **flags) :
     return load_config(config, sections)
 
 
-def _model_configs(config, model, adapter, backend, samples):
+def _model_configs(config, model, adapter, backend, samples, merge=None, quant=None):
     """The config of commands that only choose the model (demo, serve)."""
-    return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples)
+    return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend, infer__samples=samples,
+                    infer__merge=merge, infer__quant=quant)
 
 
 def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                 shot_selector, fixes=None, answer_format=None, shot_pool=None):
+                 shot_selector, fixes=None, answer_format=None, shot_pool=None, merge=None, quant=None):
     """The config of `ask` and `predict`: their shared flags mapped onto config fields (``--shot-pool`` without
     ``--shots`` means 3 demonstrations)."""
     if shot_pool is not None and shots is None:
         shots = 3
     return _configs(config, infer__model=model, infer__adapter=adapter, infer__backend=backend,
+                    infer__merge=merge, infer__quant=quant,
                     infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
                     prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
                     prompt__shot_selector=shot_selector, prompt__shot_pool=shot_pool, infer__fix_joins=fixes,
@@ -393,14 +421,20 @@ def _generator(cfg):
         err_console.print(f"model {cfg.infer.model} is not installed yet: fetching it once (a few minutes) …")
         fetch_model(cfg.infer.model, progress=lambda msg: err_console.print(f"  {msg}", markup=False, highlight=False))
     adapter = f", adapter {cfg.infer.adapter}" if cfg.infer.adapter else ", no adapter"
-    err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}{adapter}) …")
-    return make_generator(cfg.infer.backend, model=cfg.infer.model, adapter=cfg.infer.adapter)
+    merged = f", merged {cfg.infer.quant}" if cfg.infer.adapter and cfg.infer.merge else ""
+    err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}{adapter}{merged}) …")
+    return make_generator(cfg.infer.backend, model=cfg.infer.model, adapter=cfg.infer.adapter, merge=cfg.infer.merge,
+                          quant=cfg.infer.quant,
+                          progress=lambda msg: err_console.print(f"  {msg}", markup=False, highlight=False))
 
 
 # Flags shared by ask and predict (each maps onto a config field; None = keep the config's value).
 MODEL_OPT = typer.Option(None, "--model", help="short name, local folder or Hugging Face id")
 ADAPTER_OPT = typer.Option(None, "--adapter", help="LoRA adapter folder; none = the bare model (default: the shipped graph adapter)")
 BACKEND_OPT = typer.Option(None, "--backend", help="auto | transformers | llama.cpp")
+MERGE_OPT = typer.Option(None, "--merge/--no-merge", help="llama.cpp: the adapter merged into the base weights (built "
+                                                         "once, cached; default) or applied at run time (slower)")
+QUANT_OPT = typer.Option(None, "--quant", help="merged model's GGUF format: f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k")
 SAMPLES_OPT = typer.Option(None, "--samples", help="self-consistency candidates (1 = greedy)")
 FORMAT_OPT = typer.Option(None, "--prompt-format", help="ddl | compact | graph")
 PRUNE_OPT = typer.Option(None, "--prune/--no-prune", help="prune the schema graph around linked tables")
@@ -430,6 +464,8 @@ def ask_cmd(
     model: str | None = MODEL_OPT,
     adapter: str | None = ADAPTER_OPT,
     backend: str | None = BACKEND_OPT,
+    merge: bool | None = MERGE_OPT,
+    quant: str | None = QUANT_OPT,
     samples: int | None = SAMPLES_OPT,
     prompt_format: str | None = FORMAT_OPT,
     prune: bool | None = PRUNE_OPT,
@@ -451,7 +487,7 @@ def ask_cmd(
     if not schema.tables:
         raise DataError(f"{db}: the database has no tables to ask about")
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                       shot_selector, fixes, answer_format, shot_pool)
+                       shot_selector, fixes, answer_format, shot_pool, merge, quant)
     pool = None
     if cfg.prompt.shots and cfg.prompt.examples_file:  # a bad examples file fails before the model loads
         from graphsql.demos import examples_pool
@@ -506,6 +542,8 @@ def predict_cmd(
     model: str | None = MODEL_OPT,
     adapter: str | None = ADAPTER_OPT,
     backend: str | None = BACKEND_OPT,
+    merge: bool | None = MERGE_OPT,
+    quant: str | None = QUANT_OPT,
     samples: int | None = SAMPLES_OPT,
     prompt_format: str | None = FORMAT_OPT,
     prune: bool | None = PRUNE_OPT,
@@ -526,7 +564,7 @@ def predict_cmd(
     ds = load_questions_file(questions, db_dir, tables)
     examples = ds.examples[:limit] if limit is not None else ds.examples
     cfg = _ask_configs(config, model, adapter, backend, samples, prompt_format, prune, max_tables, timeout, shots,
-                       shot_selector, fixes, answer_format, shot_pool)
+                       shot_selector, fixes, answer_format, shot_pool, merge, quant)
     generator = _generator(cfg)
     columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn(), TimeRemainingColumn())
@@ -559,12 +597,14 @@ def demo_cmd(
     model: str | None = MODEL_OPT,
     adapter: str | None = ADAPTER_OPT,
     backend: str | None = BACKEND_OPT,
+    merge: bool | None = MERGE_OPT,
+    quant: str | None = QUANT_OPT,
     samples: int | None = SAMPLES_OPT,
 ) -> int:
     """Build the bundled bookshop database and ask it questions with the default model."""
     from graphsql.demo import DEMO_DB_ID, run_demo
 
-    cfg = _model_configs(config, model, adapter, backend, samples)
+    cfg = _model_configs(config, model, adapter, backend, samples, merge, quant)
     generator = _generator(cfg)
     console.print(f"[bold]demo database[/]: {out / (DEMO_DB_ID + '.sqlite')} "
                   f"(schema graph drawn to {out / (DEMO_DB_ID + '_graph.png')})")
@@ -590,6 +630,8 @@ def serve_cmd(
     model: str | None = MODEL_OPT,
     adapter: str | None = ADAPTER_OPT,
     backend: str | None = BACKEND_OPT,
+    merge: bool | None = MERGE_OPT,
+    quant: str | None = QUANT_OPT,
     samples: int | None = SAMPLES_OPT,
 ) -> int:
     """A web page for asking questions of SQLite databases (same pipeline as `ask`)."""
@@ -597,7 +639,7 @@ def serve_cmd(
 
     from graphsql.web.app import create_app
 
-    cfg = _model_configs(config, model, adapter, backend, samples)
+    cfg = _model_configs(config, model, adapter, backend, samples, merge, quant)
     web = create_app(lambda: _generator(cfg), cfg, databases=list(db))
     console.print(f"GraphSQL on http://{host}:{port} (model {cfg.infer.model}, adapter {cfg.infer.adapter or 'none'})")
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -43,6 +43,7 @@ SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "skel
 # by graph similarity (beats random for the bare model; costs the default adapter least)
 AUTO_SELECTOR = "auto"
 SHOT_POOLS = ("spider", "geo")  # graphsql.demos.select.POOL_SOURCES
+MERGED_QUANTS = ("f16", "q8_0", "q4_k_m", "q4_0", "q5_k_m", "q6_k")  # graphsql.inference.merge.QUANT_TYPES
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ class InferConfig:
     model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "short name, local folder or HF model id"})
     adapter: str | None = field(default="default", metadata={"help": "LoRA adapter folder; default: the shipped graph adapter of the default model; none: the bare model"})
     backend: str = field(default="auto", metadata={"help": "auto | transformers | llama.cpp"})
+    merge: bool = field(default=True, metadata={"help": "llama.cpp: run the adapter merged into the base weights (a GGUF built once, cached); false: apply the LoRA at run time (~1.5x slower)"})
+    quant: str = field(default="q8_0", metadata={"help": "format of the merged GGUF: f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k"})
     samples: int = field(default=1, metadata={"help": "self-consistency candidates (1 = greedy)"})
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature when samples > 1"})
     max_new_tokens: int = field(default=200, metadata={"help": "longest SQL generated"})
@@ -125,6 +128,8 @@ class InferConfig:
             raise ConfigError(f"infer.backend must be auto, transformers or llama.cpp, not {self.backend!r}")
         if self.timeout <= 0:
             raise ConfigError("infer.timeout must be > 0")
+        if self.quant not in MERGED_QUANTS:
+            raise ConfigError(f"infer.quant must be one of {', '.join(MERGED_QUANTS)}, not {self.quant!r}")
         if self.max_rows < 1:
             raise ConfigError("infer.max_rows must be >= 1")
 

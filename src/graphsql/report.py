@@ -26,6 +26,9 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
                ("ddl_full", "compact_pruned_t2_c4"), ("compact_pruned", "compact_pruned_t2_c4"))
 # The main table: (label, tag, variant), in this order; a row appears when its results file exists. The tags are
 # the model settings of `graphsql.experiments.variants --tag` (base = the bare model, *-lora = our adapters).
+# the shipped adapter merged into the base weights, one tag per GGUF format (scripts/merged_accuracy.sh)
+MERGED_TAG = "graph-balanced-gpu-merged-"
+MERGED_QUANTS = ("q8_0", "q4_k_m", "q4_0")
 SYSTEMS = (
     ("pre-LLM seq2seq baseline (trained here, no pretrained LM)", "seq2seq", "greedy"),
     ("Qwen2.5-Coder-0.5B zero-shot, full DDL", "base", "ddl_full"),
@@ -47,6 +50,8 @@ SYSTEMS = (
      "as_trained"),
     ("graph LoRA, rebalanced, 24x the tokens + DPO from execution feedback", "graph-balanced-gpu-dpo-lora",
      "as_trained"),
+    *((f"graph LoRA, rebalanced, 24x the tokens, merged into the base weights ({q} GGUF)",
+       f"{MERGED_TAG}{q}", "as_trained") for q in MERGED_QUANTS),
 )
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
 # "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
@@ -89,6 +94,8 @@ SYSTEM_COMPARISONS = (
     # what the graph-pruned prompt alone does (same tokens, no augmentation), and what augmentation adds on top
     (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora-no_augmentation", "as_trained")),
     (("graph-balanced-gpu-lora-no_augmentation", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
+    # the default adapter merged into the base weights (issue 24) against the same adapter applied at run time
+    *((("graph-balanced-gpu-lora", "as_trained"), (f"{MERGED_TAG}{q}", "as_trained")) for q in MERGED_QUANTS),
 )
 # (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
 # BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_fixj), and the
@@ -106,6 +113,7 @@ REPLAY_COMPARISONS = (
     (("base", "ddl_full_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
     (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),  # ask: 1 or 5?
     (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-dpo-lora", "as_trained_fixj")),
+    *((("graph-balanced-gpu-lora", "as_trained_fixj"), (f"{MERGED_TAG}{q}", "as_trained_fixj")) for q in MERGED_QUANTS),
 )
 
 
@@ -454,6 +462,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _training_section(results_dir, out, root)
     lines += _dpo_section(results_dir, comparisons, root)
     lines += _bird_schema_section(results_dir, root, comparisons, out)
+    lines += _speed_section(results_dir, comparisons, root)
     lines += _cost_section(results_dir, root)
     lines += _error_section(results_dir, root)
     lines += _baseline_section(results_dir, root)
@@ -532,6 +541,100 @@ def _error_section(results_dir: Path, root: Path) -> list[str]:
                 lines += [f"- **{category.replace('_', ' ')}** ({ex['db_id']}){message}",
                           f"  - gold: `{ex['gold_sql']}`", f"  - predicted: `{ex['pred_sql']}`"]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.error_analysis`).", ""]
+    return lines
+
+
+def merged_accuracy(comparisons: dict) -> dict[str, list[tuple[str, str, dict]]]:
+    """{GGUF format: [(subset, "greedy" | "repairs", comparison)]}: each merged model against the run-time adapter."""
+    out: dict[str, list] = {}
+    for key, c in sorted(comparisons.items()):
+        kind, subset, pair = key.split("/", 2)
+        b, _, a = pair.partition("-vs-")
+        ref = {"systems": "graph-balanced-gpu-lora:as_trained", "replays": "graph-balanced-gpu-lora:as_trained_fixj"}
+        if kind in ref and a == ref[kind] and b.startswith(MERGED_TAG):
+            quant = b.split(":")[0].removeprefix(MERGED_TAG)
+            out.setdefault(quant, []).append((subset, "greedy" if kind == "systems" else "repairs", c))
+    return out
+
+
+def pick_default_quant(comparisons: dict, bench: dict) -> str | None:
+    """Issue 24's rule: the fastest merged format (lowest p50 s a question in ``bench``) whose every interval
+    against the run-time adapter (each subset, greedy and with the repairs) includes zero; None if none does."""
+    fits = [q for q, rows in merged_accuracy(comparisons).items()
+            if rows and all(c["all"]["ci95"][0] <= 0 <= c["all"]["ci95"][1] for _, _, c in rows)
+            and f"merged_{q}" in bench.get("systems", {})]
+    return min(fits, key=lambda q: bench["systems"][f"merged_{q}"]["p50_s"], default=None)
+
+
+def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
+    """The merged model's accuracy against the run-time adapter, and seconds a question for every way of running
+    the default model (`benchmarks/bench_speed.py`)."""
+    path = results_dir / "bench_speed.json"
+    accuracy = merged_accuracy(comparisons)
+    if not path.is_file() and not accuracy:
+        return []
+    bench = json.loads(path.read_text()) if path.is_file() else {}
+    from graphsql.config import InferConfig
+
+    lines = ["## Speed: the adapter merged into the base model", "",
+             "`graphsql ask`, `predict`, `demo` and `serve` run the default adapter merged into the base weights "
+             "(peft `merge_and_unload`, written as a GGUF by llama.cpp's converter, quantized by llama.cpp; built "
+             "once and cached), instead of applying the LoRA at run time (`--no-merge`).", ""]
+    if accuracy:
+        lines += ["EX of each merged format against the same adapter applied at run time, on the same questions "
+                  "(greedy; and with the repairs of `ask` replayed on both):", "",
+                  "| format | subset | decoding | n | run-time adapter | merged | merged − run-time | 95% CI | "
+                  "CI, templates resampled |", "|---|---|---|---|---|---|---|---|---|"]
+        for quant, rows in accuracy.items():
+            for subset, kind, c in rows:
+                w = c["all"]
+                lines.append(f"| {quant} | {subset} | {kind} | {w['n']} | {_pct(w['a'])} | {_pct(w['b'])} | "
+                             f"{_pct(w['diff'])} | [{_pct(w['ci95'][0])}, {_pct(w['ci95'][1])}] |"
+                             + _template_cells(c))
+        pick = pick_default_quant(comparisons, bench)
+        lines += ["", f"The rule (issue 24): the default is the fastest format whose every interval above includes "
+                      f"zero. By the committed results that is **{pick or 'none'}**; the shipped default "
+                      f"(`InferConfig.quant`) is **{InferConfig().quant}**.", ""]
+    if bench:
+        systems, ratios = bench["systems"], bench["ratios"]
+        q = bench["questions"]
+        lines += [f"Seconds a question end to end (`predict`, greedy, repairs on) on {q['n']} Spider dev questions "
+                  f"(`{q['subset']}`), every system in one run on this 2-core CPU; the bare model is timed on "
+                  "generation alone, given the prompts the default system built. Stages: prompt (linking, pruning, "
+                  "messages), generate, execute (repairs, running, voting).", "",
+                  "| system | p50 s | p95 s | mean s | mean × bare generation | prompt / generate / execute s | "
+                  "prompt tokens/s | generated tokens/s | prompt tokens reused | greedy SQL changed |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, sy in systems.items():
+            stages = sy.get("stage_mean_s") or {}
+            split = " / ".join(f"{stages[k]:.3f}" for k in ("prompt", "generate", "execute") if k in stages)
+            reused = (f"{100 * sy['prompt_tokens_reused'] / sy['prompt_tokens_total']:.0f}%"
+                      if sy.get("prompt_tokens_total") else "–")
+            lines.append(f"| `{name}` | {sy['p50_s']} | {sy['p95_s']} | {sy['mean_s']} | "
+                         f"{(ratios.get(name) or {}).get('mean_over_bare_generation', '–')} | {split or '–'} | "
+                         f"{sy.get('prompt_tokens_per_s') or '–'} | {sy.get('generated_tokens_per_s') or '–'} | "
+                         f"{reused} | {sy.get('sql_differs_from_cached_run', '–')} |")
+        cache = ratios.get("prefix_cache_second_question_same_db")
+        if cache:
+            lines += ["", f"Prefix cache: on the {cache['n']} questions asked right after one on the same database "
+                          f"(as in `predict` over a benchmark, or a second question in `serve`), "
+                          f"{cache['mean_prompt_tokens_reused']} prompt tokens of the previous prompt are reused on "
+                          f"average (of {cache['mean_prompt_tokens_all_questions']} a prompt); without the cache "
+                          f"such a question takes {cache['uncached_over_cached']}× the seconds "
+                          f"({cache['mean_s_uncached']} vs {cache['mean_s_cached']} s)."]
+        if "sc5_parallel" in ratios:
+            lines += ["", f"Self-consistency (5 samples, on the first {systems['sc5_parallel']['n']} questions): "
+                          f"{ratios['sc5_parallel']['mean_over_greedy']}× greedy decoded as parallel sequences, "
+                          f"{ratios['sc5_sequential']['mean_over_greedy']}× one after another."]
+        lines += ["", "Targets of issue 24 on this machine:", ""]
+        for name, t in bench["targets"].items():
+            if isinstance(t, dict):
+                shown = {k: v for k, v in t.items() if k != "met"}
+                lines.append(f"- {name}: {', '.join(f'{k} {v}' for k, v in shown.items())}: "
+                             f"{'met' if t['met'] else 'not met'}")
+        lines += ["", f"Source: `{_rel(path, root)}` (`python benchmarks/bench_speed.py`)."]
+    lines += ["", "Accuracy source: `results/comparisons.json` (`systems/...` and `replays/...` entries of "
+                  f"`{MERGED_TAG}<format>`; `scripts/merged_accuracy.sh`).", ""]
     return lines
 
 

@@ -149,11 +149,14 @@ def run_variant(
     command: str = "",
     partial: bool = False,
     reuse_from: dict[str, tuple[Path, Path]] | None = None,
+    merged: str | None = None,
 ) -> dict:
     """Predict ``examples`` under variant ``name``, evaluate, and write ``result_path`` (JSON).
 
     ``partial``: predict nothing; evaluate the items an interrupted run has done so far and write
     ``<variant>.partial.json`` with ``progress`` (done / total) instead.
+    ``merged``: the generator runs the adapter merged into the base weights in this GGUF format (recorded in the
+    results' ``infer``); None: applied at run time, as every run before issue 24.
     ``reuse_from``: {subset: (its results .json, its predictions .jsonl)} of the same variant on other subsets;
     their items are copied instead of predicted again, after checking that the results file was made with the
     same model, adapter, prompt and inference settings (a mismatch is an error)."""
@@ -164,7 +167,8 @@ def run_variant(
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
     # the measurement protocol predates the column and join-path fixes: the column fix is on only in the *_fix
     # variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
-    infer_cfg = InferConfig(model=model, adapter=adapter, **{"fix_columns": False, "fix_joins": False, **infer_kw})
+    infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
+                            **{"fix_columns": False, "fix_joins": False, **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
         # finished before: keep its results file (its wall time and provenance are those of the run that made it)
         log.info("%s: all %d items already predicted; %s kept (delete it to evaluate again)", name, len(examples),
@@ -228,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--adapter", default=None)
     parser.add_argument("--backend", default="auto")
     parser.add_argument("--max-tables", type=int, default=None)
+    parser.add_argument("--merge", default=None, metavar="QUANT",
+                        help="run --adapter merged into the base weights, as a GGUF of this format (q8_0, q4_k_m, "
+                             "q4_0 ...; llama.cpp); default: the adapter applied at run time")
     parser.add_argument("--partial", action="store_true",
                         help="evaluate what an interrupted run has predicted so far (<variant>.partial.json)")
     parser.add_argument("--reuse-from", default="",
@@ -249,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     examples, subset = select_examples(ds, args.sample, args.seed)
     files = resolve_model(args.model)
     tokenizer = load_tokenizer(files.hf_path) if files.hf_path else None
-    generator = None if args.partial else make_generator(args.backend, model=args.model, adapter=args.adapter)
+    generator = None if args.partial else make_generator(args.backend, model=args.model, adapter=args.adapter,
+                                                         merge=args.merge is not None, quant=args.merge or "q8_0")
     overrides = {"max_tables": args.max_tables} if args.max_tables else None
     command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
     reuse = [s.strip() for s in args.reuse_from.split(",") if s.strip()]
@@ -262,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
                         args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
                         args.results / args.tag / f"{args.dataset}-{args.split}-{subset}" / f"{name}.json",
                         args.model, args.adapter, tokenizer, overrides, command, partial=args.partial,
-                        reuse_from=sources)
+                        reuse_from=sources, merged=args.merge)
         except ConfigError as err:
             parser.error(str(err))
     return 0

@@ -104,7 +104,7 @@ def predict_examples(
                 rec.update(pred_sql=pred.pred_sql or PLACEHOLDER_SQL, ok=pred.ok, seconds=round(pred.seconds, 3),
                            votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
                            tables=list(pred.prepared.tables), repaired=pred.repaired, error="",
-                           messages=pred.messages)
+                           messages=pred.messages, timings={k: round(v, 4) for k, v in pred.timings.items()})
                 if pred.generated:
                     rec["generated"] = pred.generated
             except Exception as err:  # one bad item must not stop or shift the run

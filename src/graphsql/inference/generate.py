@@ -37,11 +37,8 @@ from graphsql.inference.models import DEFAULT_MODEL, ModelError, resolve_model
 
 log = logging.getLogger(__name__)
 
-# OpenMP worker threads (torch's and llama.cpp's; torch loads its runtime globally, so llama.cpp shares it) spin
-# while idle by default. With both libraries in one process, or other processes on the CPU, that made llama.cpp
-# 4-40x slower on our 2-core machine. PASSIVE lets idle threads sleep. It only works if set before torch or
-# llama_cpp is imported, hence here at import time; an explicit OMP_WAIT_POLICY in the environment wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# The OpenMP spin setting that keeps llama.cpp fast next to torch and other processes is made in graphsql/__init__.py,
+# which runs before this module (it must come before torch or llama_cpp load OpenMP).
 
 Messages = list[dict[str, str]]
 BACKENDS = ("auto", "transformers", "llama.cpp")
@@ -211,8 +208,21 @@ def render_gguf_chat(template: str, messages: Messages, bos_token: str = "", eos
 class LlamaCppGenerator:
     """Generation with llama.cpp (llama-cpp-python) from a GGUF file, optionally with a GGUF LoRA adapter.
 
-    ``n_threads`` defaults to all CPUs. Keep ``OMP_WAIT_POLICY=PASSIVE`` (set when this module is imported,
-    see above) or llama.cpp slows down badly next to torch or other busy processes.
+    ``n_threads`` defaults to all CPUs. Import this module before torch or llama_cpp: it sets a short OpenMP spin
+    (see above) that keeps llama.cpp fast on an idle CPU and next to busy processes.
+
+    Speed settings (measured in ``benchmarks/bench_speed.py``):
+    - ``prefix_cache``: keep the KV state of the previous prompt and evaluate only what follows the longest
+      common token prefix (the system prompt and the schema text a question about the same database shares with
+      the one before). False evaluates every prompt from scratch.
+    - ``prompt_lookup``: prompt-lookup speculative decoding with this many draft tokens (llama-cpp-python's
+      ``LlamaPromptLookupDecoding``: drafts are copied from the prompt where its last tokens occurred, then
+      verified in one batch); 0 turns it off. It makes llama-cpp-python keep the logits of every token.
+    - ``parallel``: ``n > 1`` sampled candidates decoded together as parallel sequences sharing the prompt's KV
+      cells (one batch of n tokens a step) instead of one after another.
+
+    ``counts`` adds up, over calls: prompts, prompt tokens, prompt tokens reused from the cache and tokens
+    generated.
     """
 
     def __init__(
@@ -221,27 +231,36 @@ class LlamaCppGenerator:
         lora_path: str | Path | None = None,
         n_ctx: int = 2048,
         n_threads: int | None = None,
+        prefix_cache: bool = True,
+        prompt_lookup: int = 0,
+        parallel: bool = True,
     ) -> None:
-        if os.environ.get("OMP_WAIT_POLICY", "").upper() != "PASSIVE":
-            log.warning(
-                "OMP_WAIT_POLICY is not PASSIVE: llama.cpp may run several times slower on a busy CPU"
-            )
+        if os.environ.get("OMP_WAIT_POLICY", "").upper() == "ACTIVE":
+            log.warning("OMP_WAIT_POLICY is ACTIVE: llama.cpp may run several times slower on a busy CPU")
         try:
             from llama_cpp import Llama
+            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
         except ImportError as err:
             raise ConfigError(
                 "the llama.cpp backend needs llama-cpp-python: pip install llama-cpp-python"
             ) from err
+        if prompt_lookup < 0:
+            raise ConfigError(f"prompt_lookup must be >= 0, got {prompt_lookup}")
         self.gguf_path = Path(gguf_path)
         self.n_ctx = n_ctx
+        self.n_threads = n_threads or os.cpu_count() or 1
+        self.prefix_cache = prefix_cache
+        self.parallel = parallel
+        draft = LlamaPromptLookupDecoding(num_pred_tokens=prompt_lookup) if prompt_lookup else None
         with _quiet_native_stderr():  # llama.cpp logs every LoRA tensor it places, even with verbose=False
             self.llm = Llama(
                 model_path=str(gguf_path),
                 lora_path=str(lora_path) if lora_path else None,
                 n_ctx=n_ctx,
-                n_threads=n_threads or os.cpu_count() or 1,
+                n_threads=self.n_threads,
                 seed=0,
                 verbose=False,
+                draft_model=draft,
             )
         self.template = self.llm.metadata.get("tokenizer.chat_template")
         if not self.template:
@@ -249,19 +268,34 @@ class LlamaCppGenerator:
         self.add_bos = self.llm._model.add_bos_token()
         self.bos_token = self.llm.detokenize([self.llm.token_bos()], special=True).decode("utf-8", "replace")
         self.eos_token = self.llm.detokenize([self.llm.token_eos()], special=True).decode("utf-8", "replace")
+        self._parallel_ctx: Any = None
+        self.counts = {"prompts": 0, "prompt_tokens": 0, "reused_tokens": 0, "generated_tokens": 0}
 
     def close(self) -> None:
         """Free the model and context now (llama-cpp-python otherwise does it at interpreter exit, noisily)."""
+        if self._parallel_ctx is not None:
+            self._parallel_ctx.close()
+            self._parallel_ctx = None
         self.llm.close()
 
     def render(self, messages: Messages) -> str:
         """The prompt text for one chat, from the GGUF's own chat template."""
         return render_gguf_chat(self.template, messages, self.bos_token, self.eos_token)
 
+    def _count(self, tokens: list[int], reused: int, generated: int) -> None:
+        self.counts["prompts"] += 1
+        self.counts["prompt_tokens"] += len(tokens)
+        self.counts["reused_tokens"] += reused
+        self.counts["generated_tokens"] += generated
+
     def _complete(self, tokens: list[int], temperature: float, max_new_tokens: int, seed: int) -> str:
         room = self.n_ctx - len(tokens)
         if room < 1:
             raise ModelError(f"{self.gguf_path.name}: prompt has {len(tokens)} tokens, n_ctx is {self.n_ctx}")
+        if not self.prefix_cache:
+            self.llm.reset()
+        # what llama-cpp-python keeps of the previous prompt (it re-evaluates the last token of a full match)
+        reused = min(self.llm.longest_token_prefix(self.llm._input_ids.tolist(), tokens), len(tokens) - 1)
         out = self.llm.create_completion(
             tokens,
             max_tokens=min(max_new_tokens, room),
@@ -273,7 +307,77 @@ class LlamaCppGenerator:
             repeat_penalty=1.0,
             seed=seed,
         )
+        self._count(tokens, reused, out["usage"]["completion_tokens"])
         return out["choices"][0]["text"].strip()
+
+    def _sample_parallel(self, tokens: list[int], n: int, temperature: float, max_new_tokens: int,
+                         seed: int) -> list[str]:
+        """``n`` samples of one prompt decoded together: the prompt's KV cells carry all n sequence ids (it is
+        evaluated once), then each step decodes one token of every unfinished sequence in one batch. Sequence k
+        samples with its own seed (``seed + k``), temperature only (no top-k/top-p), like ``_complete``."""
+        import llama_cpp
+        from llama_cpp._internals import LlamaBatch, LlamaContext
+
+        max_new = min(max_new_tokens, self.n_ctx - len(tokens))
+        if max_new < 1:
+            raise ModelError(f"{self.gguf_path.name}: prompt has {len(tokens)} tokens, n_ctx is {self.n_ctx}")
+        n_batch = self.llm.n_batch
+        if self._parallel_ctx is None or self._parallel_ctx.params.n_seq_max < n:
+            if self._parallel_ctx is not None:
+                self._parallel_ctx.close()
+            params = llama_cpp.llama_context_params.from_buffer_copy(self.llm.context_params)
+            params.n_ctx = self.n_ctx * (n + 1)  # the shared prompt plus n continuations (unified KV cells)
+            params.n_seq_max = n
+            params.kv_unified = True
+            with _quiet_native_stderr():
+                self._parallel_ctx = LlamaContext(model=self.llm._model, params=params, verbose=False)
+        ctx = self._parallel_ctx
+        llama_cpp.llama_memory_clear(ctx.memory, True)
+        batch = LlamaBatch(n_tokens=max(n_batch, n), embd=0, n_seq_max=n, verbose=False)
+        vocab = self.llm._model.vocab
+        chain_params = llama_cpp.llama_sampler_chain_default_params()
+        samplers = []
+        try:
+            for start in range(0, len(tokens), n_batch):  # the prompt, once, in every sequence
+                chunk = tokens[start : start + n_batch]
+                b = batch.batch
+                b.n_tokens = len(chunk)
+                for i, tok in enumerate(chunk):
+                    b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = tok, start + i, n, False
+                    for k in range(n):
+                        b.seq_id[i][k] = k
+                b.logits[len(chunk) - 1] = True
+                ctx.decode(batch)
+            for k in range(n):
+                chain = llama_cpp.llama_sampler_chain_init(chain_params)
+                llama_cpp.llama_sampler_chain_add(chain, llama_cpp.llama_sampler_init_temp(temperature))
+                llama_cpp.llama_sampler_chain_add(chain, llama_cpp.llama_sampler_init_dist(seed + k))
+                samplers.append(chain)
+            outs: list[list[int]] = [[] for _ in range(n)]
+            row = {k: b.n_tokens - 1 for k in range(n)}  # where each sequence's logits are in the last batch
+            live = list(range(n))
+            for step in range(max_new):
+                for k in list(live):
+                    tok = llama_cpp.llama_sampler_sample(samplers[k], ctx.ctx, row[k])
+                    if llama_cpp.llama_vocab_is_eog(vocab, tok):
+                        live.remove(k)
+                    else:
+                        outs[k].append(tok)
+                if not live or step == max_new - 1:
+                    break
+                b = batch.batch
+                b.n_tokens = len(live)
+                for i, k in enumerate(live):
+                    b.token[i], b.pos[i], b.n_seq_id[i], b.logits[i] = outs[k][-1], len(tokens) + step, 1, True
+                    b.seq_id[i][0] = k
+                    row[k] = i
+                ctx.decode(batch)
+        finally:
+            for chain in samplers:
+                llama_cpp.llama_sampler_free(chain)
+            batch.close()
+        self._count(tokens, 0, sum(len(o) for o in outs))
+        return [self.llm.detokenize(o).decode("utf-8", errors="ignore").strip() for o in outs]
 
     def generate(
         self,
@@ -292,6 +396,8 @@ class LlamaCppGenerator:
             tokens = self.llm.tokenize(texts[i].encode("utf-8"), add_bos=self.add_bos, special=True)
             if temperature == 0:
                 results[i] = [self._complete(tokens, 0.0, max_new_tokens, seed)] * n
+            elif n > 1 and self.parallel:
+                results[i] = self._sample_parallel(tokens, n, temperature, max_new_tokens, seed)
             else:
                 results[i] = [self._complete(tokens, temperature, max_new_tokens, seed + k) for k in range(n)]
         return results
@@ -457,13 +563,21 @@ def _has_cuda() -> bool:
 
 
 def make_generator(
-    backend: str = "auto", model: str | Path = DEFAULT_MODEL, adapter: str | Path | None = None, **kwargs: Any
+    backend: str = "auto",
+    model: str | Path = DEFAULT_MODEL,
+    adapter: str | Path | None = None,
+    merge: bool = False,
+    quant: str = "q8_0",
+    progress: Any = None,
+    **kwargs: Any,
 ) -> Generator:
     """A generator for ``model`` (short name, folder, ``.gguf`` or Hub id) with an optional adapter.
 
     ``backend="auto"`` picks llama.cpp when it is installed, the model has a GGUF and no GPU is present (about
-    3x faster than transformers on CPU); otherwise transformers. A peft adapter is converted to GGUF for llama.cpp
-    (cached). Extra keyword arguments go to the generator's constructor.
+    3x faster than transformers on CPU); otherwise transformers. With llama.cpp, ``merge`` runs the adapter folded
+    into the base weights, quantized to ``quant`` (`graphsql.inference.merge.merged_gguf`: built once, cached; as
+    fast as the bare model), else the adapter is converted to a GGUF LoRA applied at run time (cached; ~1.5x
+    slower). transformers always merges in memory. Extra keyword arguments go to the generator's constructor.
     """
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
@@ -478,6 +592,17 @@ def make_generator(
         if files.gguf_path is None:
             raise ModelError(f"{model}: no GGUF file for the llama.cpp backend")
         lora = None
+        if adapter is not None and merge and Path(adapter).is_dir():
+            from graphsql.inference.merge import merged_gguf
+
+            log.info("merged model %s + %s (%s)", files.name, adapter, quant)
+            try:
+                return LlamaCppGenerator(merged_gguf(adapter, quant, base_model=str(model), progress=progress),
+                                         **kwargs)
+            except (ModelError, ConfigError) as err:  # slower, but answers: the adapter applied at run time
+                log.warning("no merged model (%s); applying the adapter at run time instead", err)
+                if progress is not None:
+                    progress(f"no merged model ({err}); applying the adapter at run time instead")
         if adapter is not None:
             if files.hf_path is None:
                 raise ModelError(f"{model}: converting a LoRA to GGUF needs the model's HF folder")

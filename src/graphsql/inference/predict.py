@@ -47,6 +47,10 @@ class Prediction:
     repaired: bool = False
     seconds: float = 0.0
     generated: str = ""  # the chosen candidate as the model wrote it, before the schema repairs ("" if the same)
+    # seconds by stage: setup (schema, graph, value index; once per database), prompt (linking, pruning,
+    # demonstrations, messages), generate (the model, the error re-prompt included), execute (repairs, running
+    # and voting on the candidates)
+    timings: dict = field(default_factory=dict, repr=False)
 
 
 class DatabaseCache:
@@ -109,7 +113,9 @@ def predict(
     infer_config = infer_config or InferConfig()
     cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks)
     start = time.perf_counter()
+    clock = _Stopwatch()
     graph, index = cache.get(db_path, schema)
+    clock.lap("setup")
     prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
     demos = []
     if prompt_config.shots > 0:
@@ -120,6 +126,7 @@ def predict(
     messages = build_messages(question, prepared, evidence=evidence, demonstrations=demos,
                               answer_format=prompt_config.answer_format)
     greedy = infer_config.samples == 1
+    clock.lap("prompt")
     # a decomposed answer writes its steps before the query: room for both
     max_new_tokens = infer_config.max_new_tokens * (3 if prompt_config.answer_format == "decomposed" else 1)
     outputs = generator.generate(
@@ -129,9 +136,11 @@ def predict(
         max_new_tokens=max_new_tokens,
         seed=infer_config.seed,
     )[0]
+    clock.lap("generate")
     written = [extract_sql(text) for text in outputs]
     candidates = [_postprocess(sql, graph, infer_config) for sql in written]
     result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
+    clock.lap("execute")
     repaired = False
     if not result.ok and infer_config.repair:
         first = result.candidates[0]
@@ -142,14 +151,30 @@ def predict(
         ]
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
                                    max_new_tokens=max_new_tokens, seed=infer_config.seed)[0]
+        clock.lap("generate")
         retried = _postprocess(extract_sql(fixed[0]), graph, infer_config)
         retry = vote([retried], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True
+        clock.lap("execute")
     as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
-                      repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written)
+                      repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written,
+                      clock.seconds)
+
+
+class _Stopwatch:
+    """Seconds spent per stage: ``lap(stage)`` adds the time since the previous lap to ``stage``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:
