@@ -1,6 +1,6 @@
 """Seconds a question, end to end, for every way of running the default model: one run, one process, ratios.
 
-    python benchmarks/bench_speed.py                   # writes results/bench_speed.json (~25 min on 2 cores)
+    python benchmarks/bench_speed.py                   # writes results/bench_speed.json (~40 min on 2 cores)
     python benchmarks/bench_speed.py --n 20 --sc-n 5 --out /tmp/speed.json    # a quick look
 
 On the same ``--sample`` stratified Spider dev questions (``strat100-seed0``, as the experiments sample them), each
@@ -12,8 +12,8 @@ adapter's prompt settings, greedy, the repairs, the error re-prompt). Systems:
 - ``runtime_lora``: the base GGUF with the adapter converted to a GGUF LoRA and applied at run time (before
   issue 24, the default);
 - ``merged_<quant>``: the adapter merged into the base weights (`graphsql.inference.merge`), per GGUF format,
-  each also ``_no_prefix_cache`` (every prompt evaluated from scratch) and ``_prompt_lookup`` (prompt-lookup
-  speculative decoding);
+  those of ``--variants`` also ``_no_prefix_cache`` (every prompt evaluated from scratch) and ``_prompt_lookup``
+  (prompt-lookup speculative decoding, drafts verified in one batch a step: `LlamaCppGenerator`);
 - ``sc5_parallel`` and ``sc5_sequential``: 5 sampled candidates voted by execution (``--samples 5``) with the
   default format, on the first ``--sc-n`` questions, decoded as parallel sequences or one after another; each
   against the default greedy system on the same questions.
@@ -115,9 +115,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=100, help="stratified Spider dev questions")
     parser.add_argument("--n", type=int, default=None, help="only the first N of them (a quick look)")
-    parser.add_argument("--sc-n", type=int, default=30, help="of those, how many self-consistency answers")
+    parser.add_argument("--sc-n", type=int, default=20, help="of those, how many self-consistency answers")
     parser.add_argument("--quants", default="q8_0,q4_k_m,q4_0", help="merged GGUF formats to time")
-    parser.add_argument("--variants", default="q8_0,q4_k_m,q4_0",
+    parser.add_argument("--variants", default="q8_0,q4_k_m",
                         help="formats also timed without the prefix cache and with prompt lookup")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_speed.json")

@@ -267,8 +267,15 @@ def test_llama_cpp_prefix_cache_and_prompt_lookup_keep_greedy_answers(tiny_gguf)
     fresh = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prefix_cache=False)
     assert fresh.generate(PROMPTS + PROMPTS[:1], max_new_tokens=8) == greedy
     assert fresh.counts["reused_tokens"] == 0
-    lookup = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=4)
-    assert lookup.generate(PROMPTS, max_new_tokens=8) == greedy[:3]
+    for mode in ("batch", "llama_cpp_python"):
+        lookup = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=4, prompt_lookup_mode=mode)
+        assert lookup.generate(PROMPTS + PROMPTS[:1], max_new_tokens=8) == greedy, mode
+        assert lookup.generate(PROMPTS, max_new_tokens=3) == cached.generate(PROMPTS, max_new_tokens=3), mode
+    # a prompt that repeats itself: the drafts are right and several are taken a step
+    echo = [{"role": "user", "content": "SELECT name FROM singer SELECT name FROM singer SELECT name FROM"}]
+    long_greedy = cached.generate([echo], max_new_tokens=24)
+    lookup = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=6)
+    assert lookup.generate([echo], max_new_tokens=24) == long_greedy
     with pytest.raises(ConfigError, match="prompt_lookup"):
         LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=-1)
 

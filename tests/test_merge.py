@@ -170,3 +170,23 @@ def test_ollama_modelfile_for_a_chatml_gguf(wide_gguf, tmp_path):
     assert text.startswith(f"FROM {wide_gguf.resolve()}\n")
     assert "<|im_start|>assistant" in text and f'SYSTEM """{SYSTEM_PROMPT}"""' in text
     assert 'PARAMETER stop "<|im_end|>"' in text and "PARAMETER temperature 0" in text
+
+
+def test_cli_flags_choose_the_merged_model_or_the_run_time_adapter():
+    from graphsql.cli import _ask_configs, _model_configs
+
+    default = _ask_configs(None, None, None, None, None, None, None, None, None, None, None)
+    assert default.infer.merge and default.infer.quant == InferConfig().quant
+    kept = _ask_configs(None, None, None, None, None, None, None, None, None, None, None, merge=False)
+    assert not kept.infer.merge
+    served = _model_configs(None, None, None, None, None, merge=True, quant="q4_k_m")
+    assert served.infer.merge and served.infer.quant == "q4_k_m"
+    with pytest.raises(ConfigError, match="infer.quant"):
+        _model_configs(None, None, None, None, None, quant="q2")
+
+
+def test_merging_needs_an_adapter_to_merge(capsys):
+    from graphsql.cli import main
+
+    assert main(["model", "export", "--merge", "--adapter", "none"]) == 1
+    assert "no adapter to merge" in capsys.readouterr().err

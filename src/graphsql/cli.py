@@ -349,8 +349,8 @@ def model_export(
                                                       "standalone GGUF files (cached), their sha256 recorded in "
                                                       "the adapter's graphsql.yaml"),
     adapter: str = typer.Option("default", help="with --merge: the adapter folder (default: the shipped one)"),
-    quant: list[str] = typer.Option(["q8_0"], "--quant", help="with --merge: GGUF formats to write (repeatable): "
-                                                              "f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k"),
+    quant: list[str] = typer.Option([], "--quant", help="with --merge: GGUF formats to write (repeatable; default: "
+                                                         "the one ask uses): f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k"),
     ollama: Path | None = typer.Option(None, "--ollama", help="with --merge: also write an Ollama Modelfile here "
                                                               "for the first --quant"),
     record: bool = typer.Option(True, help="with --merge: record the files' sha256 in the adapter's graphsql.yaml"),
@@ -363,14 +363,14 @@ def model_export(
         path = export_adapter(run, out, name=name, eval_results=eval_results)
         err_console.print(f"wrote {path}")
         return 0
-    from graphsql.config import DEFAULT_MODEL_NAME, resolve_adapter
+    from graphsql.config import DEFAULT_MODEL_NAME, InferConfig, resolve_adapter
     from graphsql.inference.merge import merged_gguf, ollama_modelfile, record_merged
 
     folder = resolve_adapter(DEFAULT_MODEL_NAME, adapter)
     if folder is None:
         raise DataError(f"--adapter {adapter}: no adapter to merge")
     say = lambda msg: err_console.print(msg, markup=False, highlight=False)  # noqa: E731
-    built = {q.lower(): merged_gguf(folder, q, progress=say) for q in quant}
+    built = {q.lower(): merged_gguf(folder, q, progress=say) for q in quant or [InferConfig().quant]}
     for q, path in built.items():
         console.print(f"{q}: {path}", markup=False, highlight=False)
     if record:

@@ -554,7 +554,7 @@ def merged_accuracy(comparisons: dict) -> dict[str, list[tuple[str, str, dict]]]
         if kind in ref and a == ref[kind] and b.startswith(MERGED_TAG):
             quant = b.split(":")[0].removeprefix(MERGED_TAG)
             out.setdefault(quant, []).append((subset, "greedy" if kind == "systems" else "repairs", c))
-    return out
+    return {q: sorted(rows, key=lambda r: (r[0], r[1])) for q, rows in out.items()}  # greedy, then with repairs
 
 
 def pick_default_quant(comparisons: dict, bench: dict) -> str | None:
@@ -675,6 +675,16 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
                       "with our prompts' token counts: an estimate of the API bill only."]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
                   "source: `results/llm_published.json`.", ""]
+    speed = results_dir / "bench_speed.json"
+    if speed.is_file():  # the seconds column above predates the merged model; what it costs now, measured in one run
+        bench = json.loads(speed.read_text())
+        default = bench["targets"]["default"]
+        now, before = bench["systems"][default], bench["systems"].get("runtime_lora")
+        lines += [f"Since issue 24 `ask` runs the merged model (`{default}`): {now['p50_s']} s a question at the "
+                  f"median, {now['mean_s']} s on average on this CPU"
+                  + (f", against {before['p50_s']} and {before['mean_s']} s for the run-time adapter in the same run"
+                     if before else "")
+                  + f" (`{_rel(speed, root)}`; section Speed).", ""]
     return lines
 
 

@@ -215,9 +215,13 @@ class LlamaCppGenerator:
     - ``prefix_cache``: keep the KV state of the previous prompt and evaluate only what follows the longest
       common token prefix (the system prompt and the schema text a question about the same database shares with
       the one before). False evaluates every prompt from scratch.
-    - ``prompt_lookup``: prompt-lookup speculative decoding with this many draft tokens (llama-cpp-python's
-      ``LlamaPromptLookupDecoding``: drafts are copied from the prompt where its last tokens occurred, then
-      verified in one batch); 0 turns it off. It makes llama-cpp-python keep the logits of every token.
+    - ``prompt_lookup``: greedy answers by prompt-lookup speculative decoding with up to this many draft tokens a
+      step; 0 turns it off. Drafts come from llama-cpp-python's ``LlamaPromptLookupDecoding`` (the tokens that
+      followed the last n-gram's earlier occurrence in the prompt and answer); each step decodes the last token
+      and the drafts in one llama.cpp batch, keeps the drafts greedy decoding agrees with, and drops the KV
+      cells of the rest. (Passed to ``Llama`` as its ``draft_model`` instead, llama-cpp-python keeps the logits
+      of every prompt token, which halved prompt speed here; ``prompt_lookup_mode="llama_cpp_python"`` does
+      that, for comparison.)
     - ``parallel``: ``n > 1`` sampled candidates decoded together as parallel sequences sharing the prompt's KV
       cells (one batch of n tokens a step) instead of one after another.
 
@@ -234,6 +238,7 @@ class LlamaCppGenerator:
         prefix_cache: bool = True,
         prompt_lookup: int = 0,
         parallel: bool = True,
+        prompt_lookup_mode: str = "batch",
     ) -> None:
         if os.environ.get("OMP_WAIT_POLICY", "").upper() == "ACTIVE":
             log.warning("OMP_WAIT_POLICY is ACTIVE: llama.cpp may run several times slower on a busy CPU")
@@ -246,12 +251,17 @@ class LlamaCppGenerator:
             ) from err
         if prompt_lookup < 0:
             raise ConfigError(f"prompt_lookup must be >= 0, got {prompt_lookup}")
+        if prompt_lookup_mode not in ("batch", "llama_cpp_python"):
+            raise ConfigError(f"prompt_lookup_mode must be batch or llama_cpp_python, not {prompt_lookup_mode!r}")
         self.gguf_path = Path(gguf_path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads or os.cpu_count() or 1
         self.prefix_cache = prefix_cache
         self.parallel = parallel
-        draft = LlamaPromptLookupDecoding(num_pred_tokens=prompt_lookup) if prompt_lookup else None
+        self.lookup = LlamaPromptLookupDecoding(num_pred_tokens=prompt_lookup) if prompt_lookup else None
+        draft = self.lookup if prompt_lookup_mode == "llama_cpp_python" else None
+        if draft is not None:
+            self.lookup = None
         with _quiet_native_stderr():  # llama.cpp logs every LoRA tensor it places, even with verbose=False
             self.llm = Llama(
                 model_path=str(gguf_path),
@@ -296,6 +306,8 @@ class LlamaCppGenerator:
             self.llm.reset()
         # what llama-cpp-python keeps of the previous prompt (it re-evaluates the last token of a full match)
         reused = min(self.llm.longest_token_prefix(self.llm._input_ids.tolist(), tokens), len(tokens) - 1)
+        if temperature == 0 and self.lookup is not None:
+            return self._complete_lookup(tokens, reused, min(max_new_tokens, room))
         out = self.llm.create_completion(
             tokens,
             max_tokens=min(max_new_tokens, room),
@@ -309,6 +321,49 @@ class LlamaCppGenerator:
         )
         self._count(tokens, reused, out["usage"]["completion_tokens"])
         return out["choices"][0]["text"].strip()
+
+    def _complete_lookup(self, tokens: list[int], reused: int, max_new: int) -> str:
+        """Greedy completion with prompt-lookup drafts verified in one batch a step (see the class docstring), on
+        the main context, so the prefix cache works as for `_complete`."""
+        import llama_cpp
+        import numpy as np
+
+        llm = self.llm
+        llm.n_tokens = reused
+        llm.eval(tokens[reused:])  # drops KV cells past the reused prefix, then the rest of the prompt
+        greedy = llama_cpp.llama_sampler_init_greedy()
+        vocab = llm._model.vocab
+        out: list[int] = []
+        try:
+            tok = llama_cpp.llama_sampler_sample(greedy, llm._ctx.ctx, -1)
+            while not llama_cpp.llama_vocab_is_eog(vocab, tok) and len(out) < max_new:
+                out.append(tok)
+                if len(out) == max_new or llm.n_tokens + 1 >= self.n_ctx:
+                    break
+                history = np.asarray(tokens + out, dtype=np.intc)
+                room = min(max_new - len(out), self.n_ctx - llm.n_tokens - 1)
+                draft = [int(t) for t in self.lookup(history)[:room]]
+                batch = [tok, *draft]
+                n_past = llm.n_tokens
+                llm._batch.set_batch(batch=batch, n_past=n_past, logits_all=True)
+                llm._ctx.decode(llm._batch)
+                llm.input_ids[n_past : n_past + len(batch)] = batch
+                accepted = 0
+                for i in range(len(batch)):  # row i holds the logits for the token after batch[i]
+                    tok = llama_cpp.llama_sampler_sample(greedy, llm._ctx.ctx, i)
+                    if i == len(draft) or tok != draft[i] or len(out) == max_new:
+                        break
+                    out.append(tok)
+                    accepted += 1
+                    if llama_cpp.llama_vocab_is_eog(vocab, tok):
+                        out.pop()
+                        break
+                llm.n_tokens = n_past + 1 + accepted  # the last token and the accepted drafts stay in the cache
+                llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
+        finally:
+            llama_cpp.llama_sampler_free(greedy)
+        self._count(tokens, reused, len(out))
+        return llm.detokenize(out).decode("utf-8", errors="ignore").strip()
 
     def _sample_parallel(self, tokens: list[int], n: int, temperature: float, max_new_tokens: int,
                          seed: int) -> list[str]:
