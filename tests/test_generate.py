@@ -253,6 +253,11 @@ def test_llama_cpp_parallel_samples(tiny_gguf):
     assert len(set(first[0])) > 1  # the sequences sample on their own
     assert gen.generate(PROMPTS, max_new_tokens=8) == greedy  # the parallel context leaves the main one alone
     assert gen.counts["prompts"] == 3 + 2 + 2 + 2 + 3 and gen.counts["generated_tokens"] > 0
+    # the parallel context keeps the previous prompt: fewer sequences, then more, then a cold start agree
+    warm = [gen.generate(PROMPTS[:1], n=k, temperature=1.5, max_new_tokens=6, seed=3)[0] for k in (4, 2, 4)]
+    cold = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prefix_cache=False)
+    assert warm == [cold.generate(PROMPTS[:1], n=k, temperature=1.5, max_new_tokens=6, seed=3)[0] for k in (4, 2, 4)]
+    assert warm[0] == first[0] and warm[1] == first[0][:2]
     # a near-zero temperature samples the greedy answer in every sequence
     cold = gen.generate(PROMPTS[:1], n=3, temperature=1e-6, max_new_tokens=8)
     assert cold == [[greedy[0][0]] * 3]

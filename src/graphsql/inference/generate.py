@@ -279,6 +279,7 @@ class LlamaCppGenerator:
         self.bos_token = self.llm.detokenize([self.llm.token_bos()], special=True).decode("utf-8", "replace")
         self.eos_token = self.llm.detokenize([self.llm.token_eos()], special=True).decode("utf-8", "replace")
         self._parallel_ctx: Any = None
+        self._parallel_prompt: tuple[list[int], int] = ([], 0)  # the prompt the parallel context holds, in n seqs
         self.counts = {"prompts": 0, "prompt_tokens": 0, "reused_tokens": 0, "generated_tokens": 0}
 
     def close(self) -> None:
@@ -369,7 +370,9 @@ class LlamaCppGenerator:
                          seed: int) -> list[str]:
         """``n`` samples of one prompt decoded together: the prompt's KV cells carry all n sequence ids (it is
         evaluated once), then each step decodes one token of every unfinished sequence in one batch. Sequence k
-        samples with its own seed (``seed + k``), temperature only (no top-k/top-p), like ``_complete``."""
+        samples with its own seed (``seed + k``), temperature only (no top-k/top-p), like ``_complete``. With
+        ``prefix_cache``, the longest common prefix with the previous call's prompt stays in the cache, as in
+        `_complete`."""
         import llama_cpp
         from llama_cpp._internals import LlamaBatch, LlamaContext
 
@@ -386,14 +389,20 @@ class LlamaCppGenerator:
             params.kv_unified = True
             with _quiet_native_stderr():
                 self._parallel_ctx = LlamaContext(model=self.llm._model, params=params, verbose=False)
+            self._parallel_prompt = ([], 0)
         ctx = self._parallel_ctx
-        llama_cpp.llama_memory_clear(ctx.memory, True)
+        previous, held_by = self._parallel_prompt
+        # the cached prompt counts if every sequence asked for now holds it
+        reused = min(self.llm.longest_token_prefix(previous, tokens), len(tokens) - 1) if (
+            self.prefix_cache and n <= held_by) else 0
+        llama_cpp.llama_memory_seq_rm(ctx.memory, -1, reused, -1)  # every sequence, from the first new position on
+        self._parallel_prompt = ([], 0)
         batch = LlamaBatch(n_tokens=max(n_batch, n), embd=0, n_seq_max=n, verbose=False)
         vocab = self.llm._model.vocab
         chain_params = llama_cpp.llama_sampler_chain_default_params()
         samplers = []
         try:
-            for start in range(0, len(tokens), n_batch):  # the prompt, once, in every sequence
+            for start in range(reused, len(tokens), n_batch):  # the rest of the prompt, once, in every sequence
                 chunk = tokens[start : start + n_batch]
                 b = batch.batch
                 b.n_tokens = len(chunk)
@@ -403,6 +412,7 @@ class LlamaCppGenerator:
                         b.seq_id[i][k] = k
                 b.logits[len(chunk) - 1] = True
                 ctx.decode(batch)
+            self._parallel_prompt = (list(tokens), n)
             for k in range(n):
                 chain = llama_cpp.llama_sampler_chain_init(chain_params)
                 llama_cpp.llama_sampler_chain_add(chain, llama_cpp.llama_sampler_init_temp(temperature))
@@ -431,7 +441,7 @@ class LlamaCppGenerator:
             for chain in samplers:
                 llama_cpp.llama_sampler_free(chain)
             batch.close()
-        self._count(tokens, 0, sum(len(o) for o in outs))
+        self._count(tokens, reused, sum(len(o) for o in outs))
         return [self.llm.detokenize(o).decode("utf-8", errors="ignore").strip() for o in outs]
 
     def generate(

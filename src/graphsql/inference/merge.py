@@ -272,12 +272,13 @@ def record_merged(adapter: str | Path, quants: dict[str, Path]) -> Path:
     return path
 
 
-# Ollama's Go-template form of the ChatML chat template that Qwen2.5's GGUF carries (system, then the turns)
+# Ollama's Go-template form of the ChatML chat template that Qwen2.5's GGUF carries: the system prompt (Ollama puts
+# a request's system message, else the Modelfile's SYSTEM, in .System), then the user and assistant turns
 CHATML_TEMPLATE = """{{- if .System }}<|im_start|>system
 {{ .System }}<|im_end|>
-{{ end }}{{- range .Messages }}<|im_start|>{{ .Role }}
+{{ end }}{{- range .Messages }}{{- if ne .Role "system" }}<|im_start|>{{ .Role }}
 {{ .Content }}<|im_end|>
-{{ end }}<|im_start|>assistant
+{{ end }}{{- end }}<|im_start|>assistant
 """
 CHATML_STOPS = ("<|im_end|>", "<|endoftext|>")
 
