@@ -153,6 +153,9 @@ def test_merged_gguf_is_built_once_cached_and_answers_like_the_adapter(wide_gguf
     info = json.loads(q8.with_suffix(".json").read_text())
     assert info["sha256"] == sha256_file(q8) and info["quantized_from"] == f16.name
     assert not list(root.rglob("*.tmp")) and not list(root.rglob(".merge-*"))
+    other = tmp_path / "other"  # asked for a quantized format only: the f16 file it came from is not kept
+    assert merged_gguf(adapter, "q8_0", base_model=str(base), root=other, converter=convert).is_file()
+    assert [p.name for p in sorted(other.rglob("model-*"))] == ["model-q8_0.gguf", "model-q8_0.json"]
     expected = TransformersGenerator(base, adapter_path=adapter, dtype="float32").generate(PROMPTS, max_new_tokens=6)
     merged = LlamaCppGenerator(f16, n_ctx=256, n_threads=1).generate(PROMPTS, max_new_tokens=6)
     plain = LlamaCppGenerator(wide_gguf, n_ctx=256, n_threads=1).generate(PROMPTS, max_new_tokens=6)

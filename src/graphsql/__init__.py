@@ -14,12 +14,12 @@ import importlib
 import os
 
 # OpenMP worker threads (torch's and llama.cpp's share one runtime) spin while idle by default (libgomp: 300,000
-# rounds). Next to other busy processes that made llama.cpp 4-40x slower on our 2-core machine, so sessions before
-# issue 24 set OMP_WAIT_POLICY=PASSIVE (never spin). But llama.cpp hands work to its threads many times per token,
-# and waking sleeping threads each time made decoding 1.55x slower on an idle machine (18 vs 28 tokens/s, Qwen
-# 0.5B, 2 threads, torch loaded or not). A short spin (GOMP_SPINCOUNT=1000) keeps idle-machine speed and, beside a
-# busy process, stays within 8% of PASSIVE (13.0 vs 14.1 tokens/s; the libgomp default: 9.5). It must be set
-# before torch or llama_cpp load OpenMP, hence here; OMP_WAIT_POLICY or GOMP_SPINCOUNT in the environment win.
+# rounds). Next to other busy processes that made llama.cpp several times slower on our 2-core machine, so sessions
+# before issue 24 set OMP_WAIT_POLICY=PASSIVE (never spin). But llama.cpp hands work to its threads many times per
+# token, and waking sleeping threads each time makes decoding much slower on an idle machine. A short spin
+# (GOMP_SPINCOUNT=1000) keeps most of the idle-machine speed and loses far less than the default beside a busy
+# process (benchmarks/bench_omp.py -> results/bench_omp.json). It must be set before torch or llama_cpp load
+# OpenMP, hence here; OMP_WAIT_POLICY or GOMP_SPINCOUNT set in the environment win.
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")
 

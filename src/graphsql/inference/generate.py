@@ -220,8 +220,8 @@ class LlamaCppGenerator:
       followed the last n-gram's earlier occurrence in the prompt and answer); each step decodes the last token
       and the drafts in one llama.cpp batch, keeps the drafts greedy decoding agrees with, and drops the KV
       cells of the rest. (Passed to ``Llama`` as its ``draft_model`` instead, llama-cpp-python keeps the logits
-      of every prompt token, which halved prompt speed here; ``prompt_lookup_mode="llama_cpp_python"`` does
-      that, for comparison.)
+      of every prompt token, which slowed prompt evaluation here; ``prompt_lookup_mode="llama_cpp_python"``
+      does that, for comparison.)
     - ``parallel``: ``n > 1`` sampled candidates decoded together as parallel sequences sharing the prompt's KV
       cells (one batch of n tokens a step) instead of one after another.
 
