@@ -433,7 +433,7 @@ MODEL_OPT = typer.Option(None, "--model", help="short name, local folder or Hugg
 ADAPTER_OPT = typer.Option(None, "--adapter", help="LoRA adapter folder; none = the bare model (default: the shipped graph adapter)")
 BACKEND_OPT = typer.Option(None, "--backend", help="auto | transformers | llama.cpp")
 MERGE_OPT = typer.Option(None, "--merge/--no-merge", help="llama.cpp: the adapter merged into the base weights (built "
-                                                         "once, cached; default) or applied at run time (slower)")
+                                                         "once, cached; default) or applied at run time")
 QUANT_OPT = typer.Option(None, "--quant", help="merged model's GGUF format: f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k")
 SAMPLES_OPT = typer.Option(None, "--samples", help="self-consistency candidates (1 = greedy)")
 FORMAT_OPT = typer.Option(None, "--prompt-format", help="ddl | compact | graph")

@@ -107,7 +107,7 @@ class InferConfig:
     model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "short name, local folder or HF model id"})
     adapter: str | None = field(default="default", metadata={"help": "LoRA adapter folder; default: the shipped graph adapter of the default model; none: the bare model"})
     backend: str = field(default="auto", metadata={"help": "auto | transformers | llama.cpp"})
-    merge: bool = field(default=True, metadata={"help": "llama.cpp: run the adapter merged into the base weights (a GGUF built once, cached); false: apply the LoRA at run time (~1.5x slower)"})
+    merge: bool = field(default=True, metadata={"help": "llama.cpp: run the adapter merged into the base weights (a GGUF built once, cached); false: apply the LoRA at run time"})
     quant: str = field(default="q8_0", metadata={"help": "format of the merged GGUF: f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k"})
     samples: int = field(default=1, metadata={"help": "self-consistency candidates (1 = greedy)"})
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature when samples > 1"})

@@ -640,9 +640,9 @@ def make_generator(
 
     ``backend="auto"`` picks llama.cpp when it is installed, the model has a GGUF and no GPU is present (about
     3x faster than transformers on CPU); otherwise transformers. With llama.cpp, ``merge`` runs the adapter folded
-    into the base weights, quantized to ``quant`` (`graphsql.inference.merge.merged_gguf`: built once, cached; as
-    fast as the bare model), else the adapter is converted to a GGUF LoRA applied at run time (cached; ~1.5x
-    slower). transformers always merges in memory. Extra keyword arguments go to the generator's constructor.
+    into the base weights, quantized to ``quant`` (`graphsql.inference.merge.merged_gguf`: built once, cached; one
+    standalone GGUF), else the adapter is converted to a GGUF LoRA applied at run time (cached); their speed on
+    this CPU is in ``results/bench_speed.json``. transformers always merges in memory. Extra keyword arguments go to the generator's constructor.
     """
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
@@ -664,7 +664,7 @@ def make_generator(
             try:
                 return LlamaCppGenerator(merged_gguf(adapter, quant, base_model=str(model), progress=progress),
                                          **kwargs)
-            except (ModelError, ConfigError) as err:  # slower, but answers: the adapter applied at run time
+            except (ModelError, ConfigError) as err:  # still answers: the adapter applied at run time
                 log.warning("no merged model (%s); applying the adapter at run time instead", err)
                 if progress is not None:
                     progress(f"no merged model ({err}); applying the adapter at run time instead")

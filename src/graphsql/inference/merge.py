@@ -3,8 +3,9 @@
     >>> path = merged_gguf("models/qwen2.5-coder-0.5b-graph-balanced-gpu-lora", quant="q8_0")
     >>> path          # <cache>/merged/<adapter sha256[:16]>-qwen2.5-coder-0.5b/model-q8_0.gguf
 
-Why: llama.cpp applying a LoRA at run time costs ~1.5x the bare model's time a question on a 2-core CPU (two extra
-small matmuls per projection per token); the merged model costs what the bare model costs.
+Why: one standalone GGUF that any llama.cpp-based engine (llama.cpp's server, Ollama) runs without LoRA support,
+answering as the adapter does. Issue 24 expected it to be faster than the LoRA applied at run time (1.5x the bare
+model then, under OMP_WAIT_POLICY=PASSIVE); measured since, the q8_0 file is not (``results/bench_speed.json``).
 
 How (every step a well-kept tool, no weights of our own format):
 1. peft ``merge_and_unload`` on the dequantized base (the bf16 safetensors folder `fetch_model` made from the
