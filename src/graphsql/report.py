@@ -14,7 +14,7 @@ import statistics
 from collections.abc import Container
 from pathlib import Path
 
-from graphsql.config import REPO_ROOT
+from graphsql.config import MERGED_QUANTS, REPO_ROOT
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.sql.parse import query_template
 
@@ -28,7 +28,6 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
 # the model settings of `graphsql.experiments.variants --tag` (base = the bare model, *-lora = our adapters).
 # the shipped adapter merged into the base weights, one tag per GGUF format (scripts/merged_accuracy.sh)
 MERGED_TAG = "graph-balanced-gpu-merged-"
-MERGED_QUANTS = ("q8_0", "q4_k_m", "q4_0")
 SYSTEMS = (
     ("pre-LLM seq2seq baseline (trained here, no pretrained LM)", "seq2seq", "greedy"),
     ("Qwen2.5-Coder-0.5B zero-shot, full DDL", "base", "ddl_full"),

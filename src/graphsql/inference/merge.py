@@ -45,22 +45,14 @@ from pathlib import Path
 
 from graphsql.config import ADAPTER_CONFIG_FILE, DEFAULT_MODEL_NAME, cache_dir
 from graphsql.errors import ConfigError
-from graphsql.inference.models import ModelError, resolve_model
+from graphsql.inference.models import ModelError, Progress, _say, resolve_model
+from graphsql.provenance import library_versions
 
 log = logging.getLogger(__name__)
 
 # llama.cpp file types (enum llama_ftype in llama.h) of the formats we offer; f16 is the converter's own output
 QUANT_TYPES = {"f16": 1, "q8_0": 7, "q4_0": 2, "q4_k_m": 15, "q5_k_m": 17, "q6_k": 18}
 DEFAULT_QUANT = "q8_0"
-
-Progress = Callable[[str], None]
-
-
-def _say(progress: Progress | None, message: str) -> None:
-    log.info(message)
-    if progress is not None:
-        progress(message)
-
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
@@ -170,18 +162,6 @@ def recorded_sha256(adapter: str | Path, quant: str) -> str | None:
     return entry.get("sha256")
 
 
-def _versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in ("torch", "transformers", "peft", "llama-cpp-python", "gguf"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
-
-
 def cached_merged(adapter: str | Path, quant: str = DEFAULT_QUANT, base_model: str = DEFAULT_MODEL_NAME,
                   root: Path | None = None) -> Path | None:
     """The finished merged GGUF of ``adapter`` in ``quant`` if it is cached, else None (builds nothing)."""
@@ -253,7 +233,7 @@ def _write_info(gguf: Path, adapter: Path, base_model: str, quant: str, timings:
         "bytes": gguf.stat().st_size,
         "quantized_from": source.name if source else None,
         "timings": {k: round(v, 1) for k, v in timings.items()},
-        "versions": _versions(),
+        "versions": library_versions(),
     }
     tmp = gguf.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
