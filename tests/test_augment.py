@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -42,7 +43,7 @@ def graphs(mini):
 
 
 def _schema_text(sample: Sample) -> str:
-    user = next(m["content"] for m in sample.messages if m["role"] == "user")
+    user = sample.messages[-2]["content"]  # the asked question's turn (earlier ones: demonstrations)
     text = user.split("Database schema:\n", 1)[1]
     return text.split("\n\n", 1)[0]
 
@@ -54,7 +55,10 @@ def _shown_tables(sample: Sample) -> set[str]:
 
 
 def _check_well_formed(sample: Sample, name: str) -> None:
-    assert [m["role"] for m in sample.messages] == ["system", "user", "assistant"]
+    roles = [m["role"] for m in sample.messages]
+    # system, then user/assistant turns (earlier pairs: demonstrations), the answer last
+    assert roles[0] == "system" and roles[1:] == ["user", "assistant"] * ((len(roles) - 1) // 2)
+    assert len(roles) == 3 or name == "demonstrations"
     assert all(isinstance(m["content"], str) and m["content"] for m in sample.messages)
     assert sample.task in TASKS
     assert sample.source == f"aug:{name}"
@@ -67,7 +71,7 @@ def test_each_augmentation_is_well_formed_and_shows_gold_tables(name, mini, grap
     made = 0
     for ex in mini.examples:
         graph = graphs[ex.db_id]
-        ctx = AugmentContext(PromptConfig(max_tables=3), distractors=1)
+        ctx = AugmentContext(PromptConfig(max_tables=3), distractors=1, db_examples=mini.examples)
         for sample in AUGMENTATIONS[name](ex, graph, ctx, random.Random(ex.idx)):
             _check_well_formed(sample, name)
             assert set(gold_tables(ex.gold_sql, graph)) <= _shown_tables(sample), ex.question
@@ -201,7 +205,44 @@ def test_plain_config_shows_the_whole_schema_in_ddl(mini, tmp_path):
 
 def test_graph_config_file_loads():
     config = load_augment_config(REPO_ROOT / "configs" / "augment_graph.yaml")
-    assert set(config.augmentations) == set(AUGMENTATIONS) | {"synthetic"}
+    assert set(config.augmentations) == set(AUGMENTATIONS) - {"demonstrations", "reword"} | {"synthetic"}
+    issue25 = load_augment_config(REPO_ROOT / "configs" / "augment_graph_demos_reword.yaml")
+    assert set(issue25.augmentations) == set(AUGMENTATIONS) | {"synthetic"}
+
+
+def _sql_of(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def test_demonstrations_come_from_the_same_database_and_never_show_the_answer(mini, graphs):
+    shots = Counter()
+    for ex in mini.examples:
+        ctx = AugmentContext(PromptConfig(max_tables=3), db_examples=mini.examples, max_shots=3)
+        for sample in AUGMENTATIONS["demonstrations"](ex, graphs[ex.db_id], ctx, random.Random(ex.idx)):
+            roles = [m["role"] for m in sample.messages]
+            assert roles[0] == "system" and roles[-2:] == ["user", "assistant"] and len(roles) % 2 == 1
+            demo_turns = sample.messages[1:-2]
+            shots[len(demo_turns) // 2] += 1
+            same_db = {_sql_of(e.gold_sql): e.question for e in mini.examples if e.db_id == ex.db_id}
+            for user, answer in zip(demo_turns[::2], demo_turns[1::2]):
+                assert _sql_of(answer["content"]) in same_db  # a worked example of this very database
+                assert _sql_of(answer["content"]) != _sql_of(ex.gold_sql)
+                assert ex.question not in user["content"]
+            assert sample.answer == ex.gold_sql and ex.question in sample.messages[-2]["content"]
+    assert set(shots) <= {1, 2, 3} and len(shots) >= 2
+
+
+def test_reword_augmentation_changes_words_but_keeps_values(mini, graphs):
+    reworded = 0
+    for ex in mini.examples:
+        ctx = AugmentContext(PromptConfig(max_tables=3))
+        for sample in AUGMENTATIONS["reword"](ex, graphs[ex.db_id], ctx, random.Random(ex.idx)):
+            question = sample.messages[-2]["content"].rsplit("Question: ", 1)[1]
+            assert question != ex.question and sample.answer == ex.gold_sql
+            for value in ("Paris", "2014", "Albert Camus", "France"):
+                assert (value in ex.question) == (value in question)
+            reworded += 1
+    assert reworded >= len(mini.examples) // 3
 
 
 @pytest.mark.parametrize(

@@ -78,6 +78,26 @@ def data_stats(
     return 0
 
 
+@data_app.command("robust")
+def data_robust(
+    out: Path | None = typer.Option(Path("results/robust/spider-dev.json"), help="write the counts as JSON here"),
+) -> int:
+    """Build the robustness probes (Spider dev reworded by rule: `graphsql.data.robust`) and describe them."""
+    from graphsql.data.robust import ROBUST_SPLITS, describe_robust_split
+    from graphsql.data.spider import load_dataset
+    from graphsql.provenance import run_info
+
+    splits = {}
+    for split in ROBUST_SPLITS:
+        ds = load_dataset("spider", split)
+        items = [{"db_id": e.db_id, "question": e.question, **e.meta} for e in ds.examples]
+        splits[split] = {"kind": ROBUST_SPLITS[split][1], **describe_robust_split(items)}
+        console.print(f"{split}: {splits[split]['reworded']} of {splits[split]['items']} questions reworded, "
+                      f"{splits[split]['words_replaced']} words replaced", markup=False, highlight=False)
+    _write_json({"splits": splits, "provenance": run_info("graphsql data robust", {"seed": 0})}, out)
+    return 0
+
+
 @app.command("graph")
 def graph_cmd(
     db: Path | None = typer.Option(None, help="SQLite file to draw (any database)"),

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 SYNTHETIC = "synthetic"
 KNOWN_AUGMENTATIONS = (*AUGMENTATIONS, SYNTHETIC)
+# the default recipe (issue 25 added demonstrations and reword: switched on by name in a config)
+DEFAULT_AUGMENTATIONS = ("graph_views", "perturb", "table_selection", "join_path", SYNTHETIC)
 CHARS_PER_TOKEN = 3.5
 JOIN_BUCKETS = ("0", "1", "2", "3", "4+")
 
@@ -59,7 +61,7 @@ class AugmentConfig:
         default_factory=PromptConfig, metadata={"help": "prompt settings; inference must use the same ones"}
     )
     augmentations: tuple[str, ...] = field(
-        default=KNOWN_AUGMENTATIONS,
+        default=DEFAULT_AUGMENTATIONS,
         metadata={"help": f"augmentations switched on: any of {', '.join(KNOWN_AUGMENTATIONS)}"},
     )
     view_formats: tuple[str, ...] = field(
@@ -75,6 +77,11 @@ class AugmentConfig:
         default=0.5,
         metadata={"help": "share of single-table questions that get augmentations (multi-table: all)"},
     )
+    max_shots: int = field(default=3, metadata={"help": "demonstrations: at most this many per sample (1 to k)"})
+    shot_selectors: tuple[str, ...] = field(
+        default=("question_similar", "graph_similar", "random"),
+        metadata={"help": "demonstrations: selectors drawn from, one per sample"},
+    )
     synthetic_per_db: int = field(default=24, metadata={"help": "synthetic questions per database (at most)"})
     synthetic_path_lengths: tuple[int, ...] = field(
         default=(2, 3, 4), metadata={"help": "tables per synthetic FK path"}
@@ -88,7 +95,7 @@ class AugmentConfig:
     seed: int = field(default=0, metadata={"help": "seed of every random choice"})
 
     def __post_init__(self):
-        for name in ("augmentations", "view_formats", "synthetic_path_lengths"):
+        for name in ("augmentations", "view_formats", "synthetic_path_lengths", "shot_selectors"):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, Sequence):
                 raise ConfigError(f"augment.{name} must be a list, not {value!r}")
@@ -104,6 +111,14 @@ class AugmentConfig:
             raise ConfigError(
                 f"augment.view_formats: unknown {', '.join(bad)} (known: {', '.join(SCHEMA_FORMATS)})"
             )
+        from graphsql.config import SHOT_SELECTORS
+
+        bad = [s for s in self.shot_selectors if s not in SHOT_SELECTORS]
+        if bad or not self.shot_selectors:
+            raise ConfigError(f"augment.shot_selectors: unknown or none ({', '.join(bad)}; known: "
+                              f"{', '.join(SHOT_SELECTORS)})")
+        if self.max_shots < 1:
+            raise ConfigError("augment.max_shots must be >= 1")
         if self.distractors < 0 or self.synthetic_per_db < 0:
             raise ConfigError("augment.distractors and augment.synthetic_per_db must be >= 0")
         if not 0.0 <= self.single_table_aug_fraction <= 1.0:
@@ -268,7 +283,8 @@ def build_samples(
             except Exception as err:  # as at inference: a value index is a help, never a requirement
                 log.warning("%s: no value index (%s)", db_id, err)
         ctx = AugmentContext(
-            config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked
+            config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked,
+            db_examples=tuple(db_examples), max_shots=config.max_shots, shot_selectors=config.shot_selectors,
         )
         for ex in db_examples:
             if config.check_gold and not execute_sql(db_path, ex.gold_sql, timeout=config.gold_timeout).ok:

@@ -28,7 +28,7 @@ from graphsql.augment.samples import (
 )
 from graphsql.config import SCHEMA_FORMATS, PromptConfig
 from graphsql.data.records import Example
-from graphsql.prompting import PreparedSchema, choose_seeds, prepare_schema
+from graphsql.prompting import PreparedSchema, build_messages, choose_seeds, prepare_schema
 from graphsql.schema.graph import SchemaGraph, restrict_graph
 from graphsql.schema.link import LinkResult, link_schema
 from graphsql.schema.prune import add_distractors, select_tables
@@ -47,7 +47,11 @@ class AugmentContext:
     view_formats: tuple[str, ...] = SCHEMA_FORMATS
     distractors: int = 1
     seed_with_linked: bool = True
+    db_examples: tuple[Example, ...] = ()  # the database's train questions: the pool of `demonstrations`
+    max_shots: int = 3
+    shot_selectors: tuple[str, ...] = ("question_similar", "graph_similar", "random")
     _links: dict = field(default_factory=dict, repr=False)
+    _pools: dict = field(default_factory=dict, repr=False)
 
     def link(self, question: str, graph: SchemaGraph) -> LinkResult:
         """`link_schema` of ``question`` on ``graph``'s schema, computed once per (question, table order)."""
@@ -57,6 +61,18 @@ class AugmentContext:
                 self._links.clear()
             self._links[key] = link_schema(question, graph.schema, self.value_index)
         return self._links[key]
+
+
+    def demo_pool(self, graph: SchemaGraph):
+        """A same-database `DemoPool` of ``db_examples`` on ``graph`` (built once), or None without examples."""
+        from graphsql.demos import pool_from_examples
+
+        key = graph.schema.db_id
+        if key not in self._pools:
+            items = [{"question": e.question, "sql": e.gold_sql} for e in self.db_examples
+                     if e.db_id == key and gold_tables(e.gold_sql, graph) is not None]
+            self._pools[key] = pool_from_examples(items, graph, self.prompt.schema_format) if items else None
+        return self._pools[key]
 
 
 Augmentation = Callable[[Example, SchemaGraph, AugmentContext, random.Random], list[Sample]]
@@ -203,9 +219,58 @@ def join_path(example: Example, graph: SchemaGraph, ctx: AugmentContext, rng: ra
     return [Sample(messages, "aug:join_path", example.db_id, example.idx, None, "join_path")]
 
 
+def _sql_key(sql: str) -> str:
+    return " ".join(sql.lower().replace('"', "'").split()).rstrip(";")
+
+
+def demonstrations(example: Example, graph: SchemaGraph, ctx: AugmentContext, rng: random.Random) -> list[Sample]:
+    """The question asked with 1 to ``ctx.max_shots`` demonstrations from other train questions of its own
+    database (a user's worked examples), chosen by one of ``ctx.shot_selectors`` (at random per sample), shown
+    as `graphsql.inference.predict` shows them; no demonstration has the question's own SQL or words."""
+    from graphsql.demos import as_demonstrations, build_schema_context, select_demos
+
+    gold = gold_tables(example.gold_sql, graph)
+    pool = ctx.demo_pool(graph) if gold is not None else None
+    if pool is None:
+        return []
+    prepared = prepare_training_schema(example.question, gold, graph, ctx, rng)
+    k = rng.randint(1, ctx.max_shots)
+    selector = rng.choice(ctx.shot_selectors)
+    context = build_schema_context(example.question, graph, prepared, value_index=ctx.value_index)
+    own = _sql_key(example.gold_sql)
+    chosen = [d for d in select_demos(selector, example.question, context, pool, k + 8, rng)
+              if _sql_key(d.gold_sql) != own][:k]
+    if not chosen:
+        return []
+    messages = build_messages(example.question, prepared, evidence=example.evidence, answer=example.gold_sql,
+                              demonstrations=as_demonstrations(chosen))
+    return [Sample(messages, "aug:demonstrations", example.db_id, example.idx, count_joins(example.gold_sql), "sql")]
+
+
+def reword(example: Example, graph: SchemaGraph, ctx: AugmentContext, rng: random.Random) -> list[Sample]:
+    """The question reworded by rule (`graphsql.data.reword`: WordNet synonyms, either any content word or the
+    words of the schema's names), its values kept; nothing if no word could be replaced."""
+    from graphsql.data.reword import REWORD_KINDS, reword_question, schema_words
+    from graphsql.sql.parse import string_literals
+
+    gold = gold_tables(example.gold_sql, graph)
+    if gold is None:
+        return []
+    kind = rng.choice(REWORD_KINDS)
+    result = reword_question(example.question, kind, rng, schema_words(graph.schema),
+                             keep=string_literals(example.gold_sql, graph.schema))
+    if not result.changes:
+        return []
+    new = replace(example, question=result.question)
+    prepared = prepare_training_schema(new.question, gold, graph, ctx, rng)
+    return [_sql(new, graph, prepared, "aug:reword")]
+
+
 AUGMENTATIONS: dict[str, Augmentation] = {
     "graph_views": graph_views,
     "perturb": perturb,
     "table_selection": table_selection,
     "join_path": join_path,
+    "demonstrations": demonstrations,
+    "reword": reword,
 }

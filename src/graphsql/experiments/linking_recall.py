@@ -38,7 +38,7 @@ from graphsql.data.records import DbSchema, Example
 from graphsql.data.spider import load_dataset
 from graphsql.schema.link import LinkResult, link_schema
 from graphsql.schema.values import ValueIndex, build_value_index, normalize_text
-from graphsql.sql.parse import alias_map, join_conditions, tables_in_sql, try_parse
+from graphsql.sql.parse import alias_map, join_conditions, string_literals, tables_in_sql, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -76,33 +76,6 @@ def columns_in_sql(sql: str, schema: DbSchema) -> set[tuple[str, str]]:
                     if (table, name) in known:
                         found.add((table, name))
     return found
-
-
-def string_literals(sql: str, schema: DbSchema | None = None) -> set[str]:
-    """Normalized string literals of a query (``LIKE`` wildcards dropped); empty ones left out.
-
-    Spider writes many literals in double quotes, which SQLite (and sqlglot) read as identifiers: a
-    double-quoted, unqualified column that names no column of ``schema`` counts as a literal too."""
-    tree = try_parse(sql)
-    if tree is None:
-        return set()
-    columns = {c.name.lower() for c in schema.columns} if schema is not None else set()
-    texts = [lit.this for lit in tree.find_all(exp.Literal) if lit.is_string]
-    for col in tree.find_all(exp.Column):
-        ident = col.this
-        if (
-            isinstance(ident, exp.Identifier)
-            and ident.quoted
-            and not col.table
-            and ident.name.lower() not in columns
-        ):
-            texts.append(ident.name)
-    out = set()
-    for text in texts:
-        norm = normalize_text(text.replace("%", " "))
-        if norm:
-            out.add(norm)
-    return out
 
 
 def number_literals(sql: str) -> set[str]:

@@ -129,3 +129,32 @@ def join_conditions(sql: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
             a, b = (lt, left.name.lower()), (rt, right.name.lower())
             found.add((min(a, b), max(a, b)))
     return found
+
+
+def string_literals(sql: str, schema=None) -> set[str]:
+    """Normalized string literals of a query (``LIKE`` wildcards dropped); empty ones left out.
+
+    Spider writes many literals in double quotes, which SQLite (and sqlglot) read as identifiers: a
+    double-quoted, unqualified column that names no column of ``schema`` counts as a literal too."""
+    from graphsql.schema.values import normalize_text  # schema imports sql: imported here
+
+    tree = try_parse(sql)
+    if tree is None:
+        return set()
+    columns = {c.name.lower() for c in schema.columns} if schema is not None else set()
+    texts = [lit.this for lit in tree.find_all(exp.Literal) if lit.is_string]
+    for col in tree.find_all(exp.Column):
+        ident = col.this
+        if (
+            isinstance(ident, exp.Identifier)
+            and ident.quoted
+            and not col.table
+            and ident.name.lower() not in columns
+        ):
+            texts.append(ident.name)
+    out = set()
+    for text in texts:
+        norm = normalize_text(text.replace("%", " "))
+        if norm:
+            out.add(norm)
+    return out

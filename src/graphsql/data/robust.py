@@ -1,0 +1,106 @@
+"""Robustness probes made from Spider dev: the same questions reworded by rule (`graphsql.data.reword`), the same
+gold SQL, the same databases.
+
+    >>> ds = load_dataset("spider", "dev_synonym")       # built once into ~/.cache/graphsql/robust/
+    >>> ds.examples[0].question, ds.examples[0].meta["question_original"]
+
+Splits (`ROBUST_SPLITS`): ``dev_synonym`` (content words swapped for WordNet synonyms, half of them) and
+``dev_schema_synonym`` (every word of the question that is a word of a table or column name swapped, so the
+question stops naming its columns). Every item is kept, reworded or not (``meta["reworded"]`` says which), so a
+stratified sample picks the same items as on Spider dev and results pair item by item with the original
+questions'. The values a gold query compares with (its string literals) are never reworded.
+
+The generator is deterministic (seed ``SEED``, one random stream per item) and was written against Spider train
+only; its rules are in `graphsql.data.reword`. A rule-based rewording is noisy: some rewordings pick a sense the
+question did not mean (``letter 's'`` as ``missive 's'``), so part of any drop is the probe's own noise.
+The file name carries a hash of the generator's code and of Spider's dev.json: a change to either rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from collections import Counter
+from pathlib import Path
+
+from graphsql.config import cache_dir
+from graphsql.data.records import DbSchema
+from graphsql.data.reword import REWORD_KINDS, load_wordnet, reword_question, schema_words
+from graphsql.errors import DataError
+
+ROBUST_SPLITS = {"dev_synonym": ("dev", "synonym"), "dev_schema_synonym": ("dev", "schema_synonym")}
+SEED = 0
+_CODE = (Path(__file__).with_name("reword.py"), Path(__file__))
+
+
+def reword_items(items: list[dict], schemas: dict[str, DbSchema], kind: str, seed: int = SEED) -> list[dict]:
+    """Spider-format ``items`` with ``question`` reworded by ``kind``; ``question_original`` and
+    ``rewording`` (the word pairs) added to each."""
+    from graphsql.sql.parse import string_literals
+
+    if kind not in REWORD_KINDS:
+        raise DataError(f"unknown rewording {kind!r}: choose {', '.join(REWORD_KINDS)}")
+    wordnet = load_wordnet()
+    terms: dict[str, frozenset[str]] = {}
+    out = []
+    for i, item in enumerate(items):
+        schema = schemas.get(item["db_id"])
+        if schema is not None and item["db_id"] not in terms:
+            terms[item["db_id"]] = schema_words(schema)
+        gold = item.get("query", item.get("SQL", ""))
+        keep = string_literals(gold, schema) if gold else set()
+        rng = random.Random(f"{seed}:{kind}:{i}")
+        result = reword_question(item["question"], kind, rng, terms.get(item["db_id"], frozenset()), keep,
+                                 wordnet=wordnet)
+        new = dict(item)
+        new["question"] = result.question
+        new["question_original"] = item["question"]
+        new["rewording"] = [list(pair) for pair in result.changes]
+        if "question_toks" in new:
+            new["question_toks"] = result.question.split()
+        out.append(new)
+    return out
+
+
+def _fingerprint(source: Path) -> str:
+    digest = hashlib.sha256()
+    for path in (*_CODE, source):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def robust_questions_path(split: str, source: Path, schemas: dict[str, DbSchema], seed: int = SEED) -> Path:
+    """The questions file of robustness split ``split`` made from ``source`` (Spider's dev.json), built into
+    the cache if it is not there yet."""
+    if split not in ROBUST_SPLITS:
+        raise DataError(f"unknown robustness split {split!r}: choose {', '.join(ROBUST_SPLITS)}")
+    _, kind = ROBUST_SPLITS[split]
+    path = cache_dir() / "robust" / f"spider-{split}-seed{seed}-{_fingerprint(source)}.json"
+    if path.exists():
+        return path
+    items = json.loads(source.read_text(encoding="utf-8"))
+    reworded = reword_items(items, schemas, kind, seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(reworded, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def describe_robust_split(items: list[dict], examples: int = 12) -> dict:
+    """Counts of a reworded split: items changed, words replaced, the most frequent replacements, and the first
+    ``examples`` changed questions beside their originals."""
+    changed = [it for it in items if it.get("rewording")]
+    pairs = Counter((old.lower(), new.lower()) for it in changed for old, new in it["rewording"])
+    return {
+        "items": len(items),
+        "reworded": len(changed),
+        "reworded_share": round(len(changed) / len(items), 4) if items else 0.0,
+        "words_replaced": sum(pairs.values()),
+        "words_per_reworded_item": round(sum(pairs.values()) / len(changed), 2) if changed else 0.0,
+        "top_replacements": [f"{a} -> {b} ({n})" for (a, b), n in pairs.most_common(25)],
+        "examples": [{"db_id": it["db_id"], "original": it["question_original"], "reworded": it["question"]}
+                     for it in changed[:examples]],
+    }
