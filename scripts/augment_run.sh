@@ -8,8 +8,8 @@
 #                     graph_no_table_selection_join_path (augmentations: graph_views perturb table_selection
 #                     join_path synthetic); graph_no_augmentation: all of them off (the graph prompt alone, which
 #                     separates prompt from augmentation against the plain adapter)
-#   graph_demos_reword  configs/augment_graph_demos_reword.yaml (issue 25: graph_balanced + demonstrations + reword);
-#                     graph_demos and graph_reword: it without reword, without demonstrations
+#   graph_unseen      configs/augment_graph_unseen.yaml (issue 25: graph_balanced + demonstrations, reword, rename);
+#                     graph_demos, graph_reword, graph_rename: graph_balanced + that one alone
 #   bash scripts/augment_run.sh RUN          (DRY=1: print the command instead, built or not)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,9 +17,10 @@ run=${1:?usage: augment_run.sh RUN}
 if [ -z "${DRY:-}" ] && [ -f "runs/augment/$run/samples.jsonl" ]; then exit 0; fi
 flags=()
 case "$run" in
-  graph_balanced | plain | graph_decomposed | graph_demos_reword) config=configs/augment_$run.yaml ;;
-  graph_demos) config=configs/augment_graph_demos_reword.yaml; flags+=(--without reword) ;;
-  graph_reword) config=configs/augment_graph_demos_reword.yaml; flags+=(--without demonstrations) ;;
+  graph_balanced | plain | graph_decomposed | graph_unseen) config=configs/augment_$run.yaml ;;
+  graph_demos | graph_reword | graph_rename)
+    config=configs/augment_graph_unseen.yaml
+    for aug in demonstrations reword rename; do [ "graph_$aug" = "$run" ] || [ "$run/$aug" = graph_demos/demonstrations ] || flags+=(--without "$aug"); done ;;
   graph_no_augmentation)
     config=configs/augment_graph_balanced.yaml
     for aug in graph_views perturb table_selection join_path synthetic; do flags+=(--without "$aug"); done ;;

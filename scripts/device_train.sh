@@ -66,7 +66,7 @@ for run in "${runs[@]}"; do
   config=configs/train_graph_balanced_gpu.yaml
   sample_set=${run%_seed[0-9]*}
   [ "$sample_set" = plain ] && config=configs/train_plain_gpu.yaml
-  case $sample_set in *demos*) config=configs/train_graph_demos_gpu.yaml ;; esac  # longer prompts: max_len 1024
+  case $sample_set in graph_demos | graph_unseen) config=configs/train_graph_demos_gpu.yaml ;; esac  # longer prompts: max_len 1024
   seed=()
   [ "$sample_set" != "$run" ] && seed=(--seed "${run##*_seed}")
   python3 -m graphsql train --config $config --samples runs/augment/$sample_set/samples.jsonl --out runs/train/${run}_gpu \

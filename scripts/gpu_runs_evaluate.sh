@@ -8,9 +8,10 @@
 # whether prompt or augmentation makes the graph adapter beat the plain one (GeoQuery above all);
 # graph_decomposed -> graph-decomposed-gpu-lora (issue 8.3, beside the default adapter);
 # graph_balanced_seedN -> graph-balanced-gpu-lora-seedN (the default recipe, training seed N: run-to-run spread,
-# shown in the report's ablation table); graph_demos_reword, graph_demos, graph_reword (issue 25) ->
-# graph-demos-reword-gpu-lora etc., which also run GeoQuery's query-split test zero-shot and with 3 same-database
-# demonstrations (the few-shot target) and the robustness probes (Spider dev reworded, strat300). Every step resumes.
+# shown in the report's ablation table); graph_unseen, graph_demos, graph_reword, graph_rename (issue 25) ->
+# graph-unseen-gpu-lora etc., which also run GeoQuery's query-split test zero-shot and with 3 same-database
+# demonstrations (the few-shot target) and the robustness probes (Spider dev reworded, strat300); graph_unseen
+# and graph_rename also BIRD dev at the schema level (strat300, with and without the repairs). Every step resumes.
 #   nohup bash scripts/gpu_runs_evaluate.sh graph_no_synthetic graph_decomposed > runs/logs/gpu_runs_evaluate.log 2>&1 &
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +25,7 @@ for run in "$@"; do
     graph_no_*) tag=graph-balanced-gpu-lora-${run#graph_} ;;
     graph_decomposed) tag=graph-decomposed-gpu-lora ;;
     graph_balanced_seed[0-9]*) tag=graph-balanced-gpu-lora-seed${run##*_seed} ;;
-    graph_demos_reword | graph_demos | graph_reword) tag=$(echo "$run" | tr _ -)-gpu-lora ;;
+    graph_unseen | graph_demos | graph_reword | graph_rename) tag=$(echo "$run" | tr _ -)-gpu-lora ;;
     *) echo "gpu_runs_evaluate.sh: no tag for $run" >&2; exit 2 ;;
   esac
   [ -f runs/models/${run}_gpu/adapter_model.safetensors ] || \
@@ -33,12 +34,18 @@ for run in "$@"; do
     --variants as_trained
   $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
     --dataset geo --split all --variants as_trained
-  case "$run" in graph_demos* | graph_reword)
+  case "$run" in graph_unseen | graph_demos | graph_reword | graph_rename)
     $PY -m graphsql.experiments.variants --tag "$tag" --adapter runs/models/${run}_gpu --dataset geo \
       --split query_test --variants as_trained,compact_pruned_qsim3_geo
     for split in dev_synonym dev_schema_synonym; do
       $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
         --split "$split" --variants as_trained
+    done ;;
+  esac
+  case "$run" in graph_unseen | graph_rename)  # BIRD's long, quoted names: the schema-level target
+    for repairs in "" --repairs; do
+      $PY -m graphsql.experiments.bird_schema --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
+        --variant as_trained $repairs
     done ;;
   esac
 done

@@ -184,6 +184,8 @@ def test_build_is_deterministic_and_manifest_adds_up(mini, tmp_path):
         (("perturb",), {"spider:dev", "aug:perturb"}),
         (("synthetic",), {"spider:dev", "aug:synthetic"}),
         (("table_selection", "join_path"), {"spider:dev", "aug:table_selection", "aug:join_path"}),
+        (("rename",), {"spider:dev", "aug:rename"}),
+        (("demonstrations", "reword"), {"spider:dev", "aug:demonstrations", "aug:reword"}),
     ],
 )
 def test_switches(augmentations, sources, mini, tmp_path):
@@ -206,8 +208,8 @@ def test_plain_config_shows_the_whole_schema_in_ddl(mini, tmp_path):
 def test_graph_config_file_loads():
     config = load_augment_config(REPO_ROOT / "configs" / "augment_graph.yaml")
     assert set(config.augmentations) == set(AUGMENTATIONS) - {"demonstrations", "reword"} | {"synthetic"}
-    issue25 = load_augment_config(REPO_ROOT / "configs" / "augment_graph_demos_reword.yaml")
-    assert set(issue25.augmentations) == set(AUGMENTATIONS) | {"synthetic"}
+    issue25 = load_augment_config(REPO_ROOT / "configs" / "augment_graph_unseen.yaml")
+    assert set(issue25.augmentations) == set(AUGMENTATIONS) | {"synthetic", "rename"}
 
 
 def _sql_of(text: str) -> str:

@@ -20,12 +20,14 @@ import json
 import logging
 import random
 import statistics
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphsql.augment.rename import rename_database_examples
 from graphsql.augment.samples import Sample, gold_tables, write_samples
 from graphsql.augment.synthetic import synthesize_examples
 from graphsql.augment.transforms import AUGMENTATIONS, AugmentContext, sql_sample
@@ -42,7 +44,8 @@ from graphsql.sql.decompose import decompose_answer
 log = logging.getLogger(__name__)
 
 SYNTHETIC = "synthetic"
-KNOWN_AUGMENTATIONS = (*AUGMENTATIONS, SYNTHETIC)
+RENAME = "rename"
+KNOWN_AUGMENTATIONS = (*AUGMENTATIONS, SYNTHETIC, RENAME)
 # the default recipe (issue 25 added demonstrations and reword: switched on by name in a config)
 DEFAULT_AUGMENTATIONS = ("graph_views", "perturb", "table_selection", "join_path", SYNTHETIC)
 CHARS_PER_TOKEN = 3.5
@@ -81,6 +84,9 @@ class AugmentConfig:
     shot_selectors: tuple[str, ...] = field(
         default=("question_similar", "graph_similar", "random"),
         metadata={"help": "demonstrations: selectors drawn from, one per sample"},
+    )
+    rename_share: float = field(
+        default=0.5, metadata={"help": "rename: share of a database's questions asked again on its renamed copy"}
     )
     synthetic_per_db: int = field(default=24, metadata={"help": "synthetic questions per database (at most)"})
     synthetic_path_lengths: tuple[int, ...] = field(
@@ -121,6 +127,8 @@ class AugmentConfig:
             raise ConfigError("augment.max_shots must be >= 1")
         if self.distractors < 0 or self.synthetic_per_db < 0:
             raise ConfigError("augment.distractors and augment.synthetic_per_db must be >= 0")
+        if not 0.0 <= self.rename_share <= 1.0:
+            raise ConfigError("augment.rename_share must be in [0, 1]")
         if not 0.0 <= self.single_table_aug_fraction <= 1.0:
             raise ConfigError("augment.single_table_aug_fraction must be in [0, 1]")
         if any(n < 2 for n in self.synthetic_path_lengths):
@@ -271,7 +279,9 @@ def build_samples(
     samples: list[Sample] = []
     skipped: Counter = Counter()
     synthetic_lengths: Counter = Counter()
+    renamed: Counter = Counter()
     used = 0
+    workdir = tempfile.TemporaryDirectory(prefix="graphsql-rename-")  # renamed copies of databases
     for db_id, db_examples in by_db.items():
         first_of_db = len(samples)
         db_path = dataset.db_path(db_id)
@@ -286,9 +296,11 @@ def build_samples(
             config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked,
             db_examples=tuple(db_examples), max_shots=config.max_shots, shot_selectors=config.shot_selectors,
         )
+        failed: set[Example] = set()
         for ex in db_examples:
             if config.check_gold and not execute_sql(db_path, ex.gold_sql, timeout=config.gold_timeout).ok:
                 skipped["gold_sql_fails"] += 1
+                failed.add(ex)
                 continue
             rng = random.Random(f"{config.seed}:{ex.source}:{ex.idx}")
             base = sql_sample(ex, graph, ctx, rng)
@@ -318,6 +330,10 @@ def build_samples(
                 samples.extend(
                     sql_sample(sx, graph, ctx, random.Random(f"{config.seed}:{SYNTHETIC}:{sx.question}"))
                 )
+        if RENAME in config.augmentations:
+            checked = [ex for ex in db_examples if not config.check_gold or ex not in failed]
+            samples.extend(_renamed_samples(checked, dataset.schemas[db_id], db_path, config, Path(workdir.name),
+                                            renamed))
         if config.prompt.answer_format == "decomposed":  # AST-guided steps before the SQL (prompt setting)
             samples[first_of_db:] = [decompose_sample(s, graph.schema) for s in samples[first_of_db:]]
         log.info("%s: %d questions, %d samples so far", db_id, len(db_examples), len(samples))
@@ -339,17 +355,46 @@ def build_samples(
             "databases": len(by_db),
             "limit": limit,
             "synthetic_by_path_length": dict(sorted(synthetic_lengths.items())),
+            "renamed": dict(sorted(renamed.items())),
         },
         settings=settings,
         provenance=_provenance(settings),
         seconds=round(time.perf_counter() - start, 1),
     )
+    workdir.cleanup()
     write_samples(samples, out_dir / "samples.jsonl")
     (out_dir / "manifest.json").write_text(
         json.dumps(manifest.to_json(), indent=2, default=str) + "\n", encoding="utf-8"
     )
     _write_config(settings, out_dir / "config.yaml")
     return manifest
+
+
+def _renamed_samples(examples: Sequence[Example], schema, db_path: Path, config: AugmentConfig, workdir: Path,
+                     counts: Counter) -> list[Sample]:
+    """The plain SQL sample of a ``rename_share`` of ``examples`` on a renamed copy of their database
+    (`graphsql.augment.rename`), asked as at inference; ``counts`` gets asked/kept/dropped and the styles."""
+    rng = random.Random(f"{config.seed}:{RENAME}:{schema.db_id}")
+    kept, new_schema, info = rename_database_examples(examples, schema, db_path, workdir, rng, config.rename_share)
+    for key in ("asked", "kept", "dropped"):
+        counts[key] += info[key]
+    if "column_style" in info:
+        counts[f"tables_{info['table_style']}"] += 1
+        counts[f"columns_{info['column_style']}"] += 1
+    if not kept:
+        return []
+    graph = build_schema_graph(new_schema, infer_fks=config.prompt.infer_fks, db_path=new_schema.db_path)
+    index = None
+    if config.prompt.prune or config.prompt.matched_values:
+        try:
+            index = build_value_index(new_schema.db_path, db_id=schema.db_id, use_cache=False)
+        except Exception as err:  # as at inference: a help, never a requirement
+            log.warning("%s (renamed): no value index (%s)", schema.db_id, err)
+    ctx = AugmentContext(config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked)
+    out = []
+    for ex in kept:
+        out.extend(sql_sample(ex, graph, ctx, random.Random(f"{config.seed}:{RENAME}:{ex.idx}")))
+    return out
 
 
 def _write_config(settings: dict, path: Path) -> None:
