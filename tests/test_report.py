@@ -373,3 +373,29 @@ def test_speed_section_reports_the_benchmark_and_the_merged_accuracy(tmp_path):
     assert "that is **q8_0**" in text
     assert "- default_p50_at_most_0.6s: p50_s 1.2: not met" in text
     assert "plain-gpu-lora" not in text
+
+
+def test_robust_probe_is_compared_item_by_item_with_the_original_questions(tmp_path):
+    from graphsql.report import compute_comparisons
+
+    results = tmp_path / "results"
+    flags_a, flags_b = [1, 1, 0, 1] * 10, [1, 0, 0, 1] * 10          # the reworded items (odd idx) lose
+    for subset, flags in (("spider-dev-strat40-seed0", flags_a), ("spider-dev_synonym-strat40-seed0", flags_b)):
+        folder = results / "eval" / "m" / subset
+        folder.mkdir(parents=True)
+        metrics = _fake_metrics("as_trained", flags)
+        if "synonym" in subset:
+            for it in metrics["items"]:
+                it["reworded"] = it["idx"] % 2 == 1
+        (folder / "as_trained.json").write_text(json.dumps(metrics))
+    (results / "robust").mkdir()
+    (results / "robust" / "spider-dev.json").write_text(json.dumps({"splits": {"dev_synonym": {
+        "items": 40, "reworded": 20, "reworded_share": 0.5, "words_replaced": 25, "top_replacements": ["a -> b (3)"],
+        "examples": [{"original": "How many singers?", "reworded": "How many vocalists?"}]}}}))
+    comparisons = json.loads(compute_comparisons(results).read_text())["comparisons"]
+    entry = comparisons["robust/m/spider-dev_synonym-strat40-seed0/as_trained-vs-original"]
+    assert entry["all"]["n"] == 40 and entry["all"]["diff"] == -0.25
+    assert entry["reworded"]["n"] == 20 and entry["reworded"]["diff"] == -0.5
+    text = write_report(results, tmp_path / "docs" / "report.md").read_text()
+    assert "## Robustness probes" in text and "How many vocalists?" in text
+    assert "| `m` | `dev_synonym` (strat40-seed0) | greedy, as generated | 40 | 75.0 | 50.0 | -25.0 |" in text

@@ -269,10 +269,82 @@ def compute_comparisons(results_dir: Path) -> Path:
                 if ref in variants and _is_complete(variants[ref][1]):
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
+    out.update(_robust_comparisons(results, replays, templates))
     path = results_dir / "comparisons.json"
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
     return path
+
+
+ROBUST_SUBSET = re.compile(r"^spider-(?P<split>dev_[a-z_]+)-(?P<rest>all|strat\d+-seed\d+)$")
+
+
+def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
+    """Each model on a robustness probe (`graphsql.data.robust`: Spider dev reworded) against the same model on the
+    same items as Spider wrote them: ``robust/<tag>/<probe subset>/<variant>-vs-original`` (greedy as generated;
+    ``<variant>_fixj``: with `ask`'s repairs replayed), overall, by JOIN bucket and on the reworded items alone
+    (``reworded``)."""
+    out = {}
+    pairs = []
+    for (tag, subset), variants in results.items():
+        match = ROBUST_SUBSET.match(subset)
+        original = results.get((tag, f"spider-dev-{match['rest']}"), {}) if match else {}
+        for name, (_path, m) in variants.items():
+            if name in original and _is_complete(m) and _is_complete(original[name][1]):
+                pairs.append((tag, subset, name, original[name][1]["items"], m["items"], match["rest"]))
+    for (tag, subset, stem), b in replays.items():
+        match = ROBUST_SUBSET.match(subset)
+        a = replays.get((tag, f"spider-dev-{match['rest']}", stem)) if match else None
+        if a and stem.endswith("_fixj"):
+            k = max(set(a) & set(b), key=int)
+            pairs.append((tag, subset, stem, a[k]["items"], b[k]["items"], match["rest"]))
+    for tag, subset, name, items_a, items_b, rest in pairs:
+        entry = _bootstrap_entry(items_a, items_b, templates.get(f"spider-dev-{rest}"))
+        entry["reworded"] = paired_bootstrap(items_a, items_b, subset="True", subset_key="reworded")
+        out[f"robust/{tag}/{subset}/{name}-vs-original"] = entry
+    return out
+
+
+def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
+    """The robustness probes: how they were made (counts and examples from ``results/robust/spider-dev.json``) and
+    each model's EX on them beside the same questions as Spider wrote them."""
+    info_path = results_dir / "robust" / "spider-dev.json"
+    rows = [(key.split("/"), c) for key, c in comparisons.items() if key.startswith("robust/")]
+    if not info_path.exists() or not rows:
+        return []
+    info = json.loads(info_path.read_text())["splits"]
+    lines = ["## Robustness probes: Spider dev questions reworded by rule", "",
+             "Built by `graphsql data robust` (`graphsql.data.robust`, rules in `graphsql.data.reword`, written "
+             "against Spider train and never tuned on these outputs): every Spider dev question again, content words "
+             "swapped for their most frequent WordNet 3.0 synonym (`dev_synonym`: any content word, each with "
+             "probability 1/2; `dev_schema_synonym`: every word that is part of a table or column name, so the "
+             "question stops naming its columns), values and the words an SQL query depends on kept, same gold SQL. "
+             "The probes are noisy (a rule sometimes picks a sense the question did not mean), so part of a drop is "
+             "the probe's own; they are this project's stand-in for the held-out reworded and synonym test sets, "
+             "which it never sees. The `reword` training augmentation uses the same rules (on Spider train), so a "
+             "model trained with it is favoured on these probes.", "",
+             "| probe | questions | reworded | words replaced | most frequent replacements |", "|---|---|---|---|---|"]
+    for split, d in info.items():
+        lines.append(f"| `{split}` | {d['items']} | {d['reworded']} ({_pct(d['reworded_share'])}%) | "
+                     f"{d['words_replaced']} | {', '.join(d['top_replacements'][:6])} |")
+    example = next(iter(info.values()))["examples"][:3]
+    lines += ["", "Examples (`dev_synonym`): " + "; ".join(f"“{e['original']}” → “{e['reworded']}”" for e in example),
+              "", "EX on the stratified items, reworded against the same items as written (paired bootstrap; "
+              "“with repairs”: `ask`'s join and column repairs replayed on the same queries):", "",
+              "| model | probe | setting | n | EX original | EX reworded | diff | 95% CI | reworded items: n | diff | "
+              "95% CI | 2+ JOIN: n | diff | 95% CI |", "|---" * 14 + "|"]
+    for (_, tag, subset, pair), c in sorted(rows):
+        name = pair.removesuffix("-vs-original")
+        setting = "with repairs" if name.endswith("_fixj") else "greedy, as generated"
+        probe = ROBUST_SUBSET.match(subset)
+        whole = c["all"]
+        lines.append(f"| `{tag}` | `{probe['split']}` ({probe['rest']}) | {setting} | {whole['n']} | {_pct(whole['a'])} "
+                     f"| {_pct(whole['b'])} | {_pct(whole['diff'])} | [{_pct(whole['ci95'][0])}, "
+                     f"{_pct(whole['ci95'][1])}] |{_subset_cells(c, 'reworded')}{_subset_cells(c, 'joins_2+')}")
+    lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/comparisons.json` (`robust/...`), "
+              "`results/eval/<model>/spider-dev_*` and `results/sc_count/<model>/spider-dev_*` "
+              "(`scripts/robust_probes.sh`).", ""]
+    return lines
 
 
 def _fewshot_refs(tag: str, fmt: str, sel: str, k: str, pool: str | None, variants: Container[str]) -> list[str]:
@@ -438,6 +510,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _targets_section(comparisons)
     lines += _beside_published_section(results, results_dir, root)
     lines += _main_section(results, comparisons, out, root)
+    lines += _robust_section(results_dir, comparisons, root)
     lines += _setup_section(results)
     lines += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():

@@ -76,7 +76,8 @@ def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float =
                   for i, ex in enumerate(examples)]
         entry = {"ex": scored["ex"], "by_joins": _by_joins(scored["items"]),
                  "oracle_ex": sum(it["ex"] for it in oracle) / len(oracle), "oracle_by_joins": _by_joins(oracle),
-                 "items": [{"idx": it["idx"], "db_id": ex.db_id, "ex": it["ex"], "joins_bucket": it["joins_bucket"]}
+                 "items": [{"idx": it["idx"], "db_id": ex.db_id, "ex": it["ex"], "joins_bucket": it["joins_bucket"],
+                            **({"reworded": bool(ex.meta["rewording"])} if "rewording" in ex.meta else {})}
                            for it, ex in zip(scored["items"], examples, strict=True)]}
         if k == n_samples:
             entry["agrees_with_run"] = sum(v == records[ex.idx]["pred_sql"] for v, ex in zip(voted, examples))

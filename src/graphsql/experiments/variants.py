@@ -195,8 +195,11 @@ def run_variant(
     tokens = count_prompt_tokens(records, tokenizer) if tokenizer is not None else []
     seconds = [r["seconds"] for r in records if r.get("seconds")]
     by_idx = {r["idx"]: r for r in records}
+    reworded = {e.idx: bool(e.meta["rewording"]) for e in examples if "rewording" in e.meta}
     for item in metrics["items"]:
         rec = by_idx.get(item["idx"], {})
+        if reworded:  # a robustness probe (graphsql.data.robust): was this question reworded?
+            item["reworded"] = reworded.get(item["idx"], False)
         item["votes"] = rec.get("votes")
         item["tables_shown"] = rec.get("tables")
         item["repaired"] = rec.get("repaired")
