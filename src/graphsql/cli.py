@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from graphsql.errors import DataError, GraphSQLError
+from graphsql.errors import ConfigError, DataError, GraphSQLError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="GraphSQL: text-to-SQL with a small LLM and a graph of the schema.")
@@ -96,6 +96,32 @@ def data_robust(
                       f"{splits[split]['words_replaced']} words replaced", markup=False, highlight=False)
     _write_json({"splits": splits, "provenance": run_info("graphsql data robust", {"seed": 0})}, out)
     return 0
+
+
+@app.command("run")
+def run_cmd(
+    ids: list[str] = typer.Argument(None, help="experiment ids of experiments.yaml (default with --all/--stale: all)"),
+    all_: bool = typer.Option(False, "--all", help="every experiment"),
+    stale: bool = typer.Option(False, "--stale", help="every experiment, only what is not up to date"),
+    model: str | None = typer.Option(None, help="only the runs of this model tag"),
+    force: bool = typer.Option(False, help="rerun steps that are up to date"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="say what would run, run nothing"),
+    registry_file: Path | None = typer.Option(None, "--experiments", help="default: experiments.yaml"),
+) -> int:
+    """Run the experiments of experiments.yaml, skipping what is up to date (graphsql.experiments.runner)."""
+    from graphsql.experiments.registry import load_registry
+    from graphsql.experiments.runner import plan_steps, run_steps
+
+    registry = load_registry(registry_file)
+    if not ids and not (all_ or stale):
+        raise ConfigError("graphsql run: name experiments (" + ", ".join(e.id for e in registry.experiments)
+                          + ") or pass --all / --stale")
+    steps = plan_steps(registry, ids or None, model)
+    counts = run_steps(steps, registry, force=force, dry_run=dry_run,
+                       echo=lambda line: console.print(line, markup=False, highlight=False))
+    console.print(f"{len(steps)} steps: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v),
+                  markup=False, highlight=False)
+    return 1 if counts["failed"] else 0
 
 
 @app.command("graph")

@@ -14,8 +14,9 @@ import statistics
 from collections.abc import Container
 from pathlib import Path
 
-from graphsql.config import MERGED_QUANTS, REPO_ROOT
+from graphsql.config import REPO_ROOT
 from graphsql.eval.compare import paired_bootstrap
+from graphsql.experiments.registry import load_registry
 from graphsql.sql.parse import query_template
 
 JOIN_KEYS = ("0", "1", "2", "3+")
@@ -24,34 +25,10 @@ HARDNESS = ("easy", "medium", "hard", "extra")
 COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"),
                ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"),
                ("ddl_full", "compact_pruned_t2_c4"), ("compact_pruned", "compact_pruned_t2_c4"))
-# The main table: (label, tag, variant), in this order; a row appears when its results file exists. The tags are
-# the model settings of `graphsql.experiments.variants --tag` (base = the bare model, *-lora = our adapters).
 # the shipped adapter merged into the base weights, one tag per GGUF format (scripts/merged_accuracy.sh)
 MERGED_TAG = "graph-balanced-gpu-merged-"
-SYSTEMS = (
-    ("pre-LLM seq2seq baseline (trained here, no pretrained LM)", "seq2seq", "greedy"),
-    ("Qwen2.5-Coder-0.5B zero-shot, full DDL", "base", "ddl_full"),
-    ("Qwen2.5-Coder-0.5B zero-shot + graph-pruned schema", "base", "ddl_pruned"),
-    ("Qwen2.5-Coder-0.5B zero-shot + graph-pruned schema + self-consistency (5)", "base", "ddl_pruned_sc5"),
-    ("plain LoRA (full DDL, no augmentation)", "plain-lora", "as_trained"),
-    ("graph LoRA (graph-pruned prompt, augmented)", "graph-lora", "as_trained"),
-    ("graph LoRA + self-consistency (5)", "graph-lora", "as_trained_sc5"),
-    ("graph LoRA, rebalanced augmentation", "graph-balanced-lora", "as_trained"),
-    ("graph LoRA, rebalanced + self-consistency (5)", "graph-balanced-lora", "as_trained_sc5"),
-    ("graph LoRA, rebalanced + DPO from execution feedback", "graph-balanced-dpo-lora", "as_trained"),
-    ("plain LoRA, 24x the tokens (9.6M, H100)", "plain-gpu-lora", "as_trained"),
-    ("graph-pruned prompt LoRA, no augmentation, 24x the tokens (9.5M, H200)",
-     "graph-balanced-gpu-lora-no_augmentation", "as_trained"),
-    ("graph LoRA, rebalanced, 24x the tokens (9.6M, H100)", "graph-balanced-gpu-lora", "as_trained"),
-    ("plain LoRA, 24x the tokens + self-consistency (5)", "plain-gpu-lora", "as_trained_sc5"),
-    ("graph LoRA, rebalanced, 24x the tokens + self-consistency (5)", "graph-balanced-gpu-lora", "as_trained_sc5"),
-    ("graph LoRA, rebalanced, decomposed answers (AST-guided; 8.5M tokens, H200)", "graph-decomposed-gpu-lora",
-     "as_trained"),
-    ("graph LoRA, rebalanced, 24x the tokens + DPO from execution feedback", "graph-balanced-gpu-dpo-lora",
-     "as_trained"),
-    *((f"graph LoRA, rebalanced, 24x the tokens, merged into the base weights ({q} GGUF)",
-       f"{MERGED_TAG}{q}", "as_trained") for q in MERGED_QUANTS),
-)
+_REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the comparisons
+SYSTEMS = _REGISTRY.systems  # the main table's rows: (label, tag, variant), from experiments.yaml
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
 # "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
 # compared with that full adapter, trained with the same budget.
@@ -61,59 +38,14 @@ ABLATION_TAG = re.compile(r"^(?P<full>.+?)-(?:no_(?P<off>\w+)|seed(?P<seed>\d+))
 # the training run (results/train/<run>.json) of each full adapter that ablations are compared with; an ablated
 # adapter's run is graph_no_<off> plus the full adapter's device suffix, a reseeded one <run>_seed<N>_<device>
 ABLATION_FULL_RUNS = {"graph-balanced-gpu-lora": "graph_balanced_gpu", "graph-balanced-lora": "graph_balanced_cpu"}
-# (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran
-SYSTEM_COMPARISONS = (
-    (("seq2seq", "greedy"), ("base", "ddl_full")),
-    (("seq2seq", "greedy"), ("graph-lora", "as_trained")),
-    (("plain-lora", "as_trained"), ("graph-lora", "as_trained")),
-    (("base", "ddl_full"), ("plain-lora", "as_trained")),
-    (("base", "ddl_full"), ("graph-lora", "as_trained")),
-    (("base", "ddl_pruned"), ("graph-lora", "as_trained")),
-    (("base", "ddl_full"), ("graph-lora", "as_trained_sc5")),
-    (("base", "ddl_pruned_sc5"), ("graph-lora", "as_trained_sc5")),
-    (("graph-lora", "as_trained"), ("graph-lora", "as_trained_sc5")),
-    (("plain-lora", "as_trained"), ("graph-balanced-lora", "as_trained")),
-    (("graph-lora", "as_trained"), ("graph-balanced-lora", "as_trained")),
-    (("base", "ddl_full"), ("graph-balanced-lora", "as_trained")),
-    (("base", "ddl_full"), ("graph-balanced-lora", "as_trained_sc5")),
-    (("graph-balanced-lora", "as_trained"), ("graph-balanced-lora", "as_trained_sc5")),
-    (("graph-balanced-lora", "as_trained"), ("graph-balanced-dpo-lora", "as_trained")),
-    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),  # equal budget, GPU
-    (("graph-balanced-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),  # 400k -> 9.6M tokens
-    (("plain-lora", "as_trained"), ("plain-gpu-lora", "as_trained")),
-    (("base", "ddl_full"), ("plain-gpu-lora", "as_trained")),
-    (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained")),
-    (("base", "ddl_full"), ("graph-balanced-dpo-lora", "as_trained")),
-    (("graph-balanced-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
-    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
-    (("base", "ddl_full"), ("graph-balanced-gpu-lora", "as_trained_sc5")),
-    (("plain-gpu-lora", "as_trained_sc5"), ("graph-balanced-gpu-lora", "as_trained_sc5")),  # both with SC
-    (("graph-balanced-gpu-lora", "as_trained"), ("graph-decomposed-gpu-lora", "as_trained")),
-    (("graph-balanced-gpu-lora", "as_trained"), ("graph-balanced-gpu-dpo-lora", "as_trained")),  # DPO on the default
-    # what the graph-pruned prompt alone does (same tokens, no augmentation), and what augmentation adds on top
-    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora-no_augmentation", "as_trained")),
-    (("graph-balanced-gpu-lora-no_augmentation", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
-    # the default adapter merged into the base weights (issue 24) against the same adapter applied at run time
-    *((("graph-balanced-gpu-lora", "as_trained"), (f"{MERGED_TAG}{q}", "as_trained")) for q in MERGED_QUANTS),
-)
+# (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran (experiments.yaml)
+SYSTEM_COMPARISONS = _REGISTRY.comparisons["systems"]
 # (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
 # BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_fixj), and the
 # measures compared per item (`graphsql.experiments.bird_schema` items)
-BIRD_COMPARISONS = (
-    (("plain-gpu-lora", "as_trained"), ("graph-balanced-gpu-lora", "as_trained")),
-    (("base", "ddl_pruned"), ("graph-balanced-gpu-lora", "as_trained")),
-    (("base", "ddl_full"), ("base", "ddl_pruned")),  # what graph pruning does for the bare model on BIRD's schemas
-)
+BIRD_COMPARISONS = _REGISTRY.comparisons["bird_schema"]
 BIRD_MEASURES = (("executable", "runs on the schema"), ("tables.f1", "tables F1"), ("columns.f1", "columns F1"))
-REPLAY_COMPARISONS = (
-    (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
-    (("plain-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
-    (("plain-gpu-lora", "as_trained_sc5_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),
-    (("base", "ddl_full_fixj"), ("graph-balanced-gpu-lora", "as_trained_fixj")),
-    (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-lora", "as_trained_sc5_fixj")),  # ask: 1 or 5?
-    (("graph-balanced-gpu-lora", "as_trained_fixj"), ("graph-balanced-gpu-dpo-lora", "as_trained_fixj")),
-    *((("graph-balanced-gpu-lora", "as_trained_fixj"), (f"{MERGED_TAG}{q}", "as_trained_fixj")) for q in MERGED_QUANTS),
-)
+REPLAY_COMPARISONS = _REGISTRY.comparisons["replays"]
 
 
 def _rel(path: Path, root: Path) -> str:

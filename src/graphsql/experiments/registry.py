@@ -1,0 +1,190 @@
+"""Every evaluation of the paper, declared once in ``experiments.yaml``: the models (what a tag means), the
+experiments (a question set and the model settings run on it), the main table's rows and the comparisons the
+report makes.
+
+    >>> registry = load_registry()                       # experiments.yaml at the repository root
+    >>> exp = registry.experiment("spider-dev-all")
+    >>> exp.subset, exp.runs["graph-balanced-gpu-lora"]  # ('spider-dev-all', ('as_trained', 'as_trained_sc5'))
+    >>> registry.models["graph-balanced-gpu-lora"].adapter
+
+A run is (experiment, model tag, variant); its results file is where `graphsql.experiments.variants` (``eval``),
+`graphsql.experiments.bird_schema` (``bird_schema``) or the baseline's scorer writes it, and a replay of its
+recorded candidates (`graphsql.experiments.sc_count`; BIRD: ``--repairs``) is named by the replayed file's stem.
+Loading is strict: an unknown key, a run of an undeclared model, or a comparison or table row naming a run that no
+experiment declares is a ConfigError naming the place. `graphsql run` (`graphsql.experiments.runner`) runs what is
+declared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphsql.config import MERGED_QUANTS, REPO_ROOT, build_dataclass
+from graphsql.errors import ConfigError
+
+REGISTRY_FILE = REPO_ROOT / "experiments.yaml"
+MODEL_KINDS = ("llm", "seq2seq")
+EXPERIMENT_KINDS = ("eval", "bird_schema")
+GROUPS = ("main", "ablation", "fewshot", "inference", "baseline", "robustness", "speed", "seeds")
+COMPARISON_KINDS = ("systems", "replays", "bird_schema")
+REPLAY_STEM = re.compile(r"^(?P<variant>.+?)(?P<suffix>_fixj|_fix|_joins)?$")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model setting evaluated under one tag."""
+
+    label: str = field(metadata={"help": "what the model is, in the report's words"})
+    kind: str = field(default="llm", metadata={"help": "llm | seq2seq (the pre-LLM baseline trained here)"})
+    adapter: str | None = field(default=None, metadata={"help": "LoRA adapter folder; none: the bare model"})
+    merge: str | None = field(default=None, metadata={"help": "the adapter merged into a GGUF of this format"})
+    group: str = field(default="main", metadata={"help": "main | ablation | seeds | baseline | speed | ..."})
+    recipe: str = field(default="", metadata={"help": "how the adapter is made, printed when it is missing"})
+
+    def __post_init__(self):
+        if self.kind not in MODEL_KINDS:
+            raise ConfigError(f"model kind must be one of {', '.join(MODEL_KINDS)}, not {self.kind!r}")
+        if self.merge is not None and (self.merge not in MERGED_QUANTS or not self.adapter):
+            raise ConfigError(f"merge: {self.merge!r} needs an adapter and one of {', '.join(MERGED_QUANTS)}")
+        if self.group not in GROUPS:
+            raise ConfigError(f"group must be one of {', '.join(GROUPS)}, not {self.group!r}")
+
+    @property
+    def adapter_present(self) -> bool:
+        return self.adapter is None or (REPO_ROOT / self.adapter / "adapter_model.safetensors").exists()
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A question set and the (model tag -> variants) run on it, with the replays of their candidates."""
+
+    id: str
+    dataset: str
+    split: str
+    kind: str = "eval"
+    group: str = "main"
+    label: str = ""
+    sample: int | None = None  # stratified sample size; none: every runnable question
+    seed: int = 0
+    n_ctx: int | None = None  # llama.cpp context (BIRD's few-shot prompts need 4096)
+    runs: dict = field(default_factory=dict)
+    replays: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.kind not in EXPERIMENT_KINDS:
+            raise ConfigError(f"{self.id}: kind must be one of {', '.join(EXPERIMENT_KINDS)}, not {self.kind!r}")
+        if self.group not in GROUPS:
+            raise ConfigError(f"{self.id}: group must be one of {', '.join(GROUPS)}, not {self.group!r}")
+        for name in ("runs", "replays"):
+            value = getattr(self, name)
+            if not isinstance(value, dict) or not all(isinstance(v, list | tuple) for v in value.values()):
+                raise ConfigError(f"{self.id}.{name}: expected model tag: [variant, ...]")
+            object.__setattr__(self, name, {tag: tuple(v) for tag, v in value.items()})
+        if not self.runs:
+            raise ConfigError(f"{self.id}: no runs")
+        for tag, stems in self.replays.items():
+            for stem in stems:
+                if REPLAY_STEM.match(stem)["variant"] not in self.runs.get(tag, ()):
+                    raise ConfigError(f"{self.id}.replays.{tag}: {stem} replays no run of {tag} in this experiment")
+
+    @property
+    def subset(self) -> str:
+        """The results folder name: ``<dataset>-<split>-<all | strat<N>-seed<S>>``."""
+        part = f"strat{self.sample}-seed{self.seed}" if self.sample else "all"
+        return f"{self.dataset}-{self.split}-{part}"
+
+    def result_path(self, results: Path, tag: str, name: str, replay: bool = False) -> Path:
+        """Where a run (``name`` = variant) or a replay (``name`` = its stem) writes its results."""
+        folder = "bird_schema" if self.kind == "bird_schema" else "sc_count" if replay else "eval"
+        return results / folder / tag / self.subset / f"{name}.json"
+
+
+@dataclass(frozen=True)
+class Registry:
+    """``experiments.yaml``, loaded and checked."""
+
+    models: dict
+    experiments: tuple
+    systems: tuple  # (label, tag, variant): the main table's rows, in order
+    comparisons: dict  # kind -> ((tag_a, variant_a), (tag_b, variant_b)) pairs
+
+    def experiment(self, exp_id: str) -> ExperimentSpec:
+        for exp in self.experiments:
+            if exp.id == exp_id:
+                return exp
+        raise ConfigError(f"no experiment {exp_id!r} in experiments.yaml (known: "
+                          f"{', '.join(e.id for e in self.experiments)})")
+
+    def declared(self) -> set[tuple[str, str, str]]:
+        """(subset, tag, variant-or-replay stem) of every declared run and replay."""
+        out = set()
+        for exp in self.experiments:
+            for table in (exp.runs, exp.replays):
+                out.update((exp.subset, tag, v) for tag, vs in table.items() for v in vs)
+        return out
+
+
+def _pair(text: str, where: str) -> tuple[str, str]:
+    if not isinstance(text, str) or text.count(":") != 1:
+        raise ConfigError(f"{where}: expected 'tag:variant', got {text!r}")
+    tag, variant = text.split(":")
+    return tag, variant
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Read and check ``experiments.yaml`` (default: the repository's); ConfigError naming the place otherwise."""
+    import yaml
+
+    path = Path(path) if path is not None else REGISTRY_FILE
+    if not path.exists():
+        raise ConfigError(f"{path}: not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
+    known = ("models", "experiments", "systems", "comparisons")
+    unknown = sorted(set(data) - set(known)) if isinstance(data, dict) else ["(not a mapping)"]
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    models = {tag: build_dataclass(ModelSpec, spec, f"{path}: models.{tag}")
+              for tag, spec in (data.get("models") or {}).items()}
+    experiments = tuple(build_dataclass(ExperimentSpec, spec, f"{path}: experiments[{i}]")
+                        for i, spec in enumerate(data.get("experiments") or []))
+    ids = [e.id for e in experiments]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"{path}: experiment ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+    runs: dict[str, set[tuple[str, str]]] = {"eval": set(), "bird_schema": set()}
+    for exp in experiments:
+        for table in ("runs", "replays"):
+            for tag, variants in getattr(exp, table).items():
+                if tag not in models:
+                    raise ConfigError(f"{path}: {exp.id}.{table} names model {tag!r}, not declared under models")
+                runs[exp.kind].update((tag, v) for v in variants)
+    systems = []
+    for i, row in enumerate(data.get("systems") or []):
+        if not isinstance(row, list) or len(row) != 2:
+            raise ConfigError(f"{path}: systems[{i}]: expected [label, tag:variant]")
+        tag, variant = _pair(row[1], f"{path}: systems[{i}]")
+        if tag not in models:
+            raise ConfigError(f"{path}: systems[{i}]: model {tag!r} is not declared under models")
+        systems.append((row[0], tag, variant))
+    comparisons = {}
+    raw = data.get("comparisons") or {}
+    bad = sorted(set(raw) - set(COMPARISON_KINDS))
+    if bad:
+        raise ConfigError(f"{path}: comparisons: unknown kind(s) {', '.join(bad)} (known: {', '.join(COMPARISON_KINDS)})")
+    for kind in COMPARISON_KINDS:
+        pairs = []
+        for i, pair in enumerate(raw.get(kind) or []):
+            where = f"{path}: comparisons.{kind}[{i}]"
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise ConfigError(f"{where}: expected [tag:variant, tag:variant]")
+            a, b = _pair(pair[0], where), _pair(pair[1], where)
+            for tag, _ in (a, b):
+                if tag not in models:
+                    raise ConfigError(f"{where}: model {tag!r} is not declared under models")
+            pairs.append((a, b))
+        comparisons[kind] = tuple(pairs)
+    return Registry(models, experiments, tuple(systems), comparisons)

@@ -1,0 +1,119 @@
+"""experiments.yaml (graphsql.experiments.registry) and `graphsql run` (graphsql.experiments.runner)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import pytest
+
+from graphsql.config import REPO_ROOT
+from graphsql.errors import ConfigError
+from graphsql.experiments.registry import load_registry
+from graphsql.experiments.runner import Step, plan_steps, run_steps, step_status
+
+MINIMAL = """
+models:
+  base: {label: bare model}
+  ours: {label: our adapter, adapter: models/none-here, recipe: train it}
+experiments:
+  - id: tiny
+    dataset: spider
+    split: dev
+    sample: 4
+    runs: {base: [ddl_full], ours: [as_trained]}
+    replays: {base: [ddl_full_fixj]}
+systems:
+  - [the bare model, base:ddl_full]
+comparisons:
+  systems:
+    - [base:ddl_full, ours:as_trained]
+"""
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "experiments.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_every_committed_result_is_declared_and_every_declared_run_has_results():
+    registry = load_registry()
+    declared = registry.declared()
+    found = set()
+    for folder in ("eval", "sc_count", "bird_schema"):
+        for path in (REPO_ROOT / "results" / folder).glob("*/*/*.json"):
+            if not path.name.endswith(".partial.json"):
+                found.add((path.parent.name, path.parent.parent.name, path.stem))
+    assert not sorted(found - declared), "results no experiment declares: add them to experiments.yaml"
+    assert not sorted(declared - found), "declared runs without results: run them (graphsql run)"
+
+
+def test_committed_results_are_up_to_date():
+    registry = load_registry()
+    steps = plan_steps(registry)
+    stale = [(s.experiment, s.tag, s.name, step_status(s, registry)[1]) for s in steps
+             if not step_status(s, registry)[0]]
+    assert not stale and len(steps) > 100
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("runs: {base: [ddl_full], ours: [as_trained]}", "runs: {base: [ddl_full], nobody: [as_trained]}"),
+         "names model 'nobody'"),
+        (("sample: 4", "sampel: 4"), "unknown key(s) sampel"),
+        (("replays: {base: [ddl_full_fixj]}", "replays: {base: [ddl_pruned_fixj]}"), "replays no run"),
+        (("- [base:ddl_full, ours:as_trained]", "- [base:ddl_full, ours]"), "expected 'tag:variant'"),
+        (("kind", "kind"), None),
+    ],
+)
+def test_the_file_is_checked_strictly(edit, message, tmp_path):
+    text = MINIMAL.replace(*edit)
+    if message is None:
+        assert load_registry(_write(tmp_path, text)).experiment("tiny").subset == "spider-dev-strat4-seed0"
+        return
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_registry(_write(tmp_path, text))
+
+
+def test_steps_say_what_they_run_and_when_they_are_stale(tmp_path):
+    registry = load_registry(_write(tmp_path, MINIMAL))
+    results = tmp_path / "results"
+    steps = plan_steps(registry, ["tiny"], results=results)
+    assert [(s.tag, s.name, s.replay) for s in steps] == [("base", "ddl_full", False), ("ours", "as_trained", False),
+                                                         ("base", "ddl_full_fixj", True)]
+    run = steps[0]
+    assert run.command == ("python -m graphsql.experiments.variants --sample 4 --tag base --dataset spider "
+                           "--split dev --variants ddl_full")
+    assert "--fix-joins --fix-columns" in steps[2].command
+    assert step_status(run, registry) == (False, "no results file")
+    run.result.parent.mkdir(parents=True)
+    settings = {"variant": "ddl_full", "dataset": "spider", "split": "dev", "n": 4, "adapter": None}
+    run.result.write_text(json.dumps({"progress": {"done": 2, "total": 4}, "provenance": {"settings": settings}}))
+    assert step_status(run, registry) == (False, "partial (2 of 4)")
+    run.result.write_text(json.dumps({"progress": {"done": 4, "total": 4}, "provenance": {"settings": settings}}))
+    assert step_status(run, registry) == (True, "")
+    run.result.write_text(json.dumps({"provenance": {"settings": {**settings, "n": 3}}}))
+    assert step_status(run, registry)[0] is False
+
+
+def test_run_steps_runs_stale_steps_in_process_and_reports_blocked_ones(tmp_path, monkeypatch):
+    registry = load_registry(_write(tmp_path, MINIMAL))
+    calls = []
+    fake = types.ModuleType("graphsql.experiments.fake_step")
+
+    def main(argv):
+        calls.append(argv)
+        return 0
+
+    fake.main = main
+    monkeypatch.setitem(sys.modules, "graphsql.experiments.fake_step", fake)
+    steps = [Step("tiny", "base", "ddl_full", "fake_step", ("--x",), tmp_path / "r.json"),
+             Step("tiny", "ours", "as_trained", "fake_step", ("--y",), tmp_path / "s.json")]
+    lines = []
+    assert run_steps(steps, registry, dry_run=True, echo=lines.append)["would_run"] == 1 and not calls
+    counts = run_steps(steps, registry, echo=lines.append)
+    assert calls == [["--x"]] and counts["ran"] == 1 and counts["blocked"] == 1
+    assert any("train it" in line for line in lines)  # the missing adapter's recipe is printed
