@@ -399,3 +399,19 @@ def test_robust_probe_is_compared_item_by_item_with_the_original_questions(tmp_p
     text = write_report(results, tmp_path / "docs" / "report.md").read_text()
     assert "## Robustness probes" in text and "How many vocalists?" in text
     assert "| `m` | `dev_synonym` (strat40-seed0) | greedy, as generated | 40 | 75.0 | 50.0 | -25.0 |" in text
+
+
+def test_readme_results_table_is_what_the_committed_results_give(tmp_path):
+    from graphsql.config import REPO_ROOT
+    from graphsql.report import README_END, README_START, headline_lines, update_readme
+
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert README_START in readme, "the README lost its generated results block"
+    copy = tmp_path / "README.md"
+    copy.write_text(readme)
+    lines = headline_lines(REPO_ROOT / "results")
+    assert lines and lines[0].startswith("| system |") and sum(line.startswith("- **") for line in lines) >= 4
+    assert not update_readme(copy, lines), "run `graphsql report` and commit README.md"
+    # the block is replaced, the rest kept
+    copy.write_text(f"intro\n{README_START}\nold\n{README_END}\nrest\n")
+    assert update_readme(copy, ["new"]) and copy.read_text() == f"intro\n{README_START}\nnew\n{README_END}\nrest\n"

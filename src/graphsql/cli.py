@@ -627,12 +627,17 @@ def predict_cmd(
 def report_cmd(
     results: Path = typer.Option(Path("results"), help="results folder to read"),
     out: Path = typer.Option(Path("docs/report.md"), help="report file (figures go to figures/ beside it)"),
+    readme: Path | None = typer.Option(Path("README.md"), help="README whose results table is rewritten (its "
+                                                               "generated block); none: leave it"),
 ) -> int:
-    """Rebuild the report and its plots from the results files (no figure typed by hand)."""
-    from graphsql.report import write_report
+    """Rebuild the report and its plots, and the README's results table, from the results files (no figure typed
+    by hand)."""
+    from graphsql.report import headline_lines, update_readme, write_report
 
     path = write_report(results, out)
     err_console.print(f"wrote {path}")
+    if readme is not None and readme.exists() and update_readme(readme, headline_lines(results)):
+        err_console.print(f"updated the results table of {readme}")
     return 0
 
 

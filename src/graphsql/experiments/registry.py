@@ -109,6 +109,7 @@ class Registry:
     experiments: tuple
     systems: tuple  # (label, tag, variant): the main table's rows, in order
     comparisons: dict  # kind -> ((tag_a, variant_a), (tag_b, variant_b)) pairs
+    headline: dict = field(default_factory=dict)  # spider, geo: experiment ids; rows: (label, tag, name)
 
     def experiment(self, exp_id: str) -> ExperimentSpec:
         for exp in self.experiments:
@@ -144,7 +145,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
-    known = ("models", "experiments", "systems", "comparisons")
+    known = ("models", "experiments", "systems", "comparisons", "headline")
     unknown = sorted(set(data) - set(known)) if isinstance(data, dict) else ["(not a mapping)"]
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
@@ -187,4 +188,18 @@ def load_registry(path: str | Path | None = None) -> Registry:
                     raise ConfigError(f"{where}: model {tag!r} is not declared under models")
             pairs.append((a, b))
         comparisons[kind] = tuple(pairs)
-    return Registry(models, experiments, tuple(systems), comparisons)
+    headline = dict(data.get("headline") or {})
+    bad = sorted(set(headline) - {"spider", "geo", "rows"})
+    if bad:
+        raise ConfigError(f"{path}: headline: unknown key(s) {', '.join(bad)} (known: spider, geo, rows)")
+    rows = []
+    for i, row in enumerate(headline.get("rows") or []):
+        if not isinstance(row, list) or len(row) != 2:
+            raise ConfigError(f"{path}: headline.rows[{i}]: expected [label, tag:variant]")
+        rows.append((row[0], *_pair(row[1], f"{path}: headline.rows[{i}]")))
+    headline["rows"] = tuple(rows)
+    registry = Registry(models, experiments, tuple(systems), comparisons, headline)
+    for key in ("spider", "geo"):
+        if key in headline:
+            registry.experiment(headline[key])
+    return registry
