@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -135,3 +137,22 @@ def test_held_out_replay_counts_what_the_repairs_fix_and_break(concert_db, conce
     assert out["candidates"] == 3 and out["correct"] == {"as_written": 1, "columns": 1, "all_repairs": 2}
     assert out["join_repairs_vs_columns"]["fixed"] == 1 and out["join_repairs_vs_columns"]["broken"] == 0
     assert out["changed"] == {"columns": 0, "joins": 1} and out["by_joins"]["2+"]["all_repairs"] == 2
+
+
+REPAIR_CASES = json.loads((Path(__file__).parent / "data" / "repairs_cases.json").read_text())
+
+
+@pytest.mark.parametrize("case", REPAIR_CASES, ids=[c["name"] for c in REPAIR_CASES])
+def test_repairs_turn_each_broken_query_into_the_expected_one(case, concert_db, concert_graph):
+    """tests/data/repairs_cases.json: broken -> expected SQL (all of `ask`'s repairs), and where a gold query is
+    given, the repaired query returns its rows while the broken one does not (or fails)."""
+    fixed = repair_sql(case["broken"], concert_graph)
+    assert fixed == case["expected"]
+    assert repair_sql(fixed, concert_graph) == fixed  # a repaired query needs no second repair
+    if "gold" in case:
+        assert _rows(concert_db, fixed) == _rows(concert_db, case["gold"])
+        try:
+            broken_rows = _rows(concert_db, case["broken"])
+        except sqlite3.Error:  # no such column: it did not even run
+            broken_rows = None
+        assert broken_rows != _rows(concert_db, case["gold"])
