@@ -40,6 +40,9 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
     "as_trained_fix": ({}, {"samples": 1, "fix_columns": True}),
     "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
+    # decoding under a grammar of the shown schema's names (graphsql.inference.grammar; issue 25.4)
+    "as_trained_grammar": ({}, {"samples": 1, "grammar": True}),
+    "ddl_pruned_grammar": ({"schema_format": "ddl", "prune": True}, {"samples": 1, "grammar": True}),
     "ddl_pruned_decomposed": ({"schema_format": "ddl", "prune": True, "answer_format": "decomposed"}, {"samples": 1}),
     "ddl_full_fix": ({"schema_format": "ddl", "prune": False}, {"samples": 1, "fix_columns": True}),
     "ddl_pruned_sc5_fix": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7,

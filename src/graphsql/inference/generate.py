@@ -281,6 +281,7 @@ class LlamaCppGenerator:
         self._parallel_ctx: Any = None
         self._parallel_prompt: tuple[list[int], int] = ([], 0)  # the prompt the parallel context holds, in n seqs
         self.counts = {"prompts": 0, "prompt_tokens": 0, "reused_tokens": 0, "generated_tokens": 0}
+        self._grammars: dict[str, Any] = {}
 
     def close(self) -> None:
         """Free the model and context now (llama-cpp-python otherwise does it at interpreter exit, noisily)."""
@@ -299,7 +300,22 @@ class LlamaCppGenerator:
         self.counts["reused_tokens"] += reused
         self.counts["generated_tokens"] += generated
 
-    def _complete(self, tokens: list[int], temperature: float, max_new_tokens: int, seed: int) -> str:
+    supports_grammar = True  # generate(..., grammars=[GBNF text per prompt]): graphsql.inference.grammar
+
+    def _grammar(self, text: str | None):
+        """The parsed llama.cpp grammar of ``text`` (the last few kept: questions on one database share one)."""
+        if text is None:
+            return None
+        from llama_cpp import LlamaGrammar
+
+        if text not in self._grammars:
+            if len(self._grammars) >= 8:
+                self._grammars.pop(next(iter(self._grammars)))
+            self._grammars[text] = LlamaGrammar.from_string(text, verbose=False)
+        return self._grammars[text]
+
+    def _complete(self, tokens: list[int], temperature: float, max_new_tokens: int, seed: int,
+                  grammar: str | None = None) -> str:
         room = self.n_ctx - len(tokens)
         if room < 1:
             raise ModelError(f"{self.gguf_path.name}: prompt has {len(tokens)} tokens, n_ctx is {self.n_ctx}")
@@ -307,7 +323,7 @@ class LlamaCppGenerator:
             self.llm.reset()
         # what llama-cpp-python keeps of the previous prompt (it re-evaluates the last token of a full match)
         reused = min(self.llm.longest_token_prefix(self.llm._input_ids.tolist(), tokens), len(tokens) - 1)
-        if temperature == 0 and self.lookup is not None:
+        if temperature == 0 and self.lookup is not None and grammar is None:
             return self._complete_lookup(tokens, reused, min(max_new_tokens, room))
         out = self.llm.create_completion(
             tokens,
@@ -319,6 +335,7 @@ class LlamaCppGenerator:
             typical_p=1.0,
             repeat_penalty=1.0,
             seed=seed,
+            grammar=self._grammar(grammar),
         )
         self._count(tokens, reused, out["usage"]["completion_tokens"])
         return out["choices"][0]["text"].strip()
@@ -451,20 +468,25 @@ class LlamaCppGenerator:
         temperature: float = 0.0,
         max_new_tokens: int = 256,
         seed: int = 0,
+        grammars: Sequence[str | None] | None = None,
     ) -> list[list[str]]:
+        """``grammars``: a GBNF text per prompt (or None) that decoding must follow (`graphsql.inference.grammar`);
+        sampled candidates under a grammar are decoded one after another."""
         _check_args(n, temperature, max_new_tokens)
         texts = [self.render(messages) for messages in prompts]
+        grammars = list(grammars) if grammars is not None else [None] * len(prompts)
         results: list[list[str]] = [[] for _ in prompts]
         # Sorted text puts prompts with a shared prefix (same system text and schema) next to each other; llama.cpp
         # keeps the KV cache of the longest common token prefix with the previous call.
         for i in sorted(range(len(texts)), key=lambda i: texts[i]):
             tokens = self.llm.tokenize(texts[i].encode("utf-8"), add_bos=self.add_bos, special=True)
             if temperature == 0:
-                results[i] = [self._complete(tokens, 0.0, max_new_tokens, seed)] * n
-            elif n > 1 and self.parallel:
+                results[i] = [self._complete(tokens, 0.0, max_new_tokens, seed, grammars[i])] * n
+            elif n > 1 and self.parallel and grammars[i] is None:
                 results[i] = self._sample_parallel(tokens, n, temperature, max_new_tokens, seed)
             else:
-                results[i] = [self._complete(tokens, temperature, max_new_tokens, seed + k) for k in range(n)]
+                results[i] = [self._complete(tokens, temperature, max_new_tokens, seed + k, grammars[i])
+                              for k in range(n)]
         return results
 
 

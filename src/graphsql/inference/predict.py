@@ -22,6 +22,7 @@ from graphsql.eval.execute import ExecResult
 from graphsql.inference.extract import extract_sql
 from graphsql.inference.fix import repair_sql
 from graphsql.inference.generate import Generator
+from graphsql.inference.grammar import sql_grammar
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
 from graphsql.schema.graph import SchemaGraph, build_schema_graph
@@ -129,12 +130,19 @@ def predict(
     clock.lap("prompt")
     # a decomposed answer writes its steps before the query: room for both
     max_new_tokens = infer_config.max_new_tokens * (3 if prompt_config.answer_format == "decomposed" else 1)
+    extra = {}
+    if infer_config.grammar:
+        if getattr(generator, "supports_grammar", False):
+            extra["grammars"] = [sql_grammar(prepared.schema)]
+        else:
+            log.warning("%s cannot decode under a grammar: infer.grammar is ignored", type(generator).__name__)
     outputs = generator.generate(
         [messages],
         n=infer_config.samples,
         temperature=0.0 if greedy else infer_config.temperature,
         max_new_tokens=max_new_tokens,
         seed=infer_config.seed,
+        **extra,
     )[0]
     clock.lap("generate")
     written = [extract_sql(text) for text in outputs]
@@ -150,7 +158,7 @@ def predict(
             {"role": "user", "content": REPAIR_TEMPLATE.format(error=error or "it could not be parsed")},
         ]
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
-                                   max_new_tokens=max_new_tokens, seed=infer_config.seed)[0]
+                                   max_new_tokens=max_new_tokens, seed=infer_config.seed, **extra)[0]
         clock.lap("generate")
         retried = _postprocess(extract_sql(fixed[0]), graph, infer_config)
         retry = vote([retried], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)

@@ -1,0 +1,98 @@
+"""A llama.cpp grammar (GBNF) of SQLite queries whose table and column names are those of one schema.
+
+    >>> text = sql_grammar(prepared.schema)          # the tables and columns the prompt shows
+    >>> gen.generate([messages], grammars=[text])    # greedy decoding can only write names the schema has
+
+Decoding under it, the model cannot shorten a long quoted name (``"Free Meal Count (K-12)"`` as
+``Free_Meal_Count``), invent a column or read a table the prompt does not show; everything else of the query is
+free within a SELECT grammar broad enough for Spider's and BIRD's queries: DISTINCT, joins (``JOIN ... ON``,
+commas, LEFT/INNER/CROSS), WHERE, GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, UNION/INTERSECT/EXCEPT, nested
+queries (IN, EXISTS, comparisons, FROM), CASE, CAST, any function call, arithmetic and string concatenation, LIKE,
+BETWEEN, IS [NOT] NULL. Keywords are accepted in upper or lower case; a name in its own spelling, lower-cased, or
+quoted (double quotes, backticks, brackets: a name that is not a plain word must be quoted). Aliases (``T1``,
+``s``) and the names of select-list aliases are free words: the grammar does not track which alias stands for which
+table, so a column behind the wrong alias is still possible (the repairs move it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from graphsql.data.records import DbSchema
+
+_PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+KEYWORDS = ("select distinct from where group by having order limit offset union all intersect except join on "
+            "left right inner outer cross natural as and or not like in between is null asc desc case when then "
+            "else end cast exists glob").split()
+
+_RULES = r"""
+root ::= query ws? ";"?
+query ::= select-core (ws set-op ws select-core)*
+set-op ::= kw-union (ws kw-all)? | kw-intersect | kw-except
+select-core ::= kw-select ws (kw-distinct ws)? result-list ws kw-from ws from-clause (ws kw-where ws expr)? (ws kw-group ws kw-by ws expr-list)? (ws kw-having ws expr)? (ws kw-order ws kw-by ws order-list)? (ws kw-limit ws integer ((ws kw-offset ws | ws? "," ws?) integer)?)?
+result-list ::= result (ws? "," ws? result)*
+result ::= "*" | qualifier "." "*" | expr (ws (kw-as ws)? alias)?
+from-clause ::= table-ref join-part*
+join-part ::= ws? "," ws? table-ref | ws (join-kind ws)? kw-join ws table-ref (ws kw-on ws expr)?
+join-kind ::= kw-left (ws kw-outer)? | kw-inner | kw-cross | kw-natural
+table-ref ::= table-name (ws (kw-as ws)? alias)? | "(" ws? query ws? ")" (ws (kw-as ws)? alias)?
+order-list ::= order-item (ws? "," ws? order-item)*
+order-item ::= (expr | alias) (ws (kw-asc | kw-desc))?
+expr-list ::= expr (ws? "," ws? expr)*
+expr ::= and-expr (ws kw-or ws and-expr)*
+and-expr ::= not-expr (ws kw-and ws not-expr)*
+not-expr ::= (kw-not ws)? comparison
+comparison ::= sum (ws? cmp-op ws? sum | ws (kw-not ws)? (kw-like | kw-glob) ws sum | ws (kw-not ws)? kw-in ws? "(" ws? (query | expr-list) ws? ")" | ws (kw-not ws)? kw-between ws sum ws kw-and ws sum | ws kw-is ws (kw-not ws)? kw-null)?
+cmp-op ::= "=" | "==" | "!=" | "<>" | "<=" | ">=" | "<" | ">"
+sum ::= product (ws? ("+" | "-" | "||") ws? product)*
+product ::= unary (ws? ("*" | "/" | "%") ws? unary)*
+unary ::= ("-" ws?)? primary
+primary ::= literal | column-ref | call | "(" ws? (query | expr) ws? ")" | case-expr | cast-expr | kw-exists ws? "(" ws? query ws? ")"
+call ::= function ws? "(" ws? ((kw-distinct ws)? expr-list | "*")? ws? ")"
+function ::= [A-Za-z_] [A-Za-z0-9_]*
+case-expr ::= kw-case (ws expr)? (ws kw-when ws expr ws kw-then ws expr)+ (ws kw-else ws expr)? ws kw-end
+cast-expr ::= kw-cast ws? "(" ws? expr ws kw-as ws [A-Za-z]+ ws? ")"
+literal ::= number | string | kw-null
+number ::= [0-9]+ ("." [0-9]+)? | "." [0-9]+
+integer ::= [0-9]+
+string ::= "'" ([^'] | "''")* "'" | "\"" [^"]* "\""
+column-ref ::= (qualifier ws? "." ws?)? column-name
+qualifier ::= table-name | alias
+alias ::= [A-Za-z_] [A-Za-z0-9_]*
+ws ::= [ \t\n]+
+"""
+
+
+def _gbnf_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _spellings(name: str) -> list[str]:
+    """How a query may write ``name``: as is and lower-cased when it is a plain word, and quoted three ways."""
+    forms = []
+    if _PLAIN.match(name) and name.lower() not in KEYWORDS:
+        forms += [name, name.lower()]
+    forms += [f'"{name}"', f"`{name}`", f"[{name}]"]
+    return list(dict.fromkeys(forms))
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    forms = [form for name in dict.fromkeys(names) for form in _spellings(name)]
+    # longest first: GBNF is not greedy, but a stable order keeps the grammar text deterministic
+    return " | ".join(_gbnf_string(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
+
+
+def _keyword_rules() -> str:
+    return "\n".join(f"kw-{k} ::= {_gbnf_string(k.upper())} | {_gbnf_string(k)}" for k in KEYWORDS)
+
+
+def sql_grammar(schema: DbSchema) -> str:
+    """The GBNF text of SELECT queries over ``schema``'s tables and columns (see the module docstring)."""
+    tables = [t.name for t in schema.tables]
+    columns = [c.name for t in schema.tables for c in t.columns]
+    if not tables or not columns:
+        raise ValueError(f"{schema.db_id}: a grammar needs at least one table with a column")
+    return (_RULES.strip() + "\n" + _keyword_rules() + "\n"
+            + f"table-name ::= {_alternatives(tables)}\n"
+            + f"column-name ::= {_alternatives(columns)}\n")
