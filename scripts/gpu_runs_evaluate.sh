@@ -35,6 +35,9 @@ for run in "$@"; do
   $PY -m graphsql.experiments.variants --sample "$SAMPLE" --tag "$tag" --adapter runs/models/${run}_gpu \
     --dataset geo --split all --variants as_trained
   case "$run" in graph_unseen | graph_demos | graph_reword | graph_rename)
+    for where in "--split dev --sample $SAMPLE" "--dataset geo --split all --sample $SAMPLE"; do  # ask's repairs
+      $PY -m graphsql.experiments.sc_count --tag "$tag" --variant as_trained $where --fix-joins --fix-columns
+    done
     $PY -m graphsql.experiments.variants --tag "$tag" --adapter runs/models/${run}_gpu --dataset geo \
       --split query_test --variants as_trained,compact_pruned_qsim3_geo
     for split in dev_synonym dev_schema_synonym; do
