@@ -420,3 +420,19 @@ def test_readme_results_table_is_what_the_committed_results_give(tmp_path):
     # the block is replaced, the rest kept
     copy.write_text(f"intro\n{README_START}\nold\n{README_END}\nrest\n")
     assert update_readme(copy, ["new"]) and copy.read_text() == f"intro\n{README_START}\nnew\n{README_END}\nrest\n"
+
+
+def test_latex_tables_and_pdf_figure_carry_the_headline_numbers(tmp_path):
+    from graphsql.config import REPO_ROOT
+    from graphsql.report import headline_rows, write_latex
+
+    paths = write_latex(REPO_ROOT / "results", tmp_path / "paper")
+    assert [p.name for p in paths] == ["headline.tex", "joins.tex", "joins.pdf"]
+    table = paths[0].read_text()
+    assert "\\toprule" in table and "\\bottomrule" in table and table.count("\\\\\n") == 2 + len(headline_rows(
+        REPO_ROOT / "results"))
+    first = headline_rows(REPO_ROOT / "results")[1]
+    assert f"& {100 * first['ex']:.1f} & {100 * first['vs_base']['diff']:.1f} [" in table
+    assert paths[2].read_bytes().startswith(b"%PDF") and paths[2].stat().st_size > 5000
+    again = write_latex(REPO_ROOT / "results", tmp_path / "again")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]  # byte for byte

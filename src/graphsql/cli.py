@@ -629,6 +629,8 @@ def report_cmd(
     out: Path = typer.Option(Path("docs/report.md"), help="report file (figures go to figures/ beside it)"),
     readme: Path | None = typer.Option(Path("README.md"), help="README whose results table is rewritten (its "
                                                                "generated block); none: leave it"),
+    latex: bool = typer.Option(False, "--latex", help="also write the main tables as LaTeX (booktabs) and the JOIN "
+                                                      "figure as PDF under docs/paper/"),
 ) -> int:
     """Rebuild the report and its plots, and the README's results table, from the results files (no figure typed
     by hand)."""
@@ -638,6 +640,11 @@ def report_cmd(
     err_console.print(f"wrote {path}")
     if readme is not None and readme.exists() and update_readme(readme, headline_lines(results)):
         err_console.print(f"updated the results table of {readme}")
+    if latex:
+        from graphsql.report import write_latex
+
+        for made in write_latex(results, out.parent / "paper"):
+            err_console.print(f"wrote {made}")
     return 0
 
 

@@ -309,10 +309,10 @@ def _ci(c: dict) -> str:
     return f"{_pct(c['diff'])} [{_pct(c['ci95'][0])}, {_pct(c['ci95'][1])}]" if c.get("ci95") else "–"
 
 
-def headline_lines(results_dir: Path) -> list[str]:
-    """The first table of the README and the report (experiments.yaml ``headline``: EX on Spider dev, on its
-    2+ JOIN questions and on GeoQuery, seconds a question, the difference to the bare model with a paired 95%
-    interval), then five findings, each from a results file."""
+def headline_rows(results_dir: Path) -> list[dict]:
+    """The headline's rows (experiments.yaml ``headline``) with their figures: EX on Spider dev, on its 2+ JOIN
+    questions and per JOIN bucket, on GeoQuery, each model's difference to the bare model (first row) with a paired
+    95% interval, seconds a question; [] when the first row has no results."""
     head = _REGISTRY.headline
     if not head.get("rows"):
         return []
@@ -322,38 +322,122 @@ def headline_lines(results_dir: Path) -> list[str]:
     for label, tag, name in head["rows"]:
         items, metrics = _run_items(results_dir, spider, tag, name)
         geo_items, _ = _run_items(results_dir, geo, tag, name)
-        rows.append((label, tag, name, items, metrics, geo_items))
-    if rows[0][3] is None:
+        rows.append({"label": label, "tag": tag, "name": name, "items": items, "geo_items": geo_items,
+                     "spider": spider, "geo": geo, "seconds": metrics.get("seconds_per_question")})
+    if rows[0]["items"] is None:
         return []
-    base_items, base_geo = rows[0][3], rows[0][5]
-    ex_all, n_all = _ex(base_items)
-    _, n_joins = _ex(base_items, ("2", "3+"))
-    lines = [f"| system | Spider dev EX ({n_all}) | vs the bare model: diff [95% CI] | 2+ JOIN EX ({n_joins}) | "
-             f"GeoQuery EX ({len(base_geo or [])}) | vs the bare model | s / question |", "|---|---|---|---|---|---|---|"]
-    for label, _tag, _name, items, metrics, geo_items in rows:
-        ex, _ = _ex(items)
-        joins, _ = _ex(items, ("2", "3+"))
-        geo_ex, _ = _ex(geo_items)
-        vs = _ci(paired_bootstrap(base_items, items)) if items is not base_items and items else "–"
-        vs_geo = _ci(paired_bootstrap(base_geo, geo_items)) if geo_items and geo_items is not base_geo else "–"
-        sec = metrics.get("seconds_per_question")
-        lines.append(f"| {label} | {_pct(ex)} | {vs} | {_pct(joins)} | {_pct(geo_ex)} | {vs_geo} | "
-                     f"{sec if sec is not None else '–'} |")
-    lines += ["", f"EX in %: execution accuracy on all {n_all} runnable Spider dev questions and on a stratified "
-              f"{len(base_geo or [])} of GeoQuery (a database no model here trained on); intervals: paired bootstrap "
+    base, base_geo = rows[0]["items"], rows[0]["geo_items"]
+    for i, row in enumerate(rows):
+        items, geo_items = row["items"], row["geo_items"]
+        row["ex"], row["n"] = _ex(items)
+        row["ex_2plus"], row["n_2plus"] = _ex(items, ("2", "3+"))
+        row["ex_by_joins"] = {k: _ex(items, (k,)) for k in JOIN_KEYS}
+        row["geo_ex"], row["geo_n"] = _ex(geo_items)
+        row["vs_base"] = paired_bootstrap(base, items) if i and items else None
+        row["geo_vs_base"] = paired_bootstrap(base_geo, geo_items) if i and geo_items and base_geo else None
+    return rows
+
+
+def headline_lines(results_dir: Path) -> list[str]:
+    """The first table of the README and the report (experiments.yaml ``headline``: EX on Spider dev, on its
+    2+ JOIN questions and on GeoQuery, seconds a question, the difference to the bare model with a paired 95%
+    interval), then five findings, each from a results file."""
+    rows = headline_rows(results_dir)
+    if not rows:
+        return []
+    first = rows[0]
+    lines = [f"| system | Spider dev EX ({first['n']}) | vs the bare model: diff [95% CI] | 2+ JOIN EX "
+             f"({first['n_2plus']}) | GeoQuery EX ({first['geo_n']}) | vs the bare model | s / question |",
+             "|---|---|---|---|---|---|---|"]
+    for row in rows:
+        sec = row["seconds"]
+        lines.append(f"| {row['label']} | {_pct(row['ex'])} | {_ci(row['vs_base']) if row['vs_base'] else '–'} | "
+                     f"{_pct(row['ex_2plus'])} | {_pct(row['geo_ex'])} | "
+                     f"{_ci(row['geo_vs_base']) if row['geo_vs_base'] else '–'} | {sec if sec is not None else '–'} |")
+    spider, geo = first["spider"], first["geo"]
+    lines += ["", f"EX in %: execution accuracy on all {first['n']} runnable Spider dev questions and on a stratified "
+              f"{first['geo_n']} of GeoQuery (a database no model here trained on); intervals: paired bootstrap "
               "over the same questions. Seconds a question as measured in those runs (a 2-core CPU shared with other "
               "jobs; a replayed row shows the seconds of the run it replays). Sources: "
               f"`results/eval/*/{spider}/`, `results/eval/*/{geo}/`, `results/sc_count/` (rows: `experiments.yaml`, "
               "`headline`).", ""]
-    lines += _headline_findings(results_dir, rows, spider)
+    lines += _headline_findings(results_dir, rows)
     return lines
 
 
-def _headline_findings(results_dir: Path, rows: list, spider: str) -> list[str]:
-    """Five findings with their numbers: the graph adapter against the plain one, what the repairs do on 2+ JOIN
-    questions, the robustness probe, and speed."""
+def _headline_joins_figure(rows: list[dict], path: Path) -> Path:
+    """EX by JOIN count of the headline's rows on Spider dev (bars), as PNG or PDF (by ``path``'s suffix)."""
+    fig, ax = _pyplot().subplots(figsize=(7.5, 3.8))
+    width = 0.8 / len(rows)
+    for i, row in enumerate(rows):
+        values = [100 * (row["ex_by_joins"][k][0] or 0) for k in JOIN_KEYS]
+        xs = [j + (i - (len(rows) - 1) / 2) * width for j in range(len(JOIN_KEYS))]
+        ax.bar(xs, values, width, label=row["label"])
+    ax.set_xticks(range(len(JOIN_KEYS)), [f"{k} JOIN\n(n={rows[0]['ex_by_joins'][k][1]})" for k in JOIN_KEYS])
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(f"EX by JOIN count, {rows[0]['spider']}")
+    ax.legend(fontsize=6.5, loc="upper right")
+    ax.grid(axis="y", alpha=0.3)
+    if path.suffix == ".pdf":
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, bbox_inches="tight", metadata={"CreationDate": None, "ModDate": None})
+        _pyplot().close(fig)
+        return path
+    return _save_figure(fig, path)
+
+
+def _tex(text: str) -> str:
+    return (text.replace("\\", "\\textbackslash{}").replace("&", "\\&").replace("%", "\\%").replace("_", "\\_")
+            .replace("#", "\\#").replace("`", ""))
+
+
+def write_latex(results_dir: Path, out_dir: Path) -> list[Path]:
+    """The main tables as LaTeX (booktabs: ``\\input`` them into a paper) and the JOIN figure as PDF, in
+    ``out_dir``: ``headline.tex`` (EX with intervals, Spider dev, 2+ JOIN, GeoQuery), ``joins.tex`` (EX per JOIN
+    bucket) and ``joins.pdf``."""
+    rows = headline_rows(results_dir)
+    if not rows:
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    first = rows[0]
+
+    def pct(x):
+        return "--" if x is None else _pct(x)
+
+    def ci(c):
+        return "--" if not c else f"{_pct(c['diff'])} [{_pct(c['ci95'][0])}, {_pct(c['ci95'][1])}]"
+
+    head = ["% generated by `graphsql report --latex` from results/ and experiments.yaml; do not edit",
+            "\\begin{tabular}{lrrrrr}", "\\toprule",
+            "System & Spider EX & $\\Delta$ vs bare [95\\% CI] & 2+ JOIN EX & GeoQuery EX & $\\Delta$ vs bare \\\\",
+            f" & ($n={first['n']}$) & & ($n={first['n_2plus']}$) & ($n={first['geo_n']}$) & \\\\", "\\midrule"]
+    for row in rows:
+        head.append(f"{_tex(row['label'])} & {pct(row['ex'])} & {ci(row['vs_base'])} & {pct(row['ex_2plus'])} & "
+                    f"{pct(row['geo_ex'])} & {ci(row['geo_vs_base'])} \\\\")
+    head += ["\\bottomrule", "\\end{tabular}"]
+    joins = ["% generated by `graphsql report --latex`; do not edit", "\\begin{tabular}{l" + "r" * len(JOIN_KEYS) + "}",
+             "\\toprule", "System & " + " & ".join(f"{k} JOIN ($n={first['ex_by_joins'][k][1]}$)" for k in JOIN_KEYS)
+             + " \\\\", "\\midrule"]
+    for row in rows:
+        joins.append(_tex(row["label"]) + " & " + " & ".join(pct(row["ex_by_joins"][k][0]) for k in JOIN_KEYS)
+                     + " \\\\")
+    joins += ["\\bottomrule", "\\end{tabular}"]
+    paths = [out_dir / "headline.tex", out_dir / "joins.tex"]
+    for path, lines in zip(paths, (head, joins)):
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths.append(_headline_joins_figure(rows, out_dir / "joins.pdf"))
+    return paths
+
+
+def _headline_findings(results_dir: Path, rows: list[dict]) -> list[str]:
+    """Five findings with their numbers: the graph adapter against the plain one (Spider, GeoQuery), what the repairs
+    do on 2+ JOIN questions, the robustness probe, and speed."""
     out = []
-    (_, _, _, _base_items, _, base_geo), plain, graph, _sc, repairs = rows[:5]
+    base_geo = rows[0]["geo_items"]
+    plain, graph, _sc, repairs = ((r["label"], r["tag"], r["name"], r["items"], None, r["geo_items"])
+                                  for r in rows[1:5])
     if plain[3] and graph[3]:
         c = paired_bootstrap(plain[3], graph[3])
         out.append(f"- **Graph augmentation pays on Spider**: the graph LoRA leads the plain LoRA trained on the same "
@@ -569,6 +653,15 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
              f"generated findings, the error analysis, training runs) is in [`{appendix_path.name}`]"
              f"({appendix_path.name}).", ""]
     lines += ["## Headline", ""] + headline_lines(results_dir)
+    rows = headline_rows(results_dir)
+    if rows:
+        fig = _headline_joins_figure(rows, out.parent / "figures" / "headline_joins.png")
+        lines += [f"![EX by JOIN count, the headline's systems]({_rel(fig, out.parent)})", "",
+                  "| system | " + " | ".join(f"{k} JOIN (n={rows[0]['ex_by_joins'][k][1]})" for k in JOIN_KEYS) + " |",
+                  "|---" * (len(JOIN_KEYS) + 1) + "|"]
+        lines += [f"| {r['label']} | " + " | ".join(_pct(r["ex_by_joins"][k][0]) for k in JOIN_KEYS) + " |"
+                  for r in rows]
+        lines += [""]
     lines += _targets_section(comparisons)
     lines += _beside_published_section(results, results_dir, root)
     lines += _main_section(results, comparisons, out, root, subsets=main_subsets)
