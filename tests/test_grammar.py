@@ -26,10 +26,16 @@ def test_grammar_lists_every_name_in_the_spellings_sqlite_accepts():
     assert text == sql_grammar(SCHEMA)  # deterministic
     column_rule = next(line for line in text.splitlines() if line.startswith("column-name ::="))
     table_rule = next(line for line in text.splitlines() if line.startswith("table-name ::="))
-    assert '"\\"Free Meal Count (K-12)\\""' in column_rule and '"`Free Meal Count (K-12)`"' in column_rule
-    assert '"Free Meal Count (K-12)"' not in column_rule.replace('\\"Free', "")  # never unquoted: not a plain word
-    assert '"CDSCode"' in column_rule and '"cdscode"' in column_rule
-    assert '"order"' not in table_rule and '"\\"order\\""' in table_rule  # a keyword is a name only when quoted
+    alternatives = [a.strip() for a in column_rule.split("::=", 1)[1].split(" | ")]
+    free_meal = '[fF] [rR] [eE] [eE] " " [mM] [eE] [aA] [lL] " " [cC] [oO] [uU] [nN] [tT] " (" [kK] "-12)"'
+    # a name that is not a plain word: only quoted (double quotes, backticks, brackets), in any letter case
+    assert {a for a in alternatives if free_meal in a} == {f'"\\"" {free_meal} "\\""', f'"`" {free_meal} "`"',
+                                                           f'"[" {free_meal} "]"'}
+    assert "[cC] [dD] [sS] [cC] [oO] [dD] [eE]" in alternatives  # a plain word: bare too
+    order = "[oO] [rR] [dD] [eE] [rR]"
+    assert order not in table_rule.split(" | ") and f'"\\"" {order} "\\""' in table_rule  # a keyword: quoted
+    function_rule = next(line for line in text.splitlines() if line.startswith("function ::="))
+    assert "[cC] [oO] [uU] [nN] [tT]" in function_rule and "[a-z" not in function_rule  # known functions only
     with pytest.raises(ValueError):
         sql_grammar(DbSchema("empty", (), ()))
 
@@ -68,7 +74,7 @@ def test_predict_decodes_under_the_shown_schemas_grammar_when_asked(concert_db):
     gen = GrammarRecorder(default=["SELECT count(*) FROM singer"])
     predict("How many singers?", concert_db, gen, infer_config=InferConfig(adapter=None, grammar=True))
     [grammar] = gen.calls[-1]["grammars"]
-    assert '"singer"' in grammar and "column-name ::=" in grammar
+    assert "[sS] [iI] [nN] [gG] [eE] [rR]" in grammar and "column-name ::=" in grammar
     predict("How many singers?", concert_db, gen, infer_config=InferConfig(adapter=None))
     assert gen.calls[-1]["grammars"] is None
     plain = ScriptedGenerator(default=["SELECT count(*) FROM singer"])  # no grammar support: ignored, with a warning

@@ -8,10 +8,11 @@ Decoding under it, the model cannot shorten a long quoted name (``"Free Meal Cou
 free within a SELECT grammar broad enough for Spider's and BIRD's queries: DISTINCT, joins (``JOIN ... ON``,
 commas, LEFT/INNER/CROSS), WHERE, GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, UNION/INTERSECT/EXCEPT, nested
 queries (IN, EXISTS, comparisons, FROM), CASE, CAST, any function call, arithmetic and string concatenation, LIKE,
-BETWEEN, IS [NOT] NULL. Keywords are accepted in upper or lower case; a name in its own spelling, lower-cased, or
-quoted (double quotes, backticks, brackets: a name that is not a plain word must be quoted). Aliases (``T1``,
-``s``) and the names of select-list aliases are free words: the grammar does not track which alias stands for which
-table, so a column behind the wrong alias is still possible (the repairs move it).
+BETWEEN, IS [NOT] NULL, and SQLite's built-in functions (`FUNCTIONS`). Keywords are accepted in upper or lower
+case; a name in any letter case (as SQLite reads names), bare or quoted (double quotes, backticks, brackets: a name
+that is not a plain word, or is a keyword, must be quoted). Aliases (``T1``, ``s``) and the names of select-list
+aliases are free words: the grammar does not track which alias stands for which table, so a column behind the
+wrong alias is still possible (the repairs move it).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ product ::= unary (ws? ("*" | "/" | "%") ws? unary)*
 unary ::= ("-" ws?)? primary
 primary ::= literal | column-ref | call | "(" ws? (query | expr) ws? ")" | case-expr | cast-expr | kw-exists ws? "(" ws? query ws? ")"
 call ::= function ws? "(" ws? ((kw-distinct ws)? expr-list | "*")? ws? ")"
-function ::= [A-Za-z_] [A-Za-z0-9_]*
+function ::= FUNCTIONS
 case-expr ::= kw-case (ws expr)? (ws kw-when ws expr ws kw-then ws expr)+ (ws kw-else ws expr)? ws kw-end
 cast-expr ::= kw-cast ws? "(" ws? expr ws kw-as ws [A-Za-z]+ ws? ")"
 literal ::= number | string | kw-null
@@ -68,23 +69,44 @@ def _gbnf_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _any_case(text: str) -> str:
+    """A GBNF sequence matching ``text`` in any letter case (SQLite's names are case-insensitive)."""
+    parts, plain = [], ""
+    for ch in text:
+        if ch.isascii() and ch.isalpha():
+            if plain:
+                parts.append(_gbnf_string(plain))
+                plain = ""
+            parts.append(f"[{ch.lower()}{ch.upper()}]")
+        else:
+            plain += ch
+    if plain:
+        parts.append(_gbnf_string(plain))
+    return " ".join(parts)
+
+
 def _spellings(name: str) -> list[str]:
-    """How a query may write ``name``: as is and lower-cased when it is a plain word, and quoted three ways."""
-    forms = []
-    if _PLAIN.match(name) and name.lower() not in KEYWORDS:
-        forms += [name, name.lower()]
-    forms += [f'"{name}"', f"`{name}`", f"[{name}]"]
-    return list(dict.fromkeys(forms))
+    """GBNF sequences for how a query may write ``name``: bare when it is a plain word that is no keyword, and
+    quoted three ways, each in any letter case."""
+    body = _any_case(name)
+    forms = [body] if _PLAIN.match(name) and name.lower() not in KEYWORDS else []
+    return forms + [f'"\\"" {body} "\\""', f'"`" {body} "`"', f'"[" {body} "]"']
 
 
 def _alternatives(names: Iterable[str]) -> str:
-    forms = [form for name in dict.fromkeys(names) for form in _spellings(name)]
-    # longest first: GBNF is not greedy, but a stable order keeps the grammar text deterministic
-    return " | ".join(_gbnf_string(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
+    unique = {name.lower(): name for name in names}  # names that differ only in case are one name to SQLite
+    return " | ".join(form for key in sorted(unique) for form in _spellings(unique[key]))
 
 
 def _keyword_rules() -> str:
     return "\n".join(f"kw-{k} ::= {_gbnf_string(k.upper())} | {_gbnf_string(k)}" for k in KEYWORDS)
+
+
+# SQLite's built-in scalar, aggregate and date functions (any letter case): a model cannot turn a name it may not
+# write into a call of an invented function
+FUNCTIONS = ("abs avg changes char coalesce count date datetime glob group_concat hex ifnull iif instr julianday "
+             "length like likelihood lower ltrim max min nullif printf quote random replace round rtrim sign "
+             "strftime substr substring sum time total trim typeof unicode upper").split()
 
 
 def sql_grammar(schema: DbSchema) -> str:
@@ -93,6 +115,7 @@ def sql_grammar(schema: DbSchema) -> str:
     columns = [c.name for t in schema.tables for c in t.columns]
     if not tables or not columns:
         raise ValueError(f"{schema.db_id}: a grammar needs at least one table with a column")
-    return (_RULES.strip() + "\n" + _keyword_rules() + "\n"
+    functions = " | ".join(_any_case(f) for f in FUNCTIONS)
+    return (_RULES.strip().replace("FUNCTIONS", functions) + "\n" + _keyword_rules() + "\n"
             + f"table-name ::= {_alternatives(tables)}\n"
             + f"column-name ::= {_alternatives(columns)}\n")
