@@ -39,6 +39,21 @@ def test_augment_run_names_map_to_configs_and_switches():
     assert out.stdout.split()[-6:] == ["--without", "graph_views", "--without", "table_selection", "--without", "join_path"]
     assert dry("unknown_set").returncode == 2
     assert dry("graph_no_augmentation").stdout.count("--without") == 5
+    # issue 25: all three additions, or one alone on top of the default recipe
+    assert "--config configs/augment_graph_unseen.yaml" in dry("graph_unseen").stdout
+    assert "--without" not in dry("graph_unseen").stdout
+    for run, kept in (("graph_demos", "demonstrations"), ("graph_reword", "reword"), ("graph_rename", "rename")):
+        words = dry(run).stdout.split()
+        off = {words[i + 1] for i, w in enumerate(words) if w == "--without"}
+        assert off == {"demonstrations", "reword", "rename"} - {kept}, run
+
+
+def test_experiment_recipes_name_real_scripts_and_configs():
+    from graphsql.experiments.registry import load_registry
+
+    for tag, spec in load_registry().models.items():
+        for path in re.findall(r"(?:scripts|configs)/[\w.-]+\.(?:sh|yaml)", spec.recipe):
+            assert (REPO_ROOT / path).is_file(), (tag, path)
 
 
 def test_llama_build_flags_follow_the_cpu_and_never_enable_amx(tmp_path):

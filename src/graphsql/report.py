@@ -25,7 +25,7 @@ HARDNESS = ("easy", "medium", "hard", "extra")
 COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"),
                ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"),
                ("ddl_full", "compact_pruned_t2_c4"), ("compact_pruned", "compact_pruned_t2_c4"))
-# the shipped adapter merged into the base weights, one tag per GGUF format (scripts/merged_accuracy.sh)
+# the shipped adapter merged into the base weights, one tag per GGUF format (experiments.yaml)
 MERGED_TAG = "graph-balanced-gpu-merged-"
 _REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the comparisons
 SYSTEMS = _REGISTRY.systems  # the main table's rows: (label, tag, variant), from experiments.yaml
@@ -275,7 +275,7 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
                      f"{_pct(whole['ci95'][1])}] |{_subset_cells(c, 'reworded')}{_subset_cells(c, 'joins_2+')}")
     lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/comparisons.json` (`robust/...`), "
               "`results/eval/<model>/spider-dev_*` and `results/sc_count/<model>/spider-dev_*` "
-              "(`scripts/robust_probes.sh`).", ""]
+              "(`graphsql run spider-dev_synonym-strat300-seed0 spider-dev_schema_synonym-strat300-seed0`).", ""]
     return lines
 
 
@@ -870,7 +870,7 @@ def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
                              f"{'met' if t['met'] else 'not met'}")
         lines += ["", f"Source: `{_rel(path, root)}` (`python benchmarks/bench_speed.py`)."]
     lines += ["", "Accuracy source: `results/comparisons.json` (`systems/...` and `replays/...` entries of "
-                  f"`{MERGED_TAG}<format>`; `scripts/merged_accuracy.sh`).", ""]
+                  f"`{MERGED_TAG}<format>`; `graphsql run --model {MERGED_TAG}<format> ...`).", ""]
     return lines
 
 

@@ -130,6 +130,16 @@ def step_status(step: Step, registry: Registry) -> tuple[bool, str]:
     return True, ""
 
 
+def recorded_minutes(step: Step) -> float | None:
+    """Minutes the step took when its results were made (seconds a question x questions), if recorded."""
+    try:
+        data = json.loads(step.result.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    per, n = data.get("seconds_per_question"), data.get("n")
+    return round(per * n / 60, 1) if per and n else None
+
+
 def blocked(step: Step, registry: Registry) -> str:
     """Why ``step`` cannot run here (its model's adapter is missing), or ''."""
     spec = registry.models[step.tag]
@@ -157,7 +167,9 @@ def run_steps(steps: list[Step], registry: Registry, force: bool = False, dry_ru
             continue
         if dry_run:
             counts["would_run"] += 1
-            echo(f"stale     {label} ({why or 'forced'}): {step.command}")
+            took = recorded_minutes(step)
+            when = f"; took {took} min here when last run" if took is not None else ""
+            echo(f"stale     {label} ({why or 'forced'}{when}): {step.command}")
             continue
         echo(f"running   {label}: {step.command}")
         module = importlib.import_module(f"graphsql.experiments.{step.module}")
