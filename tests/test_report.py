@@ -4,7 +4,9 @@ import json
 import re
 
 from graphsql.eval.compare import paired_bootstrap
-from graphsql.report import ABLATION_TAG, _ablation_label, _seed_spreads, write_report
+from graphsql.eval.comparisons import ABLATION_TAG, _seed_spreads
+from graphsql.report import write_report
+from graphsql.report.common import _ablation_label
 
 
 def _items(flags, joins):
@@ -360,7 +362,7 @@ def test_default_quant_is_the_fastest_format_whose_intervals_include_zero():
 
 
 def test_speed_section_reports_the_benchmark_and_the_merged_accuracy(tmp_path):
-    from graphsql.report import _speed_section
+    from graphsql.report.inference import _speed_section
 
     results = tmp_path / "results"
     results.mkdir()

@@ -1,0 +1,265 @@
+"""Paired comparisons of everything evaluated: which results files are compared, bootstrapped, and written to
+``results/comparisons.json`` (the report only formats them).
+
+    >>> compute_comparisons(Path("results"))       # -> results/comparisons.json
+
+Pairs come from ``experiments.yaml`` (systems, replays with the same repairs, BIRD at the schema level), from the
+variant pairs of `COMPARISONS` within a model, from the naming of ablations (``<full tag>-no_<augmentations>``,
+``<full tag>-seed<N>``), few-shot variants against zero-shot and random demonstrations, the replays of the repairs
+against none, and the robustness probes against the same questions as written. Every entry is `paired_bootstrap`
+over the same questions (overall, per JOIN bucket, and with whole query templates resampled where a benchmark
+repeats them).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections.abc import Container
+from pathlib import Path
+
+from graphsql.eval.compare import paired_bootstrap
+from graphsql.experiments.registry import load_registry
+from graphsql.sql.parse import query_template
+
+JOIN_KEYS = ("0", "1", "2", "3+")
+
+
+# (baseline variant, compared variant) pairs the text talks about
+COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), ("graph_pruned", "graph_pruned_sc5"),
+               ("ddl_full", "ddl_pruned"), ("ddl_full", "ddl_pruned_sc5"), ("ddl_pruned", "ddl_pruned_sc5"),
+               ("ddl_full", "compact_pruned_t2_c4"), ("compact_pruned", "compact_pruned_t2_c4"))
+
+
+_REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the comparisons
+
+
+# Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
+# "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
+# compared with that full adapter, trained with the same budget.
+# an adapter retrained without augmentations (<full>-no_<off>), or with the full recipe and another training seed
+# (<full>-seed<N>: how far two runs of one recipe differ, beside what an ablation changes)
+ABLATION_TAG = re.compile(r"^(?P<full>.+?)-(?:no_(?P<off>\w+)|seed(?P<seed>\d+))$")
+
+
+# (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran (experiments.yaml)
+SYSTEM_COMPARISONS = _REGISTRY.comparisons["systems"]
+
+
+# (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
+# BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_fixj), and the
+# measures compared per item (`graphsql.experiments.bird_schema` items)
+BIRD_COMPARISONS = _REGISTRY.comparisons["bird_schema"]
+
+
+BIRD_MEASURES = (("executable", "runs on the schema"), ("tables.f1", "tables F1"), ("columns.f1", "columns F1"))
+
+
+REPLAY_COMPARISONS = _REGISTRY.comparisons["replays"]
+
+
+def load_eval_results(results_dir: Path) -> dict[tuple[str, str], dict[str, tuple[Path, dict]]]:
+    """{(tag, subset): {variant: (path, metrics)}} for every ``results/eval/<tag>/<subset>/<variant>.json``."""
+    out: dict = {}
+    for path in sorted((results_dir / "eval").glob("*/*/*.json")):
+        tag, subset = path.parent.parent.name, path.parent.name
+        out.setdefault((tag, subset), {})[path.stem] = (path, json.loads(path.read_text()))
+    return out
+
+
+def _bootstrap_entry(ia: list[dict], ib: list[dict], templates: dict[int, str] | None = None) -> dict:
+    """EX overall and by JOIN bucket; with ``templates`` (idx -> query template of the gold SQL) also overall with
+    whole templates resampled (``all_templates``)."""
+    entry = {"all": paired_bootstrap(ia, ib)}
+    if templates:
+        entry["all_templates"] = paired_bootstrap(ia, ib, cluster=lambda it: templates.get(it["idx"], f"#{it['idx']}"))
+    for key in JOIN_KEYS:
+        entry[f"joins_{key}"] = paired_bootstrap(ia, ib, subset=key)
+    entry["joins_2+"] = paired_bootstrap(ia, ib, subset=("2", "3+"))
+    return entry
+
+
+def _is_complete(metrics: dict) -> bool:
+    progress = metrics.get("progress") or {}
+    return not progress or progress.get("done", 0) >= progress.get("total", 0)
+
+
+# the Spider dev databases whose failures (of the default adapter, 2+ JOIN questions) were read while writing the
+# join repairs; their gain is also shown on the items of every other database ("<subset>-uninspected")
+FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_teach", "museum_visit",
+                     "student_transcripts_tracking", "tvshow", "voter_1", "world_1", "network_1")
+
+
+REPLAY_SUFFIXES = ("_fixj", "_fix", "_joins")  # graphsql.experiments.sc_count: join + column fix, column, join
+
+
+def _seed_spreads(comparisons: dict) -> dict:
+    """Run-to-run spread of a recipe: ``seed_spread/<subset>/<full adapter>`` with the EX of each training seed
+    (seed 0 is the full adapter itself, the others its ``-seedN`` retrainings), their mean, SD and max − min, and
+    the EX of each ablation of that adapter with where it lies against the seeds' range (below, inside, above)."""
+    spreads: dict[str, dict] = {}
+    ablated: dict[str, dict[str, float]] = {}
+    for key, c in comparisons.items():
+        if not key.startswith("ablations/"):
+            continue
+        _, subset, pair = key.split("/")
+        match = ABLATION_TAG.match(pair.split(":")[0])
+        where = f"seed_spread/{subset}/{match['full']}"
+        if match["seed"]:
+            spreads.setdefault(where, {"ex_by_seed": {"0": c["all"]["a"]}})["ex_by_seed"][match["seed"]] = c["all"]["b"]
+        else:
+            ablated.setdefault(where, {})[match["off"]] = c["all"]["b"]
+    for where, spread in spreads.items():
+        values = list(spread["ex_by_seed"].values())
+        lo, hi = min(values), max(values)
+        spread.update(runs=len(values), mean=round(statistics.mean(values), 4),
+                      sd=round(statistics.stdev(values), 4), range=round(hi - lo, 4),
+                      ablations={off: {"ex": ex, "seed_range": "below" if ex < lo else "above" if ex > hi else "inside"}
+                                 for off, ex in sorted(ablated.get(where, {}).items())})
+    return spreads
+
+
+def _replay_parts(stem: str) -> tuple[str, str]:
+    """A replay file's stem as (variant, fix suffix), e.g. ("as_trained", "_fixj")."""
+    suffix = next((x for x in REPLAY_SUFFIXES if stem.endswith(x)), "")
+    return stem.removesuffix(suffix) if suffix else stem, suffix
+
+
+def compute_comparisons(results_dir: Path) -> Path:
+    """Paired bootstrap CIs (EX, overall and per JOIN bucket) for `COMPARISONS` in every evaluated setting and
+    for `SYSTEM_COMPARISONS` across settings on the same subset."""
+    out = {}
+    results = load_eval_results(results_dir)
+    templates: dict[str, dict[int, str]] = {}  # subset -> idx -> query template of its gold SQL
+    for (_tag, subset), variants in sorted(results.items()):
+        for _path, metrics in variants.values():
+            for it in metrics["items"]:
+                if it.get("gold_sql") and it["idx"] not in templates.setdefault(subset, {}):
+                    templates[subset][it["idx"]] = query_template(it["gold_sql"])
+    for (tag, subset), variants in results.items():
+        for a, b in COMPARISONS:
+            if a in variants and b in variants:
+                out[f"{tag}/{subset}/{b}-vs-{a}"] = _bootstrap_entry(variants[a][1]["items"], variants[b][1]["items"],
+                                                                     templates.get(subset))
+    for subset in sorted({s for _, s in results}):
+        for (ta, va), (tb, vb) in SYSTEM_COMPARISONS:
+            a = results.get((ta, subset), {}).get(va)
+            b = results.get((tb, subset), {}).get(vb)
+            if a and b and _is_complete(a[1]) and _is_complete(b[1]):
+                out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"],
+                                                                                   templates.get(subset))
+    for (tag, subset), variants in sorted(results.items()):  # augmentation ablations against their full adapter
+        match = ABLATION_TAG.match(tag)
+        full = results.get((match["full"], subset), {}).get("as_trained") if match else None
+        if full and "as_trained" in variants and _is_complete(full[1]) and _is_complete(variants["as_trained"][1]):
+            out[f"ablations/{subset}/{tag}:as_trained-vs-{match['full']}:as_trained"] = _bootstrap_entry(
+                full[1]["items"], variants["as_trained"][1]["items"], templates.get(subset))
+    out.update(_seed_spreads(out))
+    replays = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text())["by_k"]
+               for p in sorted((results_dir / "sc_count").glob("*/*/*.json"))}
+    for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
+        variant, suffix = _replay_parts(stem)
+        for ref in {"_fix": ("",), "_joins": ("",), "_fixj": ("", "_fix")}.get(suffix, ()):
+            a = replays.get((tag, subset, variant + ref))
+            if a:
+                k = max(set(a) & set(b), key=int)
+                out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
+                    a[k]["items"], b[k]["items"], templates.get(subset))
+                if suffix == "_fixj" and ref == "_fix":  # the join fix on databases not read while writing it
+                    keep = [i for i, it in enumerate(a[k]["items"]) if it.get("db_id", "") not in FIX_INSPECTED_DBS]
+                    if len(keep) < len(a[k]["items"]):
+                        out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
+                            [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
+    bird = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text()).get("items")
+            for p in sorted((results_dir / "bird_schema").glob("*/*/*.json"))}
+    bird_variants: dict[tuple[str, str], set[str]] = {}
+    for tag, subset, variant in bird:
+        bird_variants.setdefault((tag, subset), set()).add(variant)
+    for subset in sorted({s for _, s, _ in bird}):  # BIRD schema level: per-item runs / tables F1 / columns F1
+        for (ta, va), (tb, vb) in BIRD_COMPARISONS:
+            for suffix in ("", "_fixj"):
+                a, b = bird.get((ta, subset, va + suffix)), bird.get((tb, subset, vb + suffix))
+                if a and b:
+                    out[f"bird/{subset}/{tb}:{vb}{suffix}-vs-{ta}:{va}{suffix}"] = {
+                        key: paired_bootstrap(a, b, key=key) for key, _ in BIRD_MEASURES}
+        for tag, sub, name in sorted(bird):  # few-shot on BIRD vs the same model zero-shot and vs random demos
+            match = FEWSHOT.match(name)
+            if sub != subset or not match:
+                continue
+            fmt, sel, k, pool = match.groups()
+            variants = bird_variants[(tag, subset)]
+            for ref in _fewshot_refs(tag, fmt, sel, k, pool, variants):
+                if ref in variants:
+                    out[f"bird/{subset}/{tag}:{name}-vs-{tag}:{ref}"] = {
+                        key: paired_bootstrap(bird[(tag, subset, ref)], bird[(tag, subset, name)], key=key)
+                        for key, _ in BIRD_MEASURES}
+    for (ta, va), (tb, vb) in REPLAY_COMPARISONS:  # systems with the same replayed fixes, on the same items
+        for (tag, subset, stem), b in replays.items():
+            a = replays.get((ta, subset, va))
+            if (tag, stem) == (tb, vb) and a:  # each system at its own largest k (greedy: 1; SC5: the vote of 5)
+                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(
+                    a[max(a, key=int)]["items"], b[max(b, key=int)]["items"], templates.get(subset))
+    for (tag, subset), variants in results.items():  # each demonstration selector vs zero-shot and vs random
+        for name, (_path, m) in sorted(variants.items()):
+            match = FEWSHOT.match(name)
+            if not match or not _is_complete(m):
+                continue
+            fmt, sel, k, pool = match.groups()
+            for ref in _fewshot_refs(tag, fmt, sel, k, pool, variants):
+                if ref in variants and _is_complete(variants[ref][1]):
+                    out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
+                        variants[ref][1]["items"], m["items"], templates.get(subset))
+    out.update(_robust_comparisons(results, replays, templates))
+    path = results_dir / "comparisons.json"
+    path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
+                                        "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
+    return path
+
+
+ROBUST_SUBSET = re.compile(r"^spider-(?P<split>dev_[a-z_]+)-(?P<rest>all|strat\d+-seed\d+)$")
+
+
+def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
+    """Each model on a robustness probe (`graphsql.data.robust`: Spider dev reworded) against the same model on the
+    same items as Spider wrote them: ``robust/<tag>/<probe subset>/<variant>-vs-original`` (greedy as generated;
+    ``<variant>_fixj``: with `ask`'s repairs replayed), overall, by JOIN bucket and on the reworded items alone
+    (``reworded``)."""
+    out = {}
+    pairs = []
+    for (tag, subset), variants in results.items():
+        match = ROBUST_SUBSET.match(subset)
+        original = results.get((tag, f"spider-dev-{match['rest']}"), {}) if match else {}
+        for name, (_path, m) in variants.items():
+            if name in original and _is_complete(m) and _is_complete(original[name][1]):
+                pairs.append((tag, subset, name, original[name][1]["items"], m["items"], match["rest"]))
+    for (tag, subset, stem), b in replays.items():
+        match = ROBUST_SUBSET.match(subset)
+        a = replays.get((tag, f"spider-dev-{match['rest']}", stem)) if match else None
+        if a and stem.endswith("_fixj"):
+            k = max(set(a) & set(b), key=int)
+            pairs.append((tag, subset, stem, a[k]["items"], b[k]["items"], match["rest"]))
+    for tag, subset, name, items_a, items_b, rest in pairs:
+        entry = _bootstrap_entry(items_a, items_b, templates.get(f"spider-dev-{rest}"))
+        entry["reworded"] = paired_bootstrap(items_a, items_b, subset="True", subset_key="reworded")
+        out[f"robust/{tag}/{subset}/{name}-vs-original"] = entry
+    return out
+
+
+def _fewshot_refs(tag: str, fmt: str, sel: str, k: str, pool: str | None, variants: Container[str]) -> list[str]:
+    """What a few-shot variant is compared with: the same prompt zero-shot, random demonstrations (same k and
+    pool), and for similar-question ones graph-similar ones (the two selectors `auto` chooses between)."""
+    refs = [_zero_shot_name(tag, fmt, variants)]
+    if sel != "rand":
+        refs.append(f"{fmt}_pruned_rand{k}{pool or ''}")
+    if sel == "qsim":
+        refs.append(f"{fmt}_pruned_graph{k}{pool or ''}")
+    return refs
+
+
+FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)(_geo|_bird)?$")
+
+
+def _zero_shot_name(tag: str, fmt: str, variants: Container[str]) -> str:
+    """The variant a few-shot variant adds demonstrations to: the adapter's own prompt, or the pruned prompt."""
+    return "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"

@@ -1,0 +1,207 @@
+"""What the report's sections share: labels, table cells, figures, and reading results files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from graphsql.eval.comparisons import _REGISTRY, FEWSHOT, JOIN_KEYS, _replay_parts
+
+HARDNESS = ("easy", "medium", "hard", "extra")
+
+
+# the shipped adapter merged into the base weights, one tag per GGUF format (experiments.yaml)
+MERGED_TAG = "graph-balanced-gpu-merged-"
+
+
+SYSTEMS = _REGISTRY.systems  # the main table's rows: (label, tag, variant), from experiments.yaml
+
+
+# the training run (results/train/<run>.json) of each full adapter that ablations are compared with; an ablated
+# adapter's run is graph_no_<off> plus the full adapter's device suffix, a reseeded one <run>_seed<N>_<device>
+ABLATION_FULL_RUNS = {"graph-balanced-gpu-lora": "graph_balanced_gpu", "graph-balanced-lora": "graph_balanced_cpu"}
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _run_items(results_dir: Path, subset: str, tag: str, name: str) -> tuple[list[dict] | None, dict]:
+    """The per-question items of a run (``results/eval``) or of a replay (``results/sc_count``, its largest k), and
+    the run's metrics (for a replay: those of the run it replays); (None, {}) if absent."""
+    path = results_dir / "eval" / tag / subset / f"{name}.json"
+    if path.exists():
+        m = json.loads(path.read_text())
+        return m["items"], m
+    replay = results_dir / "sc_count" / tag / subset / f"{name}.json"
+    if not replay.exists():
+        return None, {}
+    by_k = json.loads(replay.read_text())["by_k"]
+    base = results_dir / "eval" / tag / subset / f"{_replay_parts(name)[0]}.json"
+    return by_k[max(by_k, key=int)]["items"], json.loads(base.read_text()) if base.exists() else {}
+
+
+def _ex(items: list[dict] | None, buckets: tuple[str, ...] | None = None) -> tuple[float | None, int]:
+    if not items:
+        return None, 0
+    chosen = [it for it in items if buckets is None or str(it.get("joins_bucket")) in buckets]
+    return (sum(bool(it["ex"]) for it in chosen) / len(chosen), len(chosen)) if chosen else (None, 0)
+
+
+def _ci(c: dict) -> str:
+    return f"{_pct(c['diff'])} [{_pct(c['ci95'][0])}, {_pct(c['ci95'][1])}]" if c.get("ci95") else "–"
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def _comparison_cells(c: dict) -> str:
+    """Table cells of one bootstrap comparison: n | a | b | b − a | CI | 2+ JOIN n | b − a | CI |"""
+    whole = c["all"]
+    return (f"{whole['n']} | {_pct(whole['a'])} | {_pct(whole['b'])} | {_pct(whole['diff'])} | "
+            f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] |{_subset_cells(c, 'joins_2+')}")
+
+
+def _template_cells(c: dict) -> str:
+    """Table cell `` [lo, hi] (templates) |``: the overall interval with whole query templates resampled."""
+    t = c.get("all_templates") or {}
+    return f" [{_pct(t['ci95'][0])}, {_pct(t['ci95'][1])}] ({t['clusters']}) |" if t.get("ci95") else " – |"
+
+
+def _subset_cells(c: dict, key: str) -> str:
+    """Table cells `` n | b − a | CI |`` of one subset (``joins_2+``, ``joins_1``) of a bootstrap comparison."""
+    sub = c.get(key) or {}
+    ci = f"[{_pct(sub['ci95'][0])}, {_pct(sub['ci95'][1])}]" if sub.get("ci95") else "–"
+    return f" {sub.get('n', 0)} | {_pct(sub.get('diff'))} | {ci} |"
+
+
+def _comparison_rows(rows: list[tuple[str, dict]]) -> list[str]:
+    lines = ["| comparison (b vs a) | n | a | b | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {label} | {_comparison_cells(c)}" for label, c in rows]
+    return lines
+
+
+def _citation(cite: dict) -> str:
+    """"First author et al., venue year" of a published figure's citation."""
+    return f"{cite.get('authors', '').split(',')[0]} et al., {cite.get('venue', '')} {cite.get('year', '')}".strip()
+
+
+def _eval_table(variants: dict, root: Path, first: str = "variant") -> list[str]:
+    lines = [f"| {first} | n | EX | EM | " + " | ".join(HARDNESS) + " | " + " | ".join(f"{k} JOIN" for k in JOIN_KEYS)
+             + " | prompt tokens | s/question |",
+             "|---" * (6 + len(HARDNESS) + len(JOIN_KEYS)) + "|"]
+    for name, (_path, m) in variants.items():
+        progress = m.get("progress") or {}
+        if progress and progress.get("done", 0) < progress.get("total", 0):
+            name = f"{name} (partial: {progress['done']} of {progress['total']} done)"
+        hard = [_pct(m.get("by_hardness", {}).get(h, {}).get("ex")) for h in HARDNESS]
+        joins = [_pct(m["by_joins"].get(k, {}).get("ex")) for k in JOIN_KEYS]
+        lines.append(f"| {name} | {m['n']} | {_pct(m['ex'])} | {_pct(m['em'])} | " + " | ".join(hard) + " | "
+                     + " | ".join(joins) + f" | {m.get('prompt_tokens_per_question') or '–'} | "
+                     f"{m.get('seconds_per_question') or '–'} |")
+    lines.append("")
+    lines.append("Sources: " + ", ".join(f"`{_rel(p, root)}`" for p, _ in variants.values()) + ". EX and EM in %; "
+                 "JOIN columns: EX by the number of JOINs in the gold query.")
+    return lines
+
+
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save_figure(fig, path: Path) -> Path:
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # long tick labels and outside legends stay in the image
+    _pyplot().close(fig)
+    return path
+
+
+def _joins_figure(variants: dict, path: Path, title: str) -> Path:
+    fig, ax = _pyplot().subplots(figsize=(7, 4))
+    width = 0.8 / max(len(variants), 1)
+    for i, (name, (_p, m)) in enumerate(variants.items()):
+        values = [100 * (m["by_joins"].get(k, {}).get("ex") or 0) for k in JOIN_KEYS]
+        xs = [j + (i - (len(variants) - 1) / 2) * width for j in range(len(JOIN_KEYS))]
+        ax.bar(xs, values, width, label=name)
+    ns = [next(iter(variants.values()))[1]["by_joins"].get(k, {}).get("n", 0) for k in JOIN_KEYS]
+    ax.set_xticks(range(len(JOIN_KEYS)), [f"{k} JOIN\n(n={n})" for k, n in zip(JOIN_KEYS, ns)])
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    ax.grid(axis="y", alpha=0.3)
+    return _save_figure(fig, path)
+
+
+def _num(row: dict, key: str) -> str:
+    """A logged training value to 3 decimals, or – when it was not logged."""
+    return f"{row[key]:.3f}" if isinstance(row.get(key), (int, float)) else "–"
+
+
+def _gpu_name(run: dict) -> str:
+    """`` (NVIDIA H200)`` for a run that recorded its GPU."""
+    name = run["metrics"].get("gpu")
+    return f" ({name})" if name else ""
+
+
+POOL_NAMES = {None: "Spider train (other databases)", "_geo": "GeoQuery query-split train (same database)",
+              "_bird": "other BIRD dev questions (same database, none evaluated)"}
+
+
+POOL_WHERE = {None: "", "_geo": " from GeoQuery train", "_bird": " from other BIRD dev questions"}
+
+
+SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",
+                  "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
+
+
+def _ablation_without(m: re.Match) -> str:
+    """What an ablation row switched off, from its tag's ABLATION_TAG match."""
+    return m["off"].replace("_", " ") if m["off"] else f"nothing: the same recipe, training seed {m['seed']}"
+
+
+def _ablation_label(m: re.Match) -> str:
+    """A forest-plot row's label: the full adapter and what its retrained run changed."""
+    return f"{m['full']}: " + (f"without {_ablation_without(m)}" if m["off"] else f"training seed {m['seed']}")
+
+
+def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
+    """One sentence on a paired difference that says only what its 95% interval supports."""
+    lo, hi = c["ci95"]
+    diff = f"{_pct(c['diff'])} points (95% CI [{_pct(lo)}, {_pct(hi)}], n = {c['n']})"
+    if lo > 0:
+        return f"{label_b} beats {label_a} {what} by {diff}."
+    if hi < 0:
+        return f"{label_b} is worse than {label_a} {what}: {diff}."
+    return f"{label_b} vs {label_a} {what}: {diff}; the interval includes 0, so no difference is shown."
+
+
+def _fewshot_label(tag: str, variant: str) -> str:
+    match = FEWSHOT.match(variant)
+    if not match:
+        return f"{tag}:{variant} (zero-shot)"
+    where = POOL_WHERE[match.group(4)]
+    return (f"{tag}:{variant} ({match.group(3)} {SELECTOR_NAMES.get(match.group(2), match.group(2))} "
+            f"demonstrations{where})")
+
+
+REPLAY_LABELS = {"": "", "_fix": " + column fix (replayed)", "_joins": " + join repairs (replayed)",
+                 "_fixj": " + join and column repairs (replayed)"}
+
+
+def _replay_label(labels: dict, tag_variant: str) -> str:
+    """``tag:variant<fix suffix>`` as the system's label plus the fixes replayed on its candidates."""
+    tag, stem = tag_variant.split(":")
+    variant, suffix = _replay_parts(stem)
+    fallback = _fewshot_label(tag, variant) if FEWSHOT.match(variant) else f"{tag}:{variant}"
+    return labels.get(f"{tag}:{variant}", fallback) + REPLAY_LABELS[suffix]

@@ -1,0 +1,416 @@
+"""The report's sections on inference-time choices: self-consistency and the repairs (replayed, and on held-out
+queries), few-shot demonstrations, BIRD at the schema level, speed, cost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Container
+from pathlib import Path
+
+from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, _zero_shot_name
+from graphsql.report.common import (
+    MERGED_TAG,
+    POOL_NAMES,
+    SELECTOR_NAMES,
+    SYSTEMS,
+    _comparison_cells,
+    _pct,
+    _pyplot,
+    _rel,
+    _replay_label,
+    _save_figure,
+    _template_cells,
+)
+
+
+def merged_accuracy(comparisons: dict) -> dict[str, list[tuple[str, str, dict]]]:
+    """{GGUF format: [(subset, "greedy" | "repairs", comparison)]}: each merged model against the run-time adapter."""
+    out: dict[str, list] = {}
+    for key, c in sorted(comparisons.items()):
+        kind, subset, pair = key.split("/", 2)
+        b, _, a = pair.partition("-vs-")
+        ref = {"systems": "graph-balanced-gpu-lora:as_trained", "replays": "graph-balanced-gpu-lora:as_trained_fixj"}
+        if kind in ref and a == ref[kind] and b.startswith(MERGED_TAG):
+            quant = b.split(":")[0].removeprefix(MERGED_TAG)
+            out.setdefault(quant, []).append((subset, "greedy" if kind == "systems" else "repairs", c))
+    return {q: sorted(rows, key=lambda r: (r[0], r[1])) for q, rows in out.items()}  # greedy, then with repairs
+
+
+def pick_default_quant(comparisons: dict, bench: dict) -> str | None:
+    """Issue 24's rule: the fastest merged format (lowest p50 s a question in ``bench``) whose every interval
+    against the run-time adapter (each subset, greedy and with the repairs) includes zero; None if none does."""
+    fits = [q for q, rows in merged_accuracy(comparisons).items()
+            if rows and all(c["all"]["ci95"][0] <= 0 <= c["all"]["ci95"][1] for _, _, c in rows)
+            and f"merged_{q}" in bench.get("systems", {})]
+    return min(fits, key=lambda q: bench["systems"][f"merged_{q}"]["p50_s"], default=None)
+
+
+def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
+    """The merged model's accuracy against the run-time adapter, and seconds a question for every way of running
+    the default model (`benchmarks/bench_speed.py`)."""
+    path = results_dir / "bench_speed.json"
+    accuracy = merged_accuracy(comparisons)
+    if not path.is_file() and not accuracy:
+        return []
+    bench = json.loads(path.read_text()) if path.is_file() else {}
+    from graphsql.config import InferConfig
+
+    lines = ["## Speed: the adapter merged into the base model", "",
+             "`graphsql ask`, `predict`, `demo` and `serve` run the default adapter merged into the base weights "
+             "(peft `merge_and_unload`, written as a GGUF by llama.cpp's converter, quantized by llama.cpp; built "
+             "once and cached), instead of applying the LoRA at run time (`--no-merge`).", ""]
+    if accuracy:
+        lines += ["EX of each merged format against the same adapter applied at run time, on the same questions "
+                  "(greedy; and with the repairs of `ask` replayed on both):", "",
+                  "| format | subset | decoding | n | run-time adapter | merged | merged − run-time | 95% CI | "
+                  "CI, templates resampled |", "|---|---|---|---|---|---|---|---|---|"]
+        for quant, rows in accuracy.items():
+            for subset, kind, c in rows:
+                w = c["all"]
+                lines.append(f"| {quant} | {subset} | {kind} | {w['n']} | {_pct(w['a'])} | {_pct(w['b'])} | "
+                             f"{_pct(w['diff'])} | [{_pct(w['ci95'][0])}, {_pct(w['ci95'][1])}] |"
+                             + _template_cells(c))
+        pick = pick_default_quant(comparisons, bench)
+        lines += ["", f"The rule (issue 24): the default is the fastest format whose every interval above includes "
+                      f"zero. By the committed results that is **{pick or 'none'}**; the shipped default "
+                      f"(`InferConfig.quant`) is **{InferConfig().quant}**.", ""]
+    if bench:
+        systems, ratios = bench["systems"], bench["ratios"]
+        q = bench["questions"]
+        lines += [f"Seconds a question end to end (`predict`, greedy, repairs on) on {q['n']} Spider dev questions "
+                  f"(`{q['subset']}`), every system in one run on this 2-core CPU; the bare model is timed on "
+                  "generation alone, given the prompts the default system built. Stages: prompt (linking, pruning, "
+                  "messages), generate, execute (repairs, running, voting).", "",
+                  "| system | p50 s | p95 s | mean s | mean × bare generation | prompt / generate / execute s | "
+                  "prompt tokens/s | generated tokens/s | prompt tokens reused | greedy SQL changed |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for name, sy in systems.items():
+            stages = sy.get("stage_mean_s") or {}
+            split = " / ".join(f"{stages[k]:.3f}" for k in ("prompt", "generate", "execute") if k in stages)
+            reused = (f"{100 * sy['prompt_tokens_reused'] / sy['prompt_tokens_total']:.0f}%"
+                      if sy.get("prompt_tokens_total") else "–")
+            lines.append(f"| `{name}` | {sy['p50_s']} | {sy['p95_s']} | {sy['mean_s']} | "
+                         f"{(ratios.get(name) or {}).get('mean_over_bare_generation', '–')} | {split or '–'} | "
+                         f"{sy.get('prompt_tokens_per_s') or '–'} | {sy.get('generated_tokens_per_s') or '–'} | "
+                         f"{reused} | {sy.get('sql_differs_from_cached_run', '–')} |")
+        cache = ratios.get("prefix_cache_second_question_same_db")
+        if cache:
+            lines += ["", f"Prefix cache: on the {cache['n']} questions asked right after one on the same database "
+                          f"(as in `predict` over a benchmark, or a second question in `serve`), "
+                          f"{cache['mean_prompt_tokens_reused']} prompt tokens of the previous prompt are reused on "
+                          f"average (of {cache['mean_prompt_tokens_all_questions']} a prompt); without the cache "
+                          f"such a question takes {cache['uncached_over_cached']}× the seconds "
+                          f"({cache['mean_s_uncached']} vs {cache['mean_s_cached']} s)."]
+        if "sc5_parallel" in ratios:
+            lines += ["", f"Self-consistency (5 samples, on the first {systems['sc5_parallel']['n']} questions): "
+                          f"{ratios['sc5_parallel']['mean_over_greedy']}× greedy decoded as parallel sequences, "
+                          f"{ratios['sc5_sequential']['mean_over_greedy']}× one after another."]
+        lines += ["", "Targets of issue 24 on this machine:", ""]
+        for name, t in bench["targets"].items():
+            if isinstance(t, dict):
+                shown = {k: v for k, v in t.items() if k != "met"}
+                lines.append(f"- {name}: {', '.join(f'{k} {v}' for k, v in shown.items())}: "
+                             f"{'met' if t['met'] else 'not met'}")
+        lines += ["", f"Source: `{_rel(path, root)}` (`python benchmarks/bench_speed.py`)."]
+    lines += ["", "Accuracy source: `results/comparisons.json` (`systems/...` and `replays/...` entries of "
+                  f"`{MERGED_TAG}<format>`; `graphsql run --model {MERGED_TAG}<format> ...`).", ""]
+    return lines
+
+
+def _cost_section(results_dir: Path, root: Path) -> list[str]:
+    """Parameters, memory, seconds and tokens per question, and a hosted model's price for the same tokens."""
+    path = results_dir / "cost.json"
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    local = data["local"]
+    lines = ["## Cost", "",
+             f"Local model `{local['model']}`: {local['parameters'] / 1e6:.0f}M parameters as stored here, GGUF file "
+             f"{local['gguf_mib']} MiB" + (f", adapter {local['adapter_mib']} MiB" if local.get("adapter_mib") else "")
+             + "."]
+    ask = local.get("ask")
+    if ask:
+        lines.append(f"One `graphsql ask` process (load the model, answer one demo question): peak memory "
+                     f"{ask['peak_rss_mib']} MiB, {ask['wall_seconds_incl_loading']} s including loading.")
+    hosted = data.get("hosted") or []
+    header = "| system | subset | EX | s/question (this CPU) | prompt tokens | answer tokens | samples |"
+    rule = "|---|---|---|---|---|---|---|"
+    for price in hosted:
+        header += f" {price['model']}: USD per 1,000 questions |"
+        rule += "---|"
+    lines += ["", header, rule]
+    for s in data["systems"]:
+        row = (f"| {s['system']} | {s['subset']} | {_pct(s['ex'])} | {s['seconds_per_question'] or '–'} | "
+               f"{s['prompt_tokens_per_question'] or '–'} | {s['answer_tokens_per_question']} | "
+               f"{s['samples_per_question']} |")
+        for price in hosted:
+            match = [p for p in price["same_prompts_per_1000_questions"]
+                     if p["system"] == s["system"] and p["subset"] == s["subset"]]
+            row += f" {match[0]['usd_per_1000_questions'] if match else '–'} |"
+        lines.append(row)
+    for price in hosted:
+        lines += ["", f"{price['model']} at {price['input_usd_per_mtok']} USD per million input tokens and "
+                      f"{price['output_usd_per_mtok']} per million output tokens (price as of {price['as_of']}), "
+                      "with our prompts' token counts: an estimate of the API bill only."]
+    lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
+                  "source: `results/llm_published.json`.", ""]
+    speed = results_dir / "bench_speed.json"
+    if speed.is_file():  # the seconds column above predates the merged model; what it costs now, measured in one run
+        bench = json.loads(speed.read_text())
+        default = bench["targets"]["default"]
+        now, before = bench["systems"][default], bench["systems"].get("runtime_lora")
+        lines += [f"Since issue 24 `ask` runs the merged model (`{default}`): {now['p50_s']} s a question at the "
+                  f"median, {now['mean_s']} s on average on this CPU"
+                  + (f", against {before['p50_s']} and {before['mean_s']} s for the run-time adapter in the same run"
+                     if before else "")
+                  + f" (`{_rel(speed, root)}`; section Speed).", ""]
+    return lines
+
+
+def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Path) -> list[str]:
+    """EX of the self-consistency vote, and of an oracle, as the number of samples grows, with and without the
+    column-qualifier fix (all replayed from recorded candidates)."""
+    paths = sorted((results_dir / "sc_count").glob("*/*/*.json"))
+    if not paths:
+        return []
+    lines = ["## Ablation: number of self-consistency samples, the column-qualifier fix and the join repairs", "",
+             "The vote over the first k of the N candidates one run sampled (temperature 0.7), replayed without "
+             "the model (`python -m graphsql.experiments.sc_count`); the oracle counts a question right when any of "
+             "the first k candidates is. For a self-consistency run k = 1 is one sample, not greedy decoding; a greedy "
+             "run has k = 1 only. Variants ending in `_fix` replay the column-qualifier fix of `graphsql ask` (a "
+             "qualified column its table lacks moves to the one table of the SELECT that has it) on the same "
+             "candidates; `_joins` replays the join repairs (a JOIN on columns that no foreign key links, declared "
+             "or inferred, is rerouted along the schema graph's FK path, bridge tables added; a column that no table "
+             "of its SELECT has is read from the one table a foreign key away that has it, joined in); `_fixj` all "
+             "of them in the order `graphsql ask` runs them (`graphsql.inference.fix.repair_sql`). The join repairs "
+             "were written after reading the default adapter's failures on 2+ JOIN questions of Spider dev "
+             "(shortcut joins that skip a bridge table, columns read from a table not joined), so their gains there "
+             "are not a held-out measurement; the rows on `<subset>-uninspected` leave out the databases whose "
+             "failures were read ("
+             + ", ".join(f"`{db}`" for db in FIX_INSPECTED_DBS) + "). The "
+             "measurement protocol of the main tables runs without either fix. Items the run repaired "
+             "(re-prompted after every candidate failed) are not replayed.", "",
+             "| model | subset | variant | k | EX | oracle EX | 2 JOIN EX | 2 JOIN oracle |", "|---" * 8 + "|"]
+    fig, ax = _pyplot().subplots(figsize=(6, 4))
+    for path in paths:
+        data = json.loads(path.read_text())
+        tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
+        ks = sorted(data["by_k"], key=int)
+        for k in ks:
+            e = data["by_k"][k]
+            lines.append(f"| {tag} | {subset} | {variant} | {k} | {_pct(e['ex'])} | {_pct(e['oracle_ex'])} | "
+                         f"{_pct(e['by_joins']['2']['ex'])} | {_pct(e['oracle_by_joins']['2']['ex'])} |")
+        if len(ks) < 2:
+            continue
+        xs = [int(k) for k in ks]
+        line, = ax.plot(xs, [100 * data["by_k"][k]["ex"] for k in ks], marker="o", label=f"{tag}:{variant} vote")
+        ax.plot(xs, [100 * data["by_k"][k]["oracle_ex"] for k in ks], marker="x", linestyle="--",
+                color=line.get_color(), label=f"{tag}:{variant} oracle")
+    ax.set_xlabel("self-consistency samples k")
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_xticks(range(1, max(int(k) for p in paths for k in json.loads(p.read_text())["by_k"]) + 1))
+    ax.set_title("EX vs number of samples (vote and oracle)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig_path = _save_figure(fig, out.parent / "figures" / "sc_count.png")
+    lines += ["", f"![EX vs self-consistency samples]({_rel(fig_path, out.parent)})", "",
+              "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths) + ".", ""]
+    pairs = [(key.split("/", 1)[1], c) for key, c in comparisons.items() if key.startswith(("sc_count/", "replays/"))]
+    if pairs:
+        lines += ["Each fix against none (and the join repairs on top of the column fix), and two systems with the "
+                  "same fixes, at the largest k of each run (paired bootstrap, b − a):", "",
+                  "| model/subset/b-vs-a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |",
+                  "|---" * 9 + "|"]
+        lines += [f"| {pair} | {_comparison_cells(c)}" for pair, c in pairs]
+        lines += ["", "Source: `results/comparisons.json`.", ""]
+    return lines
+
+
+def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
+    """The repairs of `graphsql ask` on sampled candidates of Spider train questions (never read while writing them)."""
+    path = results_dir / "repairs_heldout.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    n, right = d["candidates"], d["correct"]
+
+    def row(label: str, boot: dict, flips: dict | None, count: int) -> str:
+        lo, hi = boot["ci95"]
+        change = f"{flips['fixed']} / {flips['broken']}" if flips else "–"
+        return (f"| {label} | {count} | {_pct(boot['a'])} | {_pct(boot['b'])} | {_pct(boot['diff'])} | "
+                f"[{_pct(lo)}, {_pct(hi)}] | {change} |")
+
+    joins, every = d["join_repairs_vs_columns"], d["all_repairs_vs_as_written"]
+    return ["## The repairs on held-out queries (Spider train candidates)", "",
+            f"The {n} distinct candidates that DPO sampling drew for {d['questions']} Spider *train* questions "
+            "(another adapter, temperature 1.0), each run as written, with the column fix, and with every repair of "
+            "`graphsql ask`, against the gold result. Neither these databases' failures nor these queries were read "
+            "while writing the repairs. EX of the candidates in %; fixed / broken: candidates the change made right "
+            "/ wrong.", "",
+            "| change | candidates | EX before | EX after | after − before | 95% CI | fixed / broken |",
+            "|---|---|---|---|---|---|---|",
+            row("join repairs, on top of the column fix", joins["bootstrap"], joins, n),
+            row("join repairs, on top of the column fix (gold with 2+ JOINs)", joins["bootstrap_2plus_joins"], None,
+                joins["bootstrap_2plus_joins"]["n"]),
+            row("every repair, against the query as written", every["bootstrap"], every, n), "",
+            f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.repairs_heldout`; correct candidates: "
+            f"{right['as_written']} as written, {right['columns']} with the column fix, {right['all_repairs']} with "
+            "every repair).", ""]
+
+
+def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: Path) -> list[str]:
+    """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
+    differences between systems."""
+    paths = sorted((results_dir / "bird_schema").glob("*/*/*.json"))
+    if not paths:
+        return []
+    labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
+    lines = ["## BIRD dev at the schema level (its databases could not be had offline)", "",
+             "Predictions run on empty databases built from `dev_tables.json` (with BIRD's evidence and column "
+             "descriptions in the prompt); scored by whether they run, and by the precision / recall / F1 of the "
+             "tables and (table, column) pairs they use against the gold query's. Not execution accuracy. Rows "
+             "with repairs replay `graphsql ask`'s join and column repairs on the same recorded queries "
+             "(`--repairs`; no BIRD item was read while the repairs were written). Few-shot rows show k "
+             "demonstrations from the other BIRD dev questions of the asked database (none of the evaluated ones; "
+             "BIRD has no train split here), as a user's worked examples of their own database would be given. No "
+             "self-consistency rows: on empty databases every query returns no rows, so a vote over results would "
+             "only pick a query that runs.", "",
+             "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
+             "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
+    loaded = {path: json.loads(path.read_text()) for path in paths}
+    for path, m in loaded.items():
+        tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
+        t, c = m["tables"], m["columns"]
+        lines.append(f"| {_replay_label(labels, f'{tag}:{variant}')} | {subset} | {m['n']} | "
+                     f"{_pct(m['executable'])} | " + " | ".join(_pct(t[k]) for k in ("precision", "recall", "f1", "exact"))
+                     + " | " + " | ".join(_pct(c[k]) for k in ("precision", "recall", "f1", "exact")) + " |")
+    lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
+              + " (`python -m graphsql.experiments.bird_schema`).", ""]
+    for (tag, subset), runs in _bird_fewshot_runs(loaded).items():
+        fig = _bird_fewshot_figure(runs, out.parent / "figures" / f"bird_fewshot_{tag}_{subset}.png",
+                                   f"BIRD dev, schema level, few-shot: {tag}, {subset}")
+        lines += [f"![BIRD few-shot by selector]({_rel(fig, out.parent)})", ""]
+    pairs = [(key.split("/")[1], key.split("/")[2], c) for key, c in comparisons.items() if key.startswith("bird/")]
+    if pairs:
+        lines += ["Paired bootstrap (b − a, same items):", "",
+                  "| subset | b | a | measure | n | a | b | b − a | 95% CI |", "|---" * 9 + "|"]
+        for subset, pair, c in pairs:
+            b, a = (_replay_label(labels, x) for x in pair.split("-vs-"))
+            lines += [f"| {subset} | {b} | {a} | {name} | {c[key]['n']} | {_pct(c[key]['a'])} | {_pct(c[key]['b'])} | "
+                      f"{_pct(c[key]['diff'])} | [{_pct(c[key]['ci95'][0])}, {_pct(c[key]['ci95'][1])}] |"
+                      for key, name in BIRD_MEASURES]
+        lines += ["", "Source: `results/comparisons.json`.", ""]
+    return lines
+
+
+def _bird_fewshot_runs(loaded: dict[Path, dict]) -> dict[tuple[str, str], dict[str, dict]]:
+    """Per (tag, subset) with few-shot runs on BIRD (``loaded``: each results file's metrics): the zero-shot run
+    first, then each few-shot run, by label."""
+    by_run: dict[tuple[str, str], dict[str, dict]] = {}
+    for p, m in loaded.items():
+        by_run.setdefault((p.parent.parent.name, p.parent.name), {})[p.stem] = m
+    out: dict[tuple[str, str], dict[str, dict]] = {}
+    for (tag, subset), variants in sorted(by_run.items()):
+        shots = {name: match.groups() for name in sorted(variants) if (match := FEWSHOT.match(name))}
+        if not shots:
+            continue
+        runs: dict[str, dict] = {}
+        for name, (fmt, sel, k, _pool) in shots.items():
+            zero = _zero_shot_name(tag, fmt, variants)
+            if zero in variants:
+                runs.setdefault(f"zero-shot ({zero})", variants[zero])
+            runs[f"{SELECTOR_NAMES.get(sel, sel)}, k = {k}"] = variants[name]
+        out[(tag, subset)] = runs
+    return out
+
+
+def _bird_fewshot_figure(runs: dict[str, dict], path: Path, title: str) -> Path:
+    """Grouped bars: each BIRD schema-level measure (x) for zero-shot and each demonstration selector."""
+    fig, ax = _pyplot().subplots(figsize=(7, 4))
+    width = 0.8 / len(runs)
+    for i, (label, m) in enumerate(runs.items()):
+        values = [100 * m["executable"], 100 * m["tables"]["f1"], 100 * m["columns"]["f1"]]
+        ax.bar([j + (i - (len(runs) - 1) / 2) * width for j in range(3)], values, width,
+               label=f"{label} (n={m['n']})")
+    ax.set_xticks(range(3), [name for _, name in BIRD_MEASURES])
+    ax.set_ylabel("% (runs) / F1 x 100")
+    ax.set_ylim(0, 100)
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.grid(axis="y", alpha=0.3)
+    return _save_figure(fig, path)
+
+
+def _fewshot_section(results: dict, comparisons: dict, out: Path) -> list[str]:
+    """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting and subset; the
+    zero-shot column is the same prompt format without demonstrations."""
+    lines: list[str] = []
+    for (tag, subset), variants in results.items():
+        cells: dict[tuple[str, str, str], dict[int, dict]] = {}
+        for name, (_path, m) in variants.items():
+            match = FEWSHOT.match(name)
+            if match:
+                fmt, sel, k, pool = match.groups()
+                cells.setdefault((fmt, pool or "", sel), {})[int(k)] = m
+        if not cells:
+            continue
+        ks = sorted({k for row in cells.values() for k in row})
+        if not lines:
+            lines += ["## Few-shot demonstrations on unseen schemas", "",
+                      "Demonstrations come from Spider train (other databases than the asked one: cross-database) or, "
+                      "on GeoQuery's query-split test questions, from its query-split train questions (the same "
+                      "database, as a user with a few worked examples of their own database would give them; no SQL "
+                      "program of the test questions is among them). No model here was trained on GeoQuery. EX (%) by "
+                      "selector and number of demonstrations k, with EX on 2-JOIN questions in brackets. k = 0 is the "
+                      "same prompt without demonstrations.", ""]
+        lines += [f"### `{tag}` on `{subset}`", "",
+                  "| format | demonstrations from | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
+                  "|---" * (4 + len(ks)) + "|"]
+        series: dict[str, list[tuple[int, float]]] = {}
+        for (fmt, pool, sel), row in sorted(cells.items()):
+            zero = variants.get(_zero_shot_name(tag, fmt, variants), (None, None))[1]
+
+            def cell(m):
+                return "–" if m is None else f"{_pct(m['ex'])} ({_pct(m['by_joins'].get('2', {}).get('ex'))})"
+
+            lines.append(f"| {fmt} | {POOL_NAMES[pool or None]} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
+                         + " | ".join(cell(row.get(k)) for k in ks) + " |")
+            series[_fewshot_series_label(fmt, pool, sel, cells)] = (
+                [(0, zero["ex"])] if zero else []) + [(k, row[k]["ex"]) for k in sorted(row)]
+        fig = _fewshot_figure(series, out.parent / "figures" / f"fewshot_{tag}_{subset}.png",
+                              f"Few-shot EX by demonstrations: {tag}, {subset}")
+        lines += ["", f"![EX by number of demonstrations]({_rel(fig, out.parent)})",
+                  "", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+        pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()
+                 if key.startswith(f"fewshot/{tag}/{subset}/")]
+        if pairs:
+            lines += ["Paired bootstrap (b − a, same items):", "",
+                      "| b | a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI | 95% CI, query "
+                      "templates resampled (templates) |", "|---" * 11 + "|"]
+            lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | {_comparison_cells(c)}{_template_cells(c)}"
+                      for pair, c in pairs]
+            lines += ["", "Source: `results/comparisons.json`.", ""]
+    return lines
+
+
+def _fewshot_series_label(fmt: str, pool: str | None, sel: str, cells: Container[tuple[str, str, str]]) -> str:
+    """A plot label for one selector: the selector, where its demonstrations come from, and the prompt format
+    where a section mixes formats."""
+    where = POOL_NAMES[pool or None].split(" (")[0]
+    formats = {f for f, _, _ in cells}
+    return f"{SELECTOR_NAMES.get(sel, sel)} ({where}" + (f", {fmt} prompt)" if len(formats) > 1 else ")")
+
+
+def _fewshot_figure(series: dict[str, list[tuple[int, float]]], path: Path, title: str) -> Path:
+    """EX against the number of demonstrations k (k = 0: the same prompt without them), a line per selector."""
+    fig, ax = _pyplot().subplots(figsize=(6.5, 4))
+    for label, points in series.items():
+        ax.plot([k for k, _ in points], [100 * ex for _, ex in points], marker="o", label=label)
+    ax.set_xticks(sorted({k for points in series.values() for k, _ in points}))
+    ax.set_xlabel("demonstrations in the prompt (k)")
+    ax.set_ylabel("execution accuracy (%)")
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    return _save_figure(fig, path)
