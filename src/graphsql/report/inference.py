@@ -342,11 +342,15 @@ def _bird_fewshot_figure(runs: dict[str, dict], path: Path, title: str) -> Path:
     return _save_figure(fig, path)
 
 
-def _fewshot_section(results: dict, comparisons: dict, out: Path) -> list[str]:
-    """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting and subset; the
-    zero-shot column is the same prompt format without demonstrations."""
+def _fewshot_section(results: dict, comparisons: dict, out: Path, tags: Container[str] | None = None,
+                     exclude: Container[str] = ()) -> list[str]:
+    """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting (those in ``tags``
+    if given, none in ``exclude``) and subset; the zero-shot column is the same prompt format without
+    demonstrations."""
     lines: list[str] = []
     for (tag, subset), variants in results.items():
+        if (tags is not None and tag not in tags) or tag in exclude:
+            continue
         cells: dict[tuple[str, str, str], dict[int, dict]] = {}
         for name, (_path, m) in variants.items():
             match = FEWSHOT.match(name)
