@@ -187,23 +187,28 @@ def _merge(values: dict, layer: dict) -> dict:
     return out
 
 
+def read_yaml_mapping(path: str | Path) -> dict:
+    """The mapping at the top of the YAML file ``path`` (empty file: {}); ConfigError naming the file for a missing
+    file, invalid YAML or anything else at the top."""
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level")
+    return values
+
+
 def load_dataclass_config(cls, path: str | Path | None = None, overrides: dict | None = None, base: dict | None = None):
     """A ``cls`` config: its defaults, then ``base`` (e.g. the prompt settings an adapter was trained with), then
     the YAML file at ``path`` (if any), then ``overrides`` (nested dicts merge one level deep:
     ``{"infer": {"samples": 5}}``). Unknown keys anywhere are a ConfigError."""
-    import yaml
-
-    values: dict = {}
-    if path is not None:
-        path = Path(path)
-        if not path.exists():
-            raise ConfigError(f"{path}: config file not found")
-        try:
-            values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as err:
-            raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
-        if not isinstance(values, dict):
-            raise ConfigError(f"{path}: expected a mapping at the top level")
+    values: dict = read_yaml_mapping(path) if path is not None else {}
     values = _merge(_merge(base or {}, values), overrides or {})
     return build_dataclass(cls, values, str(path) if path is not None else cls.__name__)
 

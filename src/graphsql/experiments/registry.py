@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphsql.config import MERGED_QUANTS, REPO_ROOT, build_dataclass
+from graphsql.config import MERGED_QUANTS, REPO_ROOT, build_dataclass, read_yaml_mapping
 from graphsql.errors import ConfigError
 
 REGISTRY_FILE = REPO_ROOT / "experiments.yaml"
@@ -136,17 +136,10 @@ def _pair(text: str, where: str) -> tuple[str, str]:
 
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read and check ``experiments.yaml`` (default: the repository's); ConfigError naming the place otherwise."""
-    import yaml
-
     path = Path(path) if path is not None else REGISTRY_FILE
-    if not path.exists():
-        raise ConfigError(f"{path}: not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: invalid YAML ({str(err).splitlines()[0]})") from err
+    data = read_yaml_mapping(path)
     known = ("models", "experiments", "systems", "comparisons", "headline")
-    unknown = sorted(set(data) - set(known)) if isinstance(data, dict) else ["(not a mapping)"]
+    unknown = sorted(set(data) - set(known))
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
     models = {tag: build_dataclass(ModelSpec, spec, f"{path}: models.{tag}")

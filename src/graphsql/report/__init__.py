@@ -22,7 +22,12 @@ from graphsql.eval.comparisons import (
     compute_comparisons,
     load_eval_results,
 )
-from graphsql.report.common import SYSTEMS, _comparison_rows, _eval_table, _joins_figure, _pct, _rel
+from graphsql.report.common import (
+    SYSTEMS,
+    _pct,
+    _rel,
+    _table_figure_comparisons,
+)
 from graphsql.report.findings import _error_section, _findings_section
 from graphsql.report.headline import (
     README_END,
@@ -113,15 +118,12 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():
         appendix += [f"## Model `{tag}` on `{subset}`: every variant", ""]
-        appendix += _eval_table(variants, root)
-        fig = _joins_figure(variants, out.parent / "figures" / f"joins_{tag}_{subset}.png",
-                            f"EX by JOIN count: {tag}, {subset}")
-        appendix += ["", f"![EX by JOIN count]({_rel(fig, out.parent)})", ""]
         rows = [(k.split("/")[-1].replace("-vs-", " vs "), v) for k, v in comparisons.items()
                 if k.startswith(f"{tag}/{subset}/")]
-        if rows:
-            appendix += _comparison_rows(rows)
-            appendix += ["", f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).", ""]
+        appendix += _table_figure_comparisons(
+            variants, root, "variant", out.parent / "figures" / f"joins_{tag}_{subset}.png",
+            f"EX by JOIN count: {tag}, {subset}", "EX by JOIN count", rows,
+            f"Source: `{_rel(comparisons_path, root)}` (paired bootstrap over the same questions).")
     appendix += _learnat_section(comparisons, results_dir, root)
     appendix += _budget_section(results, root)
     appendix += _prompt_size_section(results_dir, results, root)

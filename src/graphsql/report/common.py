@@ -205,3 +205,15 @@ def _replay_label(labels: dict, tag_variant: str) -> str:
     variant, suffix = _replay_parts(stem)
     fallback = _fewshot_label(tag, variant) if FEWSHOT.match(variant) else f"{tag}:{variant}"
     return labels.get(f"{tag}:{variant}", fallback) + REPLAY_LABELS[suffix]
+
+
+def _table_figure_comparisons(variants: dict, root: Path, first: str, fig_path: Path, title: str, alt: str,
+                              comparisons: list[tuple[str, dict]], source: str) -> list[str]:
+    """One evaluation table (`_eval_table`), its EX-by-JOIN chart, then the paired comparisons with their source."""
+    lines = _eval_table(variants, root, first=first)
+    fig = _joins_figure(variants, fig_path, title)
+    lines += ["", f"![{alt}]({_rel(fig, fig_path.parent.parent)})", ""]
+    if comparisons:
+        lines += _comparison_rows(comparisons)
+        lines += ["", source, ""]
+    return lines

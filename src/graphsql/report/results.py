@@ -11,12 +11,10 @@ from graphsql.eval.comparisons import JOIN_KEYS, ROBUST_SUBSET, _is_complete
 from graphsql.report.common import (
     SYSTEMS,
     _citation,
-    _comparison_rows,
-    _eval_table,
-    _joins_figure,
     _pct,
     _rel,
     _subset_cells,
+    _table_figure_comparisons,
 )
 
 
@@ -75,16 +73,13 @@ def _main_section(results: dict, comparisons: dict, out: Path, root: Path, subse
         if len({tag for _, tag, v in SYSTEMS if v in results.get((tag, subset), {})}) < 2:
             continue  # one model setting only: its own section below says it all
         lines += [f"## Main results on `{subset}`", ""]
-        lines += _eval_table(rows, root, first="system")
-        fig = _joins_figure(rows, out.parent / "figures" / f"main_joins_{subset}.png",
-                            f"EX by JOIN count, {subset}")
-        lines += ["", f"![EX by JOIN count, every system]({_rel(fig, out.parent)})", ""]
         found = [(key.split("/")[-1].replace("-vs-", " vs "), c) for key, c in comparisons.items()
                  if key.startswith(f"systems/{subset}/")]
-        if found:
-            lines += _comparison_rows(found)
-            lines += ["", "Source: `results/comparisons.json` (paired bootstrap over the same questions; "
-                          "tag:variant names the results file `results/eval/<tag>/" + subset + "/<variant>.json`).", ""]
+        lines += _table_figure_comparisons(
+            rows, root, "system", out.parent / "figures" / f"main_joins_{subset}.png", f"EX by JOIN count, {subset}",
+            "EX by JOIN count, every system", found,
+            "Source: `results/comparisons.json` (paired bootstrap over the same questions; tag:variant names the "
+            "results file `results/eval/<tag>/" + subset + "/<variant>.json`).")
     return lines
 
 
