@@ -16,7 +16,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads OpenMP
 import pytest
 
 from graphsql.config import data_root
-from graphsql.demo import DEMO_DB_ID, DEMO_QUESTIONS, build_demo_database
+from graphsql.quickstart import DEMO_DB_ID, DEMO_QUESTIONS, build_demo_database
 
 CONCERT_SQL = """
 CREATE TABLE stadium (stadium_id INTEGER PRIMARY KEY, name TEXT, capacity INTEGER, city TEXT);

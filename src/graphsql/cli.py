@@ -660,7 +660,7 @@ def demo_cmd(
     samples: int | None = SAMPLES_OPT,
 ) -> int:
     """Build the bundled bookshop database and ask it questions with the default model."""
-    from graphsql.demo import DEMO_DB_ID, run_demo
+    from graphsql.quickstart import DEMO_DB_ID, run_demo
 
     cfg = _model_configs(config, model, adapter, backend, samples, merge, quant)
     generator = _generator(cfg)

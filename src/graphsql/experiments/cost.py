@@ -79,9 +79,9 @@ def answer_tokens(items: list[dict], tokenizer) -> float:
 
 
 def measure_cost(results_dir: Path, measure_memory: bool = True) -> dict:
-    from graphsql.demo import DEMO_QUESTIONS, build_demo_database
     from graphsql.inference.generate import load_tokenizer
     from graphsql.inference.models import DEFAULT_MODEL, fetch_model
+    from graphsql.quickstart import DEMO_QUESTIONS, build_demo_database
     from graphsql.report import SYSTEMS, load_eval_results
 
     files = fetch_model(DEFAULT_MODEL)

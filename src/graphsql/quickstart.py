@@ -1,6 +1,6 @@
 """A small, realistic multi-table SQLite database built by our own code, with questions about it.
 
-    >>> from graphsql.demo import build_demo_database
+    >>> from graphsql.quickstart import build_demo_database
     >>> path = build_demo_database("/tmp/bookshop.sqlite")
 
 A bookshop: authors, books, the authors of each book (many-to-many), publishers, customers, orders and their
