@@ -109,7 +109,7 @@ class Registry:
     experiments: tuple
     systems: tuple  # (label, tag, variant): the main table's rows, in order
     comparisons: dict  # kind -> ((tag_a, variant_a), (tag_b, variant_b)) pairs
-    headline: dict = field(default_factory=dict)  # spider, geo: experiment ids; rows: (label, tag, name)
+    headline: dict = field(default_factory=dict)  # spider, geo, bird: experiment ids; rows: (label, tag, name)
 
     def experiment(self, exp_id: str) -> ExperimentSpec:
         for exp in self.experiments:
@@ -182,9 +182,9 @@ def load_registry(path: str | Path | None = None) -> Registry:
             pairs.append((a, b))
         comparisons[kind] = tuple(pairs)
     headline = dict(data.get("headline") or {})
-    bad = sorted(set(headline) - {"spider", "geo", "rows"})
+    bad = sorted(set(headline) - {"spider", "geo", "bird", "rows"})
     if bad:
-        raise ConfigError(f"{path}: headline: unknown key(s) {', '.join(bad)} (known: spider, geo, rows)")
+        raise ConfigError(f"{path}: headline: unknown key(s) {', '.join(bad)} (known: spider, geo, bird, rows)")
     rows = []
     for i, row in enumerate(headline.get("rows") or []):
         if not isinstance(row, list) or len(row) != 2:
@@ -192,7 +192,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
         rows.append((row[0], *_pair(row[1], f"{path}: headline.rows[{i}]")))
     headline["rows"] = tuple(rows)
     registry = Registry(models, experiments, tuple(systems), comparisons, headline)
-    for key in ("spider", "geo"):
+    for key in ("spider", "geo", "bird"):
         if key in headline:
             registry.experiment(headline[key])
     return registry
