@@ -85,3 +85,15 @@ def test_build_with_rename_asks_questions_on_the_renamed_schema(mini, tmp_path):
         assert not tables_in_sql(s.answer) & {t.lower() for t in originals if t.lower() != t}
         assert all(t in s.messages[-2]["content"] or f'"{t}"' in s.messages[-2]["content"]
                    for t in (n for n in tables_in_sql(s.answer)))
+
+
+def test_no_table_is_renamed_to_a_name_sqlite_keeps_for_itself():
+    from graphsql.data.records import Column, DbSchema, Table
+
+    # Spider's store_1 gives `artists` the natural name of its `sqlite_sequence` table
+    schema = DbSchema("store", (Table("artists", (Column("artists", "id", "integer"),), natural_name="sqlite sequence"),
+                                Table("sqlite_sequence", (Column("sqlite_sequence", "name", "text"),))), ())
+    for style in TABLE_STYLES:
+        plan = plan_renames(schema, random.Random(0), style, "spaced")
+        assert not plan.table("artists").lower().startswith("sqlite"), style
+        assert plan.table("sqlite_sequence") == "sqlite_sequence"

@@ -108,6 +108,8 @@ def plan_renames(schema: DbSchema, rng: random.Random, table_style: str | None =
         if table.name.lower().startswith("sqlite_"):  # SQLite's own tables keep their names
             continue
         twords = _words(table.name, table.natural_name)
+        if "".join(twords).lower().startswith("sqlite"):  # a shifted natural name (Spider's store_1): SQLite's own
+            twords = _words(table.name, "")
         tables[table.name.lower()] = _unique(style_name(twords, table_style), taken)
         col_taken: set[str] = set()
         for col in table.columns:
