@@ -30,8 +30,14 @@ from pathlib import Path
 from graphsql.augment.rename import rename_database_examples
 from graphsql.augment.samples import Sample, gold_tables, write_samples
 from graphsql.augment.synthetic import synthesize_examples
-from graphsql.augment.transforms import AUGMENTATIONS, AugmentContext, sql_sample
-from graphsql.config import SCHEMA_FORMATS, PromptConfig, config_to_dict, load_dataclass_config
+from graphsql.augment.transforms import AUGMENTATIONS, DEMONSTRATION_SELECTORS, AugmentContext, sql_sample
+from graphsql.config import (
+    SCHEMA_FORMATS,
+    SHOT_SELECTORS,
+    PromptConfig,
+    config_to_dict,
+    load_dataclass_config,
+)
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset, load_dataset
 from graphsql.errors import ConfigError, DataError
@@ -82,7 +88,7 @@ class AugmentConfig:
     )
     max_shots: int = field(default=3, metadata={"help": "demonstrations: at most this many per sample (1 to k)"})
     shot_selectors: tuple[str, ...] = field(
-        default=("question_similar", "graph_similar", "random"),
+        default=DEMONSTRATION_SELECTORS,
         metadata={"help": "demonstrations: selectors drawn from, one per sample"},
     )
     rename_share: float = field(
@@ -117,8 +123,6 @@ class AugmentConfig:
             raise ConfigError(
                 f"augment.view_formats: unknown {', '.join(bad)} (known: {', '.join(SCHEMA_FORMATS)})"
             )
-        from graphsql.config import SHOT_SELECTORS
-
         bad = [s for s in self.shot_selectors if s not in SHOT_SELECTORS]
         if bad or not self.shot_selectors:
             raise ConfigError(f"augment.shot_selectors: unknown or none ({', '.join(bad)}; known: "
@@ -275,7 +279,6 @@ def build_samples(
         by_db.setdefault(ex.db_id, []).append(ex)
 
     per_question = [AUGMENTATIONS[a] for a in config.augmentations if a in AUGMENTATIONS]
-    need_index = config.prompt.prune or config.prompt.matched_values
     samples: list[Sample] = []
     skipped: Counter = Counter()
     synthetic_lengths: Counter = Counter()
@@ -285,17 +288,7 @@ def build_samples(
     for db_id, db_examples in by_db.items():
         first_of_db = len(samples)
         db_path = dataset.db_path(db_id)
-        graph = build_schema_graph(dataset.schemas[db_id], infer_fks=config.prompt.infer_fks, db_path=db_path)
-        index = None
-        if need_index:
-            try:
-                index = build_value_index(db_path, db_id=db_id)
-            except Exception as err:  # as at inference: a value index is a help, never a requirement
-                log.warning("%s: no value index (%s)", db_id, err)
-        ctx = AugmentContext(
-            config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked,
-            db_examples=tuple(db_examples), max_shots=config.max_shots, shot_selectors=config.shot_selectors,
-        )
+        graph, ctx = _database_context(dataset.schemas[db_id], db_path, config, db_examples)
         failed: set[Example] = set()
         for ex in db_examples:
             if config.check_gold and not execute_sql(db_path, ex.gold_sql, timeout=config.gold_timeout).ok:
@@ -370,6 +363,23 @@ def build_samples(
     return manifest
 
 
+def _database_context(schema, db_path: Path, config: AugmentConfig, db_examples: Sequence[Example] = (),
+                      use_cache: bool = True) -> tuple:
+    """(schema graph, `AugmentContext`) of one database: what its samples share. The value index is built when the
+    prompt needs one (pruning or matched values), and, as at inference, is a help, never a requirement."""
+    graph = build_schema_graph(schema, infer_fks=config.prompt.infer_fks, db_path=db_path)
+    index = None
+    if config.prompt.prune or config.prompt.matched_values:
+        try:
+            index = build_value_index(db_path, db_id=schema.db_id, use_cache=use_cache)
+        except Exception as err:
+            log.warning("%s: no value index (%s)", schema.db_id, err)
+    ctx = AugmentContext(config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked,
+                         db_examples=tuple(db_examples), max_shots=config.max_shots,
+                         shot_selectors=config.shot_selectors)
+    return graph, ctx
+
+
 def _renamed_samples(examples: Sequence[Example], schema, db_path: Path, config: AugmentConfig, workdir: Path,
                      counts: Counter) -> list[Sample]:
     """The plain SQL sample of a ``rename_share`` of ``examples`` on a renamed copy of their database
@@ -383,14 +393,8 @@ def _renamed_samples(examples: Sequence[Example], schema, db_path: Path, config:
         counts[f"columns_{info['column_style']}"] += 1
     if not kept:
         return []
-    graph = build_schema_graph(new_schema, infer_fks=config.prompt.infer_fks, db_path=new_schema.db_path)
-    index = None
-    if config.prompt.prune or config.prompt.matched_values:
-        try:
-            index = build_value_index(new_schema.db_path, db_id=schema.db_id, use_cache=False)
-        except Exception as err:  # as at inference: a help, never a requirement
-            log.warning("%s (renamed): no value index (%s)", schema.db_id, err)
-    ctx = AugmentContext(config.prompt, index, config.view_formats, config.distractors, config.seed_with_linked)
+    # the renamed copy is temporary: its value index is not cached
+    graph, ctx = _database_context(new_schema, new_schema.db_path, config, use_cache=False)
     out = []
     for ex in kept:
         out.extend(sql_sample(ex, graph, ctx, random.Random(f"{config.seed}:{RENAME}:{ex.idx}")))

@@ -35,6 +35,10 @@ from graphsql.schema.prune import add_distractors, select_tables
 from graphsql.schema.values import ValueIndex
 from graphsql.sql.parse import count_joins
 
+# the selectors `demonstrations` draws one from per sample (what `ask` uses for a user's own examples, graph-similar,
+# and random)
+DEMONSTRATION_SELECTORS = ("question_similar", "graph_similar", "random")
+
 
 @dataclass(frozen=True, eq=False)
 class AugmentContext:
@@ -49,7 +53,7 @@ class AugmentContext:
     seed_with_linked: bool = True
     db_examples: tuple[Example, ...] = ()  # the database's train questions: the pool of `demonstrations`
     max_shots: int = 3
-    shot_selectors: tuple[str, ...] = ("question_similar", "graph_similar", "random")
+    shot_selectors: tuple[str, ...] = DEMONSTRATION_SELECTORS
     _links: dict = field(default_factory=dict, repr=False)
     _pools: dict = field(default_factory=dict, repr=False)
 
@@ -61,7 +65,6 @@ class AugmentContext:
                 self._links.clear()
             self._links[key] = link_schema(question, graph.schema, self.value_index)
         return self._links[key]
-
 
     def demo_pool(self, graph: SchemaGraph):
         """A same-database `DemoPool` of ``db_examples`` on ``graph`` (built once), or None without examples."""

@@ -84,8 +84,8 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
              "paired bootstrap 95% intervals over the same questions. Every other table (per-variant results, all "
              f"generated findings, the error analysis, training runs) is in [`{appendix_path.name}`]"
              f"({appendix_path.name}).", ""]
-    lines += ["## Headline", ""] + headline_lines(results_dir)
     rows = headline_rows(results_dir)
+    lines += ["## Headline", ""] + headline_lines(results_dir, rows)
     if rows:
         fig = _headline_joins_figure(rows, out.parent / "figures" / "headline_joins.png")
         lines += [f"![EX by JOIN count, the headline's systems]({_rel(fig, out.parent)})", "",

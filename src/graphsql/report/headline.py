@@ -49,11 +49,11 @@ def headline_rows(results_dir: Path) -> list[dict]:
     return rows
 
 
-def headline_lines(results_dir: Path) -> list[str]:
+def headline_lines(results_dir: Path, rows: list[dict] | None = None) -> list[str]:
     """The first table of the README and the report (experiments.yaml ``headline``: EX on Spider dev, on its
     2+ JOIN questions and on GeoQuery, seconds a question, the difference to the bare model with a paired 95%
-    interval), then five findings, each from a results file."""
-    rows = headline_rows(results_dir)
+    interval), then five findings, each from a results file. ``rows``: `headline_rows` if already computed."""
+    rows = headline_rows(results_dir) if rows is None else rows
     if not rows:
         return []
     first = rows[0]
@@ -151,23 +151,22 @@ def _headline_findings(results_dir: Path, rows: list[dict]) -> list[str]:
     do on 2+ JOIN questions, the robustness probe, and speed."""
     out = []
     base_geo = rows[0]["geo_items"]
-    plain, graph, _sc, repairs = ((r["label"], r["tag"], r["name"], r["items"], None, r["geo_items"])
-                                  for r in rows[1:5])
-    if plain[3] and graph[3]:
-        c = paired_bootstrap(plain[3], graph[3])
+    plain, graph, _sc, repairs = rows[1:5]
+    if plain["items"] and graph["items"]:
+        c = paired_bootstrap(plain["items"], graph["items"])
         out.append(f"- **Graph augmentation pays on Spider**: the graph LoRA leads the plain LoRA trained on the same "
                    f"tokens by {_ci(c)} EX points ({c['n']} questions).")
-    if graph[5] and plain[5] and base_geo:
-        c = paired_bootstrap(plain[5], graph[5])
-        out.append(f"- **And on a schema never trained on** (GeoQuery): graph LoRA {_pct(_ex(graph[5])[0])} EX, plain "
-                   f"LoRA {_pct(_ex(plain[5])[0])}, bare model {_pct(_ex(base_geo)[0])}; graph vs plain {_ci(c)}.")
-    if graph[3] and repairs[3]:
-        c = paired_bootstrap(graph[3], repairs[3], subset=("2", "3+"))
+    if graph["geo_items"] and plain["geo_items"] and base_geo:
+        c = paired_bootstrap(plain["geo_items"], graph["geo_items"])
+        out.append(f"- **And on a schema never trained on** (GeoQuery): graph LoRA {_pct(graph['geo_ex'])} EX, plain "
+                   f"LoRA {_pct(plain['geo_ex'])}, bare model {_pct(rows[0]['geo_ex'])}; graph vs plain {_ci(c)}.")
+    if graph["items"] and repairs["items"]:
+        c = paired_bootstrap(graph["items"], repairs["items"], subset=("2", "3+"))
         out.append(f"- **Repairs along the schema graph** lift 2+ JOIN questions from {_pct(c['a'])} to "
                    f"{_pct(c['b'])} EX ({c['n']} questions, diff {_ci(c)}).")
-    robust = sorted((k, v) for k, v in json.loads((results_dir / "comparisons.json").read_text())["comparisons"].items()
-                    if k.startswith("robust/") and k.endswith("as_trained-vs-original")) \
-        if (results_dir / "comparisons.json").exists() else []
+    comparisons = results_dir / "comparisons.json"
+    robust = sorted((k, v) for k, v in json.loads(comparisons.read_text())["comparisons"].items()
+                    if k.startswith("robust/") and k.endswith("as_trained-vs-original")) if comparisons.exists() else []
     if robust:
         key, c = robust[0]
         sub = c.get("reworded") or c["all"]
