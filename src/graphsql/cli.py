@@ -82,7 +82,10 @@ def data_stats(
 def data_robust(
     out: Path | None = typer.Option(Path("results/robust/spider-dev.json"), help="write the counts as JSON here"),
 ) -> int:
-    """Build the robustness probes (Spider dev reworded by rule: `graphsql.data.robust`) and describe them."""
+    """Build the robustness probes (Spider dev reworded by rule: `graphsql.data.robust`; its databases renamed:
+    `graphsql.data.renamed`) and describe them."""
+    from graphsql.config import data_root
+    from graphsql.data.renamed import RENAMED_SPLITS, describe_renamed_split, renamed_split_dir
     from graphsql.data.robust import ROBUST_SPLITS, describe_robust_split
     from graphsql.data.spider import load_dataset
     from graphsql.provenance import run_info
@@ -94,6 +97,11 @@ def data_robust(
         splits[split] = {"kind": ROBUST_SPLITS[split][1], **describe_robust_split(items)}
         console.print(f"{split}: {splits[split]['reworded']} of {splits[split]['items']} questions reworded, "
                       f"{splits[split]['words_replaced']} words replaced", markup=False, highlight=False)
+    for split in RENAMED_SPLITS:
+        folder = renamed_split_dir(split, data_root() / "spider", load_dataset("spider", "dev").schemas)
+        splits[split] = {"kind": "rename", **describe_renamed_split(folder)}
+        console.print(f"{split}: {splits[split]['kept']} questions on {splits[split]['databases']} renamed "
+                      f"databases ({splits[split]['dropped']} dropped)", markup=False, highlight=False)
     _write_json({"splits": splits, "provenance": run_info("graphsql data robust", {"seed": 0})}, out)
     return 0
 
@@ -455,7 +463,7 @@ def _ask_configs(config, model, adapter, backend, samples, prompt_format, prune,
                     infer__samples=samples, infer__timeout=timeout, prompt__schema_format=prompt_format,
                     prompt__prune=prune, prompt__max_tables=max_tables, prompt__shots=shots,
                     prompt__shot_selector=shot_selector, prompt__shot_pool=shot_pool, infer__fix_joins=fixes,
-                    infer__fix_columns=fixes, prompt__answer_format=answer_format)
+                    infer__fix_columns=fixes, infer__fix_names=fixes, prompt__answer_format=answer_format)
 
 
 def _generator(cfg):

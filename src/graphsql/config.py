@@ -115,6 +115,7 @@ class InferConfig:
     repair: bool = field(default=True, metadata={"help": "re-prompt once with the error when every candidate fails"})
     fix_columns: bool = field(default=True, metadata={"help": "move a column its alias's table lacks to the one table of the SELECT that has it"})
     fix_joins: bool = field(default=True, metadata={"help": "reroute a JOIN on columns no foreign key links along the schema graph's FK path, and join in the neighbouring table of a column no table of its SELECT has"})
+    fix_names: bool = field(default=True, metadata={"help": "match a table or column the schema lacks to the one it names closely (case and punctuation aside, its natural name, the start or end of a long name) and write other dialects' date functions in SQLite's terms"})
     grammar: bool = field(default=False, metadata={"help": "llama.cpp: decode under a grammar that allows only the shown schema's table and column names (graphsql.inference.grammar)"})
     timeout: float = field(default=30.0, metadata={"help": "seconds allowed per query execution"})
     max_rows: int = field(default=10_000, metadata={"help": "rows kept per executed candidate (memory cap)"})

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from graphsql.config import data_root
 from graphsql.data.records import Column, DbSchema, Example, ForeignKey, Table
+from graphsql.data.renamed import RENAMED_SPLITS, renamed_split_dir
 from graphsql.data.robust import ROBUST_SPLITS, robust_questions_path
 from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
@@ -28,6 +29,8 @@ SPLIT_FILES = {
     # robustness probes: Spider dev reworded by rule (graphsql.data.robust), built once into the cache
     ("spider", "dev_synonym"): "dev.json",
     ("spider", "dev_schema_synonym"): "dev.json",
+    # a schema probe: Spider dev's databases renamed, gold SQL rewritten (graphsql.data.renamed)
+    ("spider", "dev_rename"): "dev.json",
     ("bird", "dev"): "dev.json",
     ("bird", "mini_dev"): "mini_dev/mini_dev_sqlite.json",
     ("geo", "all"): "geography_flat.json",
@@ -199,6 +202,11 @@ def load_dataset(name: str, split: str, root: str | Path | None = None, question
         if split in ROBUST_SPLITS and questions is None:
             qpath = robust_questions_path(split, qpath, schemas)
             items = read_json(qpath)
+        elif split in RENAMED_SPLITS and questions is None:
+            folder = renamed_split_dir(split, root, schemas)
+            schemas = load_tables_json(folder / "tables.json", folder / "database")
+            qpath = folder / "questions.json"
+            items = read_json(qpath)
     else:
         tables_file = root / ("mini_dev/dev_tables.json" if split == "mini_dev" else "dev_tables.json")
         db_dir = root / "dev_databases"
@@ -223,7 +231,7 @@ def examples_from_items(items: list, qpath: Path, source: str, schemas: dict[str
             raise DataError(f"{qpath}: item {i} has no 'query' or 'SQL' string")
         if schemas is not None and it["db_id"] not in schemas:
             raise DataError(f"{qpath}: item {i} names unknown db_id {it['db_id']!r}")
-        meta = {k: it[k] for k in ("question_original", "rewording") if k in it}
+        meta = {k: it[k] for k in ("question_original", "rewording", "query_original") if k in it}
         examples.append(Example(it["db_id"], it["question"], gold,
                                 evidence=it.get("evidence", ""), difficulty=it.get("difficulty", ""),
                                 source=source, idx=i, meta=meta))

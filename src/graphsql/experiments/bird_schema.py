@@ -133,9 +133,10 @@ def baseline_on_subset(baseline_file: Path, examples, out: Path, command: str) -
     return metrics
 
 
-def replay_repairs(examples, preds_file: Path, empty: Dataset) -> tuple[list[str], int]:
+def replay_repairs(examples, preds_file: Path, empty: Dataset, names: bool = True) -> tuple[list[str], int]:
     """The recorded greedy queries of ``preds_file`` (one per example, in order) after `repair_sql` on each
-    database's schema graph (FKs inferred from names: the databases are empty), and how many changed."""
+    database's schema graph (FKs inferred from names: the databases are empty), and how many changed
+    (``names``: see `repair_sql`)."""
     from graphsql.inference.batch import read_done
     from graphsql.inference.fix import repair_sql
     from graphsql.schema.graph import graphs_by_db
@@ -149,7 +150,7 @@ def replay_repairs(examples, preds_file: Path, empty: Dataset) -> tuple[list[str
     sqls, changed = [], 0
     for example in examples:
         sql = records[example.idx]["pred_sql"] or ""
-        fixed = repair_sql(sql, graph_for(example.db_id)) if sql else sql
+        fixed = repair_sql(sql, graph_for(example.db_id), names=names) if sql else sql
         changed += fixed != sql
         sqls.append(fixed)
     return sqls, changed
@@ -162,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="qwen2.5-coder-0.5b")
     parser.add_argument("--adapter", default=None)
     parser.add_argument("--backend", default="auto")
+    parser.add_argument("--merge", default=None, help="run the adapter merged into the base weights, this GGUF type "
+                        "(q8_0: what `graphsql ask` runs)")
     parser.add_argument("--sample", type=int, default=None)
     parser.add_argument("--n-ctx", type=int, default=None,
                         help="llama.cpp context window (default 2048): BIRD prompts with demonstrations need 4096")
@@ -170,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repairs", action="store_true",
                         help="no model: replay `graphsql ask`'s join and column repairs on --variant's finished "
                              "predictions (written as <variant>_fixj)")
+    parser.add_argument("--exact-names", action="store_true",
+                        help="with --repairs: names matched exactly only, the repairs before name matching "
+                             "(written as <variant>_fixj_exact)")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "bird_schema")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval_bird")
     args = parser.parse_args(argv)
@@ -196,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     empty = with_empty_databases(ds, args.runs / "empty_databases")
     preds_file = args.runs / args.tag / name / args.variant / "preds.sql"
     if args.repairs:
-        sqls, changed = replay_repairs(examples, preds_file, empty)
+        sqls, changed = replay_repairs(examples, preds_file, empty, names=not args.exact_names)
         metrics = schema_level_metrics(examples, sqls, ds.schemas)
-        variant = f"{args.variant}_fixj"
+        variant = f"{args.variant}_fixj" + ("_exact" if args.exact_names else "")
         metrics.update(variant=variant, replayed_from=_repo_relative(preds_file), repaired=changed,
                        provenance=run_info(command, {"tag": args.tag, "variant": variant, "n": len(examples)}))
         out = args.results / args.tag / name / f"{variant}.json"
@@ -211,10 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     from graphsql.inference.generate import make_generator
 
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(args.adapter), **prompt_kw})
-    infer_cfg = InferConfig(model=args.model, adapter=args.adapter,
+    infer_cfg = InferConfig(model=args.model, adapter=args.adapter, merge=args.merge is not None,
+                            quant=args.merge or InferConfig.quant,
                             **{"fix_columns": False, "fix_joins": False, **infer_kw})
-    generator = make_generator(args.backend, model=args.model, adapter=args.adapter,
-                               **({"n_ctx": args.n_ctx} if args.n_ctx else {}))
+    generator = make_generator(args.backend, model=args.model, adapter=args.adapter, merge=infer_cfg.merge,
+                               quant=infer_cfg.quant, **({"n_ctx": args.n_ctx} if args.n_ctx else {}))
     records = predict_examples(examples, empty, generator, preds_file, prompt_cfg, infer_cfg)
     metrics = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
     prompt = dataclasses.asdict(prompt_cfg)

@@ -77,11 +77,11 @@ def _run_step(exp: ExperimentSpec, registry: Registry, tag: str, variant: str, r
         argv = ("--dataset", exp.dataset, "--split", exp.split, *_sample_args(exp))
         return Step(exp.id, tag, variant, "baseline_subset", argv, result)
     model = ["--tag", tag] + (["--adapter", spec.adapter] if spec.adapter else [])
+    merge = ["--merge", spec.merge] if spec.merge else []
     if exp.kind == "bird_schema":
         ctx = ["--n-ctx", str(exp.n_ctx)] if exp.n_ctx else []
         return Step(exp.id, tag, variant, "bird_schema",
-                    (*_sample_args(exp), *ctx, *model, "--variant", variant), result)
-    merge = ["--merge", spec.merge] if spec.merge else []
+                    (*_sample_args(exp), *ctx, *model, *merge, "--variant", variant), result)
     argv = (*_sample_args(exp), *model, *merge, "--dataset", exp.dataset, "--split", exp.split, "--variants", variant)
     return Step(exp.id, tag, variant, "variants", argv, result)
 
@@ -91,9 +91,11 @@ def _replay_step(exp: ExperimentSpec, tag: str, stem: str, results: Path) -> Ste
     variant, suffix = match["variant"], match["suffix"] or ""
     result = exp.result_path(results, tag, stem, replay=True)
     if exp.kind == "bird_schema":
+        exact = ["--exact-names"] if suffix == "_fixj_exact" else []
         return Step(exp.id, tag, stem, "bird_schema", (*_sample_args(exp), "--tag", tag, "--variant", variant,
-                                                       "--repairs"), result, replay=True)
-    fixes = {"_fix": ["--fix-columns"], "_fixj": ["--fix-joins", "--fix-columns"], "_joins": ["--fix-joins"]}
+                                                       "--repairs", *exact), result, replay=True)
+    fixes = {"_fix": ["--fix-columns"], "_fixj": ["--fix-joins", "--fix-columns"], "_joins": ["--fix-joins"],
+             "_fixj_exact": ["--fix-joins", "--fix-columns", "--exact-names"]}
     argv = ("--dataset", exp.dataset, "--split", exp.split, "--tag", tag, "--variant", variant,
             "--sample", str(exp.sample or 0), *fixes.get(suffix, []))
     return Step(exp.id, tag, stem, "sc_count", argv, result, replay=True)

@@ -13,7 +13,8 @@ the items it repaired; ``agrees_with_run`` counts the items where the replayed v
 ``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.fix`) on candidates recorded without it
 (a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``; with
 ``--fix-joins`` as well, all the repairs of `graphsql ask` (`graphsql.inference.fix.repair_sql`) ->
-``<variant>_fixj.json``; ``--fix-joins`` alone -> ``<variant>_joins.json``. On a greedy run (one candidate) k = 1
+``<variant>_fixj.json`` (with ``--exact-names`` as well, those repairs as they were before names were matched:
+``<variant>_fixj_exact.json``); ``--fix-joins`` alone -> ``<variant>_joins.json``. On a greedy run (one candidate) k = 1
 is then greedy decoding with the fix.
 """
 
@@ -47,7 +48,7 @@ FIX_SUFFIX = {(False, False): "", (True, False): "_fix", (True, True): "_fixj", 
 
 
 def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0,
-                   fix_columns: bool = False, fix_joins: bool = False) -> dict:
+                   fix_columns: bool = False, fix_joins: bool = False, names: bool = True) -> dict:
     """Per k: EX of the vote over the first k candidates, and oracle EX (any of the first k right), overall and
     by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``;
     ``fix_joins``, ``fix_columns``: apply the join repairs (on the schema graph with inferred FKs, as at inference)
@@ -58,7 +59,7 @@ def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float =
     if fix_columns or fix_joins:
         graph_for = graphs_by_db(schemas)
         records = {ex.idx: {**records[ex.idx], "candidates": [
-            repair_sql(c, graph_for(ex.db_id), joins=fix_joins, columns=fix_columns)
+            repair_sql(c, graph_for(ex.db_id), joins=fix_joins, columns=fix_columns, names=names)
             for c in records[ex.idx]["candidates"]]} for ex in examples}
     n_samples = min(len(records[ex.idx]["candidates"]) for ex in examples)
     # each candidate position scored once: right[j][i] = candidate j of item i is right
@@ -96,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fix-columns", action="store_true", help="replay the column-qualifier fix on the candidates")
     parser.add_argument("--fix-joins", action="store_true",
                         help="replay the join-path fix on the candidates (before the column fix)")
+    parser.add_argument("--exact-names", action="store_true",
+                        help="with the fixes: match names exactly only (the repairs before name matching)")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "sc_count")
     args = parser.parse_args(argv)
@@ -107,12 +110,14 @@ def main(argv: list[str] | None = None) -> int:
     records = read_done(log_path)
     if not records:
         raise SystemExit(f"no predictions in {log_path}: run the variant first")
-    out = sc_count_curve(examples, records, ds.schemas, fix_columns=args.fix_columns, fix_joins=args.fix_joins)
-    out["fix_columns"], out["fix_joins"] = args.fix_columns, args.fix_joins
+    out = sc_count_curve(examples, records, ds.schemas, fix_columns=args.fix_columns, fix_joins=args.fix_joins,
+                         names=not args.exact_names)
+    out["fix_columns"], out["fix_joins"], out["fix_names"] = args.fix_columns, args.fix_joins, not args.exact_names
     out["source"] = str(log_path.relative_to(REPO_ROOT) if log_path.is_relative_to(REPO_ROOT) else log_path)
     out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(argv or sys.argv[1:]),
                                  vars(args) | {"subset": subset})
-    path = args.results / args.tag / subset / f"{args.variant}{FIX_SUFFIX[args.fix_columns, args.fix_joins]}.json"
+    suffix = FIX_SUFFIX[args.fix_columns, args.fix_joins] + ("_exact" if args.exact_names else "")
+    path = args.results / args.tag / subset / f"{args.variant}{suffix}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, default=str) + "\n")
     log.info("%s: %s", path, {k: (round(v["ex"], 3), round(v["oracle_ex"], 3)) for k, v in out["by_k"].items()})

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 
 import networkx as nx
 from sqlglot import exp
@@ -41,33 +42,99 @@ def _squash(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _respell_columns(tree: exp.Expression, schema: DbSchema) -> bool:
-    """Rename, in place, each column that no table of the query has to the one column of its SELECT's tables
-    with the same squashed name (case and punctuation ignored). True if anything changed."""
-    spelled = {t.name.lower(): {c.name.lower(): c.name for c in t.columns} for t in schema.tables}
+MIN_PART = 4  # a name is matched as a part of a longer one only from this many letters (squashed)
+
+
+def _tier(written: str, real: str, natural: str = "") -> int | None:
+    """How a name the model wrote matches a schema name: 0 the same up to case and punctuation (``pet_type`` for
+    ``PetType``), 1 the same as the schema's natural name (``course_name`` for ``crs_nm``, natural name "course
+    name"), 2 the start or the end of the schema name or of its natural name (``free_meal_count`` for ``Free Meal
+    Count (K-12)``, ``course_name`` for ``Courses Course Name``); None when none of these."""
+    w, r, n = _squash(written), _squash(real), _squash(natural)
+    if not w:
+        return None
+    if w == r:
+        return 0
+    if n and w == n:
+        return 1
+    if len(w) >= MIN_PART and any(x and x != w and (x.startswith(w) or x.endswith(w)) for x in (r, n)):
+        return 2
+    return None
+
+
+def best_match(written: str, candidates: list[tuple], max_tier: int = 2) -> tuple | None:
+    """The one candidate ``(key, real name, natural name)`` that ``written`` matches at the closest tier of
+    `_tier` (at most ``max_tier``); None when no candidate matches or two match equally well."""
+    by_tier: dict[int, list[tuple]] = {}
+    for cand in candidates:
+        tier = _tier(written, cand[1], cand[2])
+        if tier is not None and tier <= max_tier:
+            by_tier.setdefault(tier, []).append(cand)
+    if not by_tier:
+        return None
+    best = by_tier[min(by_tier)]
+    return best[0] if len({c[0] for c in best}) == 1 else None
+
+
+def _respell_tables(tree: exp.Expression, schema: DbSchema) -> bool:
+    """Rename, in place, each table that the schema lacks to the one table it matches (`best_match`). True if
+    anything changed."""
+    tables = [(t.name, t.name, t.natural_name) for t in schema.tables]
+    known = {t.name.lower() for t in schema.tables}
+    ctes = {c.alias.lower() for c in tree.find_all(exp.CTE) if c.alias}
+    changed = False
+    for table in tree.find_all(exp.Table):
+        name = table.name
+        if not name or name.lower() in known or name.lower() in ctes:
+            continue
+        match = best_match(name, tables)
+        if match is not None:
+            table.set("this", exp.to_identifier(match[0]))
+            changed = True
+    return changed
+
+
+def _respell_columns(tree: exp.Expression, schema: DbSchema, max_tier: int = 2) -> bool:
+    """Rename, in place, each column that no table of the query has to the one column of its SELECT's tables that
+    it matches (`best_match`: the same name up to case and punctuation, the column's natural name, or a start or
+    end of its name); a qualified column is looked for in its qualifier's table first, then in the SELECT's other
+    tables (and moved to the one that has it). True if anything changed."""
+    cols = {t.name.lower(): [(c.name, c.name, c.natural_name) for c in t.columns] for t in schema.tables}
     in_query = {t.name.lower() for t in tree.find_all(exp.Table)}
-    known = {c for t in in_query for c in spelled.get(t, {})}
+    known = {c[0].lower() for t in in_query for c in cols.get(t, [])}
     projected = {a.alias.lower() for a in tree.find_all(exp.Alias) if a.alias}
     changed = False
     for select in tree.find_all(exp.Select):
         scope = alias_map(select, alias_only=True)
+        qualifiers: dict[str, list[str]] = {}   # table -> its qualifiers in this SELECT, as written
+        for source in select.find_all(exp.Table):
+            if source.parent_select is select and source.name:
+                qualifiers.setdefault(source.name.lower(), []).append(source.alias or source.name)
+        everywhere = sorted(set(scope.values()))
         for column in select.find_all(exp.Column):
             name = column.name.lower()
             if column.parent_select is not select or not name or name in known or name in projected:
                 continue
-            if column.table:
-                tables = [scope[column.table.lower()]] if column.table.lower() in scope else []
-            else:
-                tables = sorted(set(scope.values()))
-            matches = [(t, real) for t in tables for low, real in spelled.get(t, {}).items()
-                       if _squash(low) == _squash(name)]
-            if len(matches) == 1:
-                column.set("this", exp.to_identifier(matches[0][1]))
+            if column.table and column.table.lower() not in scope:
+                continue  # an outer query's alias: not ours to judge
+            own = scope[column.table.lower()] if column.table else None
+            for tables in ([own], everywhere) if own and max_tier > 0 else ([own] if own else everywhere,):
+                match = best_match(name, [((t, c[0]), c[1], c[2]) for t in tables for c in cols.get(t, [])],
+                                   max_tier)
+                if match is None:
+                    continue
+                table, real = match[0]
+                if own and table != own:
+                    if len(qualifiers.get(table, [])) != 1:
+                        break  # the table is in the SELECT twice: which one is meant is unclear
+                    column.set("table", exp.to_identifier(qualifiers[table][0]))
+                column.set("this", exp.to_identifier(real))
                 changed = True
+                break
     return changed
 
 
-def fix_column_qualifiers(sql: str, schema: DbSchema) -> str:
+def fix_column_qualifiers(sql: str, schema: DbSchema, max_tier: int = 2) -> str:
     """``sql`` with every qualified column that its table lacks moved to the one other table of the same SELECT
     that has it, and every column no table of the query has respelled as the one column of its SELECT's tables
     with the same name up to case and punctuation; unchanged when nothing needs fixing, when a fix is ambiguous,
@@ -77,7 +144,8 @@ def fix_column_qualifiers(sql: str, schema: DbSchema) -> str:
         return sql
     tree = tree.copy()  # the parse is cached and shared
     columns = {t.name.lower(): {c.name.lower() for c in t.columns} for t in schema.tables}
-    changed = _respell_columns(tree, schema)
+    changed = _respell_tables(tree, schema)
+    changed = _respell_columns(tree, schema, max_tier) or changed
     for select in tree.find_all(exp.Select):
         scope = alias_map(select, alias_only=True)
         if len(scope) < 2:
@@ -191,7 +259,7 @@ def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES)
     return fixed
 
 
-def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
+def join_missing_tables(sql: str, graph: SchemaGraph, max_tier: int = 2) -> str:
     """``sql`` with each column that no table of its SELECT has, but exactly one table one foreign key away from
     them has, read from that table: it is joined in (``JOIN t AS Jn ON <the FK>``, one FK between the two tables)
     and the column qualified with it (``SELECT Name FROM countrylanguage`` -> ``... JOIN country AS J1 ON
@@ -202,6 +270,7 @@ def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
         return sql
     tree = tree.copy()  # the parse is cached and shared
     columns = {t.name.lower(): {c.name.lower() for c in t.columns} for t in graph.schema.tables}
+    spelled = {t.name.lower(): t.columns for t in graph.schema.tables}
     projected = {a.alias.lower() for a in tree.find_all(exp.Alias) if a.alias}
     taken = {(t.alias or t.name).lower() for t in tree.find_all(exp.Table)}
     changed = False
@@ -227,11 +296,14 @@ def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
                 if not column.table:
                     unqualified.append((column, owner))
                 continue
-            owners = {(nb, t) for t in in_scope for nb in graph.tables.neighbors(t)
-                      if nb not in in_scope and name in columns.get(nb, ())}
-            if len(owners) != 1:
+            near = {(nb, t) for t in in_scope for nb in graph.tables.neighbors(t) if nb not in in_scope}
+            if len({nb for nb, _ in near}) != len(near):
+                near = {(nb, t) for nb, t in near if sum(1 for n2, _ in near if n2 == nb) == 1}  # one way in
+            match = best_match(name, [((nb, via, c.name), c.name, c.natural_name)
+                                      for nb, via in near for c in spelled.get(nb, ())], max_tier)
+            if match is None:
                 continue
-            (table, via), = owners
+            table, via, real = match[0]
             edge = _single_join(graph, via, table)
             if edge is None:
                 continue
@@ -242,6 +314,8 @@ def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
                                 on=_condition(edge, via, in_scope[via], alias))
                 select.set("joins", [*(select.args.get("joins") or []), join])
             column.set("table", exp.to_identifier(added[table]))
+            if real.lower() != name:
+                column.set("this", exp.to_identifier(real))
             changed = True
         for column, owner in unqualified:  # a joined-in table with the same column name would make it ambiguous
             if any(column.name.lower() in columns[t] for t in added):
@@ -253,14 +327,104 @@ def join_missing_tables(sql: str, graph: SchemaGraph) -> str:
     return fixed
 
 
-def repair_sql(sql: str, graph: SchemaGraph, joins: bool = True, columns: bool = True) -> str:
-    """The schema-aware repairs a generated query gets before it runs, in this order: shortcut joins rerouted
-    (``joins``; a shortcut's misplaced columns are what it replaces), column qualifiers and spellings fixed
-    (``columns``), then tables joined in for columns that no table of their SELECT has (``joins``)."""
+_DATE_PARTS = {exp.Year: "%Y", exp.Month: "%m", exp.Day: "%d"}
+_EXTRACT_PARTS = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d"}
+SQLITE_HAS_CONCAT = tuple(int(x) for x in sqlite3.sqlite_version.split(".")[:2]) >= (3, 44)
+
+
+def _strftime(fmt: str, value: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=exp.Anonymous(this="STRFTIME", expressions=[exp.Literal.string(fmt), value]),
+                    to=exp.DataType.build("INTEGER"))
+
+
+def fix_sqlite_functions(sql: str) -> str:
+    """``sql`` with the date and string functions of other SQL dialects that SQLite lacks written in SQLite's
+    terms: ``YEAR(d)``, ``MONTH(d)``, ``DAY(d)`` and ``EXTRACT(YEAR FROM d)`` as ``CAST(STRFTIME('%Y', d) AS
+    INTEGER)``, and ``CONCAT(a, b)`` as ``a || b`` where the SQLite here predates CONCAT (3.44). A query without
+    them is returned unchanged; so is one that does not parse."""
+    tree = try_parse(sql)
+    if tree is None:
+        return sql
+    tree = tree.copy()
+    changed = False
+    for node in list(tree.find_all(exp.Year, exp.Month, exp.Day, exp.Extract, exp.Concat)):
+        if isinstance(node, exp.Extract):
+            fmt = _EXTRACT_PARTS.get(node.name.upper())
+            new = _strftime(fmt, node.expression) if fmt else None
+        elif isinstance(node, exp.Concat):
+            parts = node.expressions
+            new = None if SQLITE_HAS_CONCAT or len(parts) < 2 else exp.Paren(this=_dpipe(parts))
+        else:
+            new = _strftime(_DATE_PARTS[type(node)], node.this)
+        if new is not None:
+            node.replace(new)
+            changed = True
+    if not changed:
+        return sql
+    fixed = tree.sql(dialect="sqlite")
+    log.debug("SQLite functions: %s -> %s", sql, fixed)
+    return fixed
+
+
+def _dpipe(parts: list[exp.Expression]) -> exp.Expression:
+    out = parts[0]
+    for part in parts[1:]:
+        out = exp.DPipe(this=out, expression=part)
+    return out
+
+
+_QUOTED = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\])""")
+_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def quote_names(sql: str, schema: DbSchema) -> str:
+    """``sql`` with each table or column name that needs quotes (spaces, brackets, hyphens: ``Song Name``,
+    ``Free Meal Count (K-12)``) put in double quotes where it was written bare, case and runs of spaces aside
+    (``T1.Song Name`` -> ``T1."Song Name"``). Text in quotes is left alone; a query that quotes its names, or whose
+    schema needs no quotes, is returned unchanged."""
+    names = {n for t in schema.tables for n in (t.name, *(c.name for c in t.columns)) if not _SAFE.match(n)}
+    if not names:
+        return sql
+    patterns = []
+    for name in sorted(names, key=len, reverse=True):  # "Enrollment (K-12)" before "Enrollment"
+        body = r"\s+".join(re.escape(w) for w in name.split())
+        patterns.append((re.compile(rf"(?<![\w\"`\[]){body}(?![\w\"`\]])", re.IGNORECASE), name))
+    parts = _QUOTED.split(sql)
+    for i in range(0, len(parts), 2):  # the even parts are outside quotes
+        for pattern, name in patterns:
+            quoted = '"' + name.replace('"', '""') + '"'
+            parts[i] = pattern.sub(lambda _m, q=quoted: q, parts[i])
+    fixed = "".join(parts)
+    if fixed != sql:
+        log.debug("quoted names: %s -> %s", sql, fixed)
+    return fixed
+
+
+def fix_table_names(sql: str, schema: DbSchema) -> str:
+    """``sql`` with each table the schema lacks respelled as the one table it matches (`best_match`: the same name
+    up to case and punctuation, the table's natural name, or a start or end of its name); unchanged otherwise."""
+    tree = try_parse(sql)
+    if tree is None:
+        return sql
+    tree = tree.copy()
+    return tree.sql(dialect="sqlite") if _respell_tables(tree, schema) else sql
+
+
+def repair_sql(sql: str, graph: SchemaGraph, joins: bool = True, columns: bool = True, names: bool = True) -> str:
+    """The schema-aware repairs a generated query gets before it runs, in this order: other dialects' functions
+    and tables the schema lacks respelled (``columns``), shortcut joins rerouted (``joins``; a shortcut's
+    misplaced columns are what it replaces), then, first for close matches (the same name up to case and
+    punctuation, a natural name) and then for partial ones (the start or end of a name), column qualifiers and
+    spellings fixed (``columns``) and tables joined in for columns that no table of their SELECT has (``joins``).
+    Without ``names`` (the repairs before names were matched), neither functions nor tables are touched and a
+    column is matched by its exact name only (up to case and punctuation)."""
+    if columns and names:
+        sql = fix_table_names(fix_sqlite_functions(quote_names(sql, graph.schema)), graph.schema)
     if joins:
         sql = fix_join_paths(sql, graph)
-    if columns:
-        sql = fix_column_qualifiers(sql, graph.schema)
-    if joins:
-        sql = join_missing_tables(sql, graph)
+    for tier in (1, 2) if names else (0,):  # a close match (same name, natural name) in or next to the query before a partial one
+        if columns:
+            sql = fix_column_qualifiers(sql, graph.schema, tier)
+        if joins:
+            sql = join_missing_tables(sql, graph, tier)
     return sql

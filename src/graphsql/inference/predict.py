@@ -187,7 +187,8 @@ class _Stopwatch:
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:
     """The schema-aware repairs a candidate gets before it runs (`graphsql.inference.fix.repair_sql`)."""
-    return repair_sql(sql, graph, joins=infer_config.fix_joins, columns=infer_config.fix_columns)
+    return repair_sql(sql, graph, joins=infer_config.fix_joins, columns=infer_config.fix_columns,
+                      names=infer_config.fix_names)
 
 
 def _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config, pool):
