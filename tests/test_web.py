@@ -1,5 +1,7 @@
 """The web page and its JSON API, with a scripted generator (no model) and the test databases."""
 
+import time
+
 import pytest
 
 pytest.importorskip("fastapi")
@@ -32,7 +34,9 @@ def client(concert_db, tmp_path):
 
 
 def test_page_and_database_list(client):
-    assert "<textarea" in client.get("/").text
+    page = client.get("/").text
+    assert '<textarea id="q"' in page and 'id="graph"' in page and "/static/app.js" in page
+    assert "drawGraph" in client.get("/static/app.js").text and client.get("/static/nope.js").status_code == 404
     dbs = client.get("/api/databases").json()
     assert [d["name"] for d in dbs] == ["concert.sqlite"]
     assert set(dbs[0]["tables"]) == {"stadium", "singer", "concert", "singer_in_concert"}
@@ -43,7 +47,10 @@ def test_ask_returns_sql_result_and_explanation(client):
     out = client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"}).json()
     assert out["ok"] and out["sql"] == JOIN_SQL and out["columns"] == ["name"] and len(out["rows"]) == 1
     assert out["generated"] == ""   # a correct query is not repaired
-    assert "singer" in out["kept_tables"] and out["candidates"] == 1
+    assert "singer" in out["kept_tables"] and len(out["candidates"]) == 1 and out["candidates"][0]["votes"] == 1
+    assert out["total_rows"] == 1 and "singer" in {x["table"] for x in out["linked_tables"]}
+    assert all(0 <= x["score"] <= 1 for x in out["linked_tables"])
+    assert ["singer", "singer_in_concert"] in [sorted(e) for e in out["join_edges"]]  # the prompt's join path
     client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"})
     assert client.made == [1]  # the model is loaded once
 
@@ -98,3 +105,105 @@ def test_a_bad_example_is_a_clear_error_before_the_model_loads(client):
     assert client.made == []
     assert client.post("/api/ask", json={"db": db, "question": "q", "examples": [{"question": "q"}]}
                        ).status_code == 422
+
+
+def test_schema_graph_and_samples(client):
+    db = client.get("/api/databases").json()[0]["id"]
+    g = client.get(f"/api/schema/{db}").json()
+    names = {t["key"] for t in g["tables"]}
+    assert names == {"stadium", "singer", "concert", "singer_in_concert"}
+    assert len({(t["x"], t["y"]) for t in g["tables"]}) == len(g["tables"])  # no two tables on one cell
+    singer = next(t for t in g["tables"] if t["key"] == "singer")
+    assert any(c["pk"] for c in singer["columns"])
+    assert {"source": "singer_in_concert", "target": "singer"}.items() <= next(
+        e for e in g["edges"] if e["source"] == "singer_in_concert" and e["target"] == "singer").items()
+    assert {e["kind"] for e in g["edges"]} <= {"declared", "inferred"}
+    s = client.get(f"/api/schema/{db}/sample/singer").json()
+    assert s["columns"] and 0 < len(s["rows"]) <= 5
+    assert client.get(f"/api/schema/{db}/sample/nope").status_code == 404
+    assert client.get("/api/schema/nope").status_code == 404
+
+
+def test_users_sql_runs_read_only_paged_and_as_csv(client, concert_db):
+    db = client.get("/api/databases").json()[0]["id"]
+    out = client.post("/api/sql", json={"db": db, "sql": "SELECT name FROM singer ORDER BY name", "page_size": 2,
+                                        "page": 1}).json()
+    assert out["ok"] and out["page"] == 1 and len(out["rows"]) <= 2 and out["total_rows"] >= 3
+    every = client.post("/api/sql", json={"db": db, "sql": "SELECT name FROM singer ORDER BY name"}).json()
+    assert out["rows"] == every["rows"][2:4]
+    bad = client.post("/api/sql", json={"db": db, "sql": "DELETE FROM singer"}).json()
+    assert bad["ok"] is False and bad["error"]
+    assert client.post("/api/sql", json={"db": db, "sql": "SELECT count(*) FROM singer"}).json()["rows"] == \
+        [[every["total_rows"]]]  # nothing was deleted
+    csv = client.get("/api/csv", params={"db": db, "sql": "SELECT name FROM singer ORDER BY name"})
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv.headers["content-disposition"]
+    lines = csv.text.strip().splitlines()
+    assert lines[0] == "name" and len(lines) == every["total_rows"] + 1
+    assert client.get("/api/csv", params={"db": db, "sql": "SELECT nope"}).status_code == 400
+
+
+def test_jobs_report_their_place_and_finish(client):
+    db = client.get("/api/databases").json()[0]["id"]
+    start = client.post("/api/jobs", json={"db": db, "question": "Which singer sang in the most concerts?"}).json()
+    assert start["position"] >= 0
+    import time
+    for _ in range(200):
+        st = client.get(f"/api/jobs/{start['job']}").json()
+        if st["state"] == "done":
+            break
+        time.sleep(0.02)
+    assert st["state"] == "done" and st["answer"]["sql"] == JOIN_SQL
+    assert client.get("/api/jobs/nope").status_code == 404
+    health = client.get("/api/health").json()
+    assert health["ok"] and health["model_loaded"] and health["queue"]["pending"] == 0
+
+
+def test_a_full_queue_answers_503_at_once(concert_db, tmp_path):
+    import threading
+
+    release = threading.Event()
+
+    class Slow(ScriptedGenerator):
+        def generate(self, *args, **kwargs):
+            release.wait(10)
+            return super().generate(*args, **kwargs)
+
+    app = create_app(lambda: Slow({"most": [JOIN_SQL]}), load_config(None, {"infer": {"repair": False}}),
+                     databases=[concert_db], upload_dir=tmp_path / "u", max_pending=1)
+    with TestClient(app) as c:
+        db = c.get("/api/databases").json()[0]["id"]
+        body = {"db": db, "question": "most concerts?"}
+        first = c.post("/api/jobs", json=body).json()
+        for _ in range(200):  # the first one is taken by the worker
+            if c.get(f"/api/jobs/{first['job']}").json()["state"] == "running":
+                break
+            time.sleep(0.01)
+        second = c.post("/api/jobs", json=body).json()
+        assert second["position"] == 2  # one running, this one next
+        full = c.post("/api/jobs", json=body)
+        assert full.status_code == 503 and "busy" in full.json()["detail"]
+        assert c.get("/api/health").json()["queue"] == {"pending": 1, "max_pending": 1, "running": True}
+        release.set()
+
+
+def test_a_token_guards_every_api_call(concert_db, tmp_path):
+    app = create_app(lambda: ScriptedGenerator({}), load_config(None, {}), databases=[concert_db],
+                     upload_dir=tmp_path / "u", token="s3cret")
+    c = TestClient(app)
+    assert c.get("/api/databases").status_code == 401
+    assert c.get("/api/databases", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert c.get("/api/databases", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    db = c.get("/api/databases?token=s3cret").json()[0]["id"]
+    assert c.get("/api/csv", params={"db": db, "sql": "SELECT 1", "token": "s3cret"}).status_code == 200
+    assert c.get("/").status_code == 200  # the page itself is public; it asks for nothing without the token
+
+
+def test_uploads_are_removed_when_the_server_stops(concert_db):
+    app = create_app(lambda: ScriptedGenerator({}), load_config(None, {}))
+    folder = app.state.upload_dir
+    with TestClient(app) as c:
+        r = c.post("/api/upload", content=concert_db.read_bytes(), headers={"X-Filename": "c.sqlite"})
+        assert r.status_code == 200 and any(folder.iterdir())
+        assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert not folder.exists()

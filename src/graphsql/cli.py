@@ -699,15 +699,33 @@ def serve_cmd(
     merge: bool | None = MERGE_OPT,
     quant: str | None = QUANT_OPT,
     samples: int | None = SAMPLES_OPT,
+    token: str | None = typer.Option(None, envvar="GRAPHSQL_TOKEN",
+                                     help="required on every API call (Authorization: Bearer); needed to listen on "
+                                          "an address other than loopback (or set GRAPHSQL_TOKEN)"),
+    max_pending: int = typer.Option(16, help="questions that may wait for the model; more are refused (503)"),
 ) -> int:
-    """A web page for asking questions of SQLite databases (same pipeline as `ask`)."""
+    """A web page for asking questions of SQLite databases (same pipeline as `ask`): the schema graph, the SQL,
+    its result; JSON API at /api, its docs at /docs."""
+    import ipaddress
+
     import uvicorn
 
     from graphsql.web.app import create_app
 
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not token:
+        raise ConfigError(f"serve: listening on {host} opens the page to other machines: pass --token "
+                          "(or set GRAPHSQL_TOKEN), or keep the default 127.0.0.1")
+    for path in db:
+        if not Path(path).exists():
+            raise DataError(f"{path}: no such database file")
     cfg = _model_configs(config, model, adapter, backend, samples, merge, quant)
-    web = create_app(lambda: _generator(cfg), cfg, databases=list(db))
-    console.print(f"GraphSQL on http://{host}:{port} (model {cfg.infer.model}, adapter {cfg.infer.adapter or 'none'})")
+    web = create_app(lambda: _generator(cfg), cfg, databases=list(db), token=token, max_pending=max_pending)
+    console.print(f"GraphSQL on http://{host}:{port}{'/?token=...' if token else ''} (model {cfg.infer.model}, "
+                  f"adapter {cfg.infer.adapter or 'none'}; API docs at /docs)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
     return 0
 

@@ -61,6 +61,29 @@ def graph_to_json(graph: SchemaGraph) -> dict:
     return {"db_id": graph.db_id, "nodes": nodes, "edges": edges, "inferred_foreign_keys": inferred}
 
 
+def graph_for_page(graph: SchemaGraph) -> dict:
+    """The graph as the web page draws it: ``{"db_id", "tables": [{"name", "x", "y", "columns": [{"name", "type",
+    "pk", "fk"}]}], "edges": [{"source", "target", "column", "ref_column", "kind", "confidence"}]}``; ``x``, ``y``
+    are grid cells (`grid_positions`), ``fk`` is "declared", "inferred" or null, ``kind`` "declared" or
+    "inferred"; table names as the database spells them, edge ends as the graph keys them (lower case)."""
+    cells = grid_positions(graph)
+    marks: dict[tuple[str, str], str] = {}
+    for e in graph.join_edges:
+        kind = "declared" if e.kind is EdgeKind.FOREIGN_KEY else "inferred"
+        if marks.get((e.table, e.column)) != "declared":
+            marks[(e.table, e.column)] = kind
+    tables = []
+    for table in graph.schema.tables:
+        x, y = cells.get(table.name.lower(), (0, 0))
+        tables.append({"name": table.name, "key": table.name.lower(), "x": x, "y": y,
+                       "columns": [{"name": c.name, "type": c.type, "pk": c.is_primary, "fk": marks.get(c.key)}
+                                   for c in table.columns]})
+    edges = [{"source": e.table, "target": e.ref_table, "column": e.column, "ref_column": e.ref_column,
+              "kind": "declared" if e.kind is EdgeKind.FOREIGN_KEY else "inferred",
+              "confidence": round(e.confidence, 3)} for e in graph.join_edges]
+    return {"db_id": graph.db_id, "tables": tables, "edges": edges}
+
+
 def _dot_escape(text: str) -> str:
     return "".join("\\" + ch if ch in '{}|<>"\\' else ch for ch in text)
 
@@ -108,7 +131,7 @@ def _box_lines(graph: SchemaGraph, table) -> list[str]:
     return lines
 
 
-def _grid_positions(graph: SchemaGraph) -> dict[str, tuple[int, int]]:
+def grid_positions(graph: SchemaGraph) -> dict[str, tuple[int, int]]:
     """Table -> (grid column, grid row): each table takes the free cell nearest its spring-layout spot,
     best-connected tables first."""
     names = list(graph.tables.nodes)
@@ -156,7 +179,7 @@ def draw_schema_graph(
         )
         for k, t in tables.items()
     }
-    grid = _grid_positions(graph)
+    grid = grid_positions(graph)
     ncols = max((c for c, _ in grid.values()), default=0) + 1
     nrows = max((r for _, r in grid.values()), default=0) + 1
     col_w = [max([size[t][0] for t, (c, _) in grid.items() if c == j] or [0]) for j in range(ncols)]

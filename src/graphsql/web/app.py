@@ -1,53 +1,112 @@
-"""The web page: pick or upload a SQLite database, ask a question, see the SQL, its result and how it was found.
+"""The web page and its JSON API: pick or upload a SQLite database, see its schema graph, ask a question, check
+and correct the SQL, page through the result and take it away as CSV.
 
     $ graphsql serve --db shop.sqlite --port 8000          # then open http://127.0.0.1:8000
 
 It calls the same `graphsql.inference.predict.predict` as `graphsql ask`, with the same configuration (the
-shipped graph adapter by default) and adds no logic of its own. Databases are named on the command line or
-uploaded from the page (the file is stored in a private temporary folder and, like every database here, opened
-read-only; every query has a timeout). The model is loaded once, on the first question.
+shipped graph adapter by default) and adds no logic of its own. The model runs in one worker thread fed by a
+bounded queue (`graphsql.web.worker`): the event loop never waits for it, a waiting question can see its place,
+and a full queue is answered 503 at once. Databases are named on the command line or uploaded from the page (the
+file is checked, size-limited, stored in a private temporary folder that is removed when the server stops, and,
+like every database here, opened read-only; every query has a timeout and a row cap). A token (``token``), when
+set, is required on every API call (``Authorization: Bearer <token>``, or ``?token=`` for a download link);
+`graphsql serve` requires one to listen on anything but loopback.
 
-JSON API (what the page uses):
+JSON API (the page uses only it; OpenAPI docs at ``/docs``):
+
+- ``GET /api/health`` -> ``{"ok", "model_loaded", "queue": {"pending", "max_pending", "running"}}``
 - ``GET /api/databases`` -> ``[{"id", "name", "tables"}]``
+- ``GET /api/schema/{db}`` -> the schema graph (`graphsql.schema.draw.graph_for_page`): tables with their columns
+  (primary keys, declared and inferred foreign keys marked), grid positions, and FK edges
+- ``GET /api/schema/{db}/sample/{table}`` -> a few rows of one table
 - ``POST /api/upload`` with the file as the request body (header ``X-Filename``) -> ``{"id", "name", "tables"}``
-- ``POST /api/ask`` with ``{"db": id, "question": text, "samples": n}`` -> SQL, result rows (at most
-  ``max_rows``), linked tables, kept tables, join path, candidate count and seconds.
+- ``POST /api/ask`` with ``{"db", "question", "samples"?, "examples"?, "shots"?}`` -> the answer (waits for it)
+- ``POST /api/jobs`` (same body) -> ``{"job", "position"}`` at once; ``GET /api/jobs/{job}`` -> ``{"state":
+  "queued" | "running" | "done", "position", "waited", "answer" | "error"}``
+- ``POST /api/sql`` with ``{"db", "sql", "page"?, "page_size"?}`` -> one page of a user's (read-only) query
+- ``GET /api/csv?db=&sql=`` -> the whole result (up to the row cap) as a CSV file
+
+An answer: ``sql`` (what ran), ``generated`` (as the model wrote it, when a repair changed it), ``candidates``
+(each sampled SQL with its result group's votes), the first page of rows and ``total_rows``, ``linked_tables``
+(with scores), ``kept_tables``, ``join_path`` and ``join_edges`` (for the graph), seconds.
 """
 
 # no `from __future__ import annotations`: FastAPI reads the endpoint annotations (local classes) at runtime
 
+import asyncio
+import contextlib
+import csv
 import dataclasses
+import hmac
+import io
+import shutil
 import tempfile
-import threading
 import uuid
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 from graphsql.config import ExperimentConfig
 from graphsql.data.sqlite import check_sqlite_file, read_sqlite_schema
 from graphsql.errors import GraphSQLError
+from graphsql.web.worker import ModelWorker, QueueFull
 
 MAX_UPLOAD_BYTES = 512 * 2**20
+PAGE_ROWS = 100   # rows a page of a result shows
+MAX_ROWS = 10_000  # rows a query may return to the page or a CSV file
+SAMPLE_ROWS = 5
+SQL_TIMEOUT = 10.0
+
+
+def static_text(name: str) -> str:
+    """A file of the page (``index.html``, ``app.js``, ``style.css``), shipped in the package."""
+    return resources.files("graphsql.web").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def create_app(generator_factory: Callable[[], object], config: ExperimentConfig, databases: list[Path] = (),
-               upload_dir: Path | None = None, max_rows: int = 200):
+               upload_dir: Path | None = None, page_rows: int = PAGE_ROWS, max_rows: int = MAX_ROWS,
+               token: str | None = None, max_pending: int = 16, sql_timeout: float = SQL_TIMEOUT):
     """The FastAPI app. ``generator_factory`` builds the generator on the first question (tests pass a scripted
-    one); ``databases`` are offered by name; uploads go to ``upload_dir`` (default: a new temporary folder)."""
+    one); ``databases`` are offered by name; uploads go to ``upload_dir`` (default: a new temporary folder,
+    removed when the app stops); ``token``: required on every API call when set."""
     from fastapi import FastAPI, HTTPException, Request
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
     from pydantic import BaseModel, Field
 
     from graphsql.demos import pool_from_examples
+    from graphsql.eval.execute import execute_sql
     from graphsql.inference.predict import DatabaseCache, predict
+    from graphsql.schema.draw import graph_for_page
+    from graphsql.schema.serialize import quote_identifier
 
-    app = FastAPI(title="GraphSQL", description="Ask a SQLite database in plain words.")
+    own_upload_dir = upload_dir is None
     upload_dir = Path(upload_dir or tempfile.mkdtemp(prefix="graphsql-uploads-"))
     upload_dir.mkdir(parents=True, exist_ok=True)
+    upload_dir.chmod(0o700)
+    worker = ModelWorker(max_pending=max_pending)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        worker.close()
+        if own_upload_dir:
+            shutil.rmtree(upload_dir, ignore_errors=True)
+
+    app = FastAPI(title="GraphSQL", lifespan=lifespan,
+                  description="Ask a SQLite database in plain words: the schema graph, the SQL, its result.")
     registry: dict[str, dict] = {}
-    lock = threading.Lock()
     state: dict = {"generator": None}
     cache = DatabaseCache(infer_fks=config.prompt.infer_fks)
+
+    @app.middleware("http")
+    async def check_token(request: Request, call_next):
+        if token and request.url.path.startswith("/api/"):
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip() \
+                or request.query_params.get("token", "")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return JSONResponse({"detail": "a token is needed: pass it as 'Authorization: Bearer <token>'"},
+                                    status_code=401)
+        return await call_next(request)
 
     def register(path: Path, name: str) -> dict:
         path = check_sqlite_file(path)
@@ -65,6 +124,12 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     def public(entry: dict) -> dict:
         return {k: entry[k] for k in ("id", "name", "tables")}
 
+    def database(db: str) -> dict:
+        entry = registry.get(db)
+        if entry is None:
+            raise HTTPException(404, "unknown database: choose one from the list or upload it again")
+        return entry
+
     class Example(BaseModel):
         question: str = Field(min_length=1, max_length=2000)
         sql: str = Field(min_length=1, max_length=20000)
@@ -77,13 +142,120 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         examples: list[Example] = Field(default_factory=list, max_length=200)
         shots: int = Field(default=3, ge=1, le=8)
 
-    @app.get("/", response_class=HTMLResponse)
+    class SqlRequest(BaseModel):
+        db: str
+        sql: str = Field(min_length=1, max_length=20000)
+        page: int = Field(default=0, ge=0)
+        page_size: int = Field(default=page_rows, ge=1, le=1000)
+
+    def rows_json(rows) -> list[list]:
+        return [["NULL" if v is None else (v.hex() if isinstance(v, bytes) else v) for v in row] for row in rows]
+
+    def run_sql(path: Path, sql: str):
+        return execute_sql(path, sql, timeout=sql_timeout, max_rows=max_rows)
+
+    def answer(req: AskRequest, entry: dict) -> dict:
+        """Runs in the worker thread: the model, then the answer as JSON."""
+        infer = config.infer if req.samples is None else dataclasses.replace(config.infer, samples=req.samples)
+        prompt, pool = config.prompt, None
+        if req.examples:
+            graph, _ = cache.get(entry["path"])
+            pool = pool_from_examples([e.model_dump() for e in req.examples], graph, prompt.schema_format,
+                                      where="your examples")
+            prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)))
+        if state["generator"] is None:
+            state["generator"] = generator_factory()
+        pred = predict(req.question, entry["path"], state["generator"], prompt, infer, cache=cache, demo_pool=pool)
+        prepared, res = pred.prepared, pred.result
+        conditions = prepared.join_path.conditions if prepared.join_path else ()
+        # votes of each candidate: the size of its result group (candidates that failed get none)
+        from graphsql.inference.vote import result_key
+        groups: dict = {}
+        for cand in pred.vote.candidates:
+            if cand.result is not None and cand.result.ok:
+                groups.setdefault(result_key(cand.result.rows), []).append(cand)
+        ok = res is not None and pred.ok
+        scores = prepared.link.table_scores if prepared.link else {}
+        return {
+            "question": req.question,
+            "sql": pred.pred_sql,
+            "generated": pred.generated,
+            "ok": pred.ok,
+            "error": None if pred.ok else (res.error if res is not None else "the model's SQL could not be parsed"),
+            "columns": list(res.columns) if ok else [],
+            "rows": rows_json(res.rows[:page_rows]) if ok else [],
+            "total_rows": len(res.rows) if ok else 0,
+            "page_size": page_rows,
+            "linked_tables": [{"table": t, "score": round(scores[t], 3)} for t in prepared.link.top_tables(5)]
+            if prepared.link else [],
+            "kept_tables": list(prepared.tables),
+            "join_path": [f"{e.table}.{e.column} = {e.ref_table}.{e.ref_column}" for e in conditions],
+            "join_edges": [[e.table, e.ref_table] for e in conditions],
+            "candidates": [{"sql": c.sql, "ok": c.result is not None and c.result.ok, "error": c.error,
+                            "votes": len(groups.get(result_key(c.result.rows), [])) if c.result is not None
+                            and c.result.ok else 0} for c in pred.vote.candidates],
+            "votes": pred.vote.votes,
+            "repaired": pred.repaired,
+            "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
+            "seconds": round(pred.seconds, 2),
+        }
+
+    def submit(req: AskRequest):
+        entry = database(req.db)
+        if not req.question.strip():
+            raise HTTPException(400, "the question is empty")
+        if req.examples:  # checked before the model loads: a bad example is a 400, not a wait
+            graph, _ = cache.get(entry["path"])
+            try:
+                pool_from_examples([e.model_dump() for e in req.examples], graph, config.prompt.schema_format,
+                                   where="your examples")
+            except GraphSQLError as err:
+                raise HTTPException(400, str(err)) from err
+        try:
+            return worker.submit(lambda: answer(req, entry))
+        except QueueFull as err:
+            raise HTTPException(503, f"busy: {err}") from err
+
+    async def outcome(job) -> dict:
+        try:
+            return await asyncio.wrap_future(job.future)
+        except GraphSQLError as err:
+            raise HTTPException(400, str(err)) from err
+        except QueueFull as err:
+            raise HTTPException(503, str(err)) from err
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> str:
-        return PAGE
+        return static_text("index.html")
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        types = {"app.js": "text/javascript", "style.css": "text/css"}
+        if name not in types:
+            raise HTTPException(404, "no such file")
+        return PlainTextResponse(static_text(name), media_type=types[name])
+
+    @app.get("/api/health")
+    def health() -> dict:
+        return {"ok": True, "model_loaded": state["generator"] is not None, "queue": worker.stats()}
 
     @app.get("/api/databases")
     def list_databases() -> list[dict]:
         return [public(e) for e in registry.values()]
+
+    @app.get("/api/schema/{db}")
+    def schema(db: str) -> dict:
+        graph, _ = cache.get(database(db)["path"])
+        return graph_for_page(graph)
+
+    @app.get("/api/schema/{db}/sample/{table}")
+    def sample(db: str, table: str) -> dict:
+        entry = database(db)
+        if table.lower() not in {t.lower() for t in entry["tables"]}:
+            raise HTTPException(404, f"no table {table!r} in {entry['name']}")
+        res = execute_sql(entry["path"], f"SELECT * FROM {quote_identifier(table)} LIMIT {SAMPLE_ROWS}",
+                          timeout=sql_timeout)
+        return {"table": table, "columns": list(res.columns), "rows": rows_json(res.rows), "error": res.error}
 
     @app.post("/api/upload")
     async def upload(request: Request) -> dict:
@@ -95,6 +267,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
         path = upload_dir / f"{uuid.uuid4().hex}.sqlite"
         path.write_bytes(body)
+        path.chmod(0o600)
         try:
             return public(register(path, name))
         except GraphSQLError as err:
@@ -102,114 +275,52 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             raise HTTPException(400, str(err).replace(str(path), name)) from err
 
     @app.post("/api/ask")
-    def ask(req: AskRequest) -> dict:
-        entry = registry.get(req.db)
-        if entry is None:
-            raise HTTPException(404, "unknown database: choose one from the list or upload it again")
-        if not req.question.strip():
-            raise HTTPException(400, "the question is empty")
-        infer = config.infer if req.samples is None else dataclasses.replace(config.infer, samples=req.samples)
-        prompt, pool = config.prompt, None
-        with lock:  # one model, one question at a time
-            try:
-                if req.examples:  # checked before the model loads: a bad example is a 400, not a wait
-                    graph, _ = cache.get(entry["path"])
-                    pool = pool_from_examples([e.model_dump() for e in req.examples], graph, prompt.schema_format,
-                                              where="your examples")
-                    prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)))
-                if state["generator"] is None:
-                    state["generator"] = generator_factory()
-                pred = predict(req.question, entry["path"], state["generator"], prompt, infer, cache=cache,
-                               demo_pool=pool)
-            except GraphSQLError as err:
-                raise HTTPException(400, str(err)) from err
-        prepared = pred.prepared
-        res = pred.result
-        path = [f"{e.table}.{e.column} = {e.ref_table}.{e.ref_column}"
-                for e in (prepared.join_path.conditions if prepared.join_path else ())]
-        return {
-            "question": req.question,
-            "sql": pred.pred_sql,
-            "generated": pred.generated,
-            "ok": pred.ok,
-            "error": None if pred.ok else (res.error if res is not None else "the model's SQL could not be parsed"),
-            "columns": list(res.columns) if res is not None and pred.ok else [],
-            "rows": [["NULL" if v is None else v for v in row] for row in res.rows[:max_rows]]
-            if res is not None and pred.ok else [],
-            "more_rows": max(0, len(res.rows) - max_rows) if res is not None and pred.ok else 0,
-            "linked_tables": prepared.link.top_tables(5) if prepared.link else [],
-            "kept_tables": list(prepared.tables),
-            "join_path": path,
-            "candidates": len(pred.vote.candidates),
-            "votes": pred.vote.votes,
-            "repaired": pred.repaired,
-            "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
-            "seconds": round(pred.seconds, 2),
-        }
+    async def ask(req: AskRequest) -> dict:
+        return await outcome(submit(req))
 
+    @app.post("/api/jobs")
+    def start_job(req: AskRequest) -> dict:
+        job = submit(req)
+        return {"job": job.id, "position": job.position()}
+
+    @app.get("/api/jobs/{job_id}")
+    def job_state(job_id: str) -> dict:
+        job = worker.get(job_id)
+        if job is None:
+            raise HTTPException(404, "unknown or expired job: ask again")
+        out = {"job": job.id, "state": job.state, "position": job.position(), "waited": round(job.waited, 2)}
+        if job.state == "done":
+            err = job.future.exception()
+            if err is None:
+                out["answer"] = job.future.result()
+            else:
+                out["error"] = str(err)
+        return out
+
+    @app.post("/api/sql")
+    def sql(req: SqlRequest) -> dict:
+        entry = database(req.db)
+        res = run_sql(entry["path"], req.sql)
+        start = req.page * req.page_size
+        return {"ok": res.ok, "error": res.error or None, "columns": list(res.columns),
+                "rows": rows_json(res.rows[start:start + req.page_size]), "page": req.page,
+                "page_size": req.page_size, "total_rows": len(res.rows), "truncated": res.truncated,
+                "seconds": round(res.elapsed, 3)}
+
+    @app.get("/api/csv")
+    def csv_file(db: str, sql: str) -> Response:
+        entry = database(db)
+        res = run_sql(entry["path"], sql)
+        if not res.ok:
+            raise HTTPException(400, f"the query failed: {res.error}")
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(res.columns)
+        writer.writerows([["" if v is None else v for v in row] for row in res.rows])
+        stem = Path(entry["name"]).stem or "result"
+        return Response(buf.getvalue(), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{stem}-result.csv"'})
+
+    app.state.worker = worker
+    app.state.upload_dir = upload_dir
     return app
-
-
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>GraphSQL</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
- body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
- h1{margin-bottom:.2rem} .muted{color:#666} textarea,select,input{font:inherit}
- textarea{width:100%;height:4rem} pre{background:#f4f4f4;padding:.8rem;white-space:pre-wrap}
- table{border-collapse:collapse} td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}
- .err{color:#b00} .row{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;margin:.6rem 0}
-</style></head><body>
-<h1>GraphSQL</h1>
-<p class="muted">Ask a SQLite database in plain words. The database is opened read-only.</p>
-<div class="row"><label>Database <select id="db"></select></label>
- <label>or upload <input type="file" id="file" accept=".sqlite,.db,.sqlite3"></label></div>
-<div id="tables" class="muted"></div>
-<textarea id="q" placeholder="e.g. Which customers ordered more than 3 books?"></textarea>
-<details><summary>worked examples on this database (optional)</summary>
- <p class="muted">One per line, <code>question =&gt; SQL</code>. The ones most like your question are shown to the
- model first (few-shot).</p>
- <textarea id="examples" style="height:6rem" placeholder="How many customers are there? =&gt; SELECT count(*) FROM customer"></textarea>
-</details>
-<div class="row"><button id="ask">Ask</button>
- <label>samples <input id="samples" type="number" min="1" max="10" value="1" style="width:4rem"></label>
- <span id="status" class="muted"></span></div>
-<div id="out"></div>
-<script>
-const $ = id => document.getElementById(id);
-const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
-let dbs = [];
-function showTables(){ const d = dbs.find(x => x.id === $('db').value);
-  $('tables').textContent = d ? 'tables: ' + d.tables.join(', ') : 'no database yet: upload one'; }
-async function load(select){ dbs = await (await fetch('/api/databases')).json();
-  $('db').innerHTML = dbs.map(d => `<option value="${d.id}">${esc(d.name)}</option>`).join('');
-  if (select) $('db').value = select; showTables(); }
-$('db').onchange = showTables;
-$('file').onchange = async () => { const f = $('file').files[0]; if (!f) return;
-  $('status').textContent = 'uploading…';
-  const r = await fetch('/api/upload', {method:'POST', headers:{'X-Filename': f.name}, body: f});
-  const j = await r.json(); $('status').textContent = r.ok ? '' : '';
-  if (!r.ok) { $('out').innerHTML = `<p class="err">${esc(j.detail)}</p>`; return; }
-  await load(j.id); };
-$('ask').onclick = async () => {
-  $('status').textContent = 'thinking… (the first question also loads the model)'; $('out').innerHTML = '';
-  const examples = $('examples').value.split('\n').filter(l => l.includes('=>'))
-    .map(l => { const i = l.indexOf('=>'); return {question: l.slice(0, i).trim(), sql: l.slice(i + 2).trim()}; });
-  const r = await fetch('/api/ask', {method:'POST', headers:{'Content-Type':'application/json'},
-    body: JSON.stringify({db: $('db').value, question: $('q').value, samples: Number($('samples').value), examples})});
-  const j = await r.json(); $('status').textContent = '';
-  if (!r.ok) { const d = Array.isArray(j.detail) ? j.detail.map(x => x.msg).join('; ') : j.detail;
-    $('out').innerHTML = `<p class="err">${esc(d)}</p>`; return; }
-  let h = `<pre>${esc(j.sql)}</pre>`;
-  if (j.generated) h += `<p class="muted">repaired along the schema graph; as the model wrote it:</p><pre>${esc(j.generated)}</pre>`;
-  h += `<p class="muted">linked: ${esc(j.linked_tables.join(', '))} · kept: ${esc(j.kept_tables.join(', '))}` +
-       ` · join path: ${esc(j.join_path.join(' ; ') || '–')} · ${j.candidates} candidate(s), ${j.seconds} s</p>`;
-  if (j.demonstrations.length) h += `<p class="muted">examples shown to the model: ${esc(j.demonstrations.join(' · '))}</p>`;
-  if (!j.ok) h += `<p class="err">the query failed: ${esc(j.error)}</p>`;
-  else { h += '<table><tr>' + j.columns.map(c => `<th>${esc(c)}</th>`).join('') + '</tr>' +
-    j.rows.map(r => '<tr>' + r.map(v => `<td>${esc(v)}</td>`).join('') + '</tr>').join('') + '</table>';
-    if (j.more_rows) h += `<p class="muted">… ${j.more_rows} more rows</p>`; }
-  $('out').innerHTML = h; };
-load();
-</script></body></html>
-"""
