@@ -3,23 +3,17 @@ Selenium against `graphsql serve`'s app on a free loopback port, with a scripted
 
 Skipped, saying why, where Chromium, its driver or Selenium is missing (`.ci/run` installs them)."""
 
-import shutil
-import socket
-import threading
-import time
-
 import pytest
 
 from graphsql.config import load_config
+from graphsql.web.local import chromium_paths, headless_chromium, running_server
 from tests.fake_generator import ScriptedGenerator
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-if not (CHROMIUM and DRIVER):
+if chromium_paths() is None:
     pytest.skip("no headless Chromium here (Debian: apt-get install chromium chromium-driver); the browser test "
                 "is skipped", allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[dev])")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[dev])")
+pytest.importorskip("uvicorn")
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -29,47 +23,22 @@ JOIN_SQL = ("SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1
             "GROUP BY T1.singer_id ORDER BY count(*) DESC LIMIT 1")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def server(concert_db, tmp_path):
     app = create_app(lambda: ScriptedGenerator({"most concerts": [JOIN_SQL]}),
                      load_config(None, {"infer": {"repair": False}}), databases=[concert_db],
                      upload_dir=tmp_path / "uploads", page_rows=2)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with running_server(app) as url:
+        yield url
 
 
 @pytest.fixture()
 def browser(tmp_path):
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1000"):
-        opts.add_argument(arg)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                           "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    driver.downloads = downloads
-    yield driver
-    driver.quit()
+    with headless_chromium(downloads) as driver:
+        driver.downloads = downloads
+        yield driver
 
 
 def _wait(driver, cond, timeout=20):

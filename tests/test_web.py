@@ -207,3 +207,16 @@ def test_uploads_are_removed_when_the_server_stops(concert_db):
         assert r.status_code == 200 and any(folder.iterdir())
         assert oct(folder.stat().st_mode & 0o777) == "0o700"
     assert not folder.exists()
+
+
+def test_load_bench_counts_answers_and_latency(tmp_path):
+    """graphsql.web.bench on the scripted generator: a short, bounded run against a real loopback server."""
+    from graphsql.quickstart import DEMO_QUESTIONS, build_demo_database
+    from graphsql.testing import ScriptedAnswers
+    from graphsql.web.bench import run_load
+
+    db = build_demo_database(tmp_path / "bookshop.sqlite")
+    gen = ScriptedAnswers(dict(DEMO_QUESTIONS))
+    out = run_load(lambda: gen, load_config(None, {}), db, [q for q, _ in DEMO_QUESTIONS], clients=3, seconds=1.0)
+    assert out["answered"] > 3 and out["errors"] == 0 and out["refused_503"] == 0
+    assert 0 < out["latency_p50"] <= out["latency_p95"] and out["queue_wait_p50"] is not None

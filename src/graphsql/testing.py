@@ -34,3 +34,20 @@ def tiny_qwen(tokenizer: Any, hidden_size: int = 16, intermediate_size: int = 32
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     return model
+
+
+class ScriptedAnswers:
+    """A generator without a model: a question it knows (found in the prompt's last message) gets its SQL at once,
+    any other ``default``. Used to measure the web server's own overhead (`graphsql.web.bench`)."""
+
+    def __init__(self, answers: dict[str, str], default: str = "SELECT 1"):
+        self.answers = answers
+        self.default = default
+
+    def generate(self, prompts, n=1, temperature=0.0, max_new_tokens=256, seed=0):
+        out = []
+        for messages in prompts:
+            text = messages[-1]["content"]
+            sql = next((s for q, s in self.answers.items() if q in text), self.default)
+            out.append([sql] * n)
+        return out

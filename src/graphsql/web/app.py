@@ -41,6 +41,7 @@ import hmac
 import io
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from importlib import resources
@@ -154,8 +155,9 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     def run_sql(path: Path, sql: str):
         return execute_sql(path, sql, timeout=sql_timeout, max_rows=max_rows)
 
-    def answer(req: AskRequest, entry: dict) -> dict:
+    def answer(req: AskRequest, entry: dict, submitted: float) -> dict:
         """Runs in the worker thread: the model, then the answer as JSON."""
+        queued = time.monotonic() - submitted
         infer = config.infer if req.samples is None else dataclasses.replace(config.infer, samples=req.samples)
         prompt, pool = config.prompt, None
         if req.examples:
@@ -198,6 +200,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             "repaired": pred.repaired,
             "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
             "seconds": round(pred.seconds, 2),
+            "queued_seconds": round(queued, 3),
         }
 
     def submit(req: AskRequest):
@@ -212,7 +215,8 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             except GraphSQLError as err:
                 raise HTTPException(400, str(err)) from err
         try:
-            return worker.submit(lambda: answer(req, entry))
+            submitted = time.monotonic()
+            return worker.submit(lambda: answer(req, entry, submitted))
         except QueueFull as err:
             raise HTTPException(503, f"busy: {err}") from err
 

@@ -41,7 +41,7 @@ function highlight(sql) {
 const ROW_H = 16, MAX_COLS = 8, CHAR_W = 7.3;
 function boxOf(t) {
   const shown = t.columns.slice(0, MAX_COLS);
-  const lines = shown.map(c => (c.pk ? '🔑 ' : c.fk ? '↗ ' : '   ') + c.name);
+  const lines = shown.map(c => (c.pk ? 'PK ' : c.fk === 'declared' ? 'FK ' : c.fk ? 'fk? ' : '   ') + c.name);
   if (t.columns.length > MAX_COLS) lines.push(`… ${t.columns.length - MAX_COLS} more`);
   const w = Math.max(t.name.length + 2, ...lines.map(l => l.length)) * CHAR_W + 16;
   return {lines, w, h: (lines.length + 1) * ROW_H + 10};
