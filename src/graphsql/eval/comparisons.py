@@ -92,7 +92,7 @@ FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_te
                      "student_transcripts_tracking", "tvshow", "voter_1", "world_1", "network_1")
 
 
-REPLAY_SUFFIXES = ("_fixj", "_fix", "_joins")  # graphsql.experiments.sc_count: join + column fix, column, join
+REPLAY_SUFFIXES = ("_fixj_exact", "_fixj", "_fix", "_joins")  # graphsql.experiments.sc_count: join + column fix, column, join
 
 
 def _seed_spreads(comparisons: dict) -> dict:
@@ -161,7 +161,8 @@ def compute_comparisons(results_dir: Path) -> Path:
                for p in sorted((results_dir / "sc_count").glob("*/*/*.json"))}
     for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
         variant, suffix = _replay_parts(stem)
-        for ref in {"_fix": ("",), "_joins": ("",), "_fixj": ("", "_fix")}.get(suffix, ()):
+        # (_fixj_exact: the repairs before names were matched, against all of them)
+        for ref in {"_fix": ("",), "_joins": ("",), "_fixj": ("", "_fix", "_fixj_exact")}.get(suffix, ()):
             a = replays.get((tag, subset, variant + ref))
             if a:
                 k = max(set(a) & set(b), key=int)
@@ -218,7 +219,8 @@ def compute_comparisons(results_dir: Path) -> Path:
     return path
 
 
-ROBUST_SUBSET = re.compile(r"^spider-(?P<split>dev_[a-z_]+)-(?P<rest>all|strat\d+-seed\d+)$")
+# the reworded probes (the renamed one, `dev_rename`, has its own items and is compared within itself)
+ROBUST_SUBSET = re.compile(r"^spider-(?P<split>dev_(?!rename)[a-z_]+)-(?P<rest>all|strat\d+-seed\d+)$")
 
 
 def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:

@@ -38,6 +38,15 @@ from graphsql.sql.parse import alias_map, try_parse
 log = logging.getLogger(__name__)
 
 
+def _written(sql: str, tree: exp.Expression, changed: bool, what: str) -> str:
+    """``tree`` as SQLite SQL if a fix ``changed`` it (logged as ``what``), else ``sql`` untouched."""
+    if not changed:
+        return sql
+    fixed = tree.sql(dialect="sqlite")
+    log.debug("%s: %s -> %s", what, sql, fixed)
+    return fixed
+
+
 def _squash(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -164,11 +173,7 @@ def fix_column_qualifiers(sql: str, schema: DbSchema, max_tier: int = 2) -> str:
                             if t.parent_select is select and (t.alias or t.name).lower() == owners[0])
             column.set("table", exp.to_identifier(original.alias or original.name))
             changed = True
-    if not changed:
-        return sql
-    fixed = tree.sql(dialect="sqlite")
-    log.debug("requalified columns: %s -> %s", sql, fixed)
-    return fixed
+    return _written(sql, tree, changed, "requalified columns")
 
 
 MAX_BRIDGES = 2  # a shortcut is rewritten through at most this many bridge tables
@@ -252,11 +257,7 @@ def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES)
             joins[at:at] = new_joins
             select.set("joins", joins)  # the inserted joins get their parent
             changed = True
-    if not changed:
-        return sql
-    fixed = tree.sql(dialect="sqlite")
-    log.debug("rerouted joins: %s -> %s", sql, fixed)
-    return fixed
+    return _written(sql, tree, changed, "rerouted joins")
 
 
 def join_missing_tables(sql: str, graph: SchemaGraph, max_tier: int = 2) -> str:
@@ -320,11 +321,7 @@ def join_missing_tables(sql: str, graph: SchemaGraph, max_tier: int = 2) -> str:
         for column, owner in unqualified:  # a joined-in table with the same column name would make it ambiguous
             if any(column.name.lower() in columns[t] for t in added):
                 column.set("table", exp.to_identifier(in_scope[owner]))
-    if not changed:
-        return sql
-    fixed = tree.sql(dialect="sqlite")
-    log.debug("joined missing tables: %s -> %s", sql, fixed)
-    return fixed
+    return _written(sql, tree, changed, "joined missing tables")
 
 
 _DATE_PARTS = {exp.Year: "%Y", exp.Month: "%m", exp.Day: "%d"}
@@ -359,11 +356,7 @@ def fix_sqlite_functions(sql: str) -> str:
         if new is not None:
             node.replace(new)
             changed = True
-    if not changed:
-        return sql
-    fixed = tree.sql(dialect="sqlite")
-    log.debug("SQLite functions: %s -> %s", sql, fixed)
-    return fixed
+    return _written(sql, tree, changed, "SQLite functions")
 
 
 def _dpipe(parts: list[exp.Expression]) -> exp.Expression:
@@ -407,7 +400,7 @@ def fix_table_names(sql: str, schema: DbSchema) -> str:
     if tree is None:
         return sql
     tree = tree.copy()
-    return tree.sql(dialect="sqlite") if _respell_tables(tree, schema) else sql
+    return _written(sql, tree, _respell_tables(tree, schema), "respelled tables")
 
 
 def repair_sql(sql: str, graph: SchemaGraph, joins: bool = True, columns: bool = True, names: bool = True) -> str:

@@ -52,6 +52,7 @@ from graphsql.report.results import (
     _baseline_section,
     _beside_published_section,
     _main_section,
+    _names_section,
     _published_llm_section,
     _robust_section,
     _setup_section,
@@ -100,6 +101,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     default_tag = head["rows"][2][1] if len(head.get("rows", ())) > 2 else None  # the graph LoRA row's model
     lines += _main_section(results, comparisons, out, root, subsets=spider_main)
     lines += _robust_section(results_dir, comparisons, root)
+    appendix_names = _names_section(results_dir, comparisons, root)
     lines += _ablation_section(comparisons, results_dir, out)
     lines += _fewshot_section(results, comparisons, out, tags={default_tag})
     lines += _repairs_heldout_section(results_dir, root)
@@ -111,6 +113,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
                 "`results/bench_pipeline.json` and `results/bench_backends.json` hold timings taken as ratios within "
                 "one run.", ""]
     appendix += _findings_section(comparisons)
+    appendix += appendix_names
     appendix += _main_section(results, comparisons, out, root, exclude=spider_main)
     appendix += _speed_section(results_dir, comparisons, root)
     appendix += _fewshot_section(results, comparisons, out, exclude={default_tag})

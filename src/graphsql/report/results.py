@@ -25,7 +25,7 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
     rows = [(key.split("/"), c) for key, c in comparisons.items() if key.startswith("robust/")]
     if not info_path.exists() or not rows:
         return []
-    info = json.loads(info_path.read_text())["splits"]
+    info = {k: v for k, v in json.loads(info_path.read_text())["splits"].items() if v.get("kind") != "rename"}
     lines = ["## Robustness probes: Spider dev questions reworded by rule", "",
              "Built by `graphsql data robust` (`graphsql.data.robust`, rules in `graphsql.data.reword`, written "
              "against Spider train and never tuned on these outputs): every Spider dev question again, content words "
@@ -57,6 +57,51 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
     lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/comparisons.json` (`robust/...`), "
               "`results/eval/<model>/spider-dev_*` and `results/sc_count/<model>/spider-dev_*` "
               "(`graphsql run spider-dev_synonym-strat300-seed0 spider-dev_schema_synonym-strat300-seed0`).", ""]
+    return lines
+
+
+def _names_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
+    """The repairs that match names (issue 25): the renamed-schema probe they were designed on, and `ask`'s repairs
+    with them against the repairs before them, on every set the default model's answers were recorded for."""
+    info_path = results_dir / "robust" / "spider-dev.json"
+    probe = json.loads(info_path.read_text())["splits"].get("dev_rename") if info_path.exists() else None
+    rows = [(key.split("/"), c) for key, c in comparisons.items()
+            if key.startswith("sc_count/") and key.endswith("_fixj-vs-as_trained_fixj_exact")]
+    bird = [(key.split("/"), c) for key, c in comparisons.items()
+            if key.startswith("bird/") and key.endswith(":as_trained_fixj-vs-graph-balanced-gpu-merged-q8_0:"
+                                                        "as_trained_fixj_exact")]
+    if not probe or not (rows or bird):
+        return []
+    styles = "; ".join(f"{k}: {v}" for k, v in probe["styles"].items())
+    lines = ["## Repairs that match names: designed on a renamed-schema probe, measured elsewhere", "",
+             f"`spider` split `dev_rename` (`graphsql data robust`, `graphsql.data.renamed`): Spider dev's "
+             f"{probe['databases']} databases renamed by the rules of the `rename` augmentation (styles drawn once "
+             f"per database: {styles}), the same {probe['kept']} questions, each gold query rewritten to the new "
+             f"names and kept only if it returns what the original returns ({probe['dropped']} dropped). The "
+             "repairs of `ask` were extended while reading the default model's failures on this probe: a table or "
+             "column the schema lacks is matched to the one it names closely (case and punctuation aside, its "
+             "natural name, or the start or end of a long name), spaced names written bare are quoted, and other "
+             "dialects' date functions are written in SQLite's terms. Below, `ask`'s repairs with these (`_fixj`) "
+             "against the same repairs without them (`_fixj_exact`), replayed on the same recorded answers of the "
+             "merged q8_0 model (what `ask` runs). The probe row is where they were designed; the other rows were "
+             "not read while writing them, except that BIRD's list of error messages had been seen in an earlier "
+             "session (it is where `YEAR()` came from).", "",
+             "| data | n | EX, repairs before | EX, names matched | diff | 95% CI | query templates resampled |",
+             "|---|---|---|---|---|---|---|"]
+    for (_, _tag, subset, _pair), c in sorted(rows, key=lambda r: (not r[0][2].startswith("spider-dev_rename"),
+                                                                   r[0][2])):
+        whole, tmpl = c["all"], c.get("all_templates")
+        mark = " (designed on)" if subset.startswith("spider-dev_rename") else ""
+        lines.append(f"| `{subset}`{mark} | {whole['n']} | {_pct(whole['a'])} | {_pct(whole['b'])} | "
+                     f"{_pct(whole['diff'])} | [{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] | "
+                     + (f"[{_pct(tmpl['ci95'][0])}, {_pct(tmpl['ci95'][1])}]" if tmpl else "–") + " |")
+    for (_, subset, _pair), c in bird:
+        for key, name in (("executable", "queries that run"), ("columns.f1", "columns F1")):
+            x = c[key]
+            lines.append(f"| BIRD `{subset}`, {name} | {x['n']} | {_pct(x['a'])} | {_pct(x['b'])} | "
+                         f"{_pct(x['diff'])} | [{_pct(x['ci95'][0])}, {_pct(x['ci95'][1])}] | – |")
+    lines += ["", "Sources: `results/comparisons.json` (`sc_count/graph-balanced-gpu-merged-q8_0/...`, `bird/...`), "
+              f"`{_rel(info_path, root)}`; `graphsql run spider-dev_rename-strat300-seed0`.", ""]
     return lines
 
 
