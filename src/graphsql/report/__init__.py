@@ -45,6 +45,7 @@ from graphsql.report.inference import (
     _repairs_heldout_section,
     _sc_count_section,
     _speed_section,
+    _web_section,
     merged_accuracy,
     pick_default_quant,
 )
@@ -116,6 +117,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += appendix_names
     appendix += _main_section(results, comparisons, out, root, exclude=spider_main)
     appendix += _speed_section(results_dir, comparisons, root)
+    appendix += _web_section(results_dir, root)
     appendix += _fewshot_section(results, comparisons, out, exclude={default_tag})
     appendix += _setup_section(results)
     appendix += _published_llm_section(results_dir, root)

@@ -196,7 +196,8 @@ def _fewshot_label(tag: str, variant: str) -> str:
 
 
 REPLAY_LABELS = {"": "", "_fix": " + column fix (replayed)", "_joins": " + join repairs (replayed)",
-                 "_fixj": " + join and column repairs (replayed)"}
+                 "_fixj": " + join and column repairs (replayed)",
+                 "_fixj_exact": " + join and column repairs, names matched exactly (replayed)"}
 
 
 def _replay_label(labels: dict, tag_variant: str) -> str:

@@ -117,6 +117,33 @@ def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
     return lines
 
 
+def _web_section(results_dir: Path, root: Path) -> list[str]:
+    """The web API under load (`python -m graphsql.web.bench`): one client, then N, for each generator."""
+    path = results_dir / "bench_web.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["## The web API under load", "",
+             f"`python -m graphsql.web.bench`: the web app on a loopback port with the demo database, clients posting "
+             f"the demo questions to `POST /api/ask` for {d['seconds']:g} s each, one client (the baseline) and then "
+             f"{d['clients']}, queue of {d['max_pending']}; `scripted` answers at once (the server's own overhead), "
+             f"`real` is the shipped model as `graphsql serve` runs it. Latency and queue wait in seconds. Load "
+             f"average of this 2-core machine before / after: {d['load_average_before']} / "
+             f"{d['load_average_after']}.", "",
+             "| generator | clients | answered | refused (503) | errors | answers / s | latency p50 | p95 | "
+             "queue wait p50 | p95 | p50 vs 1 client |", "|---" * 11 + "|"]
+    for name, run in d["runs"].items():
+        for key, r in run.items():
+            if key == "ratios_vs_baseline":
+                continue
+            ratio = run["ratios_vs_baseline"].get("latency_p50") if r["clients"] > 1 else 1.0
+            lines.append(f"| {name} | {r['clients']} | {r['answered']} | {r['refused_503']} | {r['errors']} | "
+                         f"{r['answers_per_second']} | {r['latency_p50']} | {r['latency_p95']} | "
+                         f"{r['queue_wait_p50']} | {r['queue_wait_p95']} | {ratio}x |")
+    lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    return lines
+
+
 def _cost_section(results_dir: Path, root: Path) -> list[str]:
     """Parameters, memory, seconds and tokens per question, and a hosted model's price for the same tokens."""
     path = results_dir / "cost.json"
