@@ -43,6 +43,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -77,6 +78,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     from graphsql.demos import pool_from_examples
     from graphsql.eval.execute import execute_sql
     from graphsql.inference.predict import DatabaseCache, predict
+    from graphsql.inference.vote import result_key
     from graphsql.schema.draw import graph_for_page
     from graphsql.schema.serialize import quote_identifier
 
@@ -155,15 +157,13 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     def run_sql(path: Path, sql: str):
         return execute_sql(path, sql, timeout=sql_timeout, max_rows=max_rows)
 
-    def answer(req: AskRequest, entry: dict, submitted: float) -> dict:
-        """Runs in the worker thread: the model, then the answer as JSON."""
+    def answer(req: AskRequest, entry: dict, pool, submitted: float) -> dict:
+        """Runs in the worker thread: the model (``pool``: the user's examples as demonstrations, or None), then
+        the answer as JSON."""
         queued = time.monotonic() - submitted
         infer = config.infer if req.samples is None else dataclasses.replace(config.infer, samples=req.samples)
-        prompt, pool = config.prompt, None
-        if req.examples:
-            graph, _ = cache.get(entry["path"])
-            pool = pool_from_examples([e.model_dump() for e in req.examples], graph, prompt.schema_format,
-                                      where="your examples")
+        prompt = config.prompt
+        if pool is not None:
             prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)))
         if state["generator"] is None:
             state["generator"] = generator_factory()
@@ -171,11 +171,9 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         prepared, res = pred.prepared, pred.result
         conditions = prepared.join_path.conditions if prepared.join_path else ()
         # votes of each candidate: the size of its result group (candidates that failed get none)
-        from graphsql.inference.vote import result_key
-        groups: dict = {}
-        for cand in pred.vote.candidates:
-            if cand.result is not None and cand.result.ok:
-                groups.setdefault(result_key(cand.result.rows), []).append(cand)
+        keys = [result_key(c.result.rows) if c.result is not None and c.result.ok else None
+                for c in pred.vote.candidates]
+        votes = Counter(k for k in keys if k is not None)
         ok = res is not None and pred.ok
         scores = prepared.link.table_scores if prepared.link else {}
         return {
@@ -193,9 +191,9 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             "kept_tables": list(prepared.tables),
             "join_path": [f"{e.table}.{e.column} = {e.ref_table}.{e.ref_column}" for e in conditions],
             "join_edges": [[e.table, e.ref_table] for e in conditions],
-            "candidates": [{"sql": c.sql, "ok": c.result is not None and c.result.ok, "error": c.error,
-                            "votes": len(groups.get(result_key(c.result.rows), [])) if c.result is not None
-                            and c.result.ok else 0} for c in pred.vote.candidates],
+            "candidates": [{"sql": c.sql, "ok": key is not None, "error": c.error,
+                            "votes": votes[key] if key is not None else 0}
+                           for c, key in zip(pred.vote.candidates, keys)],
             "votes": pred.vote.votes,
             "repaired": pred.repaired,
             "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
@@ -207,16 +205,17 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         entry = database(req.db)
         if not req.question.strip():
             raise HTTPException(400, "the question is empty")
-        if req.examples:  # checked before the model loads: a bad example is a 400, not a wait
+        pool = None
+        if req.examples:  # built before the model loads: a bad example is a 400, not a wait
             graph, _ = cache.get(entry["path"])
             try:
-                pool_from_examples([e.model_dump() for e in req.examples], graph, config.prompt.schema_format,
-                                   where="your examples")
+                pool = pool_from_examples([e.model_dump() for e in req.examples], graph, config.prompt.schema_format,
+                                          where="your examples")
             except GraphSQLError as err:
                 raise HTTPException(400, str(err)) from err
         try:
             submitted = time.monotonic()
-            return worker.submit(lambda: answer(req, entry, submitted))
+            return worker.submit(lambda: answer(req, entry, pool, submitted))
         except QueueFull as err:
             raise HTTPException(503, f"busy: {err}") from err
 
