@@ -153,8 +153,7 @@ def fix_column_qualifiers(sql: str, schema: DbSchema, max_tier: int = 2) -> str:
         return sql
     tree = tree.copy()  # the parse is cached and shared
     columns = {t.name.lower(): {c.name.lower() for c in t.columns} for t in schema.tables}
-    changed = _respell_tables(tree, schema)
-    changed = _respell_columns(tree, schema, max_tier) or changed
+    changed = _respell_columns(tree, schema, max_tier)
     for select in tree.find_all(exp.Select):
         scope = alias_map(select, alias_only=True)
         if len(scope) < 2:
