@@ -76,7 +76,7 @@ def test_breakdown_counts_every_failure_once(schema):
 
 
 def test_misplaced_column_moves_to_the_one_table_that_has_it(schema):
-    from graphsql.inference.fix import fix_column_qualifiers
+    from graphsql.inference.repairs import fix_column_qualifiers
 
     sql = "SELECT T2.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id"
     assert fix_column_qualifiers(sql, schema) == (
@@ -96,13 +96,13 @@ def test_misplaced_column_moves_to_the_one_table_that_has_it(schema):
     "SELEC name FROM",  # not SQL
 ])
 def test_queries_that_need_no_fix_or_have_no_unique_fix_are_returned_unchanged(schema, sql):
-    from graphsql.inference.fix import fix_column_qualifiers
+    from graphsql.inference.repairs import fix_column_qualifiers
 
     assert fix_column_qualifiers(sql, schema) == sql
 
 
 def test_a_column_spelled_differently_is_respelled_when_one_column_matches(schema):
-    from graphsql.inference.fix import fix_column_qualifiers
+    from graphsql.inference.repairs import fix_column_qualifiers
 
     assert fix_column_qualifiers("SELECT SingerID FROM singer WHERE singerid > 1", schema) == (
         "SELECT singer_id FROM singer WHERE singer_id > 1")
@@ -119,7 +119,7 @@ def test_a_column_spelled_differently_is_respelled_when_one_column_matches(schem
     "SELECT count(*) AS n_singers FROM singer ORDER BY n_singers",
 ])
 def test_respelling_leaves_ambiguous_names_and_aliases_alone(schema, sql):
-    from graphsql.inference.fix import fix_column_qualifiers
+    from graphsql.inference.repairs import fix_column_qualifiers
 
     assert fix_column_qualifiers(sql, schema) == sql
 

@@ -176,16 +176,16 @@ def test_ollama_modelfile_for_a_chatml_gguf(wide_gguf, tmp_path):
 
 
 def test_cli_flags_choose_the_merged_model_or_the_run_time_adapter():
-    from graphsql.cli import _ask_configs, _model_configs
+    from graphsql.cli import cli_config
 
-    default = _ask_configs(None, None, None, None, None, None, None, None, None, None, None)
+    default = cli_config()
     assert default.infer.merge and default.infer.quant == InferConfig().quant
-    kept = _ask_configs(None, None, None, None, None, None, None, None, None, None, None, merge=False)
+    kept = cli_config(merge=False)
     assert not kept.infer.merge
-    served = _model_configs(None, None, None, None, None, merge=True, quant="q4_k_m")
+    served = cli_config(merge=True, quant="q4_k_m")
     assert served.infer.merge and served.infer.quant == "q4_k_m"
     with pytest.raises(ConfigError, match="infer.quant"):
-        _model_configs(None, None, None, None, None, quant="q2")
+        cli_config(quant="q2")
 
 
 def test_merging_needs_an_adapter_to_merge(capsys):

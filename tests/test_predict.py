@@ -284,3 +284,36 @@ def test_variant_reuse_checks_settings_and_skips_a_finished_run(mini_spider, tmp
     calls = len(gen.calls)
     assert run("as_trained", "all", ds.examples)["reused"] == {"small": 4}   # finished: kept as it was
     assert path.stat().st_mtime_ns == stamp and len(gen.calls) == calls
+
+
+def test_shared_cli_options_are_declared_once_and_reach_the_config():
+    """ask and predict take every shared flag, demo and serve the model's; each flag lands in its config field."""
+    from typer.main import get_command
+
+    from graphsql.cli import app, cli_config
+    from graphsql.cli.options import FLAGS, MODEL_FLAGS
+
+    commands = get_command(app).commands
+    params = {name: {p.name for p in commands[name].params} for name in ("ask", "predict", "demo", "serve")}
+    assert set(FLAGS) <= params["ask"] and set(FLAGS) <= params["predict"]
+    assert set(MODEL_FLAGS) <= params["demo"] and set(MODEL_FLAGS) <= params["serve"]
+    assert not (set(FLAGS) - set(MODEL_FLAGS)) & params["serve"]
+    cfg = cli_config(samples=5, max_tables=3, timeout=2.5, shot_pool="spider", repairs=False, prompt_format="ddl")
+    assert (cfg.infer.samples, cfg.prompt.max_tables, cfg.infer.timeout) == (5, 3, 2.5)
+    assert cfg.prompt.shots == 3 and cfg.prompt.schema_format == "ddl" and not cfg.infer.fix_names
+    with pytest.raises(TypeError, match="unknown flags"):
+        cli_config(fixes=False)
+
+
+def test_cli_ask_no_repairs_flag_reaches_the_pipeline(demo_db, capsys, monkeypatch):
+    """`ask` repairs a table written without its underscore by default; `--no-repairs` runs the model's SQL as
+    written (and it fails)."""
+    import graphsql.cli.answer as answer
+
+    written = ScriptedGenerator(default=["SELECT COUNT(*) FROM bookauthor"])
+    monkeypatch.setattr(answer, "load_generator", lambda cfg: written)
+    assert main(["ask", "How many books?", "--db", str(demo_db), "--adapter", "none"]) == 0
+    assert "FROM book_author" in capsys.readouterr().out
+    assert main(["ask", "How many books?", "--db", str(demo_db), "--adapter", "none", "--no-repairs"]) == 1
+    captured = capsys.readouterr()
+    assert "FROM bookauthor" in captured.out and "no such table" in captured.err

@@ -1,5 +1,5 @@
 """The renamed-schema probe (`graphsql.data.renamed`) and the repairs that meet a schema under other names
-(`graphsql.inference.fix`: matching by natural name and by a part of a long name, other dialects' functions)."""
+(`graphsql.inference.repairs`: matching by natural name and by a part of a long name, other dialects' functions)."""
 
 import json
 import sqlite3
@@ -7,7 +7,7 @@ import sqlite3
 from graphsql.data.renamed import describe_renamed_split, renamed_split_dir
 from graphsql.data.spider import load_dataset
 from graphsql.eval.execute import execute_sql, results_match
-from graphsql.inference.fix import best_match, fix_sqlite_functions, repair_sql
+from graphsql.inference.repairs import best_match, fix_sqlite_functions, repair_sql
 from graphsql.schema.graph import build_schema_graph
 
 

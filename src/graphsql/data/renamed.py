@@ -10,7 +10,7 @@ Split (`RENAMED_SPLITS`): ``dev_rename``. A database's table style and column st
 stream per database (seed ``SEED``): the draw is made once, never chosen by looking at a model's results. The
 questions are not touched, so a question that names a column by its old name now meets a schema that spells it
 otherwise, as BIRD's questions meet BIRD's long names. This probe was made to design the schema repairs on
-(`graphsql.inference.fix`): BIRD dev is where they are then measured.
+(`graphsql.inference.repairs`): BIRD dev is where they are then measured.
 
 The folder (``questions.json``, ``tables.json``, ``database/<db_id>/<db_id>.sqlite``, ``manifest.json``) is named
 with a hash of this generator's code, of the renaming code and of Spider's dev.json: a change to any rebuilds it.

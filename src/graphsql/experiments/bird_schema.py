@@ -138,7 +138,7 @@ def replay_repairs(examples, preds_file: Path, empty: Dataset, names: bool = Tru
     database's schema graph (FKs inferred from names: the databases are empty), and how many changed
     (``names``: see `repair_sql`)."""
     from graphsql.inference.batch import read_done
-    from graphsql.inference.fix import repair_sql
+    from graphsql.inference.repairs import repair_sql
     from graphsql.schema.graph import graphs_by_db
 
     records = read_done(preds_file.with_suffix(".sql.jsonl"))

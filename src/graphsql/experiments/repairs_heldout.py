@@ -4,7 +4,7 @@ drew for Spider *train* questions (another adapter, temperature 1.0, labelled ag
     $ python -m graphsql.experiments.repairs_heldout      # reads runs/dpo/graph_cpu/candidates.jsonl
           # -> results/repairs_heldout.json
 
-The join repairs (`graphsql.inference.fix`) were written after reading the default adapter's failures on Spider
+The join repairs (`graphsql.inference.repairs`) were written after reading the default adapter's failures on Spider
 dev; these candidates come from different databases, different questions and a different adapter, so what the
 repairs fix or break here is a held-out measurement. Each distinct candidate is run three ways: as written, with
 the column fix alone (what `ask` did before the join repairs), and with every repair (`repair_sql`, what `ask` does
@@ -24,7 +24,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
-from graphsql.inference.fix import repair_sql
+from graphsql.inference.repairs import repair_sql
 from graphsql.provenance import run_info
 from graphsql.schema.graph import SchemaGraph, graphs_by_db
 

@@ -10,9 +10,9 @@ of them is the vote a run with ``--samples k`` would have made with the same ran
 run (re-prompting when every candidate fails) is not replayed, so k = N can differ from the run's own figure on
 the items it repaired; ``agrees_with_run`` counts the items where the replayed vote equals the run's answer.
 
-``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.fix`) on candidates recorded without it
+``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.repairs`) on candidates recorded without it
 (a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``; with
-``--fix-joins`` as well, all the repairs of `graphsql ask` (`graphsql.inference.fix.repair_sql`) ->
+``--fix-joins`` as well, all the repairs of `graphsql ask` (`graphsql.inference.repairs.repair_sql`) ->
 ``<variant>_fixj.json`` (with ``--exact-names`` as well, those repairs as they were before names were matched:
 ``<variant>_fixj_exact.json``); ``--fix-joins`` alone -> ``<variant>_joins.json``. On a greedy run (one candidate) k = 1
 is then greedy decoding with the fix.
@@ -32,7 +32,7 @@ from graphsql.errors import DataError
 from graphsql.eval.metrics import JOIN_BUCKETS, _breakdown, evaluate
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.batch import read_done
-from graphsql.inference.fix import repair_sql
+from graphsql.inference.repairs import repair_sql
 from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
 from graphsql.schema.graph import graphs_by_db
@@ -52,7 +52,7 @@ def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float =
     """Per k: EX of the vote over the first k candidates, and oracle EX (any of the first k right), overall and
     by JOIN count, with per-item flags. ``records``: idx -> prediction record holding ``candidates``;
     ``fix_joins``, ``fix_columns``: apply the join repairs (on the schema graph with inferred FKs, as at inference)
-    and the column-qualifier fix to each candidate first (`graphsql.inference.fix.repair_sql`)."""
+    and the column-qualifier fix to each candidate first (`graphsql.inference.repairs.repair_sql`)."""
     missing = [ex.idx for ex in examples if not records.get(ex.idx, {}).get("candidates")]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded candidates (first: {missing[0]})")

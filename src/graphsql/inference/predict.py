@@ -20,9 +20,9 @@ from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
 from graphsql.inference.extract import extract_sql
-from graphsql.inference.fix import repair_sql
 from graphsql.inference.generate import Generator
 from graphsql.inference.grammar import sql_grammar
+from graphsql.inference.repairs import repair_sql
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
 from graphsql.schema.graph import SchemaGraph, build_schema_graph
@@ -186,7 +186,7 @@ class _Stopwatch:
 
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:
-    """The schema-aware repairs a candidate gets before it runs (`graphsql.inference.fix.repair_sql`)."""
+    """The schema-aware repairs a candidate gets before it runs (`graphsql.inference.repairs.repair_sql`)."""
     return repair_sql(sql, graph, joins=infer_config.fix_joins, columns=infer_config.fix_columns,
                       names=infer_config.fix_names)
 

@@ -209,7 +209,7 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
              "candidates; `_joins` replays the join repairs (a JOIN on columns that no foreign key links, declared "
              "or inferred, is rerouted along the schema graph's FK path, bridge tables added; a column that no table "
              "of its SELECT has is read from the one table a foreign key away that has it, joined in); `_fixj` all "
-             "of them in the order `graphsql ask` runs them (`graphsql.inference.fix.repair_sql`). The join repairs "
+             "of them in the order `graphsql ask` runs them (`graphsql.inference.repairs.repair_sql`). The join repairs "
              "were written after reading the default adapter's failures on 2+ JOIN questions of Spider dev "
              "(shortcut joins that skip a bridge table, columns read from a table not joined), so their gains there "
              "are not a held-out measurement; the rows on `<subset>-uninspected` leave out the databases whose "

@@ -90,7 +90,7 @@ def run_load(generator_factory, config, db_path: Path, questions: list[str], cli
 
 
 def main(argv: list[str] | None = None) -> int:
-    from graphsql.cli import _generator, _model_configs
+    from graphsql.cli import cli_config, load_generator
     from graphsql.quickstart import DEMO_QUESTIONS, build_demo_database
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -106,14 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     db_path = build_demo_database(Path(tempfile.mkdtemp(prefix="graphsql-bench-")) / "bookshop.sqlite")
     questions = [q for q, _ in DEMO_QUESTIONS]
     gold = dict(DEMO_QUESTIONS)
-    cfg = _model_configs(None, None, None, None, None)
+    cfg = cli_config()
     runs = {}
     for name in args.generators:
         if name == "scripted":
             from graphsql.testing import ScriptedAnswers
             factory = lambda: ScriptedAnswers(gold)  # noqa: E731
         else:
-            factory = lambda: _generator(cfg)  # noqa: E731
+            factory = lambda: load_generator(cfg)  # noqa: E731
         generator = factory()  # built once: both runs of a generator share it (the model loads once)
         base = run_load(lambda g=generator: g, cfg, db_path, questions, 1, args.seconds, max_pending=args.max_pending)
         load = run_load(lambda g=generator: g, cfg, db_path, questions, args.clients, args.seconds,

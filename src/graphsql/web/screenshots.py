@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from graphsql.cli import _generator, _model_configs
+    from graphsql.cli import cli_config, load_generator
     from graphsql.quickstart import build_demo_database
     from graphsql.web.app import create_app
     from graphsql.web.local import headless_chromium, running_server
@@ -32,8 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "figures")
     args = parser.parse_args(argv)
     db = build_demo_database(Path(tempfile.mkdtemp(prefix="graphsql-shot-")) / "bookshop.sqlite")
-    cfg = _model_configs(None, None, None, None, None)
-    app = create_app(lambda: _generator(cfg), cfg, databases=[db])
+    cfg = cli_config()
+    app = create_app(lambda: load_generator(cfg), cfg, databases=[db])
     args.out.mkdir(parents=True, exist_ok=True)
     with running_server(app) as url, headless_chromium(width=1500, height=1250) as browser:
         browser.get(url)

@@ -1,4 +1,4 @@
-"""Schema-aware fixes of generated SQL that need no model: done before a candidate is executed.
+"""Schema-aware repairs of generated SQL that need no model: done before a candidate is executed.
 
     >>> fix_column_qualifiers("SELECT T2.name FROM singer AS T1 JOIN concert AS T2 ON ...", schema)
     'SELECT T1.name FROM singer AS T1 JOIN concert AS T2 ON ...'

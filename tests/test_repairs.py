@@ -10,8 +10,8 @@ import pytest
 
 from graphsql.config import InferConfig
 from graphsql.data.sqlite import read_sqlite_schema
-from graphsql.inference.fix import fix_join_paths, join_missing_tables, repair_sql
 from graphsql.inference.predict import predict
+from graphsql.inference.repairs import fix_join_paths, join_missing_tables, repair_sql
 from graphsql.schema.graph import build_schema_graph
 from tests.fake_generator import ScriptedGenerator
 
@@ -116,15 +116,14 @@ def test_predict_applies_the_join_fix_unless_switched_off(concert_db):
     assert off.pred_sql == SHORTCUT_2014 and off.generated == ""
 
 
-def test_cli_flags_switch_the_fixes_and_the_answer_format():
-    from graphsql.cli import _ask_configs
+def test_cli_flags_switch_the_repairs_and_the_answer_format():
+    from graphsql.cli import cli_config
 
-    default = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None)
-    off = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None, fixes=False)
-    assert default.infer.fix_joins and default.infer.fix_columns
-    assert not off.infer.fix_joins and not off.infer.fix_columns
-    decomposed = _ask_configs(None, None, "none", None, None, None, None, None, None, None, None,
-                              answer_format="decomposed")
+    default = cli_config(adapter="none")
+    off = cli_config(adapter="none", repairs=False)
+    assert default.infer.fix_joins and default.infer.fix_columns and default.infer.fix_names
+    assert not off.infer.fix_joins and not off.infer.fix_columns and not off.infer.fix_names
+    decomposed = cli_config(adapter="none", answer_format="decomposed")
     assert decomposed.prompt.answer_format == "decomposed" and default.prompt.answer_format == "sql"
 
 

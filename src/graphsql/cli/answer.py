@@ -1,0 +1,181 @@
+"""Answering questions: `ask` (one question), `predict` (a questions file), `demo` (the bundled database),
+`serve` (the web page and its API). Their shared options are declared once in `graphsql.cli.options`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table as RichTable
+
+from graphsql.cli.common import app, console, err_console, say
+from graphsql.cli.options import ask_options, model_options
+from graphsql.errors import ConfigError, DataError
+
+
+def load_generator(cfg):
+    """The configured generator; a short-named model that is not cached yet is fetched first, with progress."""
+    from graphsql.inference.generate import make_generator
+    from graphsql.inference.models import MODELS, cached_model, fetch_model
+
+    if cfg.infer.model in MODELS and cached_model(cfg.infer.model) is None:
+        err_console.print(f"model {cfg.infer.model} is not installed yet: fetching it once (a few minutes) …")
+        fetch_model(cfg.infer.model, progress=lambda msg: say(f"  {msg}"))
+    adapter = f", adapter {cfg.infer.adapter}" if cfg.infer.adapter else ", no adapter"
+    merged = f", merged {cfg.infer.quant}" if cfg.infer.adapter and cfg.infer.merge else ""
+    err_console.print(f"loading model {cfg.infer.model} (backend {cfg.infer.backend}{adapter}{merged}) …")
+    return make_generator(cfg.infer.backend, model=cfg.infer.model, adapter=cfg.infer.adapter, merge=cfg.infer.merge,
+                          quant=cfg.infer.quant, progress=lambda msg: say(f"  {msg}"))
+
+
+@app.command("ask")
+@ask_options
+def ask_cmd(
+    question: str = typer.Argument(..., help="the question, in plain words"),
+    db: Path = typer.Option(..., help="SQLite database file (opened read-only)"),
+    explain: bool = typer.Option(False, help="show linked tables, join path and prompt size"),
+    max_rows: int = typer.Option(20, help="rows of the result to print"),
+    *, cfg,
+) -> int:
+    """Answer a question about any SQLite database: prints the SQL and its result."""
+    from graphsql.data.sqlite import read_sqlite_schema
+    from graphsql.inference.predict import predict
+
+    if not question.strip():
+        raise DataError("ask: the question is empty")
+    schema = read_sqlite_schema(db)
+    if not schema.tables:
+        raise DataError(f"{db}: the database has no tables to ask about")
+    pool = None
+    if cfg.prompt.shots and cfg.prompt.examples_file:  # a bad examples file fails before the model loads
+        from graphsql.demos import examples_pool
+        from graphsql.schema.graph import build_schema_graph
+
+        pool = examples_pool(cfg.prompt.examples_file, build_schema_graph(schema), cfg.prompt.schema_format)
+    pred = predict(question, db, load_generator(cfg), cfg.prompt, cfg.infer, schema=schema, demo_pool=pool)
+    _print_prediction(pred, explain, max_rows)
+    return 0 if pred.ok else 1
+
+
+def _print_prediction(pred, explain: bool, max_rows: int) -> None:
+    from rich.syntax import Syntax
+
+    if explain:
+        prepared = pred.prepared
+        link = prepared.link
+        top = ", ".join(f"{t} {link.table_scores[t]:.2f}" for t in link.top_tables(5)) if link else "-"
+        path = " ; ".join(f"{e.table}.{e.column} = {e.ref_table}.{e.ref_column}"
+                          for e in (prepared.join_path.conditions if prepared.join_path else ()))
+        console.print(f"[bold]linked tables[/]: {top}")
+        console.print(f"[bold]seeds[/]: {', '.join(prepared.seed_tables)}   [bold]kept[/]: {', '.join(prepared.tables)}")
+        console.print(f"[bold]join path[/]: {path or '-'}")
+        chars = sum(len(m['content']) for m in pred.messages)
+        console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
+                      f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    if explain and pred.generated:
+        console.print("[bold]as the model wrote it[/] (before the schema repairs):")
+        console.print(Syntax(pred.generated, "sql", word_wrap=True))
+    console.print(Syntax(pred.pred_sql, "sql", word_wrap=True))
+    if not pred.ok:
+        err = pred.result.error if pred.result is not None else "the model's SQL could not be parsed"
+        err_console.print(f"the query failed: {err}", markup=False, highlight=False)
+        return
+    res = pred.result
+    table = RichTable(*(res.columns or [f"col{i}" for i in range(len(res.rows[0]) if res.rows else 0)]))
+    for row in res.rows[:max_rows]:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    console.print(table)
+    if len(res.rows) > max_rows:
+        console.print(f"… {len(res.rows) - max_rows} more rows")
+
+
+@app.command("predict")
+@ask_options
+def predict_cmd(
+    questions: Path = typer.Option(..., help="Spider- or BIRD-format questions JSON"),
+    db_dir: Path = typer.Option(..., help="folder holding <db_id>/<db_id>.sqlite"),
+    out: Path = typer.Option(..., help="prediction file (one SQL per line); a .jsonl log sits beside it"),
+    tables: Path | None = typer.Option(None, help="tables.json (default: beside the questions file)"),
+    limit: int | None = typer.Option(None, help="first N questions only"),
+    *, cfg,
+) -> int:
+    """Predict SQL for a questions file (resumes an interrupted run)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from graphsql.data.spider import load_questions_file
+    from graphsql.inference.batch import predict_examples
+
+    ds = load_questions_file(questions, db_dir, tables)
+    examples = ds.examples[:limit] if limit is not None else ds.examples
+    generator = load_generator(cfg)
+    columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console) as bar:
+        task = bar.add_task("predict", total=len(examples))
+        records = predict_examples(examples, ds, generator, out, cfg.prompt, cfg.infer,
+                                   on_item=lambda rec: bar.advance(task))
+    failed = sum(1 for r in records if r.get("error"))
+    err_console.print(f"wrote {out} ({len(records)} lines, {failed} placeholders)")
+    return 0
+
+
+@app.command("demo")
+@model_options
+def demo_cmd(
+    out: Path = typer.Option(Path("runs/demo"), help="folder for the demo database and its schema picture"),
+    *, cfg,
+) -> int:
+    """Build the bundled bookshop database and ask it questions with the default model."""
+    from graphsql.quickstart import DEMO_DB_ID, run_demo
+
+    generator = load_generator(cfg)
+    console.print(f"[bold]demo database[/]: {out / (DEMO_DB_ID + '.sqlite')} "
+                  f"(schema graph drawn to {out / (DEMO_DB_ID + '_graph.png')})")
+
+    def show(rec: dict, pred) -> None:
+        console.rule(rec["question"])
+        _print_prediction(pred, explain=True, max_rows=5)
+        console.print("[green]matches the gold answer[/]" if rec["correct"] else "[red]differs from the gold answer[/]")
+
+    records = run_demo(out, generator, cfg.prompt, cfg.infer, on_answer=show)
+    right = sum(r["correct"] for r in records)
+    console.print(f"\n[bold]{right}/{len(records)}[/] demo questions answered correctly "
+                  f"({sum(r['seconds'] for r in records) / len(records):.1f} s per question)")
+    return 0
+
+
+@app.command("serve")
+@model_options
+def serve_cmd(
+    db: list[Path] = typer.Option([], "--db", help="SQLite files offered on the page (more can be uploaded)"),
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8000, help="port"),
+    token: str | None = typer.Option(None, envvar="GRAPHSQL_TOKEN",
+                                     help="required on every API call (Authorization: Bearer); needed to listen on "
+                                          "an address other than loopback (or set GRAPHSQL_TOKEN)"),
+    max_pending: int = typer.Option(16, help="questions that may wait for the model; more are refused (503)"),
+    *, cfg,
+) -> int:
+    """A web page for asking questions of SQLite databases (same pipeline as `ask`): the schema graph, the SQL,
+    its result; JSON API at /api, its docs at /docs."""
+    import ipaddress
+
+    import uvicorn
+
+    from graphsql.web.app import create_app
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not token:
+        raise ConfigError(f"serve: listening on {host} opens the page to other machines: pass --token "
+                          "(or set GRAPHSQL_TOKEN), or keep the default 127.0.0.1")
+    for path in db:
+        if not Path(path).exists():
+            raise DataError(f"{path}: no such database file")
+    web = create_app(lambda: load_generator(cfg), cfg, databases=list(db), token=token, max_pending=max_pending)
+    console.print(f"GraphSQL on http://{host}:{port}{'/?token=...' if token else ''} (model {cfg.infer.model}, "
+                  f"adapter {cfg.infer.adapter or 'none'}; API docs at /docs)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+    return 0
