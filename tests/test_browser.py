@@ -65,6 +65,12 @@ def test_the_page_in_a_real_browser(server, browser, tmp_path):
     assert len(d.find_elements(By.CSS_SELECTOR, "#result table.rows tr")) == 2  # header + one row
     assert d.find_elements(By.CSS_SELECTOR, "#graph line.edge.path")
     assert d.find_elements(By.CSS_SELECTOR, '#graph g.tbl.kept[data-table="singer"]')
+    linked = d.find_elements(By.CSS_SELECTOR, "#graph g.tbl.linked")   # shaded by linking score
+    scores = {g.get_attribute("data-table"): float(g.get_attribute("data-score")) for g in linked}
+    shades = {g.get_attribute("data-table"): float(g.find_element(By.CSS_SELECTOR, "rect.head").get_attribute(
+        "style").split("fill-opacity:")[1].strip(" ;")) for g in linked}
+    top = max(scores.values())
+    assert shades == {t: round(0.2 + 0.8 * max(0.0, s) / top, 2) for t, s in scores.items()}
     assert "Which singer sang in the most concerts?" in d.find_element(By.ID, "history").text
     # edit the SQL and run it: paged (two rows a page here)
     edit = d.find_element(By.ID, "sql-edit")

@@ -113,9 +113,14 @@ async function showTable(t) {
 function lightUp(ans) {
   const scores = Object.fromEntries(ans.linked_tables.map(x => [x.table, x.score]));
   const kept = new Set(ans.kept_tables.map(t => t.toLowerCase()));
+  const top = Math.max(1e-9, ...Object.values(scores));
   document.querySelectorAll('g.tbl').forEach(g => {
     const t = g.dataset.table;
     g.classList.toggle('kept', kept.has(t)); g.classList.toggle('linked', t in scores);
+    // the header's shade says how strongly the question links to the table (its score over the best one's)
+    const share = t in scores ? Math.max(0, scores[t]) / top : 0;
+    g.dataset.score = t in scores ? String(scores[t]) : '';
+    g.querySelector('rect.head').style.fillOpacity = t in scores ? (0.2 + 0.8 * share).toFixed(2) : '';
     const title = g.querySelector('title') || g.appendChild(document.createElementNS(SVG, 'title'));
     title.textContent = t in scores ? `linked, score ${scores[t]}` + (kept.has(t) ? '; in the prompt' : '') : (kept.has(t) ? 'in the prompt' : '');
   });
