@@ -7,10 +7,12 @@ from pathlib import Path
 
 import typer
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from graphsql.cli.common import app, console, err_console, say
 from graphsql.cli.options import ask_options, model_options
 from graphsql.errors import ConfigError, DataError
+from graphsql.eval.execute import FETCH_MAX_BYTES, display_value
 
 
 def load_generator(cfg):
@@ -83,10 +85,13 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
     res = pred.result
     table = RichTable(*(res.columns or [f"col{i}" for i in range(len(res.rows[0]) if res.rows else 0)]))
     for row in res.rows[:max_rows]:
-        table.add_row(*("NULL" if v is None else str(v) for v in row))
+        table.add_row(*(Text(str(display_value(v))) for v in row))  # Text: a value is never read as rich markup
     console.print(table)
     if len(res.rows) > max_rows:
         console.print(f"… {len(res.rows) - max_rows} more rows")
+    if res.truncated:
+        err_console.print(f"the result was cut after {len(res.rows):,} rows (infer.max_rows, and at most "
+                          f"{FETCH_MAX_BYTES // 2**20} MiB of values): more rows exist", markup=False, highlight=False)
 
 
 @app.command("predict")

@@ -130,7 +130,7 @@ def graph_cmd(
         err_console.print(f"wrote {out}")
         return 0
     if fmt == "json":
-        text = json.dumps(graph_to_json(graph), indent=2, default=str)
+        text = json.dumps(graph_to_json(graph), indent=2, default=str, ensure_ascii=False)
     elif fmt == "dot":
         text = graph_to_dot(graph)
     elif fmt in ("ddl", "compact", "graph", "text"):

@@ -563,11 +563,13 @@ def exact_match(gold_sql: str, pred_sql: str, schema: DbSchema) -> bool:
     kmap = foreign_key_map(schema)
     gold = normalize_for_match(parse_with_tables(gold_sql, tables), tables, kmap)
     try:
-        pred = parse_with_tables(pred_sql, tables)
+        return _structures_match(normalize_for_match(parse_with_tables(pred_sql, tables), tables, kmap), gold)
     except UnsupportedSql as err:
         log.debug("prediction outside Spider's form: %s", err)
         return False
-    return _structures_match(normalize_for_match(pred, tables, kmap), gold)
+    except RecursionError:  # thousands of nested or chained conditions: no query of Spider's form
+        log.debug("prediction nested too deeply to read")
+        return False
 
 
 def structures_match(pred: dict, gold: dict, schema: DbSchema) -> bool:
@@ -584,7 +586,7 @@ def component_matches(gold_sql: str, pred_sql: str, schema: DbSchema) -> dict[st
     gold = normalize_for_match(parse_with_tables(gold_sql, tables), tables, kmap)
     try:
         pred = normalize_for_match(parse_with_tables(pred_sql, tables), tables, kmap)
-    except UnsupportedSql:
+    except (UnsupportedSql, RecursionError):
         return None
     return match_components(pred, gold)
 

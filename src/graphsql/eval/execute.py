@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 ERROR_KINDS = ("parse_error", "execution_error", "timeout")
 FLOAT_DIGITS = 6  # floats are rounded to this many decimals before comparing
 PROGRESS_STEPS = 1000  # SQLite VM instructions between two timeout checks
+# Every fetch is bounded: at most FETCH_MAX_ROWS rows and about FETCH_MAX_BYTES bytes of values are kept (a
+# never-ending recursive CTE or a billion-row cross join stops there, `truncated` set), whatever ``max_rows`` asks.
+FETCH_MAX_ROWS = 1_000_000
+FETCH_MAX_BYTES = 256 * 2**20
+_FETCH_BATCH = 512
 
 _PARSE_ERROR_RE = re.compile(r"syntax error|incomplete input|unrecognized token", re.IGNORECASE)
 _CORRUPT_RE = re.compile(r"malformed|file is not a database|disk image", re.IGNORECASE)
@@ -41,7 +46,8 @@ class ExecResult:
 
     ``error_kind`` is None when ``ok``; else ``parse_error`` (SQLite could not parse it), ``execution_error``
     (unknown table or column, refused write, several statements, ...) or ``timeout``.
-    ``truncated`` says that more than ``max_rows`` rows existed and only ``max_rows`` were kept.
+    ``truncated`` says that the result was cut: more than ``max_rows`` rows (or the fetch bounds) existed and only
+    the first ones were kept. Evaluation counts a truncated prediction as a mismatch; `ask` says it was cut.
     """
 
     ok: bool
@@ -65,7 +71,8 @@ def _classify(err: Exception) -> str:
 def execute_sql(db_path: str | Path, sql: str, timeout: float = 30.0, max_rows: int | None = None) -> ExecResult:
     """Run ``sql`` on the SQLite file ``db_path`` through a read-only connection.
 
-    ``timeout`` (seconds) interrupts a runaway query, fetching included; ``max_rows`` keeps only that many rows.
+    ``timeout`` (seconds) interrupts a runaway query, fetching included; ``max_rows`` keeps only that many rows
+    (and never more than FETCH_MAX_ROWS rows or about FETCH_MAX_BYTES bytes of values).
     Returns an `ExecResult`; raises `DataError` only if the database file is missing or corrupt.
     """
     start = time.monotonic()
@@ -76,13 +83,7 @@ def execute_sql(db_path: str | Path, sql: str, timeout: float = 30.0, max_rows: 
     conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, PROGRESS_STEPS)
     try:
         cursor = conn.execute(sql)
-        if max_rows is None:
-            rows = cursor.fetchall()
-            truncated = False
-        else:
-            rows = cursor.fetchmany(max_rows + 1)
-            truncated = len(rows) > max_rows
-            rows = rows[:max_rows]
+        rows, truncated = _bounded_fetch(cursor, FETCH_MAX_ROWS if max_rows is None else min(max_rows, FETCH_MAX_ROWS))
         columns = tuple(d[0] for d in cursor.description or ())
         return ExecResult(True, tuple(tuple(r) for r in rows), columns, elapsed=time.monotonic() - start,
                           truncated=truncated)
@@ -95,6 +96,38 @@ def execute_sql(db_path: str | Path, sql: str, timeout: float = 30.0, max_rows: 
         return ExecResult(False, error_kind=kind, error=msg, elapsed=time.monotonic() - start)
     finally:
         conn.close()
+
+
+def _value_bytes(value) -> int:
+    return len(value) + 40 if isinstance(value, str | bytes) else 24
+
+
+def _bounded_fetch(cursor: sqlite3.Cursor, max_rows: int) -> tuple[list, bool]:
+    """At most ``max_rows`` rows and about FETCH_MAX_BYTES bytes of values; True if more were there."""
+    rows: list = []
+    size, step = 0, 1  # batches grow from one row while rows stay small (one row can be tens of MB)
+    while True:
+        batch = cursor.fetchmany(min(step, max_rows + 1 - len(rows)))
+        if not batch:
+            return rows, False
+        for row in batch:
+            size += 56 + sum(_value_bytes(v) for v in row)
+            if len(rows) == max_rows or size > FETCH_MAX_BYTES:
+                return rows, True
+            rows.append(row)
+        step = max(1, min(_FETCH_BATCH, 2 * step, (FETCH_MAX_BYTES - size) * len(rows) // (8 * size)))
+
+
+def display_value(value, width: int = 200):
+    """A result value as shown to a person (`ask`'s table, the web page): NULL, a blob by its size, text cut at
+    ``width`` characters; numbers unchanged."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bytes):
+        return f"<blob, {len(value):,} bytes>"
+    if isinstance(value, str) and len(value) > width:
+        return value[:width] + f"… ({len(value):,} characters)"
+    return value
 
 
 def normalize_value(value):

@@ -80,10 +80,15 @@ def evaluate(
             gold_cache[key] = execute_sql(db_path, ex.gold_sql, timeout=timeout)
         gold = gold_cache[key]
         pred = execute_sql(db_path, pred_sql or "", timeout=timeout)
-        if not gold.ok:
+        message = ""
+        if not gold.ok or gold.truncated:
             error, correct = "gold_error", False
+            message = gold.error or "the gold result is larger than the fetch bounds (graphsql.eval.execute)"
         elif not pred.ok:
-            error, correct = pred.error_kind, False
+            error, correct, message = pred.error_kind, False, pred.error
+        elif pred.truncated:  # a cut result is never compared: the rows beyond the bounds are unknown
+            error, correct = "wrong_result", False
+            message = "the result was cut at the fetch bounds (graphsql.eval.execute): counted as a mismatch"
         else:
             if is_spider:
                 correct = results_match(gold.rows, pred.rows, ordered=has_order_by(ex.gold_sql))
@@ -108,7 +113,7 @@ def evaluate(
             "hardness": sql_hardness(ex.gold_sql, schema) if is_spider else (ex.difficulty or None),
             "joins": count_joins(ex.gold_sql),
             "error": error,
-            "error_message": gold.error if error == "gold_error" else pred.error,
+            "error_message": message,
             "source": ex.source,
         })
     for item in items:

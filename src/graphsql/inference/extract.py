@@ -40,29 +40,17 @@ def _first_fence(text: str) -> str | None:
     return fences[0][1] if fences else None
 
 
+# What can hide a ";": quoted text (a doubled quote stays inside; an unclosed one runs to the end), a bracketed
+# name, a "--" comment; and the ";" itself. One regex scan: a Python loop over characters took a second on 3 MB.
+_HIDES_SEMICOLON = re.compile(r"""'[^']*(?:''[^']*)*(?:'|\Z)|"[^"]*(?:""[^"]*)*(?:"|\Z)|`[^`]*(?:`|\Z)"""
+                              r"""|\[[^\]]*(?:\]|\Z)|--[^\n]*|;""")
+
+
 def _cut_first_statement(sql: str) -> str:
     """Text up to the first ``;`` outside quotes/comments."""
-    quote: str | None = None
-    i = 0
-    while i < len(sql):
-        ch = sql[i]
-        if quote:
-            if ch == quote:
-                if i + 1 < len(sql) and sql[i + 1] == quote:  # doubled quote inside a literal
-                    i += 1
-                else:
-                    quote = None
-        elif ch in ("'", '"', "`"):
-            quote = ch
-        elif ch == "[":
-            quote = "]"
-        elif ch == "-" and sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = len(sql) if end < 0 else end
-            continue
-        elif ch == ";":
-            return sql[:i]
-        i += 1
+    for match in _HIDES_SEMICOLON.finditer(sql):
+        if match.group() == ";":
+            return sql[:match.start()]
     return sql
 
 

@@ -52,6 +52,7 @@ def _squash(name: str) -> str:
 
 
 MIN_PART = 4  # a name is matched as a part of a longer one only from this many letters (squashed)
+MAX_REPAIR_CHARS = 8000  # longer queries are not repaired (model answers are a few hundred characters)
 
 
 def _tier(written: str, real: str, natural: str = "") -> int | None:
@@ -409,7 +410,10 @@ def repair_sql(sql: str, graph: SchemaGraph, joins: bool = True, columns: bool =
     punctuation, a natural name) and then for partial ones (the start or end of a name), column qualifiers and
     spellings fixed (``columns``) and tables joined in for columns that no table of their SELECT has (``joins``).
     Without ``names`` (the repairs before names were matched), neither functions nor tables are touched and a
-    column is matched by its exact name only (up to case and punctuation)."""
+    column is matched by its exact name only (up to case and punctuation). A query longer than MAX_REPAIR_CHARS
+    (no model answer is; a hostile one can be, and tree rewriting grows faster than its length) is left alone."""
+    if len(sql) > MAX_REPAIR_CHARS:
+        return sql
     if columns and names:
         sql = fix_table_names(fix_sqlite_functions(quote_names(sql, graph.schema)), graph.schema)
     if joins:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from graphsql.data.sqlite import MAX_SQL_BYTES
 from graphsql.eval.execute import ExecResult, execute_sql, normalize_value
 from graphsql.sql.parse import try_parse
 
@@ -42,10 +43,11 @@ class Vote:
     groups: int  # number of distinct results among the valid candidates
 
 
-def result_key(rows: Iterable[Sequence]) -> tuple:
-    """A hashable key equal for two results with the same multiset of rows (floats rounded, order ignored)."""
+def result_key(rows: Iterable[Sequence]) -> frozenset:
+    """A hashable key equal for two results with the same multiset of rows (floats rounded, order ignored); built
+    in linear time (sorting rows by their text took seconds on a result of a few huge values)."""
     counts = Counter(tuple(normalize_value(v) for v in row) for row in rows)
-    return tuple(sorted(counts.items(), key=repr))
+    return frozenset(counts.items())
 
 
 def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0,
@@ -55,7 +57,7 @@ def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: floa
     out = []
     for sql in candidates:
         if sql not in seen:
-            if not sql.strip() or try_parse(sql) is None:
+            if not sql.strip() or len(sql) > MAX_SQL_BYTES or try_parse(sql) is None:  # SQLite refuses longer
                 seen[sql] = Candidate(sql, None, "parse_error")
             else:
                 res = execute_sql(db_path, sql, timeout=timeout, max_rows=max_rows)

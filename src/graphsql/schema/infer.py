@@ -194,6 +194,42 @@ def combine_confidence(name_score: float, containment: float | None, n_values: i
     return round(min(1.0, 0.6 * name_score + 0.4 * containment * support), 4)
 
 
+class _ReferenceIndex:
+    """The key columns a column could reference by name, found by lookup instead of trying every key column of
+    every table (a 1,000-table database took minutes): `score_name_match` is non-zero only when the column's
+    normalized name equals a non-generic key's (``same-name``), ends with ``_`` + it (``suffix key``), is a table stem joined
+    to a generic key name (``<table>_id``) or is a stem of a table whose single primary key it is
+    (``table-named column``). Candidates come back in schema order, so the best one is the one a full scan picks."""
+
+    def __init__(self, schema: DbSchema):
+        self.by_name: dict[str, list] = {}
+        self.by_made: dict[str, list] = {}
+        self.by_stem: dict[str, list] = {}
+        for t_pos, table in enumerate(schema.tables):
+            stems = table_stems(table.name)
+            for c_pos, col in enumerate(_key_columns(table)):
+                entry = ((t_pos, c_pos), table, col)
+                r = _norm(col.name)
+                if r not in GENERIC_NAMES:  # the same-name and suffix rules never match a generic key name
+                    self.by_name.setdefault(r, []).append(entry)
+                if r in ("id", "code", "no", "num"):
+                    for stem in stems:
+                        for made in (f"{stem}_{r}", f"{stem}{r}"):
+                            self.by_made.setdefault(made, []).append(entry)
+                if table.primary_keys == (col,):
+                    for stem in stems:
+                        self.by_stem.setdefault(stem, []).append(entry)
+
+    def for_column(self, column: Column) -> list[tuple[Table, Column]]:
+        c = _norm(column.name)
+        names = [c] + [c[i + 1:] for i, ch in enumerate(c) if ch == "_"]
+        found = {}
+        for entries in [self.by_name.get(n, ()) for n in names] + [self.by_made.get(c, ()), self.by_stem.get(c, ())]:
+            for pos, table, col in entries:
+                found[pos] = (table, col)
+        return [found[pos] for pos in sorted(found)]
+
+
 def infer_foreign_keys(
     schema: DbSchema,
     db_path: str | Path | None = None,
@@ -215,6 +251,7 @@ def infer_foreign_keys(
         declared_pairs.update({(a, b), (b, a)})
         declared_cols.add(a)
     checker = _ValueChecker(Path(db_path), sample_rows, max_steps) if db_path is not None else None
+    candidates = _ReferenceIndex(schema)
     found = []
     try:
         for table in schema.tables:
@@ -222,38 +259,37 @@ def infer_foreign_keys(
                 if column.key in declared_cols:
                     continue
                 best: InferredForeignKey | None = None
-                for ref_table in schema.tables:
+                for ref_table, ref_col in candidates.for_column(column):
                     if ref_table is table:
                         continue
-                    for ref_col in _key_columns(ref_table):
-                        if (column.key, ref_col.key) in declared_pairs:
-                            continue
-                        name_score, rule = score_name_match(column, ref_table, ref_col, table)
-                        if name_score <= 0:
-                            continue
-                        ta, tb = type_affinity(column.type), type_affinity(ref_col.type)
-                        if "other" not in (ta, tb) and ta != tb:
-                            name_score *= 0.5
-                        cont = (
-                            checker.containment(table.name, column.name, ref_table.name, ref_col.name)
-                            if checker
-                            else None
-                        )
-                        conf = combine_confidence(
-                            name_score, cont[0] if cont else None, cont[1] if cont else 0
-                        )
-                        cand = InferredForeignKey(
-                            table.name,
-                            column.name,
-                            ref_table.name,
-                            ref_col.name,
-                            conf,
-                            round(name_score, 4),
-                            round(cont[0], 4) if cont else None,
-                            rule,
-                        )
-                        if best is None or cand.confidence > best.confidence:
-                            best = cand
+                    if (column.key, ref_col.key) in declared_pairs:
+                        continue
+                    name_score, rule = score_name_match(column, ref_table, ref_col, table)
+                    if name_score <= 0:
+                        continue
+                    ta, tb = type_affinity(column.type), type_affinity(ref_col.type)
+                    if "other" not in (ta, tb) and ta != tb:
+                        name_score *= 0.5
+                    cont = (
+                        checker.containment(table.name, column.name, ref_table.name, ref_col.name)
+                        if checker
+                        else None
+                    )
+                    conf = combine_confidence(
+                        name_score, cont[0] if cont else None, cont[1] if cont else 0
+                    )
+                    cand = InferredForeignKey(
+                        table.name,
+                        column.name,
+                        ref_table.name,
+                        ref_col.name,
+                        conf,
+                        round(name_score, 4),
+                        round(cont[0], 4) if cont else None,
+                        rule,
+                    )
+                    if best is None or cand.confidence > best.confidence:
+                        best = cand
                 if best is not None and best.confidence >= min_confidence:
                     found.append(best)
     finally:

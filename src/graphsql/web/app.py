@@ -58,6 +58,7 @@ PAGE_ROWS = 100   # rows a page of a result shows
 MAX_ROWS = 10_000  # rows a query may return to the page or a CSV file
 SAMPLE_ROWS = 5
 SQL_TIMEOUT = 10.0
+CELL_CHARS = 2000  # a longer text value is cut on the page (the CSV has it whole); a blob shows its size
 
 
 def static_text(name: str) -> str:
@@ -76,7 +77,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     from pydantic import BaseModel, Field
 
     from graphsql.demos import pool_from_examples
-    from graphsql.eval.execute import execute_sql
+    from graphsql.eval.execute import display_value, execute_sql
     from graphsql.inference.predict import DatabaseCache, predict
     from graphsql.inference.vote import result_key
     from graphsql.schema.draw import graph_for_page
@@ -152,7 +153,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         page_size: int = Field(default=page_rows, ge=1, le=1000)
 
     def rows_json(rows) -> list[list]:
-        return [["NULL" if v is None else (v.hex() if isinstance(v, bytes) else v) for v in row] for row in rows]
+        return [[display_value(v, CELL_CHARS) for v in row] for row in rows]
 
     def run_sql(path: Path, sql: str):
         return execute_sql(path, sql, timeout=sql_timeout, max_rows=max_rows)
@@ -319,7 +320,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         buf = io.StringIO()
         writer = csv.writer(buf)
         writer.writerow(res.columns)
-        writer.writerows([["" if v is None else v for v in row] for row in res.rows])
+        writer.writerows([["" if v is None else v.hex() if isinstance(v, bytes) else v for v in row] for row in res.rows])
         stem = Path(entry["name"]).stem or "result"
         return Response(buf.getvalue(), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{stem}-result.csv"'})

@@ -1,0 +1,139 @@
+"""Hostile schemas (issue 28): names with spaces, quotes, brackets, keywords, mixed case and non-ASCII letters;
+a view; a WITHOUT ROWID table with a composite key and a composite foreign key to it; a table without a primary
+key; a self-reference; text that is not UTF-8; and a 1,000-table database. Each goes through the schema graph,
+`ask` (with its repairs) and `evaluate`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from graphsql.cli import main
+from graphsql.config import InferConfig, PromptConfig
+from graphsql.data.records import Example
+from graphsql.data.sqlite import read_sqlite_schema
+from graphsql.eval.execute import execute_sql
+from graphsql.eval.metrics import evaluate
+from graphsql.inference.predict import predict
+from graphsql.prompting import prepare_schema
+from graphsql.schema.graph import build_schema_graph
+from tests.fake_generator import ScriptedGenerator
+
+THOUSAND_TABLES_SECONDS = 10.0  # schema read + graph (FK inference included) + linking and pruning, on this CPU
+
+SCHEMA = """
+CREATE TABLE "order items" ("item id" INTEGER PRIMARY KEY, "order" INTEGER REFERENCES "Select"("group"),
+                            "qty""x" INTEGER, [bracket col] TEXT, `tick col` TEXT);
+CREATE TABLE "Select" ("group" INTEGER PRIMARY KEY, "from" TEXT, "Where" TEXT);
+CREATE TABLE "Café Ünïcode" ("ñame" TEXT, "größe" REAL, "名前" TEXT);
+CREATE TABLE MixedCase (Id INTEGER PRIMARY KEY, ParentId INTEGER REFERENCES MixedCase(Id), Name TEXT);
+CREATE TABLE norowid (a INTEGER, b TEXT, c TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE nopk (x TEXT, y TEXT);
+CREATE TABLE child (a INTEGER, b TEXT, note TEXT, FOREIGN KEY (a, b) REFERENCES norowid(a, b));
+CREATE VIEW "big orders" AS SELECT * FROM "order items" WHERE "qty""x" > 2;
+INSERT INTO "Select" VALUES (1, 'a', 'w'), (2, 'b', 'v');
+INSERT INTO "order items" VALUES (1, 1, 3, 'br', 'tk'), (2, 2, 1, 'b2', 't2');
+INSERT INTO "Café Ünïcode" VALUES ('José', 1.5, '山田');
+INSERT INTO MixedCase VALUES (1, NULL, 'root'), (2, 1, 'kid');
+INSERT INTO norowid VALUES (1, 'k', 'v');
+INSERT INTO nopk VALUES ('p', 'q');
+INSERT INTO child VALUES (1, 'k', 'n');
+"""
+
+# a query per table (a question the scripted model answers with it); each is valid and must run unchanged
+QUERIES = {
+    "items": 'SELECT T1."item id", T1."qty""x", T1.[bracket col], T1.`tick col`, T2."from" FROM "order items" AS T1 '
+             'JOIN "Select" AS T2 ON T1."order" = T2."group" WHERE T2."Where" = \'w\'',
+    "unicode": 'SELECT "ñame", "名前" FROM "Café Ünïcode" WHERE "größe" > 1',
+    "self": "SELECT T2.Name FROM MixedCase AS T1 JOIN MixedCase AS T2 ON T2.ParentId = T1.Id WHERE T1.Name = 'root'",
+    "composite": "SELECT T2.note, T1.c FROM norowid AS T1 JOIN child AS T2 ON T1.a = T2.a AND T1.b = T2.b",
+    "nopk": "SELECT count(*) FROM nopk",
+    "view": 'SELECT "item id" FROM "big orders"',
+    "latin1": "SELECT y FROM nopk WHERE x LIKE 'caf%'",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript(SCHEMA)
+    conn.execute("INSERT INTO nopk VALUES (CAST(? AS TEXT), 'latin-1 text')", (b"caf\xe9 cr\xe8me",))  # not UTF-8
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_the_schema_reader_keeps_every_name_the_view_and_the_keys(hostile_db):
+    schema = read_sqlite_schema(hostile_db)
+    tables = {t.name: t for t in schema.tables}
+    assert set(tables) == {"order items", "Select", "Café Ünïcode", "MixedCase", "norowid", "nopk", "child",
+                           "big orders"}
+    assert [c.name for c in tables["order items"].columns] == ["item id", "order", 'qty"x', "bracket col", "tick col"]
+    assert [c.name for c in tables["norowid"].primary_keys] == ["a", "b"] and not tables["nopk"].primary_keys
+    fks = {(fk.table, fk.column, fk.ref_table, fk.ref_column) for fk in schema.foreign_keys}
+    assert {("MixedCase", "ParentId", "MixedCase", "Id"), ("child", "a", "norowid", "a"),
+            ("child", "b", "norowid", "b"), ("order items", "order", "Select", "group")} <= fks
+    assert any("caf\ufffd" in str(v) for c in tables["nopk"].columns for v in c.sample_values)  # replaced, not raised
+
+
+@pytest.mark.parametrize("fmt", ["text", "ddl", "compact", "graph", "json", "dot"])
+def test_graph_prints_every_format(hostile_db, fmt, capsys):
+    assert main(["graph", "--db", str(hostile_db), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "名前" in out and "order items" in out
+    if fmt == "json":
+        tables = {n["id"][1] for n in json.loads(out)["nodes"] if n["id"][0] == "table"}
+        assert tables >= {"order items", "café ünïcode", "big orders"}   # node ids are case-folded
+
+
+def test_ask_runs_valid_queries_unchanged_through_the_repairs(hostile_db):
+    schema = read_sqlite_schema(hostile_db)
+    generator = ScriptedGenerator({f"<<{name}>>": [sql] for name, sql in QUERIES.items()})
+    for name, sql in QUERIES.items():
+        pred = predict(f"question <<{name}>>", hostile_db, generator, infer_config=InferConfig(adapter=None),
+                       schema=schema)
+        assert pred.ok, f"{name}: {pred.result.error if pred.result else 'parse error'}"
+        assert pred.pred_sql == sql, f"{name}: a repair changed a valid query into {pred.pred_sql!r}"
+        assert pred.result.rows == execute_sql(hostile_db, sql).rows and pred.result.rows, name
+
+
+def test_the_repairs_quote_a_spaced_name_written_bare(hostile_db):
+    schema = read_sqlite_schema(hostile_db)
+    pred = predict("question", hostile_db, ScriptedGenerator(default=['SELECT T1.tick col FROM "order items" AS T1']),
+                   infer_config=InferConfig(adapter=None), schema=schema)
+    assert pred.ok and '"tick col"' in pred.pred_sql
+
+
+def test_evaluate_scores_queries_on_hostile_names(hostile_db):
+    schema = read_sqlite_schema(hostile_db, db_id="hostile")
+    golds = [Example(db_id="hostile", question=name, gold_sql=sql) for name, sql in QUERIES.items()]
+    wrong = ["SELECT -99"] * len(golds)
+    right = evaluate(golds, list(QUERIES.values()), {"hostile": schema}, timeout=5)
+    assert right["ex"] == 1.0 and right["n"] == len(QUERIES)
+    assert evaluate(golds, wrong, {"hostile": schema}, timeout=5)["ex"] == 0.0
+
+
+def test_a_thousand_tables_stay_fast(tmp_path):
+    """Reading, graph building (FK inference over 1,000 x 1,000 table pairs), linking and pruning."""
+    path = tmp_path / "thousand.sqlite"
+    conn = sqlite3.connect(path)
+    for i in range(1000):
+        parent = f", parent_id INTEGER REFERENCES t{i - 1}(id)" if i else ""
+        conn.execute(f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT, value REAL, t{(i + 7) % 1000}_id INTEGER"
+                     f"{parent})")
+        conn.execute(f"INSERT INTO t{i} (id, name, value) VALUES (1, 'n{i}', {i})")
+    conn.commit()
+    conn.close()
+    start = time.monotonic()
+    schema = read_sqlite_schema(path)
+    graph = build_schema_graph(schema, db_path=path)
+    prepared = prepare_schema("What is the value of t17 named n17?", graph, PromptConfig(prune=True, max_tables=6))
+    took = time.monotonic() - start
+    assert len(schema.tables) == 1000 and len(prepared.tables) <= 6 and "t17" in prepared.tables
+    assert sum(1 for fk in graph.inferred_fks if fk.column.startswith("t")) >= 900   # t<N>_id -> t<N>.id inferred
+    assert took < THOUSAND_TABLES_SECONDS, f"{took:.1f} s"
