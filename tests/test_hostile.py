@@ -29,7 +29,7 @@ from graphsql.inference.predict import predict
 from tests.fake_generator import ScriptedGenerator
 
 TIMEOUT = 1.0           # seconds a query may run here
-MARGIN = 3.0            # what a call may take beyond it (parsing, repairs, copying up to 256 MiB; a loaded CI box)
+MARGIN = 3.0            # what a call may take beyond it (parsing, repairs, copying up to 64 MiB; a loaded CI box)
 MEMORY_CAP_MB = 1024    # peak resident memory of a process evaluating the whole corpus
 
 

@@ -18,6 +18,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from graphsql.atomic import write_text_atomic
 from graphsql.config import REPO_ROOT
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,5 @@ def write_result(path: Path, data: dict, key: str = "provenance") -> bool:
                 k: v for k, v in fresh.items() if k != key}:
             log.info("%s: unchanged, kept (with the provenance of when it was written)", path)
             return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(fresh, indent=1) + "\n", encoding="utf-8")
+    write_text_atomic(path, json.dumps(fresh, indent=1) + "\n")
     return True

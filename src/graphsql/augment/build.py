@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphsql.atomic import write_text_atomic
 from graphsql.augment.rename import rename_database_examples
 from graphsql.augment.samples import Sample, gold_tables, write_samples
 from graphsql.augment.synthetic import synthesize_examples
@@ -355,11 +356,10 @@ def build_samples(
         seconds=round(time.perf_counter() - start, 1),
     )
     workdir.cleanup()
+    (out_dir / "manifest.json").unlink(missing_ok=True)  # a set without its manifest is unfinished (killed)
     write_samples(samples, out_dir / "samples.jsonl")
-    (out_dir / "manifest.json").write_text(
-        json.dumps(manifest.to_json(), indent=2, default=str) + "\n", encoding="utf-8"
-    )
     _write_config(settings, out_dir / "config.yaml")
+    write_text_atomic(out_dir / "manifest.json", json.dumps(manifest.to_json(), indent=2, default=str) + "\n")
     return manifest
 
 
@@ -405,7 +405,7 @@ def _write_config(settings: dict, path: Path) -> None:
     import yaml
 
     plain = json.loads(json.dumps(settings, default=str))  # tuples -> lists
-    path.write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
+    write_text_atomic(path, yaml.safe_dump(plain, sort_keys=False))
 
 
 def ablate(config: AugmentConfig, without: Sequence[str]) -> AugmentConfig:

@@ -130,12 +130,10 @@ def format_join_answer(gold_sql: str, schema: DbSchema) -> str:
 
 
 def write_samples(samples: Sequence[Sample], path: Path) -> Path:
-    """One JSON object per line (messages, source, db_id, task, n_joins, idx)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
-        for s in samples:
-            fh.write(json.dumps(s.to_json(), ensure_ascii=False) + "\n")
-    return path
+    """One JSON object per line (messages, source, db_id, task, n_joins, idx), written atomically."""
+    from graphsql.atomic import write_text_atomic
+
+    return write_text_atomic(path, "".join(json.dumps(s.to_json(), ensure_ascii=False) + "\n" for s in samples))
 
 
 def read_samples(path: str | Path) -> list[Sample]:

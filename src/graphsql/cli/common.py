@@ -11,6 +11,7 @@ import click
 import typer
 from rich.console import Console
 
+from graphsql.atomic import write_text_atomic
 from graphsql.errors import GraphSQLError
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -36,8 +37,7 @@ def say(msg: str) -> None:
 def write_json(obj: dict, out: Path | None) -> None:
     if out is None:
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8")
+    write_text_atomic(out, json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")
     err_console.print(f"wrote {out}")
 
 

@@ -33,7 +33,7 @@ PROGRESS_STEPS = 1000  # SQLite VM instructions between two timeout checks
 # Every fetch is bounded: at most FETCH_MAX_ROWS rows and about FETCH_MAX_BYTES bytes of values are kept (a
 # never-ending recursive CTE or a billion-row cross join stops there, `truncated` set), whatever ``max_rows`` asks.
 FETCH_MAX_ROWS = 1_000_000
-FETCH_MAX_BYTES = 256 * 2**20
+FETCH_MAX_BYTES = 64 * 2**20
 _FETCH_BATCH = 512
 
 _PARSE_ERROR_RE = re.compile(r"syntax error|incomplete input|unrecognized token", re.IGNORECASE)

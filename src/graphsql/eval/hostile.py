@@ -141,6 +141,7 @@ def run_hostile(folder: Path, timeout: float = 1.0) -> dict:
         row["predict_ran"] = pred.pred_sql if pred.ok and pred.pred_sql != sql else None  # the part extracted
         for path, seconds in took.items():
             slowest[path] = max(slowest[path], seconds)
+            row[f"{path}_s"] = round(seconds, 2)
         rows.append(row)
     golds = [Example(db_id=DEMO_DB_ID, question="q", gold_sql="SELECT count(*) FROM book")] * len(corpus)
     start = time.monotonic()

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from graphsql.atomic import open_append, read_jsonl, write_text_atomic
 from graphsql.config import InferConfig, PromptConfig
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset
@@ -25,16 +26,8 @@ PLACEHOLDER_SQL = "SELECT 1"
 
 
 def read_done(path: Path) -> dict[int, dict]:
-    """Records already in a predictions .jsonl log, by idx (a line cut by a crash is skipped)."""
-    done = {}
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # a line cut by a crash: that item is simply redone
-            done[rec["idx"]] = rec
-    return done
+    """Records already in a predictions .jsonl log, by idx (a line cut by a kill is skipped: that item is redone)."""
+    return {rec["idx"]: rec for rec in read_jsonl(path)}
 
 
 def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path]) -> int:
@@ -42,7 +35,7 @@ def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Pat
     and question, predicted without error. Returns how many were copied."""
     wanted = {ex.idx: ex for ex in examples if ex.idx not in done}
     copied = 0
-    with jsonl.open("a", encoding="utf-8") as fh:
+    with open_append(jsonl) as fh:
         for name, path in sources.items():
             for idx, rec in read_done(Path(path)).items():
                 ex = wanted.get(idx)
@@ -88,7 +81,7 @@ def predict_examples(
 
         pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
                               source=prompt_config.shot_pool)
-    with jsonl.open("a", encoding="utf-8") as fh:
+    with open_append(jsonl) as fh:
         for ex in examples:
             if ex.idx in done:
                 if on_item:
@@ -116,5 +109,5 @@ def predict_examples(
             if on_item:
                 on_item(rec)
     records = [done[ex.idx] for ex in examples]
-    out_sql.write_text("".join(" ".join(r["pred_sql"].split()) + "\n" for r in records), encoding="utf-8")
+    write_text_atomic(out_sql, "".join(" ".join(r["pred_sql"].split()) + "\n" for r in records))
     return records

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graphsql.atomic import open_append, read_jsonl, write_text_atomic
 from graphsql.config import load_dataclass_config
 from graphsql.errors import ConfigError
 from graphsql.provenance import run_info
@@ -108,16 +109,8 @@ def sample_candidates(questions: list[dict], generator, db_path_of, out_path: Pa
     ``out_path``; questions already there are skipped (resume). Returns every record in question order."""
     from graphsql.inference.extract import extract_sql
 
-    done: dict = {}
-    if out_path.exists():
-        for line in out_path.read_text(encoding="utf-8").splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:  # a line cut by a kill: redo that question
-                continue
-            done[rec["idx"]] = rec
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with out_path.open("a", encoding="utf-8") as fh:
+    done = {rec["idx"]: rec for rec in read_jsonl(out_path)}  # a line cut by a kill: that question is redone
+    with open_append(out_path) as fh:
         for i, sample in enumerate(questions):
             if sample["idx"] in done:
                 continue
@@ -166,9 +159,9 @@ def write_pairs(run_dir: Path, config: DpoConfig) -> dict:
                if line.strip()]
     pairs = build_preference_pairs(records, config.min_margin, config.max_pairs_per_question,
                                    config.gold_when_none_right)
-    (run_dir / PAIRS).write_text("".join(json.dumps(p) + "\n" for p in pairs), encoding="utf-8")
+    write_text_atomic(run_dir / PAIRS, "".join(json.dumps(p) + "\n" for p in pairs))
     stats = pair_stats(records, pairs)
-    (run_dir / "pairs_stats.json").write_text(json.dumps(stats, indent=1) + "\n")
+    write_text_atomic(run_dir / "pairs_stats.json", json.dumps(stats, indent=1) + "\n")
     return stats
 
 
@@ -231,8 +224,8 @@ def train_dpo(model, tokenizer, pairs: list[dict], config: DpoConfig, out_dir: P
         "config": asdict(config),
         "run": run_info("graphsql dpo train", {"out_dir": str(out_dir)}),
     }
-    (out_dir / "train_log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in trainer.state.log_history))
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, default=str) + "\n")
+    write_text_atomic(out_dir / "train_log.jsonl", "".join(json.dumps(r) + "\n" for r in trainer.state.log_history))
+    write_text_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=1, default=str) + "\n")
     return metrics
 
 
@@ -324,5 +317,5 @@ def write_dpo_summary(path: Path, stats: dict, metrics: dict) -> Path:
         "provenance": metrics.get("run"),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(summary, indent=1, default=str) + "\n")
+    write_text_atomic(path, json.dumps(summary, indent=1, default=str) + "\n")
     return path

@@ -43,6 +43,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from graphsql.atomic import read_jsonl, write_text_atomic
 from graphsql.errors import ConfigError, DataError, GraphSQLError
 from graphsql.provenance import run_info
 from graphsql.training.config import RESUMABLE_CHANGES, TrainConfig, load_train_config, train_config_to_dict
@@ -358,10 +359,8 @@ def train_sft(
     log_path = out_dir / "train_log.jsonl"
     kept_rows = []
     if start_step and log_path.exists():  # drop rows of steps that will be redone
-        kept_rows = [
-            r for r in log_path.read_text().splitlines() if r.strip() and json.loads(r)["step"] <= start_step
-        ]
-    log_path.write_text("".join(r + "\n" for r in kept_rows))
+        kept_rows = [json.dumps(r) for r in read_jsonl(log_path) if r["step"] <= start_step]  # a cut line: skipped
+    write_text_atomic(log_path, "".join(r + "\n" for r in kept_rows))
 
     # 4. The loop: one optimizer step = grad_accum micro-batches; loss = mean over the step's answer tokens.
     t0 = time.perf_counter()
@@ -470,9 +469,7 @@ def train_sft(
     if adapter_path.exists():
         shutil.rmtree(adapter_path)
     os.replace(tmp, adapter_path)
-    (out_dir / "config.yaml").write_text(
-        yaml.safe_dump({"train": train_config_to_dict(config)}, sort_keys=False)
-    )
+    write_text_atomic(out_dir / "config.yaml", yaml.safe_dump({"train": train_config_to_dict(config)}, sort_keys=False))
     result = TrainResult(
         adapter_path=adapter_path,
         steps=total_steps,
@@ -495,7 +492,7 @@ def train_sft(
         "seed": config.seed,
         "run": run_info("graphsql train", {"out_dir": str(out_dir)}),
     }
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    write_text_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     return result
 
 
