@@ -34,27 +34,29 @@ def load_generator(cfg):
 @ask_options
 def ask_cmd(
     question: str = typer.Argument(..., help="the question, in plain words"),
-    db: Path = typer.Option(..., help="SQLite database file (opened read-only)"),
+    db: str = typer.Option(..., help="SQLite file, or a database URL: postgresql://user@host/db, mysql://..., "
+                                     "duckdb:///file.duckdb (opened read-only; password from the URL or the "
+                                     "driver's environment, never printed)"),
     explain: bool = typer.Option(False, help="show linked tables, join path and prompt size"),
     max_rows: int = typer.Option(20, help="rows of the result to print"),
     *, cfg,
 ) -> int:
-    """Answer a question about any SQLite database: prints the SQL and its result."""
-    from graphsql.data.sqlite import read_sqlite_schema
+    """Answer a question about a database (SQLite, PostgreSQL, MySQL, DuckDB): prints the SQL and its result."""
+    from graphsql.data.engines import read_database
     from graphsql.inference.predict import predict
 
     if not question.strip():
         raise DataError("ask: the question is empty")
-    schema = read_sqlite_schema(db)
+    target, schema = read_database(db)
     if not schema.tables:
-        raise DataError(f"{db}: the database has no tables to ask about")
+        raise DataError(f"{getattr(target, 'label', db)}: the database has no tables to ask about")
     pool = None
     if cfg.prompt.shots and cfg.prompt.examples_file:  # a bad examples file fails before the model loads
         from graphsql.demos import examples_pool
         from graphsql.schema.graph import build_schema_graph
 
         pool = examples_pool(cfg.prompt.examples_file, build_schema_graph(schema), cfg.prompt.schema_format)
-    pred = predict(question, db, load_generator(cfg), cfg.prompt, cfg.infer, schema=schema, demo_pool=pool)
+    pred = predict(question, target, load_generator(cfg), cfg.prompt, cfg.infer, schema=schema, demo_pool=pool)
     _print_prediction(pred, explain, max_rows)
     return 0 if pred.ok else 1
 
@@ -78,6 +80,9 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
         console.print("[bold]as the model wrote it[/] (before the schema repairs):")
         console.print(Syntax(pred.generated, "sql", word_wrap=True))
     console.print(Syntax(pred.pred_sql, "sql", word_wrap=True))
+    if pred.result is not None and pred.result.ran_sql:
+        console.print("[bold]as run on the database[/] (its dialect, by sqlglot):")
+        console.print(Syntax(pred.result.ran_sql, "sql", word_wrap=True))
     if not pred.ok:
         err = pred.result.error if pred.result is not None else "the model's SQL could not be parsed"
         err_console.print(f"the query failed: {err}", markup=False, highlight=False)

@@ -101,7 +101,7 @@ def run_cmd(
 
 @app.command("graph")
 def graph_cmd(
-    db: Path | None = typer.Option(None, help="SQLite file to draw (any database)"),
+    db: str | None = typer.Option(None, help="SQLite file or database URL (postgresql://, mysql://, duckdb:///)"),
     fmt: str = typer.Option("text", "--format", "-f", help="text | ddl | compact | graph | json | dot | png"),
     out: Path | None = typer.Option(None, help="output file (required for png; else printed)"),
     infer: bool = typer.Option(True, "--infer/--no-infer", help="add inferred foreign keys"),
@@ -115,14 +115,14 @@ def graph_cmd(
         return 0
     if db is None:
         raise DataError("graph: give --db FILE (a SQLite database) or --coverage")
-    from graphsql.data.sqlite import read_sqlite_schema
+    from graphsql.data.engines import read_database
 
-    schema = read_sqlite_schema(db)
+    target, schema = read_database(db)
     from graphsql.schema.draw import draw_schema_graph, graph_to_dot, graph_to_json
     from graphsql.schema.graph import build_schema_graph
     from graphsql.schema.serialize import serialize_schema
 
-    graph = build_schema_graph(schema, infer_fks=infer, db_path=db)
+    graph = build_schema_graph(schema, infer_fks=infer, db_path=target if isinstance(target, Path) else None)
     if fmt == "png":
         if out is None:
             raise DataError("graph --format png needs --out FILE.png")

@@ -57,6 +57,7 @@ class ExecResult:
     error: str = ""
     elapsed: float = 0.0
     truncated: bool = False
+    ran_sql: str = ""  # the statement as run when it differs from the one given (another engine's dialect)
 
 
 def _classify(err: Exception) -> str:
@@ -69,12 +70,15 @@ def _classify(err: Exception) -> str:
 
 
 def execute_sql(db_path: str | Path, sql: str, timeout: float = 30.0, max_rows: int | None = None) -> ExecResult:
-    """Run ``sql`` on the SQLite file ``db_path`` through a read-only connection.
+    """Run ``sql`` on the SQLite file ``db_path`` through a read-only connection (or, given an `EngineDatabase`
+    of `graphsql.data.engines`, on that engine, translated to its dialect).
 
     ``timeout`` (seconds) interrupts a runaway query, fetching included; ``max_rows`` keeps only that many rows
     (and never more than FETCH_MAX_ROWS rows or about FETCH_MAX_BYTES bytes of values).
     Returns an `ExecResult`; raises `DataError` only if the database file is missing or corrupt.
     """
+    if hasattr(db_path, "execute_native"):  # a database by URL (graphsql.data.engines): its own bounded run
+        return db_path.execute(sql, timeout=timeout, max_rows=max_rows)
     start = time.monotonic()
     if not sql or not sql.strip():
         return ExecResult(False, error_kind="parse_error", error="empty SQL")

@@ -66,6 +66,13 @@ class DatabaseCache:
     def get(self, db_path: str | Path, schema: DbSchema | None = None) -> tuple[SchemaGraph, ValueIndex | None]:
         """(graph, value index) of the database at ``db_path``; ``schema`` (e.g. from tables.json, with natural
         names) replaces the one read from the file."""
+        if hasattr(db_path, "read_schema"):  # a database by URL (graphsql.data.engines): no value index yet
+            if db_path.label not in self._entries:
+                schema = schema or db_path.read_schema()
+                if not schema.tables:
+                    raise DataError(f"{db_path.label}: the database has no tables to ask about")
+                self._entries[db_path.label] = (build_schema_graph(schema, infer_fks=self.infer_fks), None)
+            return self._entries[db_path.label]
         key = Path(db_path).resolve()
         if key not in self._entries:
             schema = schema or read_sqlite_schema(key)
