@@ -284,14 +284,20 @@ def test_run_augment_writes_the_stage_artefacts(mini_spider, tmp_path):
         run_augment(config, tmp_path / "out", limit=3)
 
 
-def test_run_augment_on_a_train_split(mini_spider, tmp_path):
+def augment_config_on_mini_train(mini_spider, tmp_path, augmentations: list[str]):
+    """An augment config over a Spider folder whose train split is mini_spider's dev questions."""
     spider = tmp_path / "spider"
     spider.mkdir()
     for name in ("tables.json", "database"):
         (spider / name).symlink_to(mini_spider / name)
     (spider / "train_spider.json").write_text((mini_spider / "dev.json").read_text())
     config = tmp_path / "augment.yaml"
-    config.write_text(f"data_dir: {spider}\naugmentations: [join_path]\n")
+    config.write_text(f"data_dir: {spider}\naugmentations: [{', '.join(augmentations)}]\n")
+    return config
+
+
+def test_run_augment_on_a_train_split(mini_spider, tmp_path):
+    config = augment_config_on_mini_train(mini_spider, tmp_path, ["join_path"])
     out = run_augment(config, tmp_path / "out", limit=8)
     assert {p.name for p in out.iterdir()} == {"samples.jsonl", "manifest.json", "config.yaml"}
     manifest = json.loads((out / "manifest.json").read_text())

@@ -4,15 +4,7 @@ SQLite run's results, writes must be refused by the engine itself, and queries s
 
 from __future__ import annotations
 
-import glob
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
@@ -43,39 +35,16 @@ WRITES = ["DELETE FROM book", "UPDATE book SET price = 0", "DROP TABLE book", "C
           "INSERT INTO book (book_id, title) VALUES (999, 'x')"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def postgres_url():
-    """A PostgreSQL cluster in a temporary folder (Debian's `postgresql` package), stopped at the end."""
-    bindir = next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin"))), None)
-    if bindir is None and shutil.which("initdb"):
-        bindir = str(Path(shutil.which("initdb")).parent)
-    if bindir is None:
+    """A PostgreSQL cluster in a temporary folder (`graphsql.data.pgtemp`), stopped at the end."""
+    from graphsql.data.pgtemp import postgres_bindir, temporary_postgres
+
+    if postgres_bindir() is None:
         pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
     pytest.importorskip("psycopg")
-    tmp = Path(tempfile.mkdtemp(prefix="graphsql-pg-"))
-    run_as = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        user = pwd.getpwnam("postgres")
-        os.chown(tmp, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    data = tmp / "data"
-    subprocess.run([*run_as, f"{bindir}/initdb", "-D", str(data), "-U", "graphsql", "--auth=trust", "-E", "UTF8",
-                    "--no-sync"], check=True, capture_output=True)
-    subprocess.run([*run_as, f"{bindir}/pg_ctl", "-D", str(data), "-l", str(tmp / "log"), "-w", "-o",
-                    f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql://graphsql@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*run_as, f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with temporary_postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +155,33 @@ def test_ask_and_graph_take_a_url(engines, monkeypatch, capsys):
     assert "as run on the database" in out and '"book"' in out and "40" in out
     assert main(["graph", "--db", engines["postgres"]["bookshop"], "--format", "compact"]) == 0
     assert "concert.singer" in capsys.readouterr().out
+
+
+SQLITE_HABITS = [  # what SQLite accepts and the other engines do not, as Spider's queries use it
+    "SELECT count(*) FROM t WHERE year = 2014",                    # a text column of numbers compared to a number
+    'SELECT name FROM t WHERE name = "a"',                          # a double-quoted string
+    "SELECT name, count(*) FROM t GROUP BY year ORDER BY year",     # a column neither grouped nor aggregated
+    'SELECT "name" FROM t WHERE id = 1',                            # a quoted column stays a column
+]
+
+
+@pytest.mark.parametrize("engine", ["postgres", "duckdb"])
+def test_sqlite_habits_are_translated(postgres_url, tmp_path, engine):
+    import sqlite3
+
+    from graphsql.data.pgtemp import create_database
+
+    path = tmp_path / "habits.sqlite"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE t (id INTEGER PRIMARY KEY, year TEXT, name TEXT);"
+                       "INSERT INTO t VALUES (1, '2014', 'a'), (2, '2015', 'b'), (3, '2014', 'a');")
+    conn.commit()
+    conn.close()
+    url = create_database(postgres_url, f"habits_{engine}") if engine == "postgres" else f"duckdb:///{tmp_path}/h.duckdb"
+    db = copy_sqlite_database(path, url)
+    db = EngineDatabase(url)
+    for sql in SQLITE_HABITS:
+        expected, got = execute_sql(path, sql), db.execute(sql)
+        assert got.ok, (engine, sql, got.ran_sql, got.error)
+        assert results_match(expected.rows, got.rows, ordered=True), (engine, sql, got.ran_sql)
+    assert "MIN(" in db.to_dialect(SQLITE_HABITS[2]) and "'a'" in db.to_dialect(SQLITE_HABITS[1])

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from graphsql.atomic import drop_cut_line, open_append, read_jsonl, write_text_atomic
+from tests.test_augment import augment_config_on_mini_train
 from tests.test_generate import build_tiny_qwen
 
 pytest.importorskip("transformers")
@@ -155,13 +156,7 @@ def test_train_killed_at_random_steps_resumes_to_the_same_adapter(tiny_model, tm
 
 
 def test_augment_killed_at_a_random_moment_reruns_to_the_same_samples(mini_spider, tmp_path):
-    spider = tmp_path / "spider"
-    spider.mkdir()
-    for name in ("tables.json", "database"):
-        (spider / name).symlink_to(mini_spider / name)
-    (spider / "train_spider.json").write_text((mini_spider / "dev.json").read_text())
-    config = tmp_path / "augment.yaml"
-    config.write_text(f"data_dir: {spider}\naugmentations: [join_path, table_selection]\n")
+    config = augment_config_on_mini_train(mini_spider, tmp_path, ["join_path", "table_selection"])
 
     def cmd(out: Path) -> list[str]:
         return [*PYTHON, "augment", "--config", str(config), "--out", str(out)]

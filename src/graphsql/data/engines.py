@@ -209,6 +209,7 @@ class EngineDatabase:
             raise ValueError("one statement expected")
         tree = trees[0]
         aliases = {}  # alias or name in the query -> the schema's table
+        spelled = {}  # a table named without an alias -> its spelling (a column qualified by it must match)
         for node in tree.find_all(exp.Table):
             key = ".".join(p for p in (node.db, node.name) if p).lower()
             found = self._where.get(key) or self._bare.get(node.name.lower())
@@ -218,16 +219,28 @@ class EngineDatabase:
             node.set("this", exp.to_identifier(name, quoted=True))
             node.set("db", None if schema_name in (self._default, None) else exp.to_identifier(schema_name, quoted=True))
             aliases[node.alias_or_name.lower()] = self._tables[(schema_name, name)]
+            if not node.alias:
+                spelled[name.lower()] = name
         in_query = list(aliases.values())
-        for node in tree.find_all(exp.Column):
+        named = {a.alias.lower() for a in tree.find_all(exp.Alias)} | {
+            c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+        for node in list(tree.find_all(exp.Column)):
             if isinstance(node.this, exp.Star):
                 continue
+            if node.table and node.table.lower() in spelled:
+                node.set("table", exp.to_identifier(spelled[node.table.lower()], quoted=True))
             lower = node.name.lower()
+            if (not node.table and node.this.quoted and lower not in self._spellings and lower not in named
+                    and node.this.args.get("quoted")):
+                # SQLite reads "France" as a string when no column has that name (Spider writes it so)
+                node.replace(exp.Literal.string(node.name))
+                continue
             owner = aliases.get(node.table.lower()) if node.table else None
             spellings = ({owner[lower]} if owner and lower in owner
                          else {t[lower] for t in in_query if lower in t} or self._spellings.get(lower, set()))
             if len(spellings) == 1:
                 node.set("this", exp.to_identifier(next(iter(spellings)), quoted=True))
+        _aggregate_bare_columns(tree)
         try:
             return tree.sql(dialect=self.dialect)
         except Exception as err:
@@ -296,6 +309,33 @@ class EngineDatabase:
             raw.close()
 
 
+def _aggregate_bare_columns(tree) -> None:
+    """SQLite lets a grouped SELECT show a column that is neither grouped nor aggregated (one row's value: the
+    same for every row when it depends on the group key, as in Spider's ``SELECT T1.name, count(*) ... GROUP BY
+    T1.id``); PostgreSQL and DuckDB refuse it. Such a column, in the SELECT list or ORDER BY, becomes MIN(column)."""
+    from sqlglot import exp
+
+    for select in tree.find_all(exp.Select):
+        group = select.args.get("group")
+        if not group:
+            continue
+        grouped = {g.sql().lower() for g in group.expressions}
+        grouped_names = {g.name.lower() for g in group.expressions if isinstance(g, exp.Column)}
+
+        def bare(node, grouped=grouped, grouped_names=grouped_names) -> bool:
+            return (isinstance(node, exp.Column) and node.sql().lower() not in grouped
+                    and node.name.lower() not in grouped_names)
+
+        targets = list(select.expressions)
+        order = select.args.get("order")
+        if order:
+            targets += [o.this for o in order.expressions]
+        for target in targets:
+            inner = target.this if isinstance(target, exp.Alias) else target
+            if bare(inner) and inner.find_ancestor(exp.Select) is select:
+                inner.replace(exp.Min(this=inner.copy()))
+
+
 def _duckdb_interrupt(raw):
     """The ``interrupt`` of the duckdb connection under SQLAlchemy's and duckdb-engine's wrappers, or None."""
     conn = getattr(raw, "driver_connection", raw)
@@ -308,43 +348,124 @@ def _duckdb_interrupt(raw):
     return None
 
 
+def _is_int_text(v) -> bool:
+    return isinstance(v, str) and v.strip() == v and v.lstrip("-").isdigit() and str(int(v)) == v
+
+
+def _is_float_text(v) -> bool:
+    try:
+        return isinstance(v, str) and v.strip() == v and repr(float(v)) == v
+    except ValueError:
+        return False
+
+
+def _kind_of(values: list, sa):
+    """The SQL type a copied column gets from the values it holds: integers (whole-number text included, as
+    SQLite compares ``'2014' = 2014`` in a text column), 64-bit floats, blobs, else text."""
+    if values and all(isinstance(v, int) or _is_int_text(v) for v in values):
+        return sa.BigInteger
+    if values and all(isinstance(v, int | float) or _is_int_text(v) or _is_float_text(v) for v in values):
+        return sa.Double
+    if values and all(isinstance(v, bytes) for v in values):
+        return sa.LargeBinary
+    return sa.Text
+
+
+def _converter(kind):
+    import sqlalchemy as sa
+
+    if kind is sa.BigInteger:
+        return lambda v: int(v) if isinstance(v, str) else v
+    if kind is sa.Double:
+        return lambda v: float(v) if isinstance(v, str) else v
+    if kind is sa.Text:
+        return lambda v: v if v is None or isinstance(v, str) else (v.decode("utf-8", "replace")
+                                                                    if isinstance(v, bytes) else str(v))
+    return lambda v: v
+
+
 def copy_sqlite_database(sqlite_path: str | Path, url: str, schema: str | None = None) -> EngineDatabase:
     """Copy every table of a SQLite file (columns, types, primary and foreign keys, rows) into the database at
     ``url`` (into ``schema`` when given): how the tests and `graphsql.experiments.engines` load Spider databases
-    into PostgreSQL and DuckDB."""
+    into PostgreSQL and DuckDB.
+
+    SQLite enforces little of what it declares, so what is copied is what holds in the data: a column's type is
+    the one its values have (`_kind_of`: a text column of whole numbers becomes an integer one, as SQLite compares
+    ``'2014' = 2014`` there; an INTEGER column holding words becomes text), a primary key is kept only if its
+    values are unique and not NULL, a foreign key only if it references a kept key of the same type and no value
+    dangles (tables are created referenced-first; a key in a cycle is dropped)."""
     import sqlalchemy as sa
 
+    from graphsql.data.sqlite import _quote_ident as q
     from graphsql.data.sqlite import connect_readonly, read_sqlite_schema
 
     src = read_sqlite_schema(sqlite_path, sample_values=0)
     target = EngineDatabase(url)
     engine = sa.create_engine(target.url if target.dialect != "postgres" else
                               target.url.set(drivername="postgresql+psycopg"))
-    meta = sa.MetaData(schema=schema)
-    kinds = {"int": sa.BigInteger, "real": sa.Double, "floa": sa.Double, "doub": sa.Double, "num": sa.Double,
-             "dec": sa.Double, "bool": sa.Boolean}  # 64-bit floats as SQLite's REAL (a FLOAT4 changes averages)
-    made = {}
-    for table in src.tables:
-        cols = []
-        for col in table.columns:
-            kind = next((k for h, k in kinds.items() if h in col.type), sa.Text)
-            fk = next((f for f in src.foreign_keys if f.table == table.name and f.column == col.name), None)
-            extra = [sa.ForeignKey(f"{schema + '.' if schema else ''}{fk.ref_table}.{fk.ref_column}")] if fk and any(
-                t.name == fk.ref_table for t in src.tables) else []
-            cols.append(sa.Column(col.name, kind, *extra, primary_key=col.is_primary, autoincrement=False))
-        made[table.name] = sa.Table(table.name, meta, *cols)
-    with engine.begin() as conn:
-        if schema:
-            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        meta.create_all(conn)
-        sqlite = connect_readonly(sqlite_path)
-        try:
-            for table in src.tables:
-                rows = sqlite.execute(f'SELECT * FROM "{table.name}"').fetchall()
+    sqlite = connect_readonly(sqlite_path)
+    try:
+        kinds, keys = {}, {}
+        for table in src.tables:
+            if table.name not in {t.name for t in src.tables}:
+                continue
+            for col in table.columns:
+                values = [r[0] for r in sqlite.execute(
+                    f"SELECT DISTINCT {q(col.name)} FROM {q(table.name)} WHERE {q(col.name)} IS NOT NULL")]
+                kinds[(table.name, col.name)] = _kind_of(values, sa)
+            pk = [c.name for c in table.primary_keys]
+            if pk:
+                cols = ", ".join(q(c) for c in pk)
+                nulls = " OR ".join(f"{q(c)} IS NULL" for c in pk)
+                dup = sqlite.execute(f"SELECT count(*) FROM (SELECT {cols} FROM {q(table.name)} GROUP BY {cols} "
+                                     f"HAVING count(*) > 1)").fetchone()[0]
+                none = sqlite.execute(f"SELECT count(*) FROM {q(table.name)} WHERE {nulls}").fetchone()[0]
+                if not dup and not none:
+                    keys[table.name] = pk
+        fks = []
+        for fk in src.foreign_keys:
+            ref_key = keys.get(fk.ref_table)
+            if (fk.table == fk.ref_table or ref_key != [fk.ref_column]
+                    or kinds.get((fk.table, fk.column)) is not kinds.get((fk.ref_table, fk.ref_column))):
+                continue
+            dangling = sqlite.execute(
+                f"SELECT count(*) FROM {q(fk.table)} WHERE {q(fk.column)} IS NOT NULL AND {q(fk.column)} NOT IN "
+                f"(SELECT {q(fk.ref_column)} FROM {q(fk.ref_table)})").fetchone()[0]
+            if not dangling:
+                fks.append(fk)
+        order, placed = [], set()
+        pending = [t.name for t in src.tables]
+        while pending:  # referenced tables first; a table left in a cycle loses its keys into the cycle
+            ready = [t for t in pending if all(f.ref_table in placed for f in fks if f.table == t)]
+            if not ready:
+                stuck = pending[0]
+                fks = [f for f in fks if f.table != stuck or f.ref_table in placed]
+                ready = [stuck]
+            order += ready
+            placed.update(ready)
+            pending = [t for t in pending if t not in placed]
+        meta = sa.MetaData(schema=schema)
+        made = {}
+        columns = {t.name: t.columns for t in src.tables}
+        for name in order:
+            cols = []
+            for col in columns[name]:
+                ref = next((f for f in fks if f.table == name and f.column == col.name), None)
+                extra = [sa.ForeignKey(f"{schema + '.' if schema else ''}{ref.ref_table}.{ref.ref_column}")] if ref else []
+                cols.append(sa.Column(col.name, kinds[(name, col.name)], *extra,
+                                      primary_key=col.name in keys.get(name, ()), autoincrement=False))
+            made[name] = sa.Table(name, meta, *cols)
+        with engine.begin() as conn:
+            if schema:
+                conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+            for name in order:
+                made[name].create(conn)
+                rows = sqlite.execute(f"SELECT * FROM {q(name)}").fetchall()
                 if rows:
-                    names = [c.name for c in table.columns]
-                    conn.execute(made[table.name].insert(), [dict(zip(names, r)) for r in rows])
-        finally:
-            sqlite.close()
-    engine.dispose()
+                    names = [c.name for c in columns[name]]
+                    convert = [_converter(kinds[(name, c)]) for c in names]
+                    conn.execute(made[name].insert(), [{n: f(v) for n, f, v in zip(names, convert, r)} for r in rows])
+    finally:
+        sqlite.close()
+        engine.dispose()
     return target

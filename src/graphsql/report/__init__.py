@@ -49,6 +49,7 @@ from graphsql.report.inference import (
     merged_accuracy,
     pick_default_quant,
 )
+from graphsql.report.product import engines_section, hostile_section
 from graphsql.report.results import (
     _baseline_section,
     _beside_published_section,
@@ -118,6 +119,8 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _main_section(results, comparisons, out, root, exclude=spider_main)
     appendix += _speed_section(results_dir, comparisons, root)
     appendix += _web_section(results_dir, root)
+    appendix += engines_section(results_dir, root)
+    appendix += hostile_section(results_dir, root)
     appendix += _fewshot_section(results, comparisons, out, exclude={default_tag})
     appendix += _setup_section(results)
     appendix += _published_llm_section(results_dir, root)

@@ -1,0 +1,61 @@
+"""Appendix sections on the product's robustness: other database engines (issue 29) and hostile SQL (issue 28)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from graphsql.report.common import _rel
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
+def engines_section(results_dir: Path, root: Path) -> list[str]:
+    """EX of the same answers on SQLite, PostgreSQL and DuckDB (`python -m graphsql.experiments.engines`)."""
+    lines = []
+    for path in sorted((results_dir / "engines").glob("*.json")):
+        d = json.loads(path.read_text())
+        if not lines:
+            lines = ["## Other engines: the same answers on PostgreSQL and DuckDB", "",
+                     "`python -m graphsql.experiments.engines`: each Spider database of the sample copied into a "
+                     "throw-away PostgreSQL server and a DuckDB file (`graphsql.data.engines.copy_sqlite_database`); "
+                     "every question through `predict` on each engine with what the model wrote in its recorded "
+                     "SQLite run (greedy: the same text a rerun gives) and the repairs of `ask`, then translated by "
+                     "sqlglot (`EngineDatabase.to_dialect`) and run read-only. The gold runs on SQLite. A difference "
+                     "is the translation or the engine: the items that differ include ties that an ORDER BY ... LIMIT "
+                     "leaves to the engine to break.", ""]
+        lines += [f"`{d['tag']}` on `{d['subset']}` ({d['databases']} databases):", "",
+                  "| engine | EX | vs SQLite (paired, 95%) | failed to run | not translated | items that differ | "
+                  "of which ran with ORDER BY |", "|---|---|---|---|---|---|---|"]
+        for engine, s in d["summary"].items():
+            vs = s.get("vs_sqlite")
+            cell = "–" if vs is None else f"{100 * vs['diff']:+.1f} [{100 * vs['ci95'][0]:.1f}, {100 * vs['ci95'][1]:.1f}]"
+            lines.append(f"| {engine} | {_pct(s['ex'])} | {cell} | {s['errors']} | {s['untranslated']} | "
+                         f"{s.get('differ', '–')} | {s.get('differ_ran_with_order_by', '–')} |")
+        lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    return lines
+
+
+def hostile_section(results_dir: Path, root: Path) -> list[str]:
+    """The hostile-SQL corpus, counted (`python -m graphsql.eval.hostile`)."""
+    path = results_dir / "hardening" / "hostile_sql.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    kinds = list(dict.fromkeys(k for per in d["counts"].values() for k in per))
+    lines = ["## Hostile SQL, counted", "",
+             f"`python -m graphsql.eval.hostile`: {d['statements']} statements (writes, PRAGMAs, escapes from the "
+             "database, runaway and deeply nested queries, reads) on the demo database, each through `execute_sql`, "
+             f"`predict` (as the model's whole answer) and `evaluate` (as a prediction), timeout {d['timeout_s']:g} s. "
+             f"Database unchanged: {d['database_unchanged']}; files created: {len(d['files_created'])}; slowest call "
+             f"{max(d['slowest_call_s'].values())} s; peak memory of the process {d['peak_rss_mb']} MB. What each "
+             "statement came to (`predict` may run the reading part it extracts from an answer, e.g. the SELECT of "
+             "an INSERT ... SELECT, never the write):", "",
+             "| path | " + " | ".join(kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+    for name, per in d["counts"].items():
+        lines.append(f"| {name} | " + " | ".join(", ".join(f"{k} {v}" for k, v in per.get(kind, {}).items())
+                                                 for kind in kinds) + " |")
+    lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    return lines
