@@ -106,7 +106,8 @@ class InferConfig:
 
     model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "short name, local folder or HF model id"})
     adapter: str | None = field(default="default", metadata={"help": "LoRA adapter folder; default: the shipped graph adapter of the default model; none: the bare model"})
-    backend: str = field(default="auto", metadata={"help": "auto | transformers | llama.cpp"})
+    backend: str = field(default="auto", metadata={"help": "auto | transformers | llama.cpp | openai (an OpenAI-compatible server at base_url)"})
+    base_url: str = field(default="", metadata={"help": "backend openai: the server's URL, e.g. http://127.0.0.1:8000/v1 (its API key: --api-key or GRAPHSQL_API_KEY, never stored)"})
     merge: bool = field(default=True, metadata={"help": "llama.cpp: run the adapter merged into the base weights (a GGUF built once, cached); false: apply the LoRA at run time"})
     quant: str = field(default="q8_0", metadata={"help": "format of the merged GGUF: f16 | q8_0 | q4_k_m | q4_0 | q5_k_m | q6_k"})
     samples: int = field(default=1, metadata={"help": "self-consistency candidates (1 = greedy)"})
@@ -126,8 +127,10 @@ class InferConfig:
             raise ConfigError("infer.samples must be >= 1")
         if self.samples > 1 and self.temperature <= 0:
             raise ConfigError("infer.temperature must be > 0 when infer.samples > 1 (voting needs diverse samples)")
-        if self.backend not in ("auto", "transformers", "llama.cpp"):
-            raise ConfigError(f"infer.backend must be auto, transformers or llama.cpp, not {self.backend!r}")
+        if self.backend not in ("auto", "transformers", "llama.cpp", "openai"):
+            raise ConfigError(f"infer.backend must be auto, transformers, llama.cpp or openai, not {self.backend!r}")
+        if self.backend == "openai" and not self.base_url:
+            raise ConfigError("infer.backend openai needs infer.base_url (--base-url http://host:port/v1)")
         if self.timeout <= 0:
             raise ConfigError("infer.timeout must be > 0")
         if self.quant not in MERGED_QUANTS:

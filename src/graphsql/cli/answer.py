@@ -20,6 +20,9 @@ def load_generator(cfg):
     from graphsql.inference.generate import make_generator
     from graphsql.inference.models import MODELS, cached_model, fetch_model
 
+    if cfg.infer.backend == "openai":
+        err_console.print(f"model {cfg.infer.model} on the server at {cfg.infer.base_url} …")
+        return make_generator("openai", model=cfg.infer.model, base_url=cfg.infer.base_url)
     if cfg.infer.model in MODELS and cached_model(cfg.infer.model) is None:
         err_console.print(f"model {cfg.infer.model} is not installed yet: fetching it once (a few minutes) …")
         fetch_model(cfg.infer.model, progress=lambda msg: say(f"  {msg}"))
@@ -107,6 +110,7 @@ def predict_cmd(
     out: Path = typer.Option(..., help="prediction file (one SQL per line); a .jsonl log sits beside it"),
     tables: Path | None = typer.Option(None, help="tables.json (default: beside the questions file)"),
     limit: int | None = typer.Option(None, help="first N questions only"),
+    workers: int = typer.Option(1, help="questions in flight at once (--backend openai: the server batches them)"),
     *, cfg,
 ) -> int:
     """Predict SQL for a questions file (resumes an interrupted run)."""
@@ -123,7 +127,7 @@ def predict_cmd(
     with Progress(*columns, console=err_console) as bar:
         task = bar.add_task("predict", total=len(examples))
         records = predict_examples(examples, ds, generator, out, cfg.prompt, cfg.infer,
-                                   on_item=lambda rec: bar.advance(task))
+                                   on_item=lambda rec: bar.advance(task), workers=workers)
     failed = sum(1 for r in records if r.get("error"))
     err_console.print(f"wrote {out} ({len(records)} lines, {failed} placeholders)")
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,14 @@ MODEL_FLAGS: dict[str, Flag] = {
     "adapter": Flag(str | None, typer.Option(None, "--adapter", help="LoRA adapter folder; none = the bare model "
                                                                    "(default: the shipped graph adapter)"),
                     ("infer.adapter",)),
-    "backend": Flag(str | None, typer.Option(None, "--backend", help="auto | transformers | llama.cpp"),
+    "backend": Flag(str | None, typer.Option(None, "--backend", help="auto | transformers | llama.cpp | openai"),
                     ("infer.backend",)),
+    "base_url": Flag(str | None, typer.Option(None, "--base-url", help="--backend openai: an OpenAI-compatible "
+                                                                     "server, e.g. http://127.0.0.1:8000/v1"),
+                     ("infer.base_url",)),
+    "api_key": Flag(str | None, typer.Option(None, "--api-key", envvar="GRAPHSQL_API_KEY",
+                                             help="--backend openai: the server's key (or GRAPHSQL_API_KEY); never "
+                                                  "stored"), ()),
     "merge": Flag(bool | None, typer.Option(None, "--merge/--no-merge", help="llama.cpp: the adapter merged into the "
                                                                           "base weights (built once, cached; "
                                                                           "default) or applied at run time"),
@@ -88,6 +95,8 @@ def cli_config(config: Path | None = None, **flags):
         raise TypeError(f"cli_config: unknown flags {unknown}")
     if flags.get("shot_pool") is not None and flags.get("shots") is None:
         flags["shots"] = 3
+    if flags.get("api_key"):  # a secret: handed to the openai backend through the environment, never a config field
+        os.environ["GRAPHSQL_API_KEY"] = flags["api_key"]
     sections: dict = {}
     for name, value in flags.items():
         if value is None:

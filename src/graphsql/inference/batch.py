@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graphsql.atomic import open_append, read_jsonl, write_text_atomic
 from graphsql.config import InferConfig, PromptConfig
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset
+from graphsql.errors import ConfigError
 from graphsql.inference.generate import Generator
+from graphsql.inference.models import ModelError
 from graphsql.inference.predict import DatabaseCache, predict
 
 log = logging.getLogger(__name__)
@@ -60,13 +63,18 @@ def predict_examples(
     infer_config: InferConfig | None = None,
     on_item: Callable[[dict], None] | None = None,
     reuse: dict[str, Path] | None = None,
+    workers: int = 1,
 ) -> list[dict]:
     """Predict every example, appending to ``<out_sql>.jsonl`` (records: idx, db_id, question, pred_sql, ok,
     seconds, error, candidates, messages) and finally writing ``out_sql``. Returns the records in ``examples`` order.
 
     ``reuse``: {name: predictions .jsonl} of the *same* model and settings on other subsets of the same dataset
     (the caller checks that); an item predicted there without error is copied, marked ``reused_from: name``,
-    instead of predicted again (generation is seeded per item, so it would come out the same)."""
+    instead of predicted again (generation is seeded per item, so it would come out the same).
+
+    ``workers``: questions in flight at once against a server backend (`graphsql.inference.remote`; its continuous
+    batching does the rest); lines are still written in question order. A `ModelError` (the server is down) stops
+    the run after the last finished line; rerunning resumes there."""
     prompt_config = prompt_config or PromptConfig()
     out_sql = Path(out_sql)
     out_sql.parent.mkdir(parents=True, exist_ok=True)
@@ -81,31 +89,40 @@ def predict_examples(
 
         pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
                               source=prompt_config.shot_pool)
-    with open_append(jsonl) as fh:
-        for ex in examples:
-            if ex.idx in done:
-                if on_item:
-                    on_item(done[ex.idx])
-                continue
-            db_path = dataset.db_path(ex.db_id)
-            rec = {"idx": ex.idx, "db_id": ex.db_id, "question": ex.question}
-            try:
-                if db_path is None:
-                    raise FileNotFoundError(f"database {ex.db_id} not found")
-                pred = predict(ex.question, db_path, generator, prompt_config, infer_config, cache=cache,
-                               schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence, demo_pool=pool)
-                rec.update(pred_sql=pred.pred_sql or PLACEHOLDER_SQL, ok=pred.ok, seconds=round(pred.seconds, 3),
-                           votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
-                           tables=list(pred.prepared.tables), repaired=pred.repaired, error="",
-                           messages=pred.messages, timings={k: round(v, 4) for k, v in pred.timings.items()})
-                if pred.generated:
-                    rec["generated"] = pred.generated
-            except Exception as err:  # one bad item must not stop or shift the run
-                log.warning("item %s (%s): %s", ex.idx, ex.db_id, err)
-                rec.update(pred_sql=PLACEHOLDER_SQL, ok=False, seconds=0.0, error=f"{type(err).__name__}: {err}")
+    def one(ex: Example) -> dict:
+        db_path = dataset.db_path(ex.db_id)
+        rec = {"idx": ex.idx, "db_id": ex.db_id, "question": ex.question}
+        try:
+            if db_path is None:
+                raise FileNotFoundError(f"database {ex.db_id} not found")
+            pred = predict(ex.question, db_path, generator, prompt_config, infer_config, cache=cache,
+                           schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence, demo_pool=pool)
+            rec.update(pred_sql=pred.pred_sql or PLACEHOLDER_SQL, ok=pred.ok, seconds=round(pred.seconds, 3),
+                       votes=pred.vote.votes, candidates=[c.sql for c in pred.vote.candidates],
+                       tables=list(pred.prepared.tables), repaired=pred.repaired, error="",
+                       messages=pred.messages, timings={k: round(v, 4) for k, v in pred.timings.items()})
+            if pred.generated:
+                rec["generated"] = pred.generated
+        except Exception as err:  # one bad item must not stop or shift the run
+            if isinstance(err, ModelError) and getattr(generator, "concurrent", False):
+                raise  # the server is gone: stop after the last written line; rerunning resumes there
+            log.warning("item %s (%s): %s", ex.idx, ex.db_id, err)
+            rec.update(pred_sql=PLACEHOLDER_SQL, ok=False, seconds=0.0, error=f"{type(err).__name__}: {err}")
+        return rec
+
+    for ex in examples:
+        if ex.idx in done and on_item:
+            on_item(done[ex.idx])
+    pending = [ex for ex in examples if ex.idx not in done]
+    if workers > 1 and not getattr(generator, "concurrent", False):
+        raise ConfigError(f"--workers {workers}: only a server backend (--backend openai) answers several questions "
+                          "at once")
+    with open_append(jsonl) as fh, ThreadPoolExecutor(max(1, workers)) as threads:
+        # map yields in question order: lines are written in that order, each as soon as those before it are done
+        for rec in (threads.map(one, pending) if workers > 1 else map(one, pending)):
             fh.write(json.dumps(rec) + "\n")
             fh.flush()
-            done[ex.idx] = rec
+            done[rec["idx"]] = rec
             if on_item:
                 on_item(rec)
     records = [done[ex.idx] for ex in examples]

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 # which runs before this module (it must come before torch or llama_cpp load OpenMP).
 
 Messages = list[dict[str, str]]
-BACKENDS = ("auto", "transformers", "llama.cpp")
+BACKENDS = ("auto", "transformers", "llama.cpp", "openai")
 
 
 @runtime_checkable
@@ -668,6 +668,11 @@ def make_generator(
     """
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend == "openai":  # the server holds the model (and its adapter); `model` is the name it knows
+        from graphsql.inference.remote import OpenAIGenerator
+
+        return OpenAIGenerator(kwargs.pop("base_url", ""), model=str(model), api_key=kwargs.pop("api_key", None),
+                               **kwargs)
     files = resolve_model(model)
     if backend == "auto":
         usable = has_llama_cpp() and files.gguf_path is not None and not _has_cuda()

@@ -10,6 +10,7 @@ The CLI (`graphsql ask`, `graphsql predict`) and the web page call this same fun
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,11 +62,16 @@ class DatabaseCache:
         self.infer_fks = infer_fks
         self.value_cache_dir = value_cache_dir
         self._entries: dict[Path, tuple[SchemaGraph, ValueIndex | None]] = {}
+        self._lock = threading.RLock()  # `predict --workers N` asks from several threads
         self._example_pools: dict[tuple[str, str, str], object] = {}
 
     def get(self, db_path: str | Path, schema: DbSchema | None = None) -> tuple[SchemaGraph, ValueIndex | None]:
         """(graph, value index) of the database at ``db_path``; ``schema`` (e.g. from tables.json, with natural
         names) replaces the one read from the file."""
+        with self._lock:
+            return self._get(db_path, schema)
+
+    def _get(self, db_path, schema):
         if hasattr(db_path, "read_schema"):  # a database by URL (graphsql.data.engines): no value index yet
             if db_path.label not in self._entries:
                 schema = schema or db_path.read_schema()
