@@ -5,6 +5,7 @@ that is down, failing or malformed, and `predict --workers N` in question order,
 # no `from __future__ import annotations`: FastAPI reads the fake endpoint's annotations at runtime
 
 import json
+import os
 import threading
 import time
 
@@ -136,3 +137,16 @@ def test_workers_need_a_server_backend(mini_spider, tmp_path, capsys):
                  "--out", str(tmp_path / "p.sql"), "--adapter", "none", "--backend", "transformers",
                  "--model", "/nonexistent", "--workers", "2"])
     assert code == 1
+
+
+@pytest.mark.model
+@pytest.mark.skipif(os.environ.get("GRAPHSQL_MODEL_TESTS") != "1",
+                    reason="the real model: GRAPHSQL_MODEL_TESTS=1 pytest -m model tests/test_serving.py")
+def test_llama_cpp_server_writes_the_in_process_sql(tmp_path):
+    """llama-cpp-python's OpenAI-compatible server with the shipped merged GGUF writes, greedy, the SQL that
+    in-process llama.cpp writes on the same questions (`graphsql.inference.bench_serving`, 4 questions)."""
+    pytest.importorskip("llama_cpp.server.app")
+    from graphsql.inference.bench_serving import compare_serving
+
+    result = compare_serving(questions=4, workers=2)
+    assert all(same == result["questions"] for same in result["same_sql_as_in_process"].values()), result["sql"]
