@@ -78,6 +78,7 @@ def test_the_pipeline_runs_on_a_server(demo_db):
     assert pred.ok and pred.pred_sql == "SELECT count(*) FROM book" and pred.result.rows == ((40,),)
     body = app.state.requests[0]
     assert body["model"] == "graphsql" and body["messages"][0]["role"] == "system" and body["temperature"] == 0.0
+    assert body["repeat_penalty"] == 1.0   # llama.cpp's servers would penalise repeats, unlike in-process decoding
     assert "book" in body["messages"][-1]["content"]   # the same prompt as in-process: the schema, the question
 
 
@@ -142,11 +143,16 @@ def test_workers_need_a_server_backend(mini_spider, tmp_path, capsys):
 @pytest.mark.model
 @pytest.mark.skipif(os.environ.get("GRAPHSQL_MODEL_TESTS") != "1",
                     reason="the real model: GRAPHSQL_MODEL_TESTS=1 pytest -m model tests/test_serving.py")
-def test_llama_cpp_server_writes_the_in_process_sql(tmp_path):
+def test_llama_cpp_server_writes_the_in_process_sql(monkeypatch):
     """llama-cpp-python's OpenAI-compatible server with the shipped merged GGUF writes, greedy, the SQL that
     in-process llama.cpp writes on the same questions (`graphsql.inference.bench_serving`, 4 questions)."""
     pytest.importorskip("llama_cpp.server.app")
+    from pathlib import Path
+
+    from graphsql.config import REPO_ROOT
     from graphsql.inference.bench_serving import compare_serving
 
-    result = compare_serving(questions=4, workers=2)
+    monkeypatch.setenv("GRAPHSQL_CACHE", str(Path.home() / ".cache" / "graphsql"))  # the real model, merged once
+    result = compare_serving(questions=4, workers=2,
+                             adapter=REPO_ROOT / "models" / "qwen2.5-coder-0.5b-graph-balanced-gpu-lora")
     assert all(same == result["questions"] for same in result["same_sql_as_in_process"].values()), result["sql"]

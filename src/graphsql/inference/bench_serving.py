@@ -63,7 +63,7 @@ def llama_cpp_server(gguf: Path, n_ctx: int = 4096, alias: str = "graphsql", sta
         Path(log.name).unlink(missing_ok=True)
 
 
-def compare_serving(questions: int = 16, workers: int = 2) -> dict:
+def compare_serving(questions: int = 16, workers: int = 2, adapter: str | Path = "default") -> dict:
     """The three runs on the demo database (see the module docstring); the results as a dict."""
     from graphsql.config import DEFAULT_MODEL_NAME, InferConfig, PromptConfig, resolve_adapter
     from graphsql.data.records import Example
@@ -76,7 +76,7 @@ def compare_serving(questions: int = 16, workers: int = 2) -> dict:
     from graphsql.quickstart import DEMO_DB_ID, DEMO_QUESTIONS, build_demo_database
 
     infer = InferConfig()
-    gguf = merged_gguf(resolve_adapter(DEFAULT_MODEL_NAME, "default"), infer.quant)
+    gguf = merged_gguf(resolve_adapter(DEFAULT_MODEL_NAME, adapter), infer.quant)
     with tempfile.TemporaryDirectory(prefix="graphsql-serving-") as tmp:
         db = build_demo_database(Path(tmp) / f"{DEMO_DB_ID}.sqlite")
         examples = tuple(Example(db_id=DEMO_DB_ID, question=q, gold_sql=g, idx=i)

@@ -21,6 +21,10 @@ from graphsql.inference.models import ModelError
 
 log = logging.getLogger(__name__)
 
+# llama.cpp's servers penalise repeated tokens by default (1.1), which in-process decoding does not: greedy answers
+# then differ (Spider-style "a  =  b" loses its spaces, aliases change). Other servers ignore the field.
+EXTRA_BODY = {"repeat_penalty": 1.0}
+
 
 class OpenAIGenerator:
     """A generator whose completions come from an OpenAI-compatible ``/v1/chat/completions`` endpoint."""
@@ -47,7 +51,8 @@ class OpenAIGenerator:
         errors = self._openai
         try:
             reply = self.client.chat.completions.create(model=self.model, messages=list(messages), n=n,
-                                                        temperature=temperature, max_tokens=max_new_tokens, seed=seed)
+                                                        temperature=temperature, max_tokens=max_new_tokens, seed=seed,
+                                                        extra_body=EXTRA_BODY)
         except errors.APIConnectionError as err:  # APITimeoutError is one
             kind = "timed out" if isinstance(err, errors.APITimeoutError) else "cannot be reached"
             raise ModelError(f"server {self.base_url} {kind}") from None

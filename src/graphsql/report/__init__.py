@@ -49,7 +49,7 @@ from graphsql.report.inference import (
     merged_accuracy,
     pick_default_quant,
 )
-from graphsql.report.product import engines_section, hostile_section
+from graphsql.report.product import engines_section, hostile_section, serving_section
 from graphsql.report.results import (
     _baseline_section,
     _beside_published_section,
@@ -121,6 +121,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _web_section(results_dir, root)
     appendix += engines_section(results_dir, root)
     appendix += hostile_section(results_dir, root)
+    appendix += serving_section(results_dir, root)
     appendix += _fewshot_section(results, comparisons, out, exclude={default_tag})
     appendix += _setup_section(results)
     appendix += _published_llm_section(results_dir, root)

@@ -59,3 +59,25 @@ def hostile_section(results_dir: Path, root: Path) -> list[str]:
                                                  for kind in kinds) + " |")
     lines += ["", f"Source: `{_rel(path, root)}`.", ""]
     return lines
+
+
+def serving_section(results_dir: Path, root: Path) -> list[str]:
+    """In-process llama.cpp against an OpenAI-compatible server (`python -m graphsql.inference.bench_serving`)."""
+    path = results_dir / "bench_serving.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["## Serving through an OpenAI-compatible server", "",
+             f"`python -m graphsql.inference.bench_serving`: {d['questions']} demo questions answered by the "
+             f"shipped model (`{d['model']}`, the merged GGUF `ask` uses) in-process, then through "
+             "llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server`, the same GGUF) with "
+             "`--backend openai`, one and several questions in flight, all in one run on this 2-core CPU. That "
+             "server answers one request at a time, so questions in flight only contend for the same cores here.",
+             "", "| run | questions in flight | questions / s | vs in-process | same SQL as in-process |",
+             "|---|---|---|---|---|"]
+    for name, run in d["runs"].items():
+        same = d["same_sql_as_in_process"].get(name)
+        lines.append(f"| {name} | {run['workers']} | {run['questions_per_second']} | {run['ratio_vs_in_process']}x | "
+                     f"{'–' if same is None else str(same) + ' of ' + str(run['questions'])} |")
+    lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    return lines
