@@ -89,3 +89,15 @@ def test_hundreds_of_tables_prune_to_budget(tmp_path):
     assert pred.ok and pred.result.rows == ((9.5,),)
     assert {"customer", "invoice"} <= set(pred.prepared.tables) and len(pred.prepared.tables) <= 4
     assert "misc_299" not in pred.messages[-1]["content"]
+
+
+@pytest.mark.parametrize("argv", [["ask", "--bogus", "x"], ["evaluate"], ["nosuchcmd"], ["ask"],
+                                  ["predict", "--questions"], ["ask", "q", "--db", "x", "--samples", "many"],
+                                  ["graph", "--format"], ["data", "nosuch"], ["run", "--nosuch"]])
+def test_bad_command_lines_get_usage_and_exit_2(argv, capsys):
+    """Unknown commands and options, missing or malformed arguments: the usual short usage message, exit code 2,
+    never a traceback (issue 28)."""
+    assert main(argv) == 2
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "Error:" in text and "Traceback" not in text and len(text.strip().splitlines()) <= 6

@@ -25,6 +25,18 @@ app.add_typer(baseline_app, name="baseline")
 dpo_app = typer.Typer(no_args_is_help=True, help="Preference training from execution feedback (after SFT).")
 app.add_typer(dpo_app, name="dpo")
 
+# typer >= 0.26 raises its own vendored click's exceptions; older ones raise click's: catch both
+EXIT, USAGE, ABORT = (click.exceptions.Exit,), (click.ClickException,), (click.exceptions.Abort,)
+try:
+    import typer._click.exceptions as _typer_click
+    import typer.exceptions as _typer_exc
+
+    EXIT += (_typer_exc.Exit,)
+    USAGE += (_typer_click.ClickException,)
+    ABORT += (_typer_exc.Abort,)
+except ImportError:  # pragma: no cover - an older typer
+    pass
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -50,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         rv = app(args=args, prog_name="graphsql", standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except EXIT as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except USAGE as exc:  # unknown command or option, a missing or malformed argument: usage and exit code 2
         exc.show()
         return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except ABORT + (KeyboardInterrupt,):
         err_console.print("interrupted")
         return 130
     except GraphSQLError as exc:
