@@ -1,7 +1,7 @@
 """Databases other than SQLite files, named by a SQLAlchemy URL: PostgreSQL, MySQL/MariaDB and DuckDB (issue 29).
 
-    >>> db = open_database("postgresql://reader@localhost/shop")   # a SQLite path gives the path back
-    >>> schema = db.read_schema()      # tables, columns, types, PKs, FKs; every schema of a PostgreSQL database
+    >>> db, schema = read_database("postgresql://reader@localhost/shop")   # a SQLite path: the path, its schema
+    >>> # schema: tables, columns, types, PKs, FKs; every schema of a PostgreSQL database
     >>> res = db.execute("SELECT name FROM customer LIMIT 3")       # SQLite-style SQL: transpiled, read-only
 
 The model writes the SQLite SQL it was trained on, and the repairs work on it as on SQLite; `to_dialect` turns it
@@ -33,11 +33,6 @@ SAMPLE_VALUES = 3
 def is_url(target: str | Path) -> bool:
     """True for a SQLAlchemy URL (``scheme://...``), False for a file path."""
     return "://" in str(target)
-
-
-def open_database(target: str | Path):
-    """An `EngineDatabase` for a URL; the path itself (a SQLite file) otherwise."""
-    return EngineDatabase(str(target)) if is_url(target) else Path(target)
 
 
 def _one_line(err: Exception, with_type: bool = True) -> str:
@@ -407,8 +402,6 @@ def copy_sqlite_database(sqlite_path: str | Path, url: str, schema: str | None =
     try:
         kinds, keys = {}, {}
         for table in src.tables:
-            if table.name not in {t.name for t in src.tables}:
-                continue
             for col in table.columns:
                 values = [r[0] for r in sqlite.execute(
                     f"SELECT DISTINCT {q(col.name)} FROM {q(table.name)} WHERE {q(col.name)} IS NOT NULL")]

@@ -12,13 +12,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from graphsql.errors import DataError
+from graphsql.web.local import free_port
 
 
 def postgres_bindir() -> Path | None:
@@ -28,12 +28,6 @@ def postgres_bindir() -> Path | None:
         return Path(found[-1])
     initdb = shutil.which("initdb")
     return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -48,7 +42,7 @@ def temporary_postgres() -> Iterator[str]:
         user = pwd.getpwnam("postgres")
         os.chown(tmp, user.pw_uid, user.pw_gid)
         run_as = ["runuser", "-u", "postgres", "--"]
-    port, data = _free_port(), tmp / "data"
+    port, data = free_port(), tmp / "data"
     try:
         subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(data), "-U", "graphsql", "--auth=trust",
                         "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
