@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Train LoRA adapters side by side on a lent GPU, each with the same time budget: by default the default (graph,
 # rebalanced) adapter and the plain adapter (configs/train_*_gpu.yaml, session 5); or any sample sets of
-# scripts/augment_run.sh (augmentation ablations graph_no_<augs>, the decomposed-answer set graph_decomposed), which
+# experiments.yaml's sample_sets (augmentation ablations graph_no_<augs>, the decomposed-answer set graph_decomposed), which
 # train with the default adapter's recipe (configs/train_graph_balanced_gpu.yaml) on their own samples.
 #
 # A lent machine has no package registry and takes at most 64 MiB a call, so the base model's GGUF travels in

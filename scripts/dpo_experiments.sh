@@ -5,7 +5,7 @@
 #   nohup bash scripts/dpo_experiments.sh > runs/logs/dpo_experiments.log 2>&1 &
 # DPO on the GPU-trained default adapter (session 4's run started from the CPU adapter):
 #   GPU_SFT=1 nohup bash scripts/dpo_experiments.sh > runs/logs/dpo_experiments.log 2>&1 &
-# (its samples: `bash scripts/augment_run.sh graph_balanced` first, ~4 min; sampling ~1 h, DPO ~1 h, strat300 ~25 min)
+# (its samples: `graphsql run --sample-set graph_balanced` first, ~4 min; sampling ~1 h, DPO ~1 h, strat300 ~25 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -14,7 +14,7 @@ RUN=runs/dpo/graph_cpu
 MODEL=models/qwen2.5-coder-0.5b-graph-balanced-dpo-lora
 TAG=graph-balanced-dpo-lora
 if [ -n "${GPU_SFT:-}" ]; then
-  bash scripts/augment_run.sh graph_balanced
+  .venv/bin/graphsql run --sample-set graph_balanced
   CONFIG=configs/dpo_graph_gpu_sft.yaml
   RUN=runs/dpo/graph_gpu_sft
   MODEL=models/qwen2.5-coder-0.5b-graph-balanced-gpu-dpo-lora

@@ -21,11 +21,10 @@ fi
 if has train; then
   # The shipped adapters are in models/ already; retraining them is optional. CPU recipes [~50 min an adapter,
   # 400k tokens]; the GPU-trained ones (9.6M tokens) need a lent GPU [~6 min a pair]: docs/dev/RESUME.md.
-  for run in graph_balanced plain; do bash scripts/augment_run.sh "$run"; done   # [~5 min each] sample sets
-  if [ -n "${RETRAIN_CPU:-}" ]; then
-    $G train --config configs/train_graph_balanced_cpu.yaml --out runs/train/graph_balanced_cpu
-    $G train --config configs/train_plain_cpu.yaml --out runs/train/plain_cpu
-  fi
+  $G run --sample-set graph_balanced --sample-set plain      # [~5 min each] sample sets (experiments.yaml)
+  # An adapter that experiments.yaml declares with `train` and that is missing here is trained by `graphsql run`
+  # before its evaluations (CPU recipes; GPU recipes print the device commands), e.g. an ablation:
+  #   $G run --model graph-balanced-lora-no_perturb          # [~50 min training + ~30 min evaluation]
 fi
 if has evaluate; then
   # every evaluation of experiments.yaml whose results are missing or stale [all of them from nothing: days on

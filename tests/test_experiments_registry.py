@@ -117,3 +117,66 @@ def test_run_steps_runs_stale_steps_in_process_and_reports_blocked_ones(tmp_path
     counts = run_steps(steps, registry, echo=lines.append)
     assert calls == [["--x"]] and counts["ran"] == 1 and counts["blocked"] == 1
     assert any("train it" in line for line in lines)  # the missing adapter's recipe is printed
+
+
+TRAINED = """
+sample_sets:
+  tiny_set: {{config: {augment}, without: [table_selection], tokenizer: null}}
+models:
+  tiny-lora:
+    label: a tiny adapter trained by the runner
+    adapter: models/tiny-lora
+    train: {{samples: tiny_set, config: {train}, run: runs/train/tiny, seed: 3}}
+  tiny-gpu-lora:
+    label: the same on a lent GPU
+    adapter: runs/models/tiny_gpu
+    train: {{samples: tiny_set, config: {train}, run: runs/train/tiny_gpu, device: gpu}}
+experiments:
+  - id: tiny
+    dataset: spider
+    split: dev
+    sample: 4
+    runs: {{tiny-lora: [as_trained], tiny-gpu-lora: [as_trained]}}
+"""
+
+
+def test_a_missing_adapter_is_trained_before_its_runs_and_a_gpu_recipe_prints_the_device_commands(
+        mini_spider, tmp_path, monkeypatch):
+    """`graphsql run`: sample set -> training -> export as experiments.yaml declares, as real `graphsql`
+    subprocesses on a tiny model; done steps are skipped on a rerun; a GPU recipe is blocked with its commands."""
+    from tests.test_augment import augment_config_on_mini_train
+    from tests.test_generate import build_tiny_qwen
+
+    augment = augment_config_on_mini_train(mini_spider, tmp_path, ["join_path", "table_selection"])
+    model = build_tiny_qwen(tmp_path / "tiny_qwen")
+    train = tmp_path / "train.yaml"
+    train.write_text(f"name: tiny\ntrain:\n  model: {model}\n  max_len: 2048\n  batch_tokens: 2048\n  grad_accum: 1\n"
+                     "  precision: fp32\n  device: cpu\n  epochs: 1\n  max_steps: 2\n")
+    text = TRAINED.format(augment=augment, train=train)
+    with pytest.raises(ConfigError, match="sample set 'nothing'"):
+        load_registry(_write(tmp_path, text.replace("samples: tiny_set, config", "samples: nothing, config")))
+    registry = load_registry(_write(tmp_path, text))
+    steps = plan_steps(registry, results=tmp_path / "results")
+    assert [(s.stage, s.tag) for s in steps] == [("augment", "tiny-lora"), ("train", "tiny-lora"),
+                                                 ("export", "tiny-lora"), ("augment", "tiny-gpu-lora"),
+                                                 ("train", "tiny-gpu-lora"), ("export", "tiny-gpu-lora"),
+                                                 ("evaluate", "tiny-lora"), ("evaluate", "tiny-gpu-lora")]
+    assert steps[0].command.endswith("--out runs/augment/tiny_set --without table_selection")
+    assert steps[1].command.endswith("--samples runs/augment/tiny_set/samples.jsonl --out runs/train/tiny --seed 3")
+    evaluated = []
+    fake = types.ModuleType("graphsql.experiments.fake_eval")
+    fake.main = lambda argv: evaluated.append(argv) or 0
+    monkeypatch.setitem(sys.modules, "graphsql.experiments.fake_eval", fake)
+    steps = [s if s.stage != "evaluate" else Step(s.experiment, s.tag, s.name, "fake_eval", s.argv, s.result)
+             for s in steps]
+    lines = []
+    counts = run_steps(steps, registry, echo=lines.append)
+    text = "\n".join(lines)
+    assert (tmp_path / "models" / "tiny-lora" / "adapter_model.safetensors").is_file(), text
+    assert json.loads((tmp_path / "runs" / "train" / "tiny" / "metrics.json").read_text())["seed"] == 3
+    assert len(evaluated) == 1 and "models/tiny-lora" in evaluated[0]  # the GPU model's run waits for its adapter
+    assert "RUNS=tiny_set bash scripts/device_pack.sh" in text
+    assert counts == {"up_to_date": 1, "ran": 4, "would_run": 0, "blocked": 3, "failed": 0}, text
+    # rerun: the sample set, training and export are done; the trained model's run is stale only through the fake
+    again = plan_steps(registry, results=tmp_path / "results")
+    assert [s.stage for s in again if s.tag == "tiny-lora"] == ["evaluate"]

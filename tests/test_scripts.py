@@ -26,26 +26,28 @@ def test_script_parses_and_names_real_configs_and_variants(script):
         assert name in VARIANTS or variant_settings(name, Path("demos.json"))[0]["shot_pool"] == "demos.json", name
 
 
-def test_augment_run_names_map_to_configs_and_switches():
-    def dry(run):
-        return subprocess.run(["bash", str(REPO_ROOT / "scripts" / "augment_run.sh"), run], env={"DRY": "1", "PATH": "/usr/bin:/bin"},
-                              capture_output=True, text=True)
+def test_declared_sample_sets_map_to_configs_and_switches():
+    """experiments.yaml's sample sets (what `graphsql run --sample-set` and the training steps build): real configs,
+    real augmentation names, and the ablations switch off what their names say."""
+    from graphsql.augment.build import KNOWN_AUGMENTATIONS
+    from graphsql.experiments.registry import load_registry
+    from graphsql.experiments.runner import sample_set_step
 
-    out = dry("graph_no_table_selection_join_path_synthetic_x9")   # no such set here: the command is printed
-    assert out.returncode == 2 and "'x9'" in out.stderr
-    out = dry("graph_no_graph_views_table_selection_join_path")
-    assert out.returncode == 0, out.stderr
-    assert "--config configs/augment_graph_balanced.yaml" in out.stdout
-    assert out.stdout.split()[-6:] == ["--without", "graph_views", "--without", "table_selection", "--without", "join_path"]
-    assert dry("unknown_set").returncode == 2
-    assert dry("graph_no_augmentation").stdout.count("--without") == 5
-    # issue 25: all three additions, or one alone on top of the default recipe
-    assert "--config configs/augment_graph_unseen.yaml" in dry("graph_unseen").stdout
-    assert "--without" not in dry("graph_unseen").stdout
+    registry = load_registry()
+    for name, spec in registry.sample_sets.items():
+        assert (REPO_ROOT / spec.config).is_file(), (name, spec.config)
+        assert set(spec.without) <= set(KNOWN_AUGMENTATIONS), name
+    step = sample_set_step(registry, "graph_no_table_selection_join_path")
+    assert step.command == ("graphsql augment --config configs/augment_graph_balanced.yaml --out "
+                            "runs/augment/graph_no_table_selection_join_path --tokenizer qwen2.5-coder-0.5b "
+                            "--without table_selection --without join_path")
+    assert len(registry.sample_set("graph_no_augmentation").without) == 5
+    assert not registry.sample_set("graph_unseen").without
     for run, kept in (("graph_demos", "demonstrations"), ("graph_reword", "reword"), ("graph_rename", "rename")):
-        words = dry(run).stdout.split()
-        off = {words[i + 1] for i, w in enumerate(words) if w == "--without"}
-        assert off == {"demonstrations", "reword", "rename"} - {kept}, run
+        assert set(registry.sample_set(run).without) == {"demonstrations", "reword", "rename"} - {kept}, run
+    for tag, spec in registry.models.items():  # every trained model names a real training config
+        if spec.train is not None:
+            assert (REPO_ROOT / spec.train.config).is_file(), (tag, spec.train.config)
 
 
 def test_experiment_recipes_name_real_scripts_and_configs():

@@ -81,17 +81,30 @@ def run_cmd(
     model: str | None = typer.Option(None, help="only the runs of this model tag"),
     force: bool = typer.Option(False, help="rerun steps that are up to date"),
     dry_run: bool = typer.Option(False, "--dry-run", help="say what would run, run nothing"),
+    sample_sets: list[str] = typer.Option([], "--sample-set", help="only build this declared sample set (repeatable)"),
+    train: list[str] = typer.Option([], "--train", help="only train this model's adapter as declared (repeatable)"),
     registry_file: Path | None = typer.Option(None, "--experiments", help="default: experiments.yaml"),
 ) -> int:
-    """Run the experiments of experiments.yaml, skipping what is up to date (graphsql.experiments.runner)."""
+    """Run the experiments of experiments.yaml, skipping what is up to date (graphsql.experiments.runner): a missing
+    adapter is trained first where experiments.yaml says how."""
     from graphsql.experiments.registry import load_registry
-    from graphsql.experiments.runner import plan_steps, run_steps
+    from graphsql.experiments.runner import plan_steps, run_steps, sample_set_step, training_steps
 
     registry = load_registry(registry_file)
-    if not ids and not (all_ or stale):
+    if sample_sets or train:
+        if ids or all_ or stale or model:
+            raise ConfigError("graphsql run: --sample-set and --train build sample sets and adapters only; name no "
+                              "experiment or model with them")
+        steps = [sample_set_step(registry, name) for name in sample_sets]
+        for tag in train:
+            if not training_steps(registry, tag):
+                raise ConfigError(f"graphsql run --train: experiments.yaml does not say how {tag!r} is trained")
+            steps += training_steps(registry, tag)
+    elif not ids and not (all_ or stale or model):
         raise ConfigError("graphsql run: name experiments (" + ", ".join(e.id for e in registry.experiments)
-                          + ") or pass --all / --stale")
-    steps = plan_steps(registry, ids or None, model)
+                          + "), a --model, or pass --all / --stale")
+    else:
+        steps = plan_steps(registry, ids or None, model, force=force)
     counts = run_steps(steps, registry, force=force, dry_run=dry_run,
                        echo=lambda line: console.print(line, markup=False, highlight=False))
     console.print(f"{len(steps)} steps: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v),

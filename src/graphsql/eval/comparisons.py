@@ -37,7 +37,7 @@ _REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the com
 
 
 # Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
-# "<full adapter's tag>-no_<augmentations>" (scripts/ablation_experiments.sh, scripts/gpu_runs_evaluate.sh) and
+# "<full adapter's tag>-no_<augmentations>" (experiments.yaml: their train and sample_sets) and
 # compared with that full adapter, trained with the same budget.
 # an adapter retrained without augmentations (<full>-no_<off>), or with the full recipe and another training seed
 # (<full>-seed<N>: how far two runs of one recipe differ, beside what an ablation changes)

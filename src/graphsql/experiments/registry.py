@@ -10,9 +10,12 @@ report makes.
 A run is (experiment, model tag, variant); its results file is where `graphsql.experiments.variants` (``eval``),
 `graphsql.experiments.bird_schema` (``bird_schema``) or the baseline's scorer writes it, and a replay of its
 recorded candidates (`graphsql.experiments.sc_count`; BIRD: ``--repairs``) is named by the replayed file's stem.
-Loading is strict: an unknown key, a run of an undeclared model, or a comparison or table row naming a run that no
-experiment declares is a ConfigError naming the place. `graphsql run` (`graphsql.experiments.runner`) runs what is
-declared.
+A model may say how its adapter is trained (``train``: a sample set of ``sample_sets``, a training config, the
+training run's folder, a seed, cpu or gpu); a sample set names an augment config and the augmentations switched off.
+Loading is strict: an unknown key, a run of an undeclared model, a model trained on an undeclared sample set, or a
+comparison or table row naming a run that no experiment declares is a ConfigError naming the place. `graphsql run`
+(`graphsql.experiments.runner`) runs what is declared: builds the sample set, trains and exports an adapter that is
+missing (CPU recipes; GPU recipes print the device commands), then evaluates.
 """
 
 from __future__ import annotations
@@ -32,6 +35,44 @@ COMPARISON_KINDS = ("systems", "replays", "bird_schema")
 REPLAY_STEM = re.compile(r"^(?P<variant>.+?)(?P<suffix>_fixj_exact|_fixj|_fix|_joins)?$")
 
 
+TRAIN_DEVICES = ("cpu", "gpu")
+
+
+@dataclass(frozen=True)
+class SampleSetSpec:
+    """A training sample set (``runs/augment/<name>/``): an augment config with some augmentations switched off."""
+
+    config: str = field(metadata={"help": "the augment config (configs/augment_*.yaml)"})
+    without: tuple = field(default=(), metadata={"help": "augmentations switched off (graphsql augment --without)"})
+    tokenizer: str | None = field(default="qwen2.5-coder-0.5b",
+                                  metadata={"help": "counts the manifest's tokens; none: a characters estimate"})
+
+    def __post_init__(self):
+        if not isinstance(self.without, list | tuple) or not all(isinstance(a, str) for a in self.without):
+            raise ConfigError(f"without: expected a list of augmentation names, got {self.without!r}")
+        object.__setattr__(self, "without", tuple(self.without))
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """How a model's adapter is trained: ``graphsql train`` on a declared sample set, then ``graphsql model export``."""
+
+    samples: str = field(metadata={"help": "a sample set declared under sample_sets"})
+    config: str = field(metadata={"help": "the training config (configs/train_*.yaml)"})
+    run: str = field(metadata={"help": "the training run's folder (checkpoints, log, metrics)"})
+    seed: int | None = field(default=None, metadata={"help": "training seed (default: the config's)"})
+    device: str = field(default="cpu", metadata={"help": "cpu: `graphsql run` trains it here; gpu: a lent GPU"})
+
+    def __post_init__(self):
+        if self.device not in TRAIN_DEVICES:
+            raise ConfigError(f"device must be one of {', '.join(TRAIN_DEVICES)}, not {self.device!r}")
+
+    @property
+    def device_run(self) -> str:
+        """The run name the device scripts take (scripts/device_pack.sh: RUN or RUN_seedN)."""
+        return self.samples + (f"_seed{self.seed}" if self.seed is not None else "")
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """A model setting evaluated under one tag."""
@@ -42,8 +83,11 @@ class ModelSpec:
     merge: str | None = field(default=None, metadata={"help": "the adapter merged into a GGUF of this format"})
     group: str = field(default="main", metadata={"help": "main | ablation | seeds | baseline | speed | ..."})
     recipe: str = field(default="", metadata={"help": "how the adapter is made, printed when it is missing"})
+    train: TrainSpec | None = field(default=None, metadata={"help": "how `graphsql run` trains the adapter"})
 
     def __post_init__(self):
+        if self.train is not None and not self.adapter:
+            raise ConfigError("train: a model without an adapter has nothing to train")
         if self.kind not in MODEL_KINDS:
             raise ConfigError(f"model kind must be one of {', '.join(MODEL_KINDS)}, not {self.kind!r}")
         if self.merge is not None and (self.merge not in MERGED_QUANTS or not self.adapter):
@@ -51,9 +95,8 @@ class ModelSpec:
         if self.group not in GROUPS:
             raise ConfigError(f"group must be one of {', '.join(GROUPS)}, not {self.group!r}")
 
-    @property
-    def adapter_present(self) -> bool:
-        return self.adapter is None or (REPO_ROOT / self.adapter / "adapter_model.safetensors").exists()
+    def adapter_present(self, root: Path = REPO_ROOT) -> bool:
+        return self.adapter is None or (root / self.adapter / "adapter_model.safetensors").exists()
 
 
 @dataclass(frozen=True)
@@ -110,6 +153,13 @@ class Registry:
     systems: tuple  # (label, tag, variant): the main table's rows, in order
     comparisons: dict  # kind -> ((tag_a, variant_a), (tag_b, variant_b)) pairs
     headline: dict = field(default_factory=dict)  # spider, geo, bird: experiment ids; rows: (label, tag, name)
+    sample_sets: dict = field(default_factory=dict)  # name -> SampleSetSpec
+    root: Path = REPO_ROOT  # the folder relative paths (adapters, configs, runs/) start from
+
+    def sample_set(self, name: str) -> SampleSetSpec:
+        if name not in self.sample_sets:
+            raise ConfigError(f"no sample set {name!r} in experiments.yaml (known: {', '.join(self.sample_sets)})")
+        return self.sample_sets[name]
 
     def experiment(self, exp_id: str) -> ExperimentSpec:
         for exp in self.experiments:
@@ -138,12 +188,21 @@ def load_registry(path: str | Path | None = None) -> Registry:
     """Read and check ``experiments.yaml`` (default: the repository's); ConfigError naming the place otherwise."""
     path = Path(path) if path is not None else REGISTRY_FILE
     data = read_yaml_mapping(path)
-    known = ("models", "experiments", "systems", "comparisons", "headline")
+    known = ("models", "experiments", "systems", "comparisons", "headline", "sample_sets")
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(known)})")
-    models = {tag: build_dataclass(ModelSpec, spec, f"{path}: models.{tag}")
-              for tag, spec in (data.get("models") or {}).items()}
+    sample_sets = {name: build_dataclass(SampleSetSpec, spec, f"{path}: sample_sets.{name}")
+                   for name, spec in (data.get("sample_sets") or {}).items()}
+    models = {}
+    for tag, spec in (data.get("models") or {}).items():
+        where = f"{path}: models.{tag}"
+        if isinstance(spec, dict) and spec.get("train") is not None:
+            spec = {**spec, "train": build_dataclass(TrainSpec, spec["train"], f"{where}.train")}
+            if spec["train"].samples not in sample_sets:
+                raise ConfigError(f"{where}.train: sample set {spec['train'].samples!r} is not declared under "
+                                  f"sample_sets")
+        models[tag] = build_dataclass(ModelSpec, spec, where)
     experiments = tuple(build_dataclass(ExperimentSpec, spec, f"{path}: experiments[{i}]")
                         for i, spec in enumerate(data.get("experiments") or []))
     ids = [e.id for e in experiments]
@@ -191,7 +250,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
             raise ConfigError(f"{path}: headline.rows[{i}]: expected [label, tag:variant]")
         rows.append((row[0], *_pair(row[1], f"{path}: headline.rows[{i}]")))
     headline["rows"] = tuple(rows)
-    registry = Registry(models, experiments, tuple(systems), comparisons, headline)
+    registry = Registry(models, experiments, tuple(systems), comparisons, headline, sample_sets, path.resolve().parent)
     for key in ("spider", "geo", "bird"):
         if key in headline:
             registry.experiment(headline[key])

@@ -8,19 +8,32 @@ One experiment expands into steps: each (model tag, variant) run (`graphsql.expe
 schema level: `graphsql.experiments.bird_schema`; the seq2seq baseline: its subset scorer), then each replay of its
 recorded candidates (`graphsql.experiments.sc_count`, or ``bird_schema --repairs``). A step is up to date when its
 results file exists, is complete, and records the settings the declaration asks for (dataset, split, number of
-questions, variant, adapter); a replay, when its file exists. A step whose model has no adapter here (an ablation
-adapter that stays out of git, or one trained on a lent GPU) is not run: the runner prints the model's recipe.
-Steps run in this process, one after another, and every one resumes (predictions are kept in ``runs/``).
+questions, variant, adapter); a replay, when its file exists.
+
+A model whose adapter is not here and that has a stale run is trained first when ``experiments.yaml`` says how
+(``train``): its sample set is built (`graphsql augment`, up to date when the set's manifest exists), the adapter
+trained (`graphsql train`, up to date when the run's ``metrics.json`` exists; a rerun resumes from its last
+checkpoint) and exported (`graphsql model export`) to the declared adapter folder. Those steps run as `graphsql`
+subprocesses in the registry's folder; a GPU recipe is not run here: the runner prints the device commands. A model
+with neither adapter nor ``train`` is not run either: the runner prints its recipe. Evaluations run in this process,
+one after another, and every one resumes (predictions are kept in ``runs/``).
+
+    $ graphsql run --model graph-balanced-lora-no_perturb     # augment -> train -> export -> evaluate, as needed
+    $ graphsql run --sample-set graph_rename                  # only build one declared sample set
+    $ graphsql run --train graph-rename-gpu-lora --dry-run    # only train one adapter (a GPU one: the commands)
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
+from graphsql.errors import ConfigError
 from graphsql.experiments.registry import REPLAY_STEM, ExperimentSpec, Registry
 
 log = logging.getLogger(__name__)
@@ -37,16 +50,64 @@ class Step:
     argv: tuple[str, ...]
     result: Path
     replay: bool = False
+    stage: str = "evaluate"  # augment | train | export | evaluate
 
     @property
     def command(self) -> str:
+        if self.stage != "evaluate":
+            return f"graphsql {' '.join(self.argv)}"
         return f"python -m graphsql.experiments.{self.module} {' '.join(self.argv)}"
 
 
+def sample_set_step(registry: Registry, name: str, tag: str = "") -> Step:
+    """Build the declared sample set ``name`` into ``runs/augment/<name>/`` (up to date when its manifest exists)."""
+    spec = registry.sample_set(name)
+    out = f"runs/augment/{name}"
+    argv = ["augment", "--config", spec.config, "--out", out]
+    argv += ["--tokenizer", spec.tokenizer] if spec.tokenizer else []
+    for aug in spec.without:
+        argv += ["--without", aug]
+    return Step("train", tag, name, "cli", tuple(argv), registry.root / out / "manifest.json", stage="augment")
+
+
+def training_steps(registry: Registry, tag: str) -> list[Step]:
+    """Sample set, training and export of model ``tag``'s adapter, as its ``train`` declares (none if it does not)."""
+    if tag not in registry.models:
+        raise ConfigError(f"no model {tag!r} in experiments.yaml (known: {', '.join(registry.models)})")
+    spec = registry.models[tag]
+    train = spec.train
+    if train is None:
+        return []
+    samples = f"runs/augment/{train.samples}/samples.jsonl"
+    seed = ["--seed", str(train.seed)] if train.seed is not None else []
+    return [sample_set_step(registry, train.samples, tag),
+            Step("train", tag, train.run, "cli", ("train", "--config", train.config, "--samples", samples,
+                                                  "--out", train.run, *seed),
+                 registry.root / train.run / "metrics.json", stage="train"),
+            Step("train", tag, spec.adapter, "cli", ("model", "export", "--run", train.run, "--out", spec.adapter),
+                 registry.root / spec.adapter / "adapter_model.safetensors", stage="export")]
+
+
 def plan_steps(registry: Registry, ids: list[str] | None = None, model: str | None = None,
-               results: Path | None = None) -> list[Step]:
-    """Every step of the experiments ``ids`` (default: all), of model ``model`` only if given, in order: runs
-    first, then replays, experiment by experiment."""
+               results: Path | None = None, force: bool = False) -> list[Step]:
+    """Every step of the experiments ``ids`` (default: all), of model ``model`` only if given, in order: the
+    training of each model that has a stale run (all its runs with ``force``) and no adapter here, then the runs,
+    then the replays, experiment by experiment."""
+    if model and model not in registry.models:
+        raise ConfigError(f"no model {model!r} in experiments.yaml (known: {', '.join(registry.models)})")
+    steps = _evaluation_steps(registry, ids, model, results)
+    needed = []
+    for step in steps:
+        spec = registry.models[step.tag]
+        if (step.replay or step.tag in needed or spec.train is None or spec.adapter_present(registry.root)
+                or (not force and step_status(step, registry)[0])):
+            continue
+        needed.append(step.tag)
+    return [s for tag in needed for s in training_steps(registry, tag)] + steps
+
+
+def _evaluation_steps(registry: Registry, ids: list[str] | None, model: str | None,
+                      results: Path | None) -> list[Step]:
     results = results or REPO_ROOT / "results"
     experiments = [registry.experiment(i) for i in ids] if ids else list(registry.experiments)
     steps = []
@@ -104,8 +165,8 @@ def _replay_step(exp: ExperimentSpec, tag: str, stem: str, results: Path) -> Ste
 def step_status(step: Step, registry: Registry) -> tuple[bool, str]:
     """(up to date, why not): see the module docstring."""
     if not step.result.exists():
-        return False, "no results file"
-    if step.replay:
+        return False, "no results file" if step.stage == "evaluate" else f"no {step.result.name}"
+    if step.replay or step.stage != "evaluate":
         return True, ""
     try:
         data = json.loads(step.result.read_text(encoding="utf-8"))
@@ -143,11 +204,24 @@ def recorded_minutes(step: Step) -> float | None:
 
 
 def blocked(step: Step, registry: Registry) -> str:
-    """Why ``step`` cannot run here (its model's adapter is missing), or ''."""
-    spec = registry.models[step.tag]
-    if step.replay or spec.adapter_present:
+    """Why ``step`` cannot run here (its model's adapter is missing, or is trained on a GPU), or ''."""
+    if step.stage == "augment":
         return ""
-    return f"adapter {spec.adapter} is not here; make it with: {spec.recipe or '(no recipe declared)'}"
+    spec = registry.models[step.tag]
+    if spec.train is not None and spec.train.device == "gpu" and step.stage == "train":
+        return (f"trains on a lent GPU: RUNS={spec.train.device_run} bash scripts/device_pack.sh, then "
+                "scripts/device_train.sh and scripts/gpu_runs_evaluate.sh (docs/dev/RESUME.md)")
+    if step.replay or step.stage != "evaluate" or spec.adapter_present(registry.root):
+        return ""
+    how = ("the training steps above" if spec.train is not None and spec.train.device == "cpu"
+           else spec.recipe or "(no recipe declared)")
+    return f"adapter {spec.adapter} is not here; make it with: {how}"
+
+
+def _run_cli(step: Step, registry: Registry) -> int:
+    """A training step: ``graphsql ARGV`` as a subprocess in the registry's folder (its own memory; killed, it
+    resumes when run again)."""
+    return subprocess.run([sys.executable, "-m", "graphsql", *step.argv], cwd=registry.root).returncode
 
 
 def run_steps(steps: list[Step], registry: Registry, force: bool = False, dry_run: bool = False,
@@ -156,13 +230,19 @@ def run_steps(steps: list[Step], registry: Registry, force: bool = False, dry_ru
     import importlib
 
     counts = {"up_to_date": 0, "ran": 0, "would_run": 0, "blocked": 0, "failed": 0}
+    stopped = set()  # models whose training failed or cannot run here: their later training steps wait
     for step in steps:
         fresh, why = step_status(step, registry)
-        label = f"{step.experiment} {step.tag}:{step.name}"
-        if fresh and not force:
+        label = (f"{step.experiment} {step.tag}:{step.name}" if step.stage == "evaluate"
+                 else f"{step.stage:<9} {step.tag + ': ' if step.tag else ''}{step.name}")
+        if fresh and (not force or step.stage != "evaluate"):  # --force reruns evaluations, never a training
             counts["up_to_date"] += 1
             continue
-        reason = blocked(step, registry)
+        training = step.stage != "evaluate"
+        reason = (f"an earlier training step of {step.tag} did not run" if training and step.tag in stopped
+                  else blocked(step, registry))
+        if reason and training:
+            stopped.add(step.tag)
         if reason:
             counts["blocked"] += 1
             echo(f"blocked   {label}: {reason}")
@@ -174,13 +254,17 @@ def run_steps(steps: list[Step], registry: Registry, force: bool = False, dry_ru
             echo(f"stale     {label} ({why or 'forced'}{when}): {step.command}")
             continue
         echo(f"running   {label}: {step.command}")
-        module = importlib.import_module(f"graphsql.experiments.{step.module}")
-        try:
-            code = module.main(list(step.argv))
-        except SystemExit as exc:  # argparse errors
-            code = exc.code if isinstance(exc.code, int) else 1
+        if step.stage != "evaluate":
+            code = _run_cli(step, registry)
+        else:
+            module = importlib.import_module(f"graphsql.experiments.{step.module}")
+            try:
+                code = module.main(list(step.argv))
+            except SystemExit as exc:  # argparse errors
+                code = exc.code if isinstance(exc.code, int) else 1
         if code:
             counts["failed"] += 1
+            stopped.add(step.tag)
             echo(f"failed    {label} (exit {code})")
         else:
             counts["ran"] += 1

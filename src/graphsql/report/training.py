@@ -255,7 +255,7 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
     lines += ["", "Query templates: the gold SQL with its values masked; resampling them whole asks whether a "
                   "difference rests on enough distinct queries (see Findings).",
               "", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
-                  "`scripts/ablation_experiments.sh` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
+                  "`graphsql run --model TAG` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
     fig = _ablation_figure(rows, out.parent / "figures" / "ablations.png")
