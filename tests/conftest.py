@@ -16,6 +16,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads OpenMP
 import pytest
 
 from graphsql.config import data_root
+from graphsql.data.spider import tables_json_entry
 from graphsql.quickstart import DEMO_DB_ID, DEMO_QUESTIONS, build_demo_database
 
 CONCERT_SQL = """
@@ -71,30 +72,6 @@ def build_concert_db(path: Path) -> Path:
     return path
 
 
-def _tables_json_entry(db_path: Path, db_id: str) -> dict:
-    """A Spider tables.json entry for a SQLite file, made from its own PRAGMAs."""
-    conn = sqlite3.connect(db_path)
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]
-    cols, types, pks, fks = [[-1, "*"]], ["text"], [], []
-    index = {}
-    for t_idx, table in enumerate(tables):
-        for _cid, name, ctype, _nn, _d, pk in conn.execute(f"PRAGMA table_info('{table}')"):
-            index[(table.lower(), name.lower())] = len(cols)
-            if pk == 1:
-                pks.append(len(cols))
-            cols.append([t_idx, name])
-            types.append("number" if "INT" in ctype.upper() or "REAL" in ctype.upper() else "text")
-    for table in tables:
-        for row in conn.execute(f"PRAGMA foreign_key_list('{table}')"):
-            fks.append([index[(table.lower(), row[3].lower())], index[(row[2].lower(), row[4].lower())]])
-    conn.close()
-    return {
-        "db_id": db_id, "table_names_original": tables, "table_names": [t.replace("_", " ") for t in tables],
-        "column_names_original": cols, "column_names": [[t, n.replace("_", " ").lower()] for t, n in cols],
-        "column_types": types, "primary_keys": pks, "foreign_keys": fks,
-    }
-
-
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory):
     """Tests never read or write the user's ~/.cache/graphsql."""
@@ -132,8 +109,8 @@ def mini_spider(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("mini_spider")
     concert = build_concert_db(_db_file(root, "concert"))
     bookshop = build_demo_database(_db_file(root, DEMO_DB_ID))
-    (root / "tables.json").write_text(json.dumps([_tables_json_entry(concert, "concert"),
-                                                   _tables_json_entry(bookshop, DEMO_DB_ID)]))
+    (root / "tables.json").write_text(json.dumps([tables_json_entry(concert, "concert"),
+                                                   tables_json_entry(bookshop, DEMO_DB_ID)]))
     items = [("concert", q, s) for q, s in CONCERT_QUESTIONS] + [(DEMO_DB_ID, q, s) for q, s in DEMO_QUESTIONS]
     (root / "dev.json").write_text(json.dumps([{"db_id": d, "question": q, "query": s} for d, q, s in items]))
     (root / "dev_gold.sql").write_text("".join(f"{s}\t{d}\n" for d, _q, s in items))
@@ -175,7 +152,7 @@ def mini_bird(tmp_path_factory) -> Path:
     folder = root / "dev_databases" / "concert"
     (folder / "database_description").mkdir(parents=True)
     db = build_concert_db(folder / "concert.sqlite")
-    (root / "dev_tables.json").write_text(json.dumps([_tables_json_entry(db, "concert")]))
+    (root / "dev_tables.json").write_text(json.dumps([tables_json_entry(db, "concert")]))
     (folder / "database_description" / "singer.csv").write_text(
         "original_column_name,column_name,column_description,data_format,value_description\n"
         "singer_id,,the id of the singer,integer,\n"

@@ -6,7 +6,6 @@ key; a self-reference; text that is not UTF-8; and a 1,000-table database. Each 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from pathlib import Path
 
@@ -17,55 +16,24 @@ from graphsql.config import InferConfig, PromptConfig
 from graphsql.data.records import Example
 from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.eval.execute import execute_sql
+from graphsql.eval.hostile import (
+    HOSTILE_QUERIES as QUERIES,
+)
+from graphsql.eval.hostile import (
+    THOUSAND_TABLES_SECONDS,
+    build_hostile_schema_database,
+    build_wide_database,
+)
 from graphsql.eval.metrics import evaluate
 from graphsql.inference.predict import predict
 from graphsql.prompting import prepare_schema
 from graphsql.schema.graph import build_schema_graph
 from tests.fake_generator import ScriptedGenerator
 
-THOUSAND_TABLES_SECONDS = 10.0  # schema read + graph (FK inference included) + linking and pruning, on this CPU
-
-SCHEMA = """
-CREATE TABLE "order items" ("item id" INTEGER PRIMARY KEY, "order" INTEGER REFERENCES "Select"("group"),
-                            "qty""x" INTEGER, [bracket col] TEXT, `tick col` TEXT);
-CREATE TABLE "Select" ("group" INTEGER PRIMARY KEY, "from" TEXT, "Where" TEXT);
-CREATE TABLE "Café Ünïcode" ("ñame" TEXT, "größe" REAL, "名前" TEXT);
-CREATE TABLE MixedCase (Id INTEGER PRIMARY KEY, ParentId INTEGER REFERENCES MixedCase(Id), Name TEXT);
-CREATE TABLE norowid (a INTEGER, b TEXT, c TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
-CREATE TABLE nopk (x TEXT, y TEXT);
-CREATE TABLE child (a INTEGER, b TEXT, note TEXT, FOREIGN KEY (a, b) REFERENCES norowid(a, b));
-CREATE VIEW "big orders" AS SELECT * FROM "order items" WHERE "qty""x" > 2;
-INSERT INTO "Select" VALUES (1, 'a', 'w'), (2, 'b', 'v');
-INSERT INTO "order items" VALUES (1, 1, 3, 'br', 'tk'), (2, 2, 1, 'b2', 't2');
-INSERT INTO "Café Ünïcode" VALUES ('José', 1.5, '山田');
-INSERT INTO MixedCase VALUES (1, NULL, 'root'), (2, 1, 'kid');
-INSERT INTO norowid VALUES (1, 'k', 'v');
-INSERT INTO nopk VALUES ('p', 'q');
-INSERT INTO child VALUES (1, 'k', 'n');
-"""
-
-# a query per table (a question the scripted model answers with it); each is valid and must run unchanged
-QUERIES = {
-    "items": 'SELECT T1."item id", T1."qty""x", T1.[bracket col], T1.`tick col`, T2."from" FROM "order items" AS T1 '
-             'JOIN "Select" AS T2 ON T1."order" = T2."group" WHERE T2."Where" = \'w\'',
-    "unicode": 'SELECT "ñame", "名前" FROM "Café Ünïcode" WHERE "größe" > 1',
-    "self": "SELECT T2.Name FROM MixedCase AS T1 JOIN MixedCase AS T2 ON T2.ParentId = T1.Id WHERE T1.Name = 'root'",
-    "composite": "SELECT T2.note, T1.c FROM norowid AS T1 JOIN child AS T2 ON T1.a = T2.a AND T1.b = T2.b",
-    "nopk": "SELECT count(*) FROM nopk",
-    "view": 'SELECT "item id" FROM "big orders"',
-    "latin1": "SELECT y FROM nopk WHERE x LIKE 'caf%'",
-}
-
 
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("hostile") / "hostile.sqlite"
-    conn = sqlite3.connect(path)
-    conn.executescript(SCHEMA)
-    conn.execute("INSERT INTO nopk VALUES (CAST(? AS TEXT), 'latin-1 text')", (b"caf\xe9 cr\xe8me",))  # not UTF-8
-    conn.commit()
-    conn.close()
-    return path
+    return build_hostile_schema_database(tmp_path_factory.mktemp("hostile") / "hostile.sqlite")
 
 
 def test_the_schema_reader_keeps_every_name_the_view_and_the_keys(hostile_db):
@@ -120,15 +88,7 @@ def test_evaluate_scores_queries_on_hostile_names(hostile_db):
 
 def test_a_thousand_tables_stay_fast(tmp_path):
     """Reading, graph building (FK inference over 1,000 x 1,000 table pairs), linking and pruning."""
-    path = tmp_path / "thousand.sqlite"
-    conn = sqlite3.connect(path)
-    for i in range(1000):
-        parent = f", parent_id INTEGER REFERENCES t{i - 1}(id)" if i else ""
-        conn.execute(f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT, value REAL, t{(i + 7) % 1000}_id INTEGER"
-                     f"{parent})")
-        conn.execute(f"INSERT INTO t{i} (id, name, value) VALUES (1, 'n{i}', {i})")
-    conn.commit()
-    conn.close()
+    path = build_wide_database(tmp_path / "thousand.sqlite", 1000)
     start = time.monotonic()
     schema = read_sqlite_schema(path)
     graph = build_schema_graph(schema, db_path=path)

@@ -1,16 +1,20 @@
-"""Killed jobs (issue 28): real `graphsql predict`, `train` and `augment` subprocesses killed with SIGKILL at
+"""Killed jobs (issue 28): real `graphsql predict`, `train`, `dpo sample` and `augment` subprocesses killed with SIGKILL at
 random moments (seeded: KILL_SEEDS), resumed, and compared with an uninterrupted run of the same command.
 
 predict: killed after a random number of answers plus a random delay (so sometimes mid-line), several times in a
 row, then run to the end: the predictions equal the uninterrupted run's line for line. train (tiny random Qwen2,
 a checkpoint every step): killed after a random step, resumed: the adapter equals the uninterrupted run's within
-1e-6, and the training log has each step once. augment: killed at a random moment, rerun: the samples file is the
+1e-6, and the training log has each step once. dpo sample: killed after random numbers of finished questions,
+rerun: the candidates and pairs equal the uninterrupted run's. augment: killed at a random moment, rerun: the samples file is the
 same bytes, and a killed run never leaves a samples file that a trainer could read half of.
+
+With $GRAPHSQL_KILL_LOG set, every trial adds a line there: `python -m graphsql.eval.hardening --kills` counts them.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
@@ -35,9 +39,24 @@ def _run(cmd: list[str], timeout: float = 600) -> None:
     assert out.returncode == 0, out.stderr[-3000:]
 
 
-def _kill_when(cmd: list[str], ready, delay: float, timeout: float = 600) -> bool:
+def _log_kill(killed: bool) -> None:
+    """One line per trial into $GRAPHSQL_KILL_LOG when set (`python -m graphsql.eval.hardening --kills` counts them)."""
+    log = os.environ.get("GRAPHSQL_KILL_LOG")
+    if log:
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].split(" ")[0]
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"test": test, "killed": killed}) + "\n")
+
+
+def _kill_when(cmd: list[str], ready, delay: float, timeout: float = 600, env: dict | None = None) -> bool:
     """Start ``cmd``, SIGKILL it ``delay`` seconds after ``ready()`` first holds; False if it finished first."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed = _start_and_kill(cmd, ready, delay, timeout, env)
+    _log_kill(killed)
+    return killed
+
+
+def _start_and_kill(cmd: list[str], ready, delay: float, timeout: float, env: dict | None = None) -> bool:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     start = time.monotonic()
     try:
         while proc.poll() is None:
@@ -153,6 +172,48 @@ def test_train_killed_at_random_steps_resumes_to_the_same_adapter(tiny_model, tm
     for key in expected:
         torch.testing.assert_close(got[key], expected[key], rtol=0, atol=1e-6)
     assert [r["step"] for r in read_jsonl(log)] == list(range(1, 13))  # each step logged once
+
+
+def test_dpo_sample_killed_at_random_moments_resumes_to_the_same_candidates(mini_spider, tiny_model, tmp_path):
+    """`graphsql dpo sample` (seeded sampling, execution labels, one line per question): killed after random
+    numbers of finished questions and rerun, candidates.jsonl and pairs.jsonl equal an uninterrupted run's."""
+    data = tmp_path / "data"
+    spider = data / "spider"
+    spider.mkdir(parents=True)
+    for name in ("tables.json", "database"):
+        (spider / name).symlink_to(mini_spider / name)
+    items = json.loads((mini_spider / "dev.json").read_text())
+    (spider / "train_spider.json").write_text(json.dumps(items))
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text("".join(json.dumps({
+        "messages": [{"role": "system", "content": "SQLite."}, {"role": "user", "content": it["question"]},
+                     {"role": "assistant", "content": it["query"]}],
+        "source": "spider:train", "task": "sql", "db_id": it["db_id"], "idx": i}) + "\n" for i, it in enumerate(items)))
+    config = tmp_path / "dpo.yaml"
+    config.write_text(f"dpo:\n  model: {tiny_model}\n  adapter: null\n  samples: {samples}\n  questions: 12\n"
+                      "  candidates: 2\n  max_new_tokens: 12\n  backend: transformers\n  timeout: 2.0\n")
+    env = {**os.environ, "GRAPHSQL_DATA": str(data)}
+
+    def cmd(out: Path) -> list[str]:
+        return [*PYTHON, "dpo", "sample", "--config", str(config), "--out", str(out)]
+
+    def run(command):
+        out = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+        assert out.returncode == 0, out.stderr[-3000:]
+
+    run(cmd(tmp_path / "straight"))
+    out = tmp_path / "killed"
+    candidates = out / "candidates.jsonl"
+    kills = 0
+    for seed in KILL_SEEDS:
+        rng = random.Random(seed)
+        target = min(11, _lines(candidates) + rng.randint(1, 3))
+        kills += _kill_when(cmd(out), lambda target=target: _lines(candidates) >= target, rng.uniform(0, 0.05),
+                            env=env)
+    assert kills >= 2
+    run(cmd(out))
+    for name in ("candidates.jsonl", "pairs.jsonl"):
+        assert (out / name).read_text() == (tmp_path / "straight" / name).read_text(), name
 
 
 def test_augment_killed_at_a_random_moment_reruns_to_the_same_samples(mini_spider, tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,8 +161,34 @@ class ExperimentConfig:
     eval: EvalConfig = field(default_factory=EvalConfig)
 
 
+_SCALARS = {int: "an integer", float: "a number", str: "text", bool: "true or false"}
+
+
+def _check_scalar(hint, value, where: str) -> None:
+    """A ConfigError when ``value`` is not of a plain scalar ``hint`` (int, float, str, bool, or one of them or
+    None); other hints are left to the dataclass."""
+    options = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) \
+        else (hint,)
+    if not all(o in _SCALARS or o is type(None) for o in options):
+        return
+    if value is None and type(None) in options:
+        return
+    for option in options:
+        if option is bool and isinstance(value, bool):
+            return
+        if option is int and isinstance(value, int) and not isinstance(value, bool):
+            return
+        if option is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return
+        if option is str and isinstance(value, str):
+            return
+    wanted = " or ".join(_SCALARS[o] for o in options if o in _SCALARS)
+    raise ConfigError(f"{where}: expected {wanted}, got {value!r}")
+
+
 def build_dataclass(cls, values: dict, where: str):
-    """``cls`` from a dict, recursing into dataclass-typed fields; unknown keys are a ConfigError naming them."""
+    """``cls`` from a dict, recursing into dataclass-typed fields; unknown keys and values that are not of a
+    field's plain type (int, float, str, bool, optional) are a ConfigError naming them."""
     if not isinstance(values, dict):
         raise ConfigError(f"{where}: expected a mapping, got {type(values).__name__}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -173,6 +200,8 @@ def build_dataclass(cls, values: dict, where: str):
     for key, value in values.items():
         sub = hints.get(key)
         nested = dataclasses.is_dataclass(sub) and isinstance(value, dict)
+        if not nested and sub is not None:
+            _check_scalar(sub, value, f"{where}.{key}")
         kwargs[key] = build_dataclass(sub, value, f"{where}.{key}") if nested else value
     try:
         return cls(**kwargs)

@@ -106,11 +106,15 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
 @ask_options
 def predict_cmd(
     questions: Path = typer.Option(..., help="Spider- or BIRD-format questions JSON"),
-    db_dir: Path = typer.Option(..., help="folder holding <db_id>/<db_id>.sqlite"),
     out: Path = typer.Option(..., help="prediction file (one SQL per line); a .jsonl log sits beside it"),
+    db_dir: Path | None = typer.Option(None, help="folder holding <db_id>/<db_id>.sqlite"),
+    db: str | None = typer.Option(None, help="instead of --db-dir: one database asked every question, a SQLite "
+                                             "file or a URL (postgresql://, mysql://, duckdb:///); db_id optional"),
     tables: Path | None = typer.Option(None, help="tables.json (default: beside the questions file)"),
     limit: int | None = typer.Option(None, help="first N questions only"),
     workers: int = typer.Option(1, help="questions in flight at once (--backend openai: the server batches them)"),
+    shard: str | None = typer.Option(None, help="i/n: predict only the i-th of n contiguous parts (one per "
+                                                "machine); join the parts with `graphsql predict-merge`"),
     *, cfg,
 ) -> int:
     """Predict SQL for a questions file (resumes an interrupted run)."""
@@ -119,8 +123,27 @@ def predict_cmd(
     from graphsql.data.spider import load_questions_file
     from graphsql.inference.batch import predict_examples
 
-    ds = load_questions_file(questions, db_dir, tables)
+    if (db is None) == (db_dir is None):
+        raise ConfigError("predict: give --db-dir (a folder of SQLite files, with tables.json) or --db (one "
+                          "database), not both")
+    if db is not None:
+        from graphsql.data.engines import read_database
+        from graphsql.data.spider import load_questions_for_database
+
+        target, schema = read_database(db)
+        if not schema.tables:
+            raise DataError(f"{getattr(target, 'label', db)}: the database has no tables to ask about")
+        ds = load_questions_for_database(questions, target, schema)
+    else:
+        ds = load_questions_file(questions, db_dir, tables)
     examples = ds.examples[:limit] if limit is not None else ds.examples
+    if shard is not None:
+        from graphsql.inference.shards import parse_shard, shard_slice, write_shard_manifest
+
+        i, n = parse_shard(shard)
+        total = len(examples)
+        examples = examples[shard_slice(total, i, n)]
+        write_shard_manifest(out, questions, i, n, total, [ex.idx for ex in examples])
     generator = load_generator(cfg)
     columns = (TextColumn("predict"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn(), TimeRemainingColumn())
@@ -130,6 +153,20 @@ def predict_cmd(
                                    on_item=lambda rec: bar.advance(task), workers=workers)
     failed = sum(1 for r in records if r.get("error"))
     err_console.print(f"wrote {out} ({len(records)} lines, {failed} placeholders)")
+    return 0
+
+
+@app.command("predict-merge")
+def predict_merge_cmd(
+    parts: list[Path] = typer.Argument(..., help="the prediction files of `predict --shard i/n`, any order"),
+    out: Path = typer.Option(..., help="the joined prediction file (its .jsonl log beside it)"),
+) -> int:
+    """Join the parts of a sharded `predict` in question order; refuses a missing, repeated or unfinished part."""
+    from graphsql.inference.shards import merge_shards
+
+    summary = merge_shards(parts, out)
+    err_console.print(f"wrote {out}: {summary['questions']} questions from {summary['parts']} parts "
+                      f"({summary['failed']} placeholders)", markup=False, highlight=False)
     return 0
 
 
@@ -161,7 +198,9 @@ def demo_cmd(
 @app.command("serve")
 @model_options
 def serve_cmd(
-    db: list[Path] = typer.Option([], "--db", help="SQLite files offered on the page (more can be uploaded)"),
+    db: list[str] = typer.Option([], "--db", help="databases offered on the page: SQLite files or URLs "
+                                                  "(postgresql://, mysql://, duckdb:///); more SQLite files can be "
+                                                  "uploaded"),
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8000, help="port"),
     token: str | None = typer.Option(None, envvar="GRAPHSQL_TOKEN",
@@ -170,8 +209,8 @@ def serve_cmd(
     max_pending: int = typer.Option(16, help="questions that may wait for the model; more are refused (503)"),
     *, cfg,
 ) -> int:
-    """A web page for asking questions of SQLite databases (same pipeline as `ask`): the schema graph, the SQL,
-    its result; JSON API at /api, its docs at /docs."""
+    """A web page for asking questions of databases (SQLite files, or PostgreSQL, MySQL, DuckDB by URL; same
+    pipeline as `ask`): the schema graph, the SQL, its result; JSON API at /api, its docs at /docs."""
     import ipaddress
 
     import uvicorn
@@ -185,8 +224,10 @@ def serve_cmd(
     if not loopback and not token:
         raise ConfigError(f"serve: listening on {host} opens the page to other machines: pass --token "
                           "(or set GRAPHSQL_TOKEN), or keep the default 127.0.0.1")
+    from graphsql.data.engines import is_url
+
     for path in db:
-        if not Path(path).exists():
+        if not is_url(path) and not Path(path).exists():
             raise DataError(f"{path}: no such database file")
     web = create_app(lambda: load_generator(cfg), cfg, databases=list(db), token=token, max_pending=max_pending)
     console.print(f"GraphSQL on http://{host}:{port}{'/?token=...' if token else ''} (model {cfg.infer.model}, "

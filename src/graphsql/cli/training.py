@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -56,20 +57,24 @@ def train_cmd(
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from graphsql.training import run_train
+    from graphsql.training.sft import checked_train_config
 
     overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps, "max_tokens": max_tokens,
                                    "max_minutes": max_minutes, "epochs": epochs, "model": model,
                                    "device": device, "samples": str(samples) if samples else None}.items() if v is not None}
+    checked_train_config(config, overrides)  # a bad config or a missing samples file: one line, before any bar
     columns = (TextColumn("train"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                TextColumn("{task.fields[info]}"), TimeRemainingColumn())
-    with Progress(*columns, console=err_console) as bar:
+    other_process = int(os.environ.get("RANK", "0")) > 0  # under accelerate launch / torchrun: one bar, rank 0's
+    with Progress(*columns, console=err_console, disable=other_process) as bar:
         task = bar.add_task("train", total=None, info="")
 
         def progress(step, total, loss, tokens_per_s, eta_s):
             bar.update(task, completed=step, total=total, info=f"loss {loss:.3f}  {tokens_per_s:.0f} tok/s")
 
         result = run_train(config, out, overrides=overrides, resume=resume, progress=progress)
-    err_console.print(f"adapter: {result.adapter_path} ({result.steps} steps, {result.tokens} tokens, stopped by {result.stopped_by})")
+    if not other_process:
+        err_console.print(f"adapter: {result.adapter_path} ({result.steps} steps, {result.tokens} tokens, stopped by {result.stopped_by})")
     return 0
 
 

@@ -81,7 +81,6 @@ class EngineDatabase:
         if scheme not in SCHEMES:
             raise DataError(f"{scheme}://: unsupported database (postgresql, mysql, mariadb, duckdb; or a SQLite path)")
         self.dialect = SCHEMES[scheme]
-        self.url = parsed
         self.label = parsed.render_as_string(hide_password=True)
         self.db_id = (Path(parsed.database).stem if self.dialect == "duckdb" and parsed.database
                       else parsed.database or scheme)
@@ -93,6 +92,7 @@ class EngineDatabase:
             parsed = parsed.set(drivername="postgresql+psycopg")
         if self.dialect == "mysql" and "+" not in parsed.drivername:
             parsed = parsed.set(drivername="mysql+pymysql")
+        self.url = parsed  # with the driver that is installed (psycopg, pymysql)
         try:
             self.engine = create_engine(parsed, connect_args=connect_args, pool_pre_ping=True)
         except Exception as err:
@@ -270,8 +270,14 @@ class EngineDatabase:
             if self.dialect == "postgres":
                 cursor.execute("BEGIN TRANSACTION READ ONLY")
                 cursor.execute(f"SET LOCAL statement_timeout = {ms}")
-            elif self.dialect == "mysql":
-                cursor.execute(f"SET SESSION max_execution_time = {ms}")
+            elif self.dialect == "mysql":  # MariaDB bounds every statement in seconds, MySQL a SELECT in ms
+                if getattr(self.engine.dialect, "is_mariadb", False):
+                    cursor.execute(f"SET SESSION max_statement_time = {max(timeout, 0.001):g}")
+                else:
+                    cursor.execute(f"SET SESSION max_execution_time = {ms}")
+                # a DDL statement commits the open transaction and runs in one of its own: the session's default
+                # must be read-only too, or a CREATE TABLE would pass (found by the tests against MariaDB)
+                cursor.execute("SET SESSION TRANSACTION READ ONLY")
                 cursor.execute("START TRANSACTION READ ONLY")
             elif self.dialect == "duckdb":
                 interrupt = _duckdb_interrupt(raw)
@@ -396,8 +402,7 @@ def copy_sqlite_database(sqlite_path: str | Path, url: str, schema: str | None =
 
     src = read_sqlite_schema(sqlite_path, sample_values=0)
     target = EngineDatabase(url)
-    engine = sa.create_engine(target.url if target.dialect != "postgres" else
-                              target.url.set(drivername="postgresql+psycopg"))
+    engine = sa.create_engine(target.url)
     sqlite = connect_readonly(sqlite_path)
     try:
         kinds, keys = {}, {}

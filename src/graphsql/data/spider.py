@@ -20,7 +20,7 @@ from graphsql.config import data_root
 from graphsql.data.records import Column, DbSchema, Example, ForeignKey, Table
 from graphsql.data.renamed import RENAMED_SPLITS, renamed_split_dir
 from graphsql.data.robust import ROBUST_SPLITS, robust_questions_path
-from graphsql.data.sqlite import read_sqlite_schema
+from graphsql.data.sqlite import _quote_ident, connect_readonly, read_sqlite_schema
 from graphsql.errors import DataError
 
 SPLIT_FILES = {
@@ -71,6 +71,33 @@ class Dataset:
         return sorted({e.db_id for e in self.examples if self.db_path(e.db_id) is None})
 
 
+@dataclass(frozen=True)
+class OneDatabase(Dataset):
+    """Questions all asked of one database: a SQLite file or an engine by URL (`graphsql.data.engines`)."""
+
+    target: object = None
+
+    def db_path(self, db_id: str):
+        return self.target
+
+
+def load_questions_for_database(questions: str | Path, target, schema: DbSchema) -> OneDatabase:
+    """A questions JSON (a list of objects with ``question``; ``db_id``, gold ``query``/``SQL`` and ``evidence``
+    optional) asked of one database ``target`` whose schema is ``schema``. Questions naming more than one
+    ``db_id`` are a DataError: one database answers them all."""
+    questions = Path(questions)
+    items = read_json(questions)
+    if not isinstance(items, list) or not items:
+        raise DataError(f"{questions}: expected a non-empty JSON list of questions")
+    named = sorted({it["db_id"] for it in items if isinstance(it, dict) and isinstance(it.get("db_id"), str)})
+    if len(named) > 1:
+        raise DataError(f"{questions}: the questions name {len(named)} databases ({', '.join(named[:5])}); --db "
+                        "gives one: split the file, or use --db-dir with a folder of SQLite files")
+    items = [{**it, "db_id": schema.db_id} if isinstance(it, dict) else it for it in items]
+    examples = examples_from_items(items, questions, f"db:{questions.stem}", {schema.db_id: schema})
+    return OneDatabase("db", questions.stem, examples, {schema.db_id: schema}, target)
+
+
 def read_json(path: Path):
     """Parse a JSON file, or raise DataError naming the file and the problem."""
     path = Path(path)
@@ -116,6 +143,30 @@ def schemas_from_tables_json(entries: list[dict], db_dir: Path | None, source: P
         path = (db_dir / db_id / f"{db_id}.sqlite") if db_dir is not None else None
         schemas[db_id] = DbSchema(db_id, tables, tuple(dict.fromkeys(fks)), db_path=path)
     return schemas
+
+
+def tables_json_entry(db_path: Path, db_id: str) -> dict:
+    """A Spider tables.json entry for a SQLite file, made from its own PRAGMAs (read-only)."""
+    conn = connect_readonly(db_path)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]
+    cols, types, pks, fks = [[-1, "*"]], ["text"], [], []
+    index = {}
+    for t_idx, table in enumerate(tables):
+        for _cid, name, ctype, _nn, _d, pk in conn.execute(f"PRAGMA table_info({_quote_ident(table)})"):
+            index[(table.lower(), name.lower())] = len(cols)
+            if pk == 1:
+                pks.append(len(cols))
+            cols.append([t_idx, name])
+            types.append("number" if "INT" in ctype.upper() or "REAL" in ctype.upper() else "text")
+    for table in tables:
+        for row in conn.execute(f"PRAGMA foreign_key_list({_quote_ident(table)})"):
+            fks.append([index[(table.lower(), row[3].lower())], index[(row[2].lower(), row[4].lower())]])
+    conn.close()
+    return {
+        "db_id": db_id, "table_names_original": tables, "table_names": [t.replace("_", " ") for t in tables],
+        "column_names_original": cols, "column_names": [[t, n.replace("_", " ").lower()] for t, n in cols],
+        "column_types": types, "primary_keys": pks, "foreign_keys": fks,
+    }
 
 
 def load_tables_json(path: str | Path, db_dir: str | Path | None = None) -> dict[str, DbSchema]:
@@ -226,6 +277,9 @@ def examples_from_items(items: list, qpath: Path, source: str, schemas: dict[str
     for i, it in enumerate(items):
         if not isinstance(it, dict) or "db_id" not in it or "question" not in it:
             raise DataError(f"{qpath}: item {i} lacks db_id or question")
+        for key in ("db_id", "question", "evidence"):
+            if key in it and not isinstance(it[key], str):
+                raise DataError(f"{qpath}: item {i}: {key} must be text, not {type(it[key]).__name__}")
         gold = it.get("query", it.get("SQL", None if require_gold else ""))
         if not isinstance(gold, str):
             raise DataError(f"{qpath}: item {i} has no 'query' or 'SQL' string")

@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import resource
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -90,6 +91,66 @@ def hostile_corpus(target: Path) -> dict[str, tuple[str, str]]:
         "empty": ("read", "   "),
     }
     return corpus
+
+
+THOUSAND_TABLES_SECONDS = 10.0  # schema read + graph (FK inference included) + linking and pruning, on this CPU
+
+HOSTILE_SCHEMA = """
+CREATE TABLE "order items" ("item id" INTEGER PRIMARY KEY, "order" INTEGER REFERENCES "Select"("group"),
+                            "qty""x" INTEGER, [bracket col] TEXT, `tick col` TEXT);
+CREATE TABLE "Select" ("group" INTEGER PRIMARY KEY, "from" TEXT, "Where" TEXT);
+CREATE TABLE "Café Ünïcode" ("ñame" TEXT, "größe" REAL, "名前" TEXT);
+CREATE TABLE MixedCase (Id INTEGER PRIMARY KEY, ParentId INTEGER REFERENCES MixedCase(Id), Name TEXT);
+CREATE TABLE norowid (a INTEGER, b TEXT, c TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE TABLE nopk (x TEXT, y TEXT);
+CREATE TABLE child (a INTEGER, b TEXT, note TEXT, FOREIGN KEY (a, b) REFERENCES norowid(a, b));
+CREATE VIEW "big orders" AS SELECT * FROM "order items" WHERE "qty""x" > 2;
+INSERT INTO "Select" VALUES (1, 'a', 'w'), (2, 'b', 'v');
+INSERT INTO "order items" VALUES (1, 1, 3, 'br', 'tk'), (2, 2, 1, 'b2', 't2');
+INSERT INTO "Café Ünïcode" VALUES ('José', 1.5, '山田');
+INSERT INTO MixedCase VALUES (1, NULL, 'root'), (2, 1, 'kid');
+INSERT INTO norowid VALUES (1, 'k', 'v');
+INSERT INTO nopk VALUES ('p', 'q');
+INSERT INTO child VALUES (1, 'k', 'n');
+"""
+
+# a query per table (a question the scripted model answers with it); each is valid and must run unchanged
+HOSTILE_QUERIES = {
+    "items": 'SELECT T1."item id", T1."qty""x", T1.[bracket col], T1.`tick col`, T2."from" FROM "order items" AS T1 '
+             'JOIN "Select" AS T2 ON T1."order" = T2."group" WHERE T2."Where" = \'w\'',
+    "unicode": 'SELECT "ñame", "名前" FROM "Café Ünïcode" WHERE "größe" > 1',
+    "self": "SELECT T2.Name FROM MixedCase AS T1 JOIN MixedCase AS T2 ON T2.ParentId = T1.Id WHERE T1.Name = 'root'",
+    "composite": "SELECT T2.note, T1.c FROM norowid AS T1 JOIN child AS T2 ON T1.a = T2.a AND T1.b = T2.b",
+    "nopk": "SELECT count(*) FROM nopk",
+    "view": 'SELECT "item id" FROM "big orders"',
+    "latin1": "SELECT y FROM nopk WHERE x LIKE 'caf%'",
+}
+
+
+
+
+def build_hostile_schema_database(path: Path) -> Path:
+    """``HOSTILE_SCHEMA`` in a new SQLite file, plus a text value stored in Latin-1 (not UTF-8)."""
+    conn = sqlite3.connect(path)
+    conn.executescript(HOSTILE_SCHEMA)
+    conn.execute("INSERT INTO nopk VALUES (CAST(? AS TEXT), 'latin-1 text')", (b"caf\xe9 cr\xe8me",))
+    conn.commit()
+    conn.close()
+    return path
+
+
+def build_wide_database(path: Path, tables: int = 1000) -> Path:
+    """``tables`` tables in a chain of declared foreign keys, each with an undeclared ``t<N>_id`` reference (what
+    FK inference must find) and one row."""
+    conn = sqlite3.connect(path)
+    for i in range(tables):
+        parent = f", parent_id INTEGER REFERENCES t{i - 1}(id)" if i else ""
+        conn.execute(f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT, value REAL, "
+                     f"t{(i + 7) % tables}_id INTEGER{parent})")
+        conn.execute(f"INSERT INTO t{i} (id, name, value) VALUES (1, 'n{i}', {i})")
+    conn.commit()
+    conn.close()
+    return path
 
 
 def file_digests(folder: Path) -> dict[str, str]:

@@ -3,7 +3,7 @@
     python -m graphsql.experiments.engines --tag graph-balanced-gpu-merged-q8_0 \
         --subset spider-dev-strat300-seed0 --out results/engines/spider-dev-strat300-seed0.json
 
-Each Spider database of the sample is copied into a throw-away PostgreSQL server (`graphsql.data.pgtemp`, one
+Each Spider database of the sample is copied into a throw-away PostgreSQL server (`graphsql.data.tempdb`, one
 database each) and into a DuckDB file. Every question then goes through `predict` on each engine with what the
 model wrote in the recorded run ``runs/eval/<tag>/<subset>/as_trained`` (greedy, so rerunning the model on the same
 prompt gives the same text; the prompt is the one of the SQLite run: the same tables.json schema), with the
@@ -44,8 +44,8 @@ def _records(tag: str, subset: str) -> list[dict]:
 
 def run_engines(tag: str, subset: str, limit: int | None = None) -> dict:
     from graphsql.data.engines import EngineDatabase, copy_sqlite_database
-    from graphsql.data.pgtemp import create_database, temporary_postgres
     from graphsql.data.spider import load_dataset
+    from graphsql.data.tempdb import create_database, temporary_postgres
     from graphsql.eval.compare import paired_bootstrap
     from graphsql.eval.execute import execute_sql, has_order_by, results_match
     from graphsql.inference.predict import DatabaseCache, predict

@@ -49,7 +49,7 @@ from graphsql.report.inference import (
     merged_accuracy,
     pick_default_quant,
 )
-from graphsql.report.product import engines_section, hostile_section, serving_section
+from graphsql.report.product import engines_section, hardening_section, hostile_section, serving_section
 from graphsql.report.results import (
     _baseline_section,
     _beside_published_section,
@@ -120,6 +120,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _speed_section(results_dir, comparisons, root)
     appendix += _web_section(results_dir, root)
     appendix += engines_section(results_dir, root)
+    appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)
     appendix += serving_section(results_dir, root)
     appendix += _fewshot_section(results, comparisons, out, exclude={default_tag})

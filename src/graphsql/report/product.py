@@ -1,4 +1,5 @@
-"""Appendix sections on the product's robustness: other database engines (issue 29) and hostile SQL (issue 28)."""
+"""Appendix sections on the product's robustness: other database engines (issue 29), hardening and hostile SQL
+(issue 28), serving (issue 30)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,39 @@ def engines_section(results_dir: Path, root: Path) -> list[str]:
             lines.append(f"| {engine} | {_pct(s['ex'])} | {cell} | {s['errors']} | {s['untranslated']} | "
                          f"{s.get('differ', '–')} | {s.get('differ_ran_with_order_by', '–')} |")
         lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    return lines
+
+
+HARDENING_KINDS = {
+    "hostile_sql": "hostile SQL (writes, PRAGMAs, escapes, runaway and deep queries) through execute_sql, predict, "
+                   "evaluate",
+    "hostile_schemas": "hostile schemas (quoted, spaced, keyword and non-ASCII names, views, composite keys, Latin-1 "
+                       "text, no tables, 1,000 tables)",
+    "bad_command_lines": "bad command lines (unknown commands and options, missing or malformed arguments)",
+    "bad_files": "bad files (corrupt, truncated, empty databases; broken questions, gold, predictions, configs)",
+    "bad_requests": "bad web requests (broken uploads, path tricks, malformed JSON, unknown ids, no token)",
+    "kills": "SIGKILLed jobs resumed (predict, train, dpo sample, augment)",
+}
+
+
+def hardening_section(results_dir: Path, root: Path) -> list[str]:
+    """Every kind of hostile or bad input tried, counted (`python -m graphsql.eval.hardening --kills`)."""
+    path = results_dir / "hardening.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    limits = d["limits"]
+    lines = ["## Hardening, counted", "",
+             f"`{d['provenance']['command']}`: {d['tried']} cases tried, {d['handled']} handled as required "
+             f"(hostile SQL: within its {limits['sql_timeout_s']:g} s timeout plus {limits['sql_margin_s']:g} s, "
+             "the database file unchanged, no file created; bad input: one `error:` line or a usage message, the "
+             "right exit code or a 4xx, never a traceback or a 5xx; killed jobs: resumed to the uninterrupted "
+             f"run's output). Peak memory of the process {d['peak_rss_mb']} MB.", "",
+             "| kind | tried | handled | slowest case (s) | open |", "|---|---|---|---|---|"]
+    for kind, row in d["kinds"].items():
+        lines.append(f"| {HARDENING_KINDS.get(kind, kind)} | {row['tried']} | {row['handled']} | "
+                     f"{row['slowest_s']} ({row['slowest_case']}) | {', '.join(row['open']) or 'none'} |")
+    lines += ["", f"Source: `{_rel(path, root)}` (every case with its outcome).", ""]
     return lines
 
 

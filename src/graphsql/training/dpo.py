@@ -42,7 +42,8 @@ class DpoConfig:
     """Sampling, pairing and DPO training settings."""
 
     model: str = field(default="qwen2.5-coder-0.5b", metadata={"help": "base model (short name, folder, Hub id)"})
-    adapter: str = field(default="models/qwen2.5-coder-0.5b-graph-balanced-lora", metadata={"help": "SFT adapter to improve"})
+    adapter: str | None = field(default="models/qwen2.5-coder-0.5b-graph-balanced-lora",
+                                metadata={"help": "SFT adapter to improve (null: sample from the bare model)"})
     samples: str = field(default="runs/augment/graph_balanced/samples.jsonl", metadata={"help": "SFT samples: the prompts"})
     sources: tuple[str, ...] = field(default=("spider:train",), metadata={"help": "sample sources used as questions"})
     questions: int = field(default=600, metadata={"help": "questions to sample (random, seeded)"})
@@ -239,7 +240,7 @@ def load_policy(config: DpoConfig):
     files = resolve_model(config.model)
     if files.hf_path is None:
         raise ConfigError(f"{config.model}: no transformers folder to train on")
-    if not (Path(config.adapter) / "adapter_config.json").is_file():
+    if config.adapter is None or not (Path(config.adapter) / "adapter_config.json").is_file():
         raise ConfigError(f"{config.adapter}: not a peft adapter folder (train and export the SFT adapter first)")
     tokenizer = load_tokenizer(files.hf_path)
     base = load_model(files.hf_path, dtype="bfloat16" if config.precision == "bf16" else "float32", device="cpu",

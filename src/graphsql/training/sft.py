@@ -29,6 +29,7 @@ logits are computed only at those positions: the 150k-word output layer never ru
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -56,6 +57,7 @@ from graphsql.training.data import (
     read_samples,
     tokenize_samples,
 )
+from graphsql.training.distributed import Processes, launched
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +221,34 @@ def read_checkpoint(folder: Path) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------------------- the training
 
 
+@functools.cache
+def _answer_loss_class():
+    import torch
+
+    class AnswerLoss(torch.nn.Module):
+        """The summed cross-entropy of a batch's answer tokens (logits only where an answer token is predicted);
+        one module, so that DistributedDataParallel can wrap the forward pass."""
+
+        def __init__(self, decoder, lm_head):
+            super().__init__()
+            self.decoder, self.lm_head = decoder, lm_head
+
+        def forward(self, input_ids, position_ids, labels):
+            import torch.nn.functional as F
+
+            hidden = self.decoder(input_ids=input_ids, position_ids=position_ids, use_cache=False).last_hidden_state
+            targets = labels[:, 1:]
+            keep = targets != IGNORE
+            logits = self.lm_head(hidden[:, :-1][keep])
+            return F.cross_entropy(logits.float(), targets[keep], reduction="sum")
+
+    return AnswerLoss
+
+
+def AnswerLoss(decoder, lm_head):  # noqa: N802 - a class built on first use (torch is imported lazily)
+    return _answer_loss_class()(decoder, lm_head)
+
+
 def train_sft(
     model: Any,
     tokenizer: Any,
@@ -238,7 +268,6 @@ def train_sft(
     made with other settings or data) or `TrainingError` (loss non-finite ``max_bad_steps`` times in a row).
     """
     import torch
-    import torch.nn.functional as F
     from peft import (
         LoraConfig,
         PeftModel,
@@ -279,8 +308,15 @@ def train_sft(
         100 * pad_share,
     )
 
-    # 2. Model: device, precision, LoRA adapter (initialised from the seed), optimizer.
-    if config.device is not None:
+    # 2. Model: device, precision, LoRA adapter (initialised from the seed), optimizer. Under `accelerate launch`
+    # or `torchrun` (graphsql.training.distributed) each process takes its device and its share of every step.
+    procs = None
+    if launched():
+        cpu = (config.device or "").startswith("cpu") or not torch.cuda.is_available()
+        procs = Processes("cpu" if cpu else "cuda")
+        procs.check(config.grad_accum)
+        model = model.to(procs.device)
+    elif config.device is not None:
         from graphsql.device import pick_device
 
         model = model.to(pick_device(config.device))
@@ -308,7 +344,9 @@ def train_sft(
     base.config.use_cache = False
     if config.gradient_checkpointing:
         base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    decoder, lm_head = base.get_decoder(), base.get_output_embeddings()
+    answer_loss = AnswerLoss(base.get_decoder(), base.get_output_embeddings())
+    if procs is not None:
+        answer_loss = procs.wrap(answer_loss)
     model.train()
     optimizer = torch.optim.AdamW(
         params,
@@ -329,12 +367,15 @@ def train_sft(
     # 3. Resume from the newest intact checkpoint made with the same settings and data, or start afresh.
     settings = {k: v for k, v in train_config_to_dict(config).items() if k not in RESUMABLE_CHANGES}
     start_step, tokens_seen, elapsed_before, resumed_from = 0, 0, 0.0, 0
-    if checkpoint_root.is_dir():
+    main = procs is None or procs.main  # the one process that writes
+    if checkpoint_root.is_dir() and main:
         for stale in checkpoint_root.glob(".step-*"):  # temp folders of a run killed while saving
             shutil.rmtree(stale, ignore_errors=True)
-    if not resume and checkpoint_root.exists():
+    if not resume and checkpoint_root.exists() and main:
         log.warning("%s: resume is off, deleting old checkpoints", checkpoint_root)
         shutil.rmtree(checkpoint_root)
+    if procs is not None:
+        procs.barrier()
     for folder in reversed(list_checkpoints(checkpoint_root) if resume else []):
         state = read_checkpoint(folder)
         if state is None:
@@ -360,7 +401,8 @@ def train_sft(
     kept_rows = []
     if start_step and log_path.exists():  # drop rows of steps that will be redone
         kept_rows = [json.dumps(r) for r in read_jsonl(log_path) if r["step"] <= start_step]  # a cut line: skipped
-    write_text_atomic(log_path, "".join(r + "\n" for r in kept_rows))
+    if main:
+        write_text_atomic(log_path, "".join(r + "\n" for r in kept_rows))
 
     # 4. The loop: one optimizer step = grad_accum micro-batches; loss = mean over the step's answer tokens.
     t0 = time.perf_counter()
@@ -377,21 +419,24 @@ def train_sft(
         for group in optimizer.param_groups:
             group["lr"] = lr
         step_loss, is_finite = 0.0, True
-        for batch in batches:
-            input_ids, labels = batch["input_ids"].to(device), batch["labels"].to(device)
+        mine = batches if procs is None else procs.share(batches)
+        for i, batch in enumerate(mine):
             with autocast:
-                hidden = decoder(
-                    input_ids=input_ids, position_ids=batch["position_ids"].to(device), use_cache=False
-                ).last_hidden_state
-                targets = labels[:, 1:]
-                keep = targets != IGNORE
-                logits = lm_head(hidden[:, :-1][keep])  # only where an answer token is predicted
-            loss = F.cross_entropy(logits.float(), targets[keep], reduction="sum") / n_labels
+                loss = answer_loss(batch["input_ids"].to(device), batch["position_ids"].to(device),
+                                   batch["labels"].to(device)) / n_labels
             if not torch.isfinite(loss):
                 is_finite = False
-                break
-            loss.backward()
+                if procs is None:
+                    break
+            if procs is None:
+                loss.backward()
+            else:  # DDP averages over the processes: scaled back to the sum; gradients meet on the last micro-batch
+                with nullcontext() if i == len(mine) - 1 else answer_loss.no_sync():
+                    (loss * procs.count).backward()
             step_loss += loss.item()
+        if procs is not None:
+            step_loss = procs.total(step_loss)
+            is_finite = procs.total(0.0 if is_finite else 1.0) == 0
         if is_finite:
             if config.max_grad_norm > 0:
                 torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
@@ -414,11 +459,13 @@ def train_sft(
         tokens_per_s = session_tokens / session_s if session_s > 0 else 0.0
         if deadline is not None and step < total_steps:
             cut = budget_cut(step, step - start_step, session_s, deadline - time.perf_counter())
+            if procs is not None:  # measured times differ between processes: the main process decides for all
+                cut = procs.agree(cut)
             if cut is not None and cut < total_steps:
                 log.info("max_minutes: %d of %d steps fit the time budget", cut, total_steps)
                 steps, total_steps, stopped_by = steps[:cut], cut, "max_minutes"
         eta_s = session_s / (step - start_step) * (total_steps - step)
-        if step % config.log_every == 0 or step == total_steps:
+        if main and (step % config.log_every == 0 or step == total_steps):
             row = {
                 "step": step,
                 "epoch": planned.epoch,
@@ -430,7 +477,7 @@ def train_sft(
             }
             with log_path.open("a") as handle:
                 handle.write(json.dumps(row) + "\n")
-        if (config.save_every and step % config.save_every == 0) or step == total_steps:
+        if main and ((config.save_every and step % config.save_every == 0) or step == total_steps):
             rng = {
                 "torch": torch.get_rng_state(),
                 "cuda": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
@@ -454,7 +501,7 @@ def train_sft(
                 state,
                 config.keep_checkpoints,
             )
-        if progress is not None:
+        if progress is not None and main:
             progress(step, total_steps, step_loss, tokens_per_s, eta_s)
 
     # 5. Final artefacts: adapter (atomic), resolved config, metrics.
@@ -464,12 +511,6 @@ def train_sft(
     if loss_value is None and start_step:  # nothing left to do: the run had already finished
         loss_value = read_checkpoint(list_checkpoints(checkpoint_root)[-1]).get("loss")
     adapter_path = out_dir / ADAPTER
-    tmp = Path(tempfile.mkdtemp(prefix=".adapter.", dir=out_dir))
-    model.save_pretrained(str(tmp), safe_serialization=True)
-    if adapter_path.exists():
-        shutil.rmtree(adapter_path)
-    os.replace(tmp, adapter_path)
-    write_text_atomic(out_dir / "config.yaml", yaml.safe_dump({"train": train_config_to_dict(config)}, sort_keys=False))
     result = TrainResult(
         adapter_path=adapter_path,
         steps=total_steps,
@@ -481,6 +522,15 @@ def train_sft(
         stopped_by=stopped_by,
         resumed_from_step=resumed_from,
     )
+    if not main:
+        procs.barrier()  # the main process writes the adapter and metrics
+        return result
+    tmp = Path(tempfile.mkdtemp(prefix=".adapter.", dir=out_dir))
+    model.save_pretrained(str(tmp), safe_serialization=True)
+    if adapter_path.exists():
+        shutil.rmtree(adapter_path)
+    os.replace(tmp, adapter_path)
+    write_text_atomic(out_dir / "config.yaml", yaml.safe_dump({"train": train_config_to_dict(config)}, sort_keys=False))
     metrics = {
         **{k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(result).items()},
         "first_loss": first_loss,
@@ -490,10 +540,21 @@ def train_sft(
         "trainable_params": trainable,
         "data": {**asdict(stats), "batching": config.batching, "padding_fraction": round(pad_share, 4)},
         "seed": config.seed,
+        "processes": 1 if procs is None else procs.count,
         "run": run_info("graphsql train", {"out_dir": str(out_dir)}),
     }
     write_text_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    if procs is not None:
+        procs.barrier()
     return result
+
+
+def checked_train_config(config_path: str | Path | None, overrides: dict[str, Any] | None = None) -> TrainConfig:
+    """The training config with its samples file checked: what `graphsql train` refuses before it loads a model."""
+    config = load_train_config(config_path, overrides)
+    if not Path(config.samples).is_file():
+        raise DataError(f"{config.samples}: samples file not found (run the augment stage first)")
+    return config
 
 
 def run_train(
@@ -511,7 +572,7 @@ def run_train(
     from graphsql.inference.generate import load_model, load_tokenizer
     from graphsql.inference.models import resolve_model
 
-    config = load_train_config(config_path, overrides)
+    config = checked_train_config(config_path, overrides)
     files = resolve_model(config.model)
     if files.hf_path is None:
         raise ConfigError(f"{config.model}: no transformers (safetensors) folder to train on")

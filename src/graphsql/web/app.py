@@ -66,16 +66,20 @@ def static_text(name: str) -> str:
     return resources.files("graphsql.web").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def create_app(generator_factory: Callable[[], object], config: ExperimentConfig, databases: list[Path] = (),
+def create_app(generator_factory: Callable[[], object], config: ExperimentConfig, databases: list[Path | str] = (),
                upload_dir: Path | None = None, page_rows: int = PAGE_ROWS, max_rows: int = MAX_ROWS,
-               token: str | None = None, max_pending: int = 16, sql_timeout: float = SQL_TIMEOUT):
+               token: str | None = None, max_pending: int = 16, sql_timeout: float = SQL_TIMEOUT,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES):
     """The FastAPI app. ``generator_factory`` builds the generator on the first question (tests pass a scripted
     one); ``databases`` are offered by name; uploads go to ``upload_dir`` (default: a new temporary folder,
-    removed when the app stops); ``token``: required on every API call when set."""
+    removed when the app stops); ``token``: required on every API call when set; an upload larger than
+    ``max_upload_bytes`` is refused (413) as soon as its declared length or its bytes pass the limit."""
     from fastapi import FastAPI, HTTPException, Request
     from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
     from pydantic import BaseModel, Field
+    from starlette.requests import ClientDisconnect
 
+    from graphsql.data.engines import is_url, read_database
     from graphsql.demos import pool_from_examples
     from graphsql.eval.execute import display_value, execute_sql
     from graphsql.inference.predict import DatabaseCache, predict
@@ -112,18 +116,23 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
                                     status_code=401)
         return await call_next(request)
 
-    def register(path: Path, name: str) -> dict:
-        path = check_sqlite_file(path)
-        schema = read_sqlite_schema(path)
+    def register(path, name: str) -> dict:
+        """Offer a database on the page: a SQLite file (checked, read) or a database by URL (its engine)."""
+        if is_url(path):
+            target, schema = read_database(str(path))
+            name = target.label  # the URL without its password
+        else:
+            target = check_sqlite_file(Path(path))
+            schema = read_sqlite_schema(target)
         if not schema.tables:
             raise GraphSQLError(f"{name}: the database has no tables")
         entry = {"id": uuid.uuid4().hex[:12], "name": name, "tables": [t.name for t in schema.tables],
-                 "path": path}
+                 "path": target}
         registry[entry["id"]] = entry
         return entry
 
     for db in databases:
-        register(Path(db), Path(db).name)
+        register(db, str(db) if is_url(db) else Path(db).name)
 
     def public(entry: dict) -> dict:
         return {k: entry[k] for k in ("id", "name", "tables")}
@@ -264,19 +273,30 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
     @app.post("/api/upload")
     async def upload(request: Request) -> dict:
         name = Path(request.headers.get("x-filename", "upload.sqlite")).name or "upload.sqlite"
-        body = await request.body()
-        if not body:
-            raise HTTPException(400, "the upload is empty")
-        if len(body) > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
+        too_large = HTTPException(413, f"the file is larger than {max_upload_bytes / 2**20:g} MiB")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_upload_bytes:
+            raise too_large
         path = upload_dir / f"{uuid.uuid4().hex}.sqlite"
-        path.write_bytes(body)
-        path.chmod(0o600)
+        size = 0
         try:
+            with open(path, "wb") as out:  # streamed: a body is never held whole in memory, nor kept past the limit
+                path.chmod(0o600)
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > max_upload_bytes:
+                        raise too_large
+                    out.write(chunk)
+            if not size:
+                raise HTTPException(400, "the upload is empty")
             return public(register(path, name))
         except GraphSQLError as err:
-            path.unlink(missing_ok=True)
             raise HTTPException(400, str(err).replace(str(path), name)) from err
+        except ClientDisconnect as err:
+            raise HTTPException(400, "the upload was cut off") from err
+        finally:
+            if not any(e["path"] == path for e in registry.values()):
+                path.unlink(missing_ok=True)
 
     @app.post("/api/ask")
     async def ask(req: AskRequest) -> dict:
