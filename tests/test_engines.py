@@ -137,6 +137,30 @@ def test_postgres_schema_reads_every_schema_and_its_keys(engines):
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_the_value_index_of_an_engine_is_the_sqlite_files(engines, sqlite_dbs, engine):
+    """The values `ask` links question words to, read by bounded queries on the engine: those of the SQLite copy
+    (a text column whose values all read as numbers is copied as a number column, and has none)."""
+    from graphsql.inference.predict import DatabaseCache
+    from graphsql.schema.values import build_value_index, engine_value_index
+
+    for name in ("bookshop", "concert"):
+        db = EngineDatabase(_need(engines, engine)[name])
+        got = engine_value_index(db)
+        want = build_value_index(sqlite_dbs[name], use_cache=False)
+        prefix = "concert." if engine == "postgres" and name == "concert" else ""
+        # PostgreSQL holds both in one database: bookshop in `public`, concert in schema `concert`
+        got_by = {(t.removeprefix(prefix).lower(), c.lower()): v for (t, c), v in zip(got.columns, got.values)
+                  if engine != "postgres" or ("." in t) == (name == "concert")}
+        want_by = {(t.lower(), c.lower()): v for (t, c), v in zip(want.columns, want.values)}
+        assert got_by and set(got_by) <= set(want_by), (engine, name, sorted(set(got_by) - set(want_by)))
+        assert all(got_by[k] == want_by[k] for k in got_by), engine
+        missing = {k for k in want_by if k not in got_by}
+        assert all(all(v.replace(".", "").isdigit() for v in want_by[k]) for k in missing), (engine, missing)
+    graph, index = DatabaseCache().get(EngineDatabase(_need(engines, engine)["bookshop"]))
+    assert index is not None and index.num_values > 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_writes_are_refused_by_the_engine(engines, engine):
     db = EngineDatabase(_need(engines, engine)["bookshop"])
     before = db.execute("SELECT count(*), sum(price) FROM book").rows

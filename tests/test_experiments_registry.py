@@ -85,7 +85,7 @@ def test_steps_say_what_they_run_and_when_they_are_stale(tmp_path):
     assert [(s.tag, s.name, s.replay) for s in steps] == [("base", "ddl_full", False), ("ours", "as_trained", False),
                                                          ("base", "ddl_full_fixj", True)]
     run = steps[0]
-    assert run.command == ("python -m graphsql.experiments.variants --sample 4 --tag base --dataset spider "
+    assert run.command == ("graphsql experiment variants --sample 4 --tag base --dataset spider "
                            "--split dev --variants ddl_full")
     assert "--fix-joins --fix-columns" in steps[2].command
     assert step_status(run, registry) == (False, "no results file")
@@ -97,6 +97,19 @@ def test_steps_say_what_they_run_and_when_they_are_stale(tmp_path):
     assert step_status(run, registry) == (True, "")
     run.result.write_text(json.dumps({"provenance": {"settings": {**settings, "n": 3}}}))
     assert step_status(run, registry)[0] is False
+
+
+def test_every_experiment_module_is_a_graphsql_subcommand(capsys):
+    """`graphsql experiment NAME ...` reaches each module's own parser; the runner's steps name those commands."""
+    from graphsql.cli import main
+    from graphsql.cli.experiments import EXPERIMENTS
+
+    assert {"variants", "sc-count", "bird-schema", "baseline-subset"} <= set(EXPERIMENTS)
+    for name, option in (("variants", "--variants"), ("hardening", "--kills"), ("linking-recall", "--no-bird")):
+        assert main(["experiment", name, "--help"]) == 0  # the module's own options
+        assert option in capsys.readouterr().out
+    assert main(["experiment", "hardening", "--bogus"]) == 2  # argparse's usage error, as from python -m
+    assert "usage: graphsql experiment hardening" in capsys.readouterr().err
 
 
 def test_run_steps_runs_stale_steps_in_process_and_reports_blocked_ones(tmp_path, monkeypatch):

@@ -34,8 +34,8 @@ KILL_SEEDS = (0, 1, 2)
 PYTHON = [sys.executable, "-m", "graphsql.cli"]
 
 
-def _run(cmd: list[str], timeout: float = 600) -> None:
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+def _run(cmd: list[str], timeout: float = 600, env: dict | None = None) -> None:
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
 
 
@@ -197,11 +197,7 @@ def test_dpo_sample_killed_at_random_moments_resumes_to_the_same_candidates(mini
     def cmd(out: Path) -> list[str]:
         return [*PYTHON, "dpo", "sample", "--config", str(config), "--out", str(out)]
 
-    def run(command):
-        out = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
-        assert out.returncode == 0, out.stderr[-3000:]
-
-    run(cmd(tmp_path / "straight"))
+    _run(cmd(tmp_path / "straight"), env=env)
     out = tmp_path / "killed"
     candidates = out / "candidates.jsonl"
     kills = 0
@@ -211,7 +207,7 @@ def test_dpo_sample_killed_at_random_moments_resumes_to_the_same_candidates(mini
         kills += _kill_when(cmd(out), lambda target=target: _lines(candidates) >= target, rng.uniform(0, 0.05),
                             env=env)
     assert kills >= 2
-    run(cmd(out))
+    _run(cmd(out), env=env)
     for name in ("candidates.jsonl", "pairs.jsonl"):
         assert (out / name).read_text() == (tmp_path / "straight" / name).read_text(), name
 

@@ -438,3 +438,16 @@ def test_latex_tables_and_pdf_figure_carry_the_headline_numbers(tmp_path):
     assert paths[2].read_bytes().startswith(b"%PDF") and paths[2].stat().st_size > 5000
     again = write_latex(REPO_ROOT / "results", tmp_path / "again")
     assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]  # byte for byte
+
+
+def test_readme_serving_measurements_are_what_the_committed_results_give(tmp_path):
+    """The README's "Scaling out" section carries the serving benchmark's table, generated (never typed)."""
+    from graphsql.config import REPO_ROOT
+    from graphsql.report.headline import SCALING_END, SCALING_START, update_readme
+    from graphsql.report.product import serving_table
+
+    copy = tmp_path / "README.md"
+    copy.write_text((REPO_ROOT / "README.md").read_text())
+    lines = serving_table(REPO_ROOT / "results", REPO_ROOT)
+    assert any(line.startswith("| server_workers_") for line in lines)
+    assert not update_readme(copy, lines, SCALING_START, SCALING_END), "run `graphsql report` and commit README.md"

@@ -6,11 +6,11 @@
 
 Each subcommand parses flags, calls one library function and returns an exit code; the modules follow the data
 flow (`data`: datasets, graph, evaluation, runner, report; `training`; `models`; `answer`: ask, predict, demo,
-serve, with their shared options in `options`). `main(argv)` is what tests call. Errors a user can fix
+serve, with their shared options in `options`; `experiments`: every experiment module by name). `main(argv)` is what tests call. Errors a user can fix
 (`GraphSQLError`) print one line and exit 1; `--debug` shows the traceback.
 """
 
-from graphsql.cli import answer, data, models, training  # noqa: F401  (each registers its subcommands)
+from graphsql.cli import answer, data, experiments, models, training  # noqa: F401  (each registers its subcommands)
 from graphsql.cli.answer import load_generator
 from graphsql.cli.common import app, main, run
 from graphsql.cli.options import cli_config

@@ -217,11 +217,16 @@ def report_cmd(
     """Rebuild the report and its plots, and the README's results table, from the results files (no figure typed
     by hand)."""
     from graphsql.report import headline_lines, update_readme, write_report
+    from graphsql.report.headline import SCALING_END, SCALING_START
+    from graphsql.report.product import serving_table
 
     path = write_report(results, out)
     err_console.print(f"wrote {path}")
     if readme is not None and readme.exists() and update_readme(readme, headline_lines(results)):
         err_console.print(f"updated the results table of {readme}")
+    if readme is not None and readme.exists() and update_readme(
+            readme, serving_table(results, readme.parent), SCALING_START, SCALING_END):
+        err_console.print(f"updated the serving measurements of {readme}")
     if latex:
         from graphsql.report import write_latex
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+import logging
 import threading
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ from graphsql.errors import DataError
 SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "mysql": "mysql", "mariadb": "mysql",
            "duckdb": "duckdb"}
 SAMPLE_VALUES = 3
+log = logging.getLogger(__name__)
 
 
 def is_url(target: str | Path) -> bool:
@@ -154,6 +156,37 @@ class EngineDatabase:
             for c in table.columns:
                 self._spellings.setdefault(c.name.lower(), set()).add(c.name)
         return self._schema
+
+    def column_values(self, max_values: int, max_length: int, max_rows: int,
+                      timeout: float = 2.0) -> list[tuple[str, str, tuple[str, ...]]]:
+        """``(table, column, values)`` for every text-typed column, as `graphsql.schema.values.read_column_values`
+        reads a SQLite file: up to ``max_values`` distinct non-empty strings of at most ``max_length`` characters
+        among the first ``max_rows`` rows, each column one bounded read-only query (a column that fails or times
+        out is left out)."""
+        import sqlalchemy as sa
+
+        from graphsql.schema.values import _is_text_type
+
+        schema = self._schema or self.read_schema()
+        out = []
+        for table in schema.tables:
+            schema_name, name = self._where[table.name.lower()]
+            for col in table.columns:
+                if not _is_text_type(col.type):
+                    continue
+                source = sa.table(name, sa.column(col.name), schema=None if schema_name == self._default else schema_name)
+                inner = sa.select(source.c[col.name].label("v")).limit(max_rows).subquery()
+                query = sa.select(inner.c.v).where(inner.c.v.is_not(None)).distinct().limit(max_values)
+                sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+                res = self.execute_native(sql, timeout=timeout, max_rows=max_values)
+                if not res.ok:
+                    log.warning("%s: no values of %s.%s (%s)", self.label, table.name, col.name, res.error)
+                    continue
+                values = tuple(sorted({v.strip() for (v,) in res.rows
+                                       if isinstance(v, str) and 0 < len(v.strip()) <= max_length}))
+                if values:
+                    out.append((table.name, col.name, values))
+        return out
 
     def _keys(self, inspector, schema_name, table: str) -> tuple[set, list[dict]]:
         """(primary key columns, foreign keys as SQLAlchemy reports them). DuckDB's are read from

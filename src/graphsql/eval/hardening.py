@@ -13,7 +13,9 @@ Kinds (each case is *handled* when it meets the requirement written beside it):
   WITHOUT ROWID table with a composite key, a table without a primary key, a self-reference, Latin-1 text: the
   schema read whole, `graphsql graph` in every format, each valid query through `predict` (the repairs included)
   unchanged and with rows, `evaluate` at 100%; a database without tables: one clear line; 1,000 tables read, built
-  into a graph (FK inference) and pruned under ``THOUSAND_TABLES_SECONDS``.
+  into a graph (FK inference) and pruned, and a question about them answered end to end through `predict` (the
+  prompt within the pruning budget, or the seeds' join path that is kept whole, and ``THOUSAND_TABLES_PROMPT_CHARS``),
+  each under ``THOUSAND_TABLES_SECONDS``.
 - ``bad_command_lines``: unknown commands and options, missing or malformed arguments: exit code 2, the usual usage
   message, no traceback.
 - ``bad_files``: corrupt, truncated, zero-byte, directory, missing and dangling-symlink databases; malformed,
@@ -51,6 +53,7 @@ from graphsql.config import REPO_ROOT
 
 FILE_CASE_SECONDS = 10.0  # a bad file or command line must be refused within this (the CLI loads in-process)
 SQL_MARGIN_SECONDS = 3.0  # a hostile statement may take its timeout plus this
+THOUSAND_TABLES_PROMPT_CHARS = 8000  # the prompt of a question about a 1,000-table database stays this short
 KINDS = ("hostile_sql", "hostile_schemas", "bad_command_lines", "bad_files", "bad_requests", "kills")
 
 
@@ -119,12 +122,10 @@ def hostile_schema_cases(folder: Path) -> list[Case]:
         HOSTILE_QUERIES,
         THOUSAND_TABLES_SECONDS,
         build_hostile_schema_database,
-        build_wide_database,
+        prune_wide_database,
     )
     from graphsql.eval.metrics import evaluate
     from graphsql.inference.predict import predict
-    from graphsql.prompting import prepare_schema
-    from graphsql.schema.graph import build_schema_graph
     from graphsql.testing import ScriptedAnswers
 
     folder.mkdir(parents=True)
@@ -177,16 +178,30 @@ def hostile_schema_cases(folder: Path) -> list[Case]:
     cases.append(_timed(kind, "no_tables", no_tables))
 
     def thousand():
-        wide = build_wide_database(folder / "thousand.sqlite", 1000)
-        start = time.monotonic()
-        schema = read_sqlite_schema(wide)
-        graph = build_schema_graph(schema, db_path=wide)
-        prepared = prepare_schema("What is the value of t17 named n17?", graph, PromptConfig(prune=True, max_tables=6))
-        took = time.monotonic() - start
+        schema, _graph, prepared, took = prune_wide_database(folder / "thousand.sqlite", 1000)
         ok = len(schema.tables) == 1000 and "t17" in prepared.tables and took < THOUSAND_TABLES_SECONDS
         return ok, f"read, graph and prune in {took:.1f} s (limit {THOUSAND_TABLES_SECONDS:.0f} s)"
 
     cases.append(_timed(kind, "thousand_tables", thousand))
+
+    def thousand_ask():
+        wide = folder / "thousand.sqlite"
+        sql = "SELECT value FROM t17 WHERE name = 'n17'"
+        start = time.monotonic()
+        pred = predict("What is the value of t17 named n17?", wide, ScriptedAnswers({}, default=sql),
+                       infer_config=InferConfig(adapter=None))
+        took = time.monotonic() - start
+        prompt = pred.messages[-1]["content"] if pred.messages else ""
+        prepared = pred.prepared
+        path = set(prepared.seed_tables) | set(prepared.join_path.bridge_tables if prepared.join_path else ())
+        bound = max(PromptConfig().max_tables, len(path))  # the budget, or the seeds' join path kept whole
+        ok = (pred.ok and pred.result.rows == ((17.0,),) and len(prepared.tables) <= bound
+              and len(prompt) < THOUSAND_TABLES_PROMPT_CHARS and took < THOUSAND_TABLES_SECONDS)
+        return ok, (f"predict end to end in {took:.1f} s; the prompt shows {len(prepared.tables)} of 1,000 tables "
+                    f"(budget {PromptConfig().max_tables}, the seeds' join path {len(path)}), {len(prompt):,} "
+                    "characters")
+
+    cases.append(_timed(kind, "thousand_tables_ask", thousand_ask))
     return cases
 
 
@@ -198,7 +213,8 @@ BAD_COMMAND_LINES = (
     ["serve", "--port", "eighty"], ["train", "--max-steps", "x"], ["augment", "--out"], ["model", "nosuch"],
     ["model", "export", "--quant"],
     ["evaluate", "--gold", "g", "--pred", "p", "--db-dir", "d", "--timeout", "soon"], ["predict", "--workers", "x"],
-    ["dpo", "nosuch"], ["baseline", "--bogus"], ["ask", "q", "--repairs=maybe"],
+    ["dpo", "nosuch"], ["baseline", "--bogus"], ["ask", "q", "--repairs=maybe"], ["experiment", "nosuch"],
+    ["experiment", "variants", "--sample", "many"], ["run", "--train"], ["predict-merge", "--out"],
 )
 
 
@@ -206,7 +222,8 @@ def bad_command_line_cases() -> list[Case]:
     cases = []
     for argv in BAD_COMMAND_LINES:
         code, out, seconds = _cli(list(argv))
-        ok = code == 2 and "Error" in out and "Traceback" not in out and len(out.strip().splitlines()) <= 8
+        usage = "Error" in out or "error:" in out  # click's usage message, or an experiment module's argparse one
+        ok = code == 2 and usage and "Traceback" not in out and len(out.strip().splitlines()) <= 20
         cases.append(Case("bad_command_lines", " ".join(argv), ok, seconds, f"exit {code}: {_last_line(out)}"))
     return cases
 

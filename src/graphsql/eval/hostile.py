@@ -153,6 +153,22 @@ def build_wide_database(path: Path, tables: int = 1000) -> Path:
     return path
 
 
+def prune_wide_database(path: Path, tables: int = 1000) -> tuple:
+    """Build ``tables`` tables at ``path`` (`build_wide_database`), then read, graph (FK inference) and prune them
+    for a question about one table: (schema, graph, prepared prompt schema, seconds of the last three)."""
+    from graphsql.config import PromptConfig
+    from graphsql.data.sqlite import read_sqlite_schema
+    from graphsql.prompting import prepare_schema
+    from graphsql.schema.graph import build_schema_graph
+
+    build_wide_database(path, tables)
+    start = time.monotonic()
+    schema = read_sqlite_schema(path)
+    graph = build_schema_graph(schema, db_path=path)
+    prepared = prepare_schema("What is the value of t17 named n17?", graph, PromptConfig(prune=True, max_tables=6))
+    return schema, graph, prepared, time.monotonic() - start
+
+
 def file_digests(folder: Path) -> dict[str, str]:
     """sha256 of every file in ``folder`` (not recursive), by name."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}

@@ -1,10 +1,11 @@
-"""The same answers on SQLite, PostgreSQL and DuckDB (issue 29): what changing the engine costs in EX.
+"""The same answers on SQLite, PostgreSQL, DuckDB and MySQL (issue 29): what changing the engine costs in EX.
 
     python -m graphsql.experiments.engines --tag graph-balanced-gpu-merged-q8_0 \
         --subset spider-dev-strat300-seed0 --out results/engines/spider-dev-strat300-seed0.json
 
-Each Spider database of the sample is copied into a throw-away PostgreSQL server (`graphsql.data.tempdb`, one
-database each) and into a DuckDB file. Every question then goes through `predict` on each engine with what the
+Each Spider database of the sample is copied into a throw-away PostgreSQL server and, where Debian's
+`mariadb-server` is installed, a throw-away MariaDB server standing for MySQL (`graphsql.data.tempdb`, one database
+each), and into a DuckDB file. Every question then goes through `predict` on each engine with what the
 model wrote in the recorded run ``runs/eval/<tag>/<subset>/as_trained`` (greedy, so rerunning the model on the same
 prompt gives the same text; the prompt is the one of the SQLite run: the same tables.json schema), with the
 repairs `ask` applies: so a difference between engines is the translation and the engine, nothing else. The gold
@@ -15,6 +16,7 @@ the same items, how many answers sqlglot could not translate, and the items that
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import tempfile
 import time
@@ -45,7 +47,7 @@ def _records(tag: str, subset: str) -> list[dict]:
 def run_engines(tag: str, subset: str, limit: int | None = None) -> dict:
     from graphsql.data.engines import EngineDatabase, copy_sqlite_database
     from graphsql.data.spider import load_dataset
-    from graphsql.data.tempdb import create_database, temporary_postgres
+    from graphsql.data.tempdb import create_database, mariadb_programs, temporary_mariadb, temporary_postgres
     from graphsql.eval.compare import paired_bootstrap
     from graphsql.eval.execute import execute_sql, has_order_by, results_match
     from graphsql.inference.predict import DatabaseCache, predict
@@ -58,15 +60,23 @@ def run_engines(tag: str, subset: str, limit: int | None = None) -> dict:
     prompt = PromptConfig()
     db_ids = sorted({r["db_id"] for r in records})
     generator = ReplayGenerator()
-    items: dict[str, list[dict]] = {"sqlite": [], "postgres": [], "duckdb": []}
+    mysql = mariadb_programs() is not None
+    items: dict[str, list[dict]] = {"sqlite": [], "postgres": [], "duckdb": [], **({"mysql": []} if mysql else {})}
     seconds = {k: 0.0 for k in items}
-    with temporary_postgres() as server, tempfile.TemporaryDirectory(prefix="graphsql-duck-") as duck_dir:
-        handles = {"sqlite": {d: ds.db_path(d) for d in db_ids}, "postgres": {}, "duckdb": {}}
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(temporary_postgres())
+        duck_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="graphsql-duck-"))
+        maria = stack.enter_context(temporary_mariadb()) if mysql else None
+        handles = {"sqlite": {d: ds.db_path(d) for d in db_ids}, "postgres": {}, "duckdb": {},
+                   **({"mysql": {}} if mysql else {})}
         for db_id in db_ids:
             handles["postgres"][db_id] = EngineDatabase(copy_sqlite_database(
                 ds.db_path(db_id), create_database(server, db_id)).url.render_as_string(hide_password=False))
             handles["duckdb"][db_id] = EngineDatabase(
                 copy_sqlite_database(ds.db_path(db_id), f"duckdb:///{Path(duck_dir) / db_id}.duckdb").label)
+            if mysql:
+                handles["mysql"][db_id] = EngineDatabase(copy_sqlite_database(
+                    ds.db_path(db_id), create_database(maria, db_id)).url.render_as_string(hide_password=False))
         caches = {k: DatabaseCache(infer_fks=prompt.infer_fks) for k in items}
         for rec in records:
             ex = by_idx[rec["idx"]]

@@ -243,6 +243,11 @@ def _prune_available() -> bool:
     return (Path(__file__).resolve().parents[1] / "schema" / "prune.py").exists()
 
 
+# Spider dev reworded with synonyms (questions; questions and schema names), renamed schemas, and GeoQuery (a
+# database of another domain): `graphsql data robust` builds the first three
+PROBES = (("spider", "dev_synonym"), ("spider", "dev_schema_synonym"), ("spider", "dev_rename"), ("geo", "all"))
+
+
 def run_linking_recall(limit: int | None = None, with_bird: bool = True, with_prune: bool = True) -> dict:
     """Measure on Spider dev (runnable items, value indexes) and BIRD dev (schemas + evidence)."""
     started = time.perf_counter()
@@ -265,6 +270,13 @@ def run_linking_recall(limit: int | None = None, with_bird: bool = True, with_pr
         results["bird_dev"]["note"] = (
             "schemas, descriptions and evidence only: no databases, so no value index"
         )
+    results["probes"] = {}
+    for name, split in PROBES:  # the questions and schemas of issue 25's probes: how much of their gap is linking
+        ds = load_dataset(name, split)
+        pexamples = ds.runnable()[:limit] if limit else ds.runnable()
+        pindexes = {d: build_value_index(ds.db_path(d)) for d in sorted({e.db_id for e in pexamples})}
+        results["probes"][f"{name}_{split}"] = measure_linking_recall(pexamples, ds.schemas, pindexes,
+                                                                     prune_budgets=budgets)
     results["total_seconds"] = round(time.perf_counter() - started, 2)
     return results
 

@@ -56,7 +56,7 @@ class Step:
     def command(self) -> str:
         if self.stage != "evaluate":
             return f"graphsql {' '.join(self.argv)}"
-        return f"python -m graphsql.experiments.{self.module} {' '.join(self.argv)}"
+        return f"graphsql experiment {self.module.replace('_', '-')} {' '.join(self.argv)}"
 
 
 def sample_set_step(registry: Registry, name: str, tag: str = "") -> Step:

@@ -27,7 +27,7 @@ from graphsql.inference.repairs import repair_sql
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
 from graphsql.schema.graph import SchemaGraph, build_schema_graph
-from graphsql.schema.values import ValueIndex, build_value_index
+from graphsql.schema.values import ValueIndex, build_value_index, engine_value_index
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,18 @@ class Prediction:
     timings: dict = field(default_factory=dict, repr=False)
 
 
+def _value_index_or_none(target, cache_dir: Path | None = None) -> ValueIndex | None:
+    """The value index of a SQLite file (cached) or of a database by URL; None when it cannot be read: a value
+    index is a help, never a requirement."""
+    try:
+        if hasattr(target, "column_values"):
+            return engine_value_index(target)
+        return build_value_index(target, cache_dir=cache_dir)
+    except Exception as err:
+        log.warning("%s: no value index (%s)", getattr(target, "label", target), err)
+        return None
+
+
 class DatabaseCache:
     """Per-database work done once and reused across questions: schema, graph (with inferred FKs), value index."""
 
@@ -72,25 +84,14 @@ class DatabaseCache:
             return self._get(db_path, schema)
 
     def _get(self, db_path, schema):
-        if hasattr(db_path, "read_schema"):  # a database by URL (graphsql.data.engines): no value index yet
-            if db_path.label not in self._entries:
-                schema = schema or db_path.read_schema()
-                if not schema.tables:
-                    raise DataError(f"{db_path.label}: the database has no tables to ask about")
-                self._entries[db_path.label] = (build_schema_graph(schema, infer_fks=self.infer_fks), None)
-            return self._entries[db_path.label]
-        key = Path(db_path).resolve()
+        engine = hasattr(db_path, "read_schema")  # a database by URL (graphsql.data.engines), else a SQLite file
+        key = db_path.label if engine else Path(db_path).resolve()
         if key not in self._entries:
-            schema = schema or read_sqlite_schema(key)
+            schema = schema or (db_path.read_schema() if engine else read_sqlite_schema(key))
             if not schema.tables:
-                raise DataError(f"{db_path}: the database has no tables to ask about")
-            graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=key)
-            try:
-                index = build_value_index(key, cache_dir=self.value_cache_dir)
-            except Exception as err:  # a value index is a help, never a requirement
-                log.warning("%s: no value index (%s)", key, err)
-                index = None
-            self._entries[key] = (graph, index)
+                raise DataError(f"{key}: the database has no tables to ask about")
+            graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=None if engine else key)
+            self._entries[key] = (graph, _value_index_or_none(db_path if engine else key, self.value_cache_dir))
         return self._entries[key]
 
     def examples_pool(self, path: str, graph: SchemaGraph, schema_format: str):

@@ -53,6 +53,7 @@ from graphsql.report.product import engines_section, hardening_section, hostile_
 from graphsql.report.results import (
     _baseline_section,
     _beside_published_section,
+    _linking_probes_section,
     _main_section,
     _names_section,
     _published_llm_section,
@@ -119,6 +120,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _main_section(results, comparisons, out, root, exclude=spider_main)
     appendix += _speed_section(results_dir, comparisons, root)
     appendix += _web_section(results_dir, root)
+    appendix += _linking_probes_section(results_dir, root)
     appendix += engines_section(results_dir, root)
     appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)

@@ -14,14 +14,18 @@ def _pct(x: float | None) -> str:
 
 
 def engines_section(results_dir: Path, root: Path) -> list[str]:
-    """EX of the same answers on SQLite, PostgreSQL and DuckDB (`python -m graphsql.experiments.engines`)."""
+    """EX of the same answers on SQLite and other engines (`python -m graphsql.experiments.engines`)."""
     lines = []
     for path in sorted((results_dir / "engines").glob("*.json")):
         d = json.loads(path.read_text())
         if not lines:
-            lines = ["## Other engines: the same answers on PostgreSQL and DuckDB", "",
-                     "`python -m graphsql.experiments.engines`: each Spider database of the sample copied into a "
-                     "throw-away PostgreSQL server and a DuckDB file (`graphsql.data.engines.copy_sqlite_database`); "
+            engines = [e for e in d["summary"] if e != "sqlite"]
+            names = {"postgres": "PostgreSQL", "duckdb": "DuckDB", "mysql": "MySQL (a MariaDB server)"}
+            listed = [names.get(e, e) for e in engines]
+            listed = ", ".join(listed[:-1]) + " and " + listed[-1] if len(listed) > 1 else "".join(listed)
+            lines = ["## Other engines: the same answers on " + listed, "",
+                     "`python -m graphsql.experiments.engines`: each Spider database of the sample copied into "
+                     "throw-away servers and a DuckDB file (`graphsql.data.engines.copy_sqlite_database`); "
                      "every question through `predict` on each engine with what the model wrote in its recorded "
                      "SQLite run (greedy: the same text a rerun gives) and the repairs of `ask`, then translated by "
                      "sqlglot (`EngineDatabase.to_dialect`) and run read-only. The gold runs on SQLite. A difference "
@@ -97,12 +101,21 @@ def hostile_section(results_dir: Path, root: Path) -> list[str]:
 
 def serving_section(results_dir: Path, root: Path) -> list[str]:
     """In-process llama.cpp against an OpenAI-compatible server (`python -m graphsql.inference.bench_serving`)."""
+    table = serving_table(results_dir, root)
+    if not table:
+        return []
+    lines = ["## Serving through an OpenAI-compatible server", "", *table, ""]
+    return lines
+
+
+def serving_table(results_dir: Path, root: Path) -> list[str]:
+    """What the serving benchmark measured, as a sentence and a table (the report's appendix and the README's
+    "Scaling out" section)."""
     path = results_dir / "bench_serving.json"
     if not path.exists():
         return []
     d = json.loads(path.read_text())
-    lines = ["## Serving through an OpenAI-compatible server", "",
-             f"`python -m graphsql.inference.bench_serving`: {d['questions']} demo questions answered by the "
+    lines = [f"`python -m graphsql.inference.bench_serving`: {d['questions']} demo questions answered by the "
              f"shipped model (`{d['model']}`, the merged GGUF `ask` uses) in-process, then through "
              "llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server`, the same GGUF) with "
              "`--backend openai`, one and several questions in flight, all in one run on this 2-core CPU. That "
@@ -113,5 +126,5 @@ def serving_section(results_dir: Path, root: Path) -> list[str]:
         same = d["same_sql_as_in_process"].get(name)
         lines.append(f"| {name} | {run['workers']} | {run['questions_per_second']} | {run['ratio_vs_in_process']}x | "
                      f"{'–' if same is None else str(same) + ' of ' + str(run['questions'])} |")
-    lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    lines += ["", f"Source: `{_rel(path, root)}`."]
     return lines

@@ -60,6 +60,29 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
     return lines
 
 
+def _linking_probes_section(results_dir: Path, root: Path) -> list[str]:
+    """Schema linking and pruning on the probes (no model): the share of questions whose gold tables all reach
+    the prompt, Spider dev beside the reworded, renamed and GeoQuery questions."""
+    path = results_dir / "linking_recall.json"
+    d = json.loads(path.read_text()) if path.exists() else {}
+    if not d.get("probes"):
+        return []
+    budgets = [str(b) for b in d["settings"]["prune_budgets"]]
+    lines = ["## Linking on the probes: do the gold tables reach the prompt?", "",
+             "`python -m graphsql.experiments.linking_recall` (no model): the share of questions whose gold tables "
+             "are all among the top 4 linked tables, and all kept by the pruner seeded with the top 2 linked tables "
+             "at each budget (most tables kept; `ask` keeps 4). What pruning loses caps EX on a probe whatever the "
+             "model writes.", "",
+             "| questions | n | all gold tables in the top 4 linked | " + " | ".join(f"kept at {b}" for b in budgets)
+             + " |", "|---" * (3 + len(budgets)) + "|"]
+    for name, r in [("spider_dev", d["spider_dev"]), *d["probes"].items()]:
+        kept = r["after_prune"]["seeds_top2"]["all_tables_kept_at_budget"]
+        lines.append(f"| `{name}` | {r['n_questions']} | {_pct(r['all_tables_in_top_k']['4'])} | "
+                     + " | ".join(_pct(kept[b]) for b in budgets) + " |")
+    lines += ["", f"Source: `{_rel(path, root)}`.", ""]
+    return lines
+
+
 def _names_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
     """The repairs that match names (issue 25): the renamed-schema probe they were designed on, and `ask`'s repairs
     with them against the repairs before them, on every set the default model's answers were recorded for."""

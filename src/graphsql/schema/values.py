@@ -356,6 +356,20 @@ def build_value_index(
     return index
 
 
+def engine_value_index(
+    db,
+    max_values_per_column: int = DEFAULT_MAX_VALUES_PER_COLUMN,
+    max_value_length: int = DEFAULT_MAX_VALUE_LENGTH,
+    max_rows_scanned: int = DEFAULT_MAX_ROWS_SCANNED,
+) -> ValueIndex:
+    """The `ValueIndex` of a database by URL (`graphsql.data.engines.EngineDatabase`), read with the same bounds
+    as a SQLite file's, by bounded read-only queries; not cached (a server's data change without a file date)."""
+    cols = db.column_values(max_values_per_column, max_value_length, max_rows_scanned)
+    index = ValueIndex(db.db_id, tuple((t, c) for t, c, _ in cols), tuple(v for _, _, v in cols))
+    log.info("value index of %s: %d columns, %d values", db.label, len(index.columns), index.num_values)
+    return index
+
+
 def _write_cache(index: ValueIndex, cache_file: Path, prefix: str) -> None:
     """Write atomically, then drop older cache files of the same database path."""
     root = cache_file.parent
