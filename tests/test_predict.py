@@ -131,6 +131,24 @@ def test_config_layers_and_rejects_typos(tmp_path):
         InferConfig(samples=4, temperature=0)
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("infer:\n  samples: many\n", "infer.samples: expected an integer, got 'many'"),
+    ("infer:\n  samples: true\n", "infer.samples: expected an integer, got True"),
+    ("infer:\n  temperature: hot\n", "infer.temperature: expected a number"),
+    ("prompt:\n  prune: 3\n", "prompt.prune: expected true or false, got 3"),
+    ("prompt:\n  schema_format: 7\n", "prompt.schema_format: expected text, got 7"),
+])
+def test_a_value_of_the_wrong_type_is_one_line_naming_the_key(tmp_path, text, message):
+    """Plain scalar fields are type-checked where the file is read (issue 28: `epochs: many` used to surface as
+    a Python comparison error); an int is accepted where a number is asked, null where the field is optional."""
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        load_config(path)
+    path.write_text("infer:\n  temperature: 1\n  adapter: null\n")
+    assert load_config(path).infer.temperature == 1
+
+
 def test_cli_ask_rejects_a_non_database(tmp_path, capsys):
     bad = tmp_path / "notes.txt"
     bad.write_text("hello")
