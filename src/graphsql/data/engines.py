@@ -393,6 +393,14 @@ def _is_float_text(v) -> bool:
         return False
 
 
+def _indexable(dialect: str, columns: list, sa) -> bool:
+    """Whether MySQL can key these (type, longest value) columns: text as VARCHAR, 4 bytes a character, 3,072
+    bytes in all (InnoDB); the other engines key any column."""
+    if dialect != "mysql":
+        return True
+    return sum(4 * length if kind is sa.Text else 8 for kind, length in columns) <= 3072
+
+
 def _kind_of(values: list, sa):
     """The SQL type a copied column gets from the values it holds: integers (whole-number text included, as
     SQLite compares ``'2014' = 2014`` in a text column), 64-bit floats, blobs, else text."""
@@ -438,13 +446,16 @@ def copy_sqlite_database(sqlite_path: str | Path, url: str, schema: str | None =
     engine = sa.create_engine(target.url)
     sqlite = connect_readonly(sqlite_path)
     try:
-        kinds, keys = {}, {}
+        kinds, keys, lengths = {}, {}, {}
         for table in src.tables:
             for col in table.columns:
                 values = [r[0] for r in sqlite.execute(
                     f"SELECT DISTINCT {q(col.name)} FROM {q(table.name)} WHERE {q(col.name)} IS NOT NULL")]
                 kinds[(table.name, col.name)] = _kind_of(values, sa)
+                lengths[(table.name, col.name)] = max((len(str(v)) for v in values), default=1)
             pk = [c.name for c in table.primary_keys]
+            if pk and not _indexable(target.dialect, [(kinds[(table.name, c)], lengths[(table.name, c)]) for c in pk], sa):
+                pk = []  # MySQL indexes at most 3,072 bytes of a key
             if pk:
                 cols = ", ".join(q(c) for c in pk)
                 nulls = " OR ".join(f"{q(c)} IS NULL" for c in pk)
@@ -457,7 +468,9 @@ def copy_sqlite_database(sqlite_path: str | Path, url: str, schema: str | None =
         for fk in src.foreign_keys:
             ref_key = keys.get(fk.ref_table)
             if (fk.table == fk.ref_table or ref_key != [fk.ref_column]
-                    or kinds.get((fk.table, fk.column)) is not kinds.get((fk.ref_table, fk.ref_column))):
+                    or kinds.get((fk.table, fk.column)) is not kinds.get((fk.ref_table, fk.ref_column))
+                    or not _indexable(target.dialect, [(kinds[(fk.table, fk.column)], lengths[(fk.table, fk.column)])],
+                                      sa)):
                 continue
             dangling = sqlite.execute(
                 f"SELECT count(*) FROM {q(fk.table)} WHERE {q(fk.column)} IS NOT NULL AND {q(fk.column)} NOT IN "
@@ -478,12 +491,17 @@ def copy_sqlite_database(sqlite_path: str | Path, url: str, schema: str | None =
         meta = sa.MetaData(schema=schema)
         made = {}
         columns = {t.name: t.columns for t in src.tables}
+        keyed = ({(t, c) for t, cs in keys.items() for c in cs} | {(f.table, f.column) for f in fks}
+                 | {(f.ref_table, f.ref_column) for f in fks})
         for name in order:
             cols = []
             for col in columns[name]:
                 ref = next((f for f in fks if f.table == name and f.column == col.name), None)
                 extra = [sa.ForeignKey(f"{schema + '.' if schema else ''}{ref.ref_table}.{ref.ref_column}")] if ref else []
-                cols.append(sa.Column(col.name, kinds[(name, col.name)], *extra,
+                kind = kinds[(name, col.name)]
+                if target.dialect == "mysql" and kind is sa.Text and (name, col.name) in keyed:
+                    kind = sa.String(lengths[(name, col.name)])  # MySQL keys no TEXT column: a sized VARCHAR
+                cols.append(sa.Column(col.name, kind, *extra,
                                       primary_key=col.name in keys.get(name, ()), autoincrement=False))
             made[name] = sa.Table(name, meta, *cols)
         with engine.begin() as conn:
