@@ -1,11 +1,10 @@
-"""`graphsql train` under `accelerate launch` with two CPU processes (gloo; issue 30): the same loss at every step
-and the same adapter as one process with the same global batch, and a killed two-process run resumes to it."""
+"""`graphsql train` under `accelerate launch` with two CPU processes (gloo; issue 30): a two-process run, killed
+midway and resumed, has one process's loss at every step (the same global batch) and its adapter."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -80,16 +79,12 @@ def _assert_same_adapter(a: Path, b: Path) -> None:
 @pytest.mark.slow
 def test_two_processes_train_what_one_process_trains_and_resume_after_a_kill(setup):
     root, config = setup
-    one, two = root / "one", root / "two"
+    one = root / "one"
     _train([sys.executable, "-m", "graphsql"], config, one)
-    _train(_accelerate(), config, two)
-    assert json.loads((two / "metrics.json").read_text())["processes"] == 2
     assert json.loads((one / "metrics.json").read_text())["processes"] == 1
-    assert len(_losses(one)) == len(_losses(two)) == STEPS
-    assert _losses(two) == pytest.approx(_losses(one), rel=LOSS_TOLERANCE)
-    assert _losses(one)[-1] < _losses(one)[0]  # it learns
-    _assert_same_adapter(one, two)
-    # killed (the launcher and both processes) after step 3, then resumed with two processes
+    assert len(_losses(one)) == STEPS and _losses(one)[-1] < _losses(one)[0]  # it learns
+    # two processes, killed (the launcher and both) after step 3, then resumed with two processes: every step's
+    # loss and the adapter are one process's
     killed = root / "killed"
     proc = subprocess.Popen([*_accelerate(), "train", "--config", str(config), "--out", str(killed)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -100,10 +95,11 @@ def test_two_processes_train_what_one_process_trains_and_resume_after_a_kill(set
     proc.wait()
     assert not (killed / "metrics.json").exists(), "the run finished before it could be killed"
     _train(_accelerate(), config, killed)
+    assert len(_losses(killed)) == STEPS
     assert _losses(killed) == pytest.approx(_losses(one), rel=LOSS_TOLERANCE)
     _assert_same_adapter(one, killed)
-    assert json.loads((killed / "metrics.json").read_text())["resumed_from_step"] >= 3
-    shutil.rmtree(root / "two", ignore_errors=True)
+    metrics = json.loads((killed / "metrics.json").read_text())
+    assert metrics["processes"] == 2 and metrics["resumed_from_step"] >= 3
 
 
 def test_too_few_micro_batches_for_the_processes_is_one_clear_error(setup, tmp_path):
