@@ -33,6 +33,17 @@ def load_generator(cfg):
                           quant=cfg.infer.quant, progress=lambda msg: say(f"  {msg}"))
 
 
+def _open_database(db: str) -> tuple:
+    """(what queries run on, its schema) for a SQLite path or a database URL; a database without tables is a
+    DataError (nothing to ask about)."""
+    from graphsql.data.engines import read_database
+
+    target, schema = read_database(db)
+    if not schema.tables:
+        raise DataError(f"{getattr(target, 'label', db)}: the database has no tables to ask about")
+    return target, schema
+
+
 @app.command("ask")
 @ask_options
 def ask_cmd(
@@ -45,14 +56,11 @@ def ask_cmd(
     *, cfg,
 ) -> int:
     """Answer a question about a database (SQLite, PostgreSQL, MySQL, DuckDB): prints the SQL and its result."""
-    from graphsql.data.engines import read_database
     from graphsql.inference.predict import predict
 
     if not question.strip():
         raise DataError("ask: the question is empty")
-    target, schema = read_database(db)
-    if not schema.tables:
-        raise DataError(f"{getattr(target, 'label', db)}: the database has no tables to ask about")
+    target, schema = _open_database(db)
     pool = None
     if cfg.prompt.shots and cfg.prompt.examples_file:  # a bad examples file fails before the model loads
         from graphsql.demos import examples_pool
@@ -127,13 +135,9 @@ def predict_cmd(
         raise ConfigError("predict: give --db-dir (a folder of SQLite files, with tables.json) or --db (one "
                           "database), not both")
     if db is not None:
-        from graphsql.data.engines import read_database
         from graphsql.data.spider import load_questions_for_database
 
-        target, schema = read_database(db)
-        if not schema.tables:
-            raise DataError(f"{getattr(target, 'label', db)}: the database has no tables to ask about")
-        ds = load_questions_for_database(questions, target, schema)
+        ds = load_questions_for_database(questions, *_open_database(db))
     else:
         ds = load_questions_file(questions, db_dir, tables)
     examples = ds.examples[:limit] if limit is not None else ds.examples

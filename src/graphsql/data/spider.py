@@ -86,9 +86,7 @@ def load_questions_for_database(questions: str | Path, target, schema: DbSchema)
     optional) asked of one database ``target`` whose schema is ``schema``. Questions naming more than one
     ``db_id`` are a DataError: one database answers them all."""
     questions = Path(questions)
-    items = read_json(questions)
-    if not isinstance(items, list) or not items:
-        raise DataError(f"{questions}: expected a non-empty JSON list of questions")
+    items = read_question_items(questions)
     named = sorted({it["db_id"] for it in items if isinstance(it, dict) and isinstance(it.get("db_id"), str)})
     if len(named) > 1:
         raise DataError(f"{questions}: the questions name {len(named)} databases ({', '.join(named[:5])}); --db "
@@ -96,6 +94,14 @@ def load_questions_for_database(questions: str | Path, target, schema: DbSchema)
     items = [{**it, "db_id": schema.db_id} if isinstance(it, dict) else it for it in items]
     examples = examples_from_items(items, questions, f"db:{questions.stem}", {schema.db_id: schema})
     return OneDatabase("db", questions.stem, examples, {schema.db_id: schema}, target)
+
+
+def read_question_items(path: Path) -> list:
+    """The items of a questions JSON file: a non-empty list, or a DataError naming the file."""
+    items = read_json(path)
+    if not isinstance(items, list) or not items:
+        raise DataError(f"{path}: expected a non-empty JSON list of questions")
+    return items
 
 
 def read_json(path: Path):
@@ -303,9 +309,7 @@ def load_questions_file(questions: str | Path, db_dir: str | Path, tables: str |
         tables = next((c for c in candidates if c.exists()), None)
         if tables is None:
             raise DataError(f"{questions}: no tables.json beside it; pass --tables FILE")
-    items = read_json(questions)
-    if not isinstance(items, list) or not items:
-        raise DataError(f"{questions}: expected a non-empty JSON list of questions")
+    items = read_question_items(questions)
     is_bird = isinstance(items[0], dict) and ("SQL" in items[0] or "evidence" in items[0])
     schemas = load_tables_json(tables, db_dir)
     if is_bird:

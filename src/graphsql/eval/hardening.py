@@ -242,6 +242,14 @@ def _one_line_error(code: int, out: str, expect: str = "") -> tuple[bool, str]:
     return ok, f"exit {code}: {_last_line(out)}"
 
 
+def _refused(name: str, argv: list[str]) -> Case:
+    """A bad-file case: ``graphsql ARGV`` must end with one ``error:`` line and exit code 1, within
+    ``FILE_CASE_SECONDS``."""
+    code, out, seconds = _cli(argv)
+    ok, detail = _one_line_error(code, out)
+    return Case("bad_files", name, ok and seconds < FILE_CASE_SECONDS, seconds, detail)
+
+
 def _spider_folder(root: Path) -> tuple[Path, Path]:
     """A one-database Spider-format folder (the demo bookshop): (questions file, database folder)."""
     from graphsql.data.spider import tables_json_entry
@@ -285,10 +293,7 @@ def bad_file_cases(folder: Path) -> list[Case]:
     cases = []
     for name, path in dbs.items():
         for command in (["ask", "--db", path, "How many books?"], ["graph", "--db", path]):
-            case = f"{command[0]}_{name}"
-            code, out, seconds = _cli(command)
-            ok, detail = _one_line_error(code, out)
-            cases.append(Case("bad_files", case, ok and seconds < FILE_CASE_SECONDS, seconds, detail))
+            cases.append(_refused(f"{command[0]}_{name}", command))
     tables = str(questions.parent / "tables.json")
     question_files = {
         "malformed_json": "[{\"db_id\": \"bookshop\", \"question\": }",
@@ -306,17 +311,14 @@ def bad_file_cases(folder: Path) -> list[Case]:
     out_sql = str(folder / "preds.sql")
     for name, data in question_files.items():
         path = write(f"{name}.json", data)
-        code, out, seconds = _cli(["predict", "--questions", path, "--db-dir", str(db_dir), "--tables", tables,
-                                   "--out", out_sql, "--model", str(f / "no-model-needed")])
-        ok, detail = _one_line_error(code, out)
-        cases.append(Case("bad_files", f"predict_{name}", ok and seconds < FILE_CASE_SECONDS, seconds, detail))
+        cases.append(_refused(f"predict_{name}", ["predict", "--questions", path, "--db-dir", str(db_dir),
+                                                  "--tables", tables, "--out", out_sql,
+                                                  "--model", str(f / "no-model-needed")]))
     bad_tables = {"tables_malformed": "[{\"db_id\": ", "tables_wrong_shape": json.dumps([{"db_id": "bookshop"}]),
                   "tables_not_a_list": json.dumps({"db_id": "bookshop"})}
     for name, data in bad_tables.items():
-        code, out, seconds = _cli(["predict", "--questions", str(questions), "--db-dir", str(db_dir),
-                                   "--tables", write(f"{name}.json", data), "--out", out_sql])
-        ok, detail = _one_line_error(code, out)
-        cases.append(Case("bad_files", f"predict_{name}", ok and seconds < FILE_CASE_SECONDS, seconds, detail))
+        cases.append(_refused(f"predict_{name}", ["predict", "--questions", str(questions), "--db-dir", str(db_dir),
+                                                  "--tables", write(f"{name}.json", data), "--out", out_sql]))
     gold = str(questions.parent / "gold.sql")
     evaluations = {
         "pred_missing": (gold, str(f / "nowhere.sql")),
@@ -326,9 +328,8 @@ def bad_file_cases(folder: Path) -> list[Case]:
         "gold_unknown_db": (write("gold_unknown.sql", "SELECT 1\tnosuch\n"), write("one2.sql", "SELECT 1\n")),
     }
     for name, (g, p) in evaluations.items():
-        code, out, seconds = _cli(["evaluate", "--gold", g, "--pred", p, "--db-dir", str(db_dir), "--tables", tables])
-        ok, detail = _one_line_error(code, out)
-        cases.append(Case("bad_files", f"evaluate_{name}", ok and seconds < FILE_CASE_SECONDS, seconds, detail))
+        cases.append(_refused(f"evaluate_{name}", ["evaluate", "--gold", g, "--pred", p, "--db-dir", str(db_dir),
+                                                   "--tables", tables]))
     configs = {
         "yaml_malformed": "train: [unclosed\n",
         "yaml_unknown_key": "train:\n  epochz: 3\n",
@@ -339,10 +340,7 @@ def bad_file_cases(folder: Path) -> list[Case]:
         path = write(f"{name}.yaml", text)
         for command in (["train", "--config", path, "--out", str(folder / "train_out")],
                         ["augment", "--config", path, "--out", str(folder / "augment_out")]):
-            code, out, seconds = _cli(command)
-            ok, detail = _one_line_error(code, out)
-            cases.append(Case("bad_files", f"{command[0]}_{name}", ok and seconds < FILE_CASE_SECONDS, seconds,
-                              detail))
+            cases.append(_refused(f"{command[0]}_{name}", command))
     return cases
 
 

@@ -55,13 +55,11 @@ class Prediction:
     timings: dict = field(default_factory=dict, repr=False)
 
 
-def _value_index_or_none(target, cache_dir: Path | None = None) -> ValueIndex | None:
-    """The value index of a SQLite file (cached) or of a database by URL; None when it cannot be read: a value
-    index is a help, never a requirement."""
+def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) -> ValueIndex | None:
+    """The value index of a SQLite file (cached) or of a database by URL (``engine``); None when it cannot be read:
+    a value index is a help, never a requirement."""
     try:
-        if hasattr(target, "column_values"):
-            return engine_value_index(target)
-        return build_value_index(target, cache_dir=cache_dir)
+        return engine_value_index(target) if engine else build_value_index(target, cache_dir=cache_dir)
     except Exception as err:
         log.warning("%s: no value index (%s)", getattr(target, "label", target), err)
         return None
@@ -91,7 +89,7 @@ class DatabaseCache:
             if not schema.tables:
                 raise DataError(f"{key}: the database has no tables to ask about")
             graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=None if engine else key)
-            self._entries[key] = (graph, _value_index_or_none(db_path if engine else key, self.value_cache_dir))
+            self._entries[key] = (graph, _value_index_or_none(db_path if engine else key, engine, self.value_cache_dir))
         return self._entries[key]
 
     def examples_pool(self, path: str, graph: SchemaGraph, schema_format: str):

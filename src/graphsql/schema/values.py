@@ -348,11 +348,9 @@ def build_value_index(
         except (ValueError, KeyError, TypeError) as err:
             log.warning("%s: unreadable value cache, rebuilding (%s)", cache_file, err)
 
-    cols = read_column_values(db_path, *settings)
-    index = ValueIndex(db_id, tuple((t, c) for t, c, _ in cols), tuple(v for _, _, v in cols))
+    index = _index_of(db_id, read_column_values(db_path, *settings))
     if use_cache:
         _write_cache(index, cache_file, prefix)
-    log.info("value index of %s: %d columns, %d values", db_id, len(index.columns), index.num_values)
     return index
 
 
@@ -364,9 +362,14 @@ def engine_value_index(
 ) -> ValueIndex:
     """The `ValueIndex` of a database by URL (`graphsql.data.engines.EngineDatabase`), read with the same bounds
     as a SQLite file's, by bounded read-only queries; not cached (a server's data change without a file date)."""
-    cols = db.column_values(max_values_per_column, max_value_length, max_rows_scanned)
-    index = ValueIndex(db.db_id, tuple((t, c) for t, c, _ in cols), tuple(v for _, _, v in cols))
-    log.info("value index of %s: %d columns, %d values", db.label, len(index.columns), index.num_values)
+    return _index_of(db.db_id, db.column_values(max_values_per_column, max_value_length, max_rows_scanned))
+
+
+def _index_of(db_id: str, cols: list[tuple[str, str, tuple[str, ...]]]) -> ValueIndex:
+    """A `ValueIndex` from ``(table, column, values)`` triples, as `read_column_values` and
+    `EngineDatabase.column_values` read them."""
+    index = ValueIndex(db_id, tuple((t, c) for t, c, _ in cols), tuple(v for _, _, v in cols))
+    log.info("value index of %s: %d columns, %d values", db_id, len(index.columns), index.num_values)
     return index
 
 
