@@ -95,6 +95,40 @@ def test_predict_repairs_once_when_everything_fails(demo_db):
     assert "no such table" in gen.calls[1]["messages"][-1]["content"]
 
 
+class FailsGreedy(ScriptedGenerator):
+    """Greedy answers (and the error re-prompt) name a table no schema has; sampled ones mostly run."""
+
+    def generate(self, prompts, n=1, temperature=0.0, max_new_tokens=256, seed=0):
+        self.calls.append({"n": n, "temperature": temperature, "seed": seed})
+        if temperature == 0.0:
+            return [["SELECT count(*) FROM nowhere_at_all"] for _ in prompts]
+        drawn = ["SELECT x FROM nowhere_at_all", "SELECT count(*) FROM book", "SELECT count(*) FROM book",
+                 "SELECT count(*) FROM author"]
+        return [[drawn[i % len(drawn)] for i in range(n)] for _ in prompts]
+
+
+def test_predict_fallback_samples_when_nothing_runs(demo_db):
+    """infer.fallback: after greedy and the error re-prompt fail, draw samples and keep the voted one that runs;
+    the answer it replaced is kept; off (the default), nothing more is drawn."""
+    gen = FailsGreedy()
+    pred = predict("How many books are there?", demo_db, gen, PromptConfig(), InferConfig(fallback=4))
+    assert pred.ok and pred.result.rows == ((40,),) and pred.pred_sql == "SELECT count(*) FROM book"
+    assert pred.before_fallback == "SELECT count(*) FROM nowhere_at_all"
+    assert [c["n"] for c in gen.calls] == [1, 1, 4] and gen.calls[2]["temperature"] > 0
+    off = FailsGreedy()
+    pred = predict("How many books are there?", demo_db, off, PromptConfig(), InferConfig())
+    assert not pred.ok and pred.before_fallback == "" and [c["n"] for c in off.calls] == [1, 1]
+    with pytest.raises(ConfigError, match="fallback"):
+        InferConfig(fallback=-1)
+
+
+def test_predict_examples_records_the_answer_the_fallback_replaced(mini_spider, tmp_path):
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    records = predict_examples(ds.examples[:2], ds, FailsGreedy(), tmp_path / "preds.sql",
+                               infer_config=InferConfig(fallback=2))
+    assert all(r["before_fallback"] == "SELECT count(*) FROM nowhere_at_all" for r in records)
+
+
 def test_predict_examples_resumes_and_never_shifts_lines(mini_spider, tmp_path):
     ds = load_dataset("spider", "dev", root=mini_spider)
     gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
@@ -316,8 +350,9 @@ def test_shared_cli_options_are_declared_once_and_reach_the_config():
     assert set(FLAGS) <= params["ask"] and set(FLAGS) <= params["predict"]
     assert set(MODEL_FLAGS) <= params["demo"] and set(MODEL_FLAGS) <= params["serve"]
     assert not (set(FLAGS) - set(MODEL_FLAGS)) & params["serve"]
-    cfg = cli_config(samples=5, max_tables=3, timeout=2.5, shot_pool="spider", repairs=False, prompt_format="ddl")
-    assert (cfg.infer.samples, cfg.prompt.max_tables, cfg.infer.timeout) == (5, 3, 2.5)
+    cfg = cli_config(samples=5, max_tables=3, timeout=2.5, shot_pool="spider", repairs=False, prompt_format="ddl",
+                     fallback=3)
+    assert (cfg.infer.samples, cfg.prompt.max_tables, cfg.infer.timeout, cfg.infer.fallback) == (5, 3, 2.5, 3)
     assert cfg.prompt.shots == 3 and cfg.prompt.schema_format == "ddl" and not cfg.infer.fix_names
     with pytest.raises(TypeError, match="unknown flags"):
         cli_config(fixes=False)

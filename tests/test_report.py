@@ -4,9 +4,9 @@ import json
 import re
 
 from graphsql.eval.compare import paired_bootstrap
-from graphsql.eval.comparisons import ABLATION_TAG, _seed_spreads
+from graphsql.eval.comparisons import _seed_spreads, ablation_of
+from graphsql.experiments.registry import Ablation
 from graphsql.report import write_report
-from graphsql.report.common import _ablation_label
 
 
 def _items(flags, joins):
@@ -77,10 +77,15 @@ def _numbers(text):
     return set(re.findall(r"(?<![\w.])-?\d+\.\d+(?![\w.])", text))
 
 
-def test_ablation_plot_labels_name_what_each_retrained_run_changed():
-    assert _ablation_label(ABLATION_TAG.match("graph-balanced-lora-seed1")) == "graph-balanced-lora: training seed 1"
-    assert (_ablation_label(ABLATION_TAG.match("graph-balanced-gpu-lora-no_table_selection_join_path"))
-            == "graph-balanced-gpu-lora: without table selection join path")
+def test_ablation_rows_read_what_each_retrained_run_changed_from_its_declared_training():
+    """experiments.yaml: an ablation names the model it `ablates`; the change comes from both models' `train`."""
+    seed1 = ablation_of("graph-balanced-lora-seed1")
+    assert seed1.label() == "graph-balanced-lora: training seed 1" and seed1.run == "graph_balanced_seed1_cpu"
+    off = ablation_of("graph-balanced-gpu-lora-no_table_selection_join_path")
+    assert off.label() == "graph-balanced-gpu-lora: without table selection, join path"
+    assert (off.full_run, off.run) == ("graph_balanced_gpu", "graph_no_table_selection_join_path_gpu")
+    assert ablation_of("graph-balanced-gpu-lora-no_augmentation_2ep").off.endswith("; 2 epochs")
+    assert ablation_of("graph-balanced-gpu-lora") is None and ablation_of("graph-unseen-gpu-lora") is None
 
 
 def test_seed_spread_gathers_every_seed_of_a_recipe_and_places_its_ablations():
@@ -93,7 +98,11 @@ def test_seed_spread_gathers_every_seed_of_a_recipe_and_places_its_ablations():
                    "ablations/dev/r-no_z:as_trained-vs-r:as_trained": entry(0.5, 0.6),
                    "ablations/geo/r-no_x:as_trained-vs-r:as_trained": entry(0.3, 0.2),
                    "systems/dev/a-vs-b": entry(0.1, 0.2)}
-    spreads = _seed_spreads(comparisons)
+    def change(tag):  # r-seedN: reseeded; r-no_X: X switched off
+        name = tag.removeprefix("r-")
+        seed = int(name.removeprefix("seed")) if name.startswith("seed") else None
+        return Ablation(tag, "r", () if seed else (name.removeprefix("no_"),), seed, None, "r", name)
+    spreads = _seed_spreads(comparisons, change)
     assert list(spreads) == ["seed_spread/dev/r"]          # no reseeded run on geo: no spread there
     s = spreads["seed_spread/dev/r"]
     assert s["ex_by_seed"] == {"0": 0.5, "1": 0.56, "2": 0.53} and s["runs"] == 3
@@ -117,7 +126,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     balanced = results / "eval" / "graph-balanced-lora" / "spider-dev-all"   # the reference of the ablations
     balanced.mkdir(parents=True)
     (balanced / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 0] * 10)))
-    ablated = results / "eval" / "graph-balanced-lora-no_synthetic" / "spider-dev-all"
+    ablated = results / "eval" / "graph-balanced-lora-no_perturb" / "spider-dev-all"
     ablated.mkdir(parents=True)
     (ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 0] * 10)))
     (results / "llm_published.json").write_text(json.dumps({"systems": [{
@@ -167,7 +176,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     gpu_ablated = results / "eval" / "graph-balanced-gpu-lora-no_table_selection_join_path" / "spider-dev-all"
     gpu_ablated.mkdir(parents=True)
     (gpu_ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [0, 1, 1, 0] * 10)))
-    reseeded = results / "eval" / "graph-balanced-gpu-lora-seed1" / "spider-dev-all"  # the same recipe, seed 1
+    reseeded = results / "eval" / "graph-balanced-lora-seed1" / "spider-dev-all"  # the same recipe, seed 1
     reseeded.mkdir(parents=True)
     (reseeded / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 1] * 10)))
     (results / "train").mkdir()
@@ -179,7 +188,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "log": [{"step": 1, "tokens": 31730, "loss": 0.4424, "lr": 1e-5}, {"step": 2, "tokens": 63000, "loss": 0.3, "lr": 2e-5}]}))
     for run, tokens, epochs, gpu in (("graph_balanced_gpu", 9595495, 1.003, "NVIDIA H100"),
                                      ("graph_no_table_selection_join_path_gpu", 3433470, 2.0, None),
-                                     ("graph_balanced_seed1_gpu", 9612345, 1.005, None)):
+                                     ("graph_balanced_seed1_cpu", 9612345, 1.005, None)):
         (results / "train" / f"{run}.json").write_text(json.dumps({
             "run": run, "config": {"samples": f"runs/augment/{run}/samples.jsonl"}, "epochs_seen": epochs,
             "metrics": {"device": "cuda:0", "gpu": gpu, "precision": "bf16", "steps": 110, "tokens": tokens,
@@ -263,15 +272,15 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| graph LoRA (graph-pruned prompt, augmented) | 40 | 75.0 |" in main
     assert "graph-lora:as_trained vs base:ddl_full | 40 | 50.0 | 75.0 | 25.0 |" in main
     assert (tmp_path / "docs" / "figures" / "main_joins_spider-dev-all.png").stat().st_size > 5000
-    assert "| `graph-balanced-lora` | synthetic | spider-dev-all | – | – | 40 | 75.0 | 50.0 | -25.0 |" in text
-    assert ("| `graph-balanced-gpu-lora` | table selection join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
+    assert "| `graph-balanced-lora` | perturb | spider-dev-all | – | – | 40 | 75.0 | 50.0 | -25.0 |" in text
+    assert ("| `graph-balanced-gpu-lora` | table selection, join path | spider-dev-all | 9.6M (1.003) | 3.4M (2.0) | "
             "40 | 75.0 | 50.0 | -25.0 |") in text  # tokens seen by the full and the ablated adapter
-    assert ("| `graph-balanced-gpu-lora` | nothing: the same recipe, training seed 1 | spider-dev-all | 9.6M (1.003) | "
+    assert ("| `graph-balanced-lora` | nothing: the same recipe, training seed 1 | spider-dev-all | – | "
             "9.6M (1.005) | 40 | 75.0 | 75.0 | 0.0 |") in text  # run-to-run spread beside the ablations
     # the spread of the reseeded recipe (seeds 0 and 1), and its ablation outside it; none for the unseeded one
-    assert ("| `graph-balanced-gpu-lora` | spider-dev-all | 2 | 0: 75.0, 1: 75.0 | 75.0 | 0.0 | 0.0 | "
-            "without table selection join path 50.0 (below) |") in text
-    assert "No reseeded run yet of `graph-balanced-lora`: its ablation rows have no run-to-run spread" in text
+    assert ("| `graph-balanced-lora` | spider-dev-all | 2 | 0: 75.0, 1: 75.0 | 75.0 | 0.0 | 0.0 | "
+            "without perturb 50.0 (below) |") in text
+    assert "No reseeded run yet of `graph-balanced-gpu-lora`: its ablation rows have no run-to-run spread" in text
     ablation_row = next(line for line in text.splitlines() if line.startswith("| `graph-balanced-gpu-lora` | table"))
     assert "| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] | [" in ablation_row  # 2+ JOIN, then 1 JOIN
     assert ablation_row.endswith("] (8) |")  # then the interval with the 8 query templates resampled

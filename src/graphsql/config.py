@@ -115,6 +115,7 @@ class InferConfig:
     temperature: float = field(default=0.7, metadata={"help": "sampling temperature when samples > 1"})
     max_new_tokens: int = field(default=200, metadata={"help": "longest SQL generated"})
     repair: bool = field(default=True, metadata={"help": "re-prompt once with the error when every candidate fails"})
+    fallback: int = field(default=0, metadata={"help": "when no candidate runs (the error re-prompt included), sample this many more at `temperature` and keep the voted one that runs (execution-guided; 0 = off)"})
     fix_columns: bool = field(default=True, metadata={"help": "move a column its alias's table lacks to the one table of the SELECT that has it"})
     fix_joins: bool = field(default=True, metadata={"help": "reroute a JOIN on columns no foreign key links along the schema graph's FK path, and join in the neighbouring table of a column no table of its SELECT has"})
     fix_names: bool = field(default=True, metadata={"help": "match a table or column the schema lacks to the one it names closely (case and punctuation aside, its natural name, the start or end of a long name) and write other dialects' date functions in SQLite's terms"})
@@ -128,6 +129,10 @@ class InferConfig:
             raise ConfigError("infer.samples must be >= 1")
         if self.samples > 1 and self.temperature <= 0:
             raise ConfigError("infer.temperature must be > 0 when infer.samples > 1 (voting needs diverse samples)")
+        if self.fallback < 0:
+            raise ConfigError("infer.fallback must be >= 0")
+        if self.fallback > 0 and self.temperature <= 0:
+            raise ConfigError("infer.temperature must be > 0 when infer.fallback > 0 (the fallback samples)")
         if self.backend not in ("auto", "transformers", "llama.cpp", "openai"):
             raise ConfigError(f"infer.backend must be auto, transformers, llama.cpp or openai, not {self.backend!r}")
         if self.backend == "openai" and not self.base_url:

@@ -77,6 +77,9 @@ PROMPT_FLAGS: dict[str, Flag] = {
     "repairs": Flag(bool | None, typer.Option(None, "--repairs/--no-repairs", help=(
         "repair the generated SQL along the schema graph before it runs: names, join path, column qualifiers "
         "(default: on)")), ("infer.fix_joins", "infer.fix_columns", "infer.fix_names")),
+    "fallback": Flag(int | None, typer.Option(None, "--fallback", help=(
+        "when no query runs (the error re-prompt included), sample this many more and keep the voted one that runs "
+        "(0 = off)")), ("infer.fallback",)),
     "answer_format": Flag(str | None, typer.Option(None, "--answer-format", help=(
         "sql | decomposed (tables, joins, subqueries, clauses, then the SQL: AST-guided decomposition)")),
         ("prompt.answer_format",)),

@@ -4,8 +4,8 @@
     >>> compute_comparisons(Path("results"))       # -> results/comparisons.json
 
 Pairs come from ``experiments.yaml`` (systems, replays with the same repairs, BIRD at the schema level), from the
-variant pairs of `COMPARISONS` within a model, from the naming of ablations (``<full tag>-no_<augmentations>``,
-``<full tag>-seed<N>``), few-shot variants against zero-shot and random demonstrations, the replays of the repairs
+variant pairs of `COMPARISONS` within a model, from the models that ablate another (``ablates``: augmentations
+off, another training seed), few-shot variants against zero-shot and random demonstrations, the replays of the repairs
 against none, and the robustness probes against the same questions as written. Every entry is `paired_bootstrap`
 over the same questions (overall, per JOIN bucket, and with whole query templates resampled where a benchmark
 repeats them).
@@ -36,12 +36,10 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
 _REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the comparisons
 
 
-# Augmentation ablations: an adapter retrained with augmentations off is evaluated under the tag
-# "<full adapter's tag>-no_<augmentations>" (experiments.yaml: their train and sample_sets) and
-# compared with that full adapter, trained with the same budget.
-# an adapter retrained without augmentations (<full>-no_<off>), or with the full recipe and another training seed
-# (<full>-seed<N>: how far two runs of one recipe differ, beside what an ablation changes)
-ABLATION_TAG = re.compile(r"^(?P<full>.+?)-(?:no_(?P<off>\w+)|seed(?P<seed>\d+))$")
+# Augmentation ablations: a model that `ablates` another in experiments.yaml (its adapter retrained with
+# augmentations off, or with the same recipe and another training seed: how far two runs of one recipe differ) is
+# compared with that full adapter; what it changed is read from both models' train (`Registry.ablation`).
+ablation_of = _REGISTRY.ablation
 
 
 # (a, b) pairs of (tag, variant) across model settings, bootstrapped on the items both ran (experiments.yaml)
@@ -95,22 +93,23 @@ FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_te
 REPLAY_SUFFIXES = ("_fixj_exact", "_fixj", "_fix", "_joins")  # graphsql.experiments.sc_count: join + column fix, column, join
 
 
-def _seed_spreads(comparisons: dict) -> dict:
+def _seed_spreads(comparisons: dict, ablation=ablation_of) -> dict:
     """Run-to-run spread of a recipe: ``seed_spread/<subset>/<full adapter>`` with the EX of each training seed
-    (seed 0 is the full adapter itself, the others its ``-seedN`` retrainings), their mean, SD and max − min, and
-    the EX of each ablation of that adapter with where it lies against the seeds' range (below, inside, above)."""
+    (seed 0 is the full adapter itself, the others its reseeded retrainings; ``ablation``: tag -> `Ablation`), their
+    mean, SD and max − min, and the EX of each ablation of that adapter with where it lies against the seeds' range (below, inside, above)."""
     spreads: dict[str, dict] = {}
     ablated: dict[str, dict[str, float]] = {}
     for key, c in comparisons.items():
         if not key.startswith("ablations/"):
             continue
         _, subset, pair = key.split("/")
-        match = ABLATION_TAG.match(pair.split(":")[0])
-        where = f"seed_spread/{subset}/{match['full']}"
-        if match["seed"]:
-            spreads.setdefault(where, {"ex_by_seed": {"0": c["all"]["a"]}})["ex_by_seed"][match["seed"]] = c["all"]["b"]
+        change = ablation(pair.split(":")[0])
+        where = f"seed_spread/{subset}/{change.full}"
+        if not change.off:
+            spreads.setdefault(where, {"ex_by_seed": {"0": c["all"]["a"]}})["ex_by_seed"][str(change.seed)] = \
+                c["all"]["b"]
         else:
-            ablated.setdefault(where, {})[match["off"]] = c["all"]["b"]
+            ablated.setdefault(where, {})[change.off] = c["all"]["b"]
     for where, spread in spreads.items():
         values = list(spread["ex_by_seed"].values())
         lo, hi = min(values), max(values)
@@ -151,10 +150,10 @@ def compute_comparisons(results_dir: Path) -> Path:
                 out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"],
                                                                                    templates.get(subset))
     for (tag, subset), variants in sorted(results.items()):  # augmentation ablations against their full adapter
-        match = ABLATION_TAG.match(tag)
-        full = results.get((match["full"], subset), {}).get("as_trained") if match else None
+        ablation = ablation_of(tag)
+        full = results.get((ablation.full, subset), {}).get("as_trained") if ablation else None
         if full and "as_trained" in variants and _is_complete(full[1]) and _is_complete(variants["as_trained"][1]):
-            out[f"ablations/{subset}/{tag}:as_trained-vs-{match['full']}:as_trained"] = _bootstrap_entry(
+            out[f"ablations/{subset}/{tag}:as_trained-vs-{ablation.full}:as_trained"] = _bootstrap_entry(
                 full[1]["items"], variants["as_trained"][1]["items"], templates.get(subset))
     out.update(_seed_spreads(out))
     replays = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text())["by_k"]

@@ -224,6 +224,13 @@ def main(argv: list[str] | None = None) -> int:
                                quant=infer_cfg.quant, **({"n_ctx": args.n_ctx} if args.n_ctx else {}))
     records = predict_examples(examples, empty, generator, preds_file, prompt_cfg, infer_cfg)
     metrics = schema_level_metrics(examples, [r["pred_sql"] for r in records], ds.schemas)
+    if infer_cfg.fallback:  # the same run without its fallback samples: the answers they replaced
+        before = schema_level_metrics(examples, [r.get("before_fallback", r["pred_sql"]) for r in records], ds.schemas)
+        fired = {r["idx"] for r in records if "before_fallback" in r}
+        for item in metrics["items"]:
+            item["fallback"] = item["idx"] in fired
+        metrics["without_fallback"] = {**_summary(before), "items": [
+            {"idx": i["idx"], "executable": i["executable"], "columns_f1": i["columns"]["f1"]} for i in before["items"]]}
     prompt = dataclasses.asdict(prompt_cfg)
     if demo_file is not None:  # no machine's absolute path in results
         prompt["shot_pool"] = _repo_relative(demo_file)

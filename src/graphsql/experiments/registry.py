@@ -61,6 +61,7 @@ class TrainSpec:
     config: str = field(metadata={"help": "the training config (configs/train_*.yaml)"})
     run: str = field(metadata={"help": "the training run's folder (checkpoints, log, metrics)"})
     seed: int | None = field(default=None, metadata={"help": "training seed (default: the config's)"})
+    epochs: int | None = field(default=None, metadata={"help": "passes over the samples (default: the config's)"})
     device: str = field(default="cpu", metadata={"help": "cpu: `graphsql run` trains it here; gpu: a lent GPU"})
 
     def __post_init__(self):
@@ -84,8 +85,13 @@ class ModelSpec:
     group: str = field(default="main", metadata={"help": "main | ablation | seeds | baseline | speed | ..."})
     recipe: str = field(default="", metadata={"help": "how the adapter is made, printed when it is missing"})
     train: TrainSpec | None = field(default=None, metadata={"help": "how `graphsql run` trains the adapter"})
+    ablates: str | None = field(default=None, metadata={"help": "the model whose recipe this one retrains with one "
+                                                               "change (augmentations off, a seed, epochs): an "
+                                                               "ablation row of the report"})
 
     def __post_init__(self):
+        if self.ablates is not None and self.train is None:
+            raise ConfigError("ablates: an ablation needs its train (what it changed is read from there)")
         if self.train is not None and not self.adapter:
             raise ConfigError("train: a model without an adapter has nothing to train")
         if self.kind not in MODEL_KINDS:
@@ -145,6 +151,34 @@ class ExperimentSpec:
 
 
 @dataclass(frozen=True)
+class Ablation:
+    """What an ablated (or reseeded) model changed against the full recipe it `ablates`, read from both models'
+    ``train`` and their sample sets."""
+
+    tag: str
+    full: str  # the full adapter's tag
+    without: tuple[str, ...]  # augmentations switched off that the full recipe has
+    seed: int | None  # the training seed, where it differs from the full adapter's
+    epochs: int | None  # passes over the samples, where set
+    full_run: str  # the training runs' names (results/train/<name>.json)
+    run: str
+
+    @property
+    def off(self) -> str:
+        """The change in words, e.g. "perturb", "graph views, perturb; 2 epochs", "" for a reseeded run."""
+        words = ", ".join(a.replace("_", " ") for a in self.without)
+        return "; ".join(x for x in (words, f"{self.epochs} epochs" if self.epochs else "") if x)
+
+    def describe(self) -> str:
+        """The report's "without" cell."""
+        return self.off or f"nothing: the same recipe, training seed {self.seed}"
+
+    def label(self) -> str:
+        """A forest-plot row's label."""
+        return f"{self.full}: " + (f"without {self.off}" if self.off else f"training seed {self.seed}")
+
+
+@dataclass(frozen=True)
 class Registry:
     """``experiments.yaml``, loaded and checked."""
 
@@ -167,6 +201,19 @@ class Registry:
                 return exp
         raise ConfigError(f"no experiment {exp_id!r} in experiments.yaml (known: "
                           f"{', '.join(e.id for e in self.experiments)})")
+
+    def ablation(self, tag: str) -> Ablation | None:
+        """What model ``tag`` changed against the recipe it ablates; None if it ablates none (or is undeclared)."""
+        spec = self.models.get(tag)
+        if spec is None or spec.ablates is None:
+            return None
+        full = self.models[spec.ablates]
+        own, base = spec.train, full.train
+        off = self.sample_set(own.samples).without
+        kept = set(self.sample_set(base.samples).without)
+        return Ablation(tag, spec.ablates, tuple(a for a in off if a not in kept),
+                        own.seed if own.seed != base.seed else None, own.epochs,
+                        Path(base.run).name, Path(own.run).name)
 
     def declared(self) -> set[tuple[str, str, str]]:
         """(subset, tag, variant-or-replay stem) of every declared run and replay."""
@@ -203,6 +250,9 @@ def load_registry(path: str | Path | None = None) -> Registry:
                 raise ConfigError(f"{where}.train: sample set {spec['train'].samples!r} is not declared under "
                                   f"sample_sets")
         models[tag] = build_dataclass(ModelSpec, spec, where)
+    for tag, spec in models.items():
+        if spec.ablates is not None and (spec.ablates not in models or models[spec.ablates].train is None):
+            raise ConfigError(f"{path}: models.{tag}.ablates: {spec.ablates!r} is not a declared model with a train")
     experiments = tuple(build_dataclass(ExperimentSpec, spec, f"{path}: experiments[{i}]")
                         for i, spec in enumerate(data.get("experiments") or []))
     ids = [e.id for e in experiments]

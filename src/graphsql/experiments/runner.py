@@ -80,6 +80,7 @@ def training_steps(registry: Registry, tag: str) -> list[Step]:
         return []
     samples = f"runs/augment/{train.samples}/samples.jsonl"
     seed = ["--seed", str(train.seed)] if train.seed is not None else []
+    seed += ["--epochs", str(train.epochs)] if train.epochs is not None else []
     return [sample_set_step(registry, train.samples, tag),
             Step("train", tag, train.run, "cli", ("train", "--config", train.config, "--samples", samples,
                                                   "--out", train.run, *seed),

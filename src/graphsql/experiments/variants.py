@@ -39,6 +39,9 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained": ({}, {"samples": 1}),
     "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
     "as_trained_fix": ({}, {"samples": 1, "fix_columns": True}),
+    # what `graphsql ask` runs (greedy, every repair inside the run, the error re-prompt) plus the execution-guided
+    # fallback: 4 samples when nothing runs; the results also hold the same run's answers without them
+    "ask_fb4": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4}),
     "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
     # decoding under a grammar of the shown schema's names (graphsql.inference.grammar; issue 25.4)
     "as_trained_grammar": ({}, {"samples": 1, "grammar": True}),
@@ -206,6 +209,13 @@ def run_variant(
         item["votes"] = rec.get("votes")
         item["tables_shown"] = rec.get("tables")
         item["repaired"] = rec.get("repaired")
+        if infer_cfg.fallback:
+            item["fallback"] = "before_fallback" in rec
+    if infer_cfg.fallback:  # the same run without its fallback samples: the answers they replaced
+        before = evaluate(examples, [r.get("before_fallback", r["pred_sql"]) for r in records], ds.schemas,
+                          dataset=dataset)
+        metrics["without_fallback"] = {"ex": before["ex"], "em": before["em"], "by_joins": before["by_joins"],
+                                       "ex_items": {str(i["idx"]): i["ex"] for i in before["items"]}}
     metrics.update(
         variant=name,
         prompt=asdict(prompt_cfg),

@@ -103,6 +103,8 @@ def predict_examples(
                        messages=pred.messages, timings={k: round(v, 4) for k, v in pred.timings.items()})
             if pred.generated:
                 rec["generated"] = pred.generated
+            if pred.before_fallback:
+                rec["before_fallback"] = pred.before_fallback
         except Exception as err:  # one bad item must not stop or shift the run
             if isinstance(err, ModelError) and getattr(generator, "concurrent", False):
                 raise  # the server is gone: stop after the last written line; rerunning resumes there

@@ -53,6 +53,8 @@ class Prediction:
     # demonstrations, messages), generate (the model, the error re-prompt included), execute (repairs, running
     # and voting on the candidates)
     timings: dict = field(default_factory=dict, repr=False)
+    # infer.fallback: the SQL the answer would have been without the fallback samples ("" if they were not drawn)
+    before_fallback: str = ""
 
 
 def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) -> ValueIndex | None:
@@ -119,7 +121,9 @@ def predict(
     Samples ``infer_config.samples`` candidates (1 = greedy), repairs them along the schema graph (joins that no
     foreign key backs rerouted and tables joined in for columns no table of their SELECT has:
     ``infer_config.fix_joins``; misplaced column qualifiers: ``infer_config.fix_columns``), votes by execution
-    result, and, if every candidate fails and ``infer_config.repair`` is on, re-prompts once with the error."""
+    result, and, if every candidate fails and ``infer_config.repair`` is on, re-prompts once with the error; if still
+    nothing runs, draws ``infer_config.fallback`` samples and keeps the voted one that runs (execution-guided
+    decoding; the answer it replaces is kept in ``before_fallback``)."""
     if not question or not question.strip():
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
@@ -178,10 +182,24 @@ def predict(
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True
         clock.lap("execute")
+    before_fallback = ""
+    if not result.ok and infer_config.fallback > 0:  # execution-guided: more samples, keep one that runs
+        before_fallback = result.sql
+        outputs = generator.generate([messages], n=infer_config.fallback, temperature=infer_config.temperature,
+                                     max_new_tokens=max_new_tokens, seed=infer_config.seed + 1, **extra)[0]
+        clock.lap("generate")
+        more_written = [extract_sql(text) for text in outputs]
+        more = [_postprocess(sql, graph, infer_config) for sql in more_written]
+        written, candidates = written + more_written, candidates + more
+        drawn = vote(more, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
+        if drawn.ok:
+            result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
+                          drawn.groups)
+        clock.lap("execute")
     as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
                       repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written,
-                      clock.seconds)
+                      clock.seconds, before_fallback)
 
 
 class _Stopwatch:

@@ -17,7 +17,6 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT
 from graphsql.eval.comparisons import (
     _REGISTRY,
-    ABLATION_TAG,
     JOIN_KEYS,
     compute_comparisons,
     load_eval_results,
@@ -46,6 +45,7 @@ from graphsql.report.inference import (
     _sc_count_section,
     _speed_section,
     _web_section,
+    fallback_section,
     merged_accuracy,
     pick_default_quant,
 )
@@ -108,6 +108,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _ablation_section(comparisons, results_dir, out)
     lines += _fewshot_section(results, comparisons, out, tags={default_tag})
     lines += _repairs_heldout_section(results_dir, root)
+    lines += fallback_section(results_dir, root)
     lines += _cost_section(results_dir, root)
 
     appendix = ["# GraphSQL: results, appendix", "",
@@ -151,6 +152,6 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     return out
 
 
-__all__ = ["ABLATION_TAG", "README_END", "README_START", "SYSTEMS", "compute_comparisons", "headline_lines",
+__all__ = ["README_END", "README_START", "SYSTEMS", "compute_comparisons", "headline_lines",
            "headline_rows", "load_eval_results", "merged_accuracy", "pick_default_quant", "update_readme",
            "write_latex", "write_report"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from graphsql.eval.comparisons import _REGISTRY, FEWSHOT, JOIN_KEYS, _replay_parts
@@ -16,11 +15,6 @@ MERGED_TAG = "graph-balanced-gpu-merged-"
 
 
 SYSTEMS = _REGISTRY.systems  # the main table's rows: (label, tag, variant), from experiments.yaml
-
-
-# the training run (results/train/<run>.json) of each full adapter that ablations are compared with; an ablated
-# adapter's run is graph_no_<off> plus the full adapter's device suffix, a reseeded one <run>_seed<N>_<device>
-ABLATION_FULL_RUNS = {"graph-balanced-gpu-lora": "graph_balanced_gpu", "graph-balanced-lora": "graph_balanced_cpu"}
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -163,16 +157,6 @@ POOL_WHERE = {None: "", "_geo": " from GeoQuery train", "_bird": " from other BI
 
 SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",
                   "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
-
-
-def _ablation_without(m: re.Match) -> str:
-    """What an ablation row switched off, from its tag's ABLATION_TAG match."""
-    return m["off"].replace("_", " ") if m["off"] else f"nothing: the same recipe, training seed {m['seed']}"
-
-
-def _ablation_label(m: re.Match) -> str:
-    """A forest-plot row's label: the full adapter and what its retrained run changed."""
-    return f"{m['full']}: " + (f"without {_ablation_without(m)}" if m["off"] else f"training seed {m['seed']}")
 
 
 def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:

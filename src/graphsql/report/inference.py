@@ -445,3 +445,60 @@ def _fewshot_figure(series: dict[str, list[tuple[int, float]]], path: Path, titl
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
     return _save_figure(fig, path)
+
+
+FALLBACK_VARIANT = "ask_fb4"
+
+
+def _fallback_rows(results_dir: Path) -> list[dict]:
+    """One row per run of the fallback variant: the same run's answers with and without the fallback samples,
+    paired (Spider and GeoQuery: EX; BIRD at the schema level: queries that run, columns F1)."""
+    from graphsql.eval.compare import paired_bootstrap
+
+    rows = []
+    for path in sorted((results_dir / "eval").glob(f"*/*/{FALLBACK_VARIANT}.json")):
+        m = json.loads(path.read_text())
+        before = m["without_fallback"]["ex_items"]
+        without = [{**it, "ex": before[str(it["idx"])]} for it in m["items"]]
+        measures = {"EX": paired_bootstrap(without, m["items"], "ex"),
+                    "EX, 2+ JOIN": paired_bootstrap(without, m["items"], "ex", subset=("2", "3+"))}
+        rows.append({"path": path, "tag": path.parent.parent.name, "subset": path.parent.name, "m": m,
+                     "fired": sum(bool(it.get("fallback")) for it in m["items"]), "measures": measures})
+    for path in sorted((results_dir / "bird_schema").glob(f"*/*/{FALLBACK_VARIANT}.json")):
+        m = json.loads(path.read_text())
+        before = {it["idx"]: it for it in m["without_fallback"]["items"]}
+        without = [{"idx": it["idx"], **before[it["idx"]]} for it in m["items"]]
+        after = [{"idx": it["idx"], "executable": it["executable"], "columns_f1": it["columns"]["f1"]}
+                 for it in m["items"]]
+        measures = {"queries that run": paired_bootstrap(without, after, "executable"),
+                    "columns F1": paired_bootstrap(without, after, "columns_f1")}
+        rows.append({"path": path, "tag": path.parent.parent.name, "subset": path.parent.name + " (schema level)",
+                     "m": m, "fired": sum(bool(it.get("fallback")) for it in m["items"]), "measures": measures})
+    return rows
+
+
+def fallback_section(results_dir: Path, root: Path) -> list[str]:
+    """Execution-guided fallback (`infer.fallback`): what 4 samples drawn only when nothing runs add to `ask`."""
+    rows = _fallback_rows(results_dir)
+    if not rows:
+        return []
+    lines = ["## Execution-guided fallback: samples only when nothing runs", "",
+             f"Variant `{FALLBACK_VARIANT}`: what `graphsql ask` does (greedy, every repair inside the run, the error "
+             "re-prompt), and when still no query runs, 4 samples at temperature 0.7 with the same repairs, keeping "
+             "the voted one that runs (`infer.fallback`, `--fallback`). Each run records the answer the fallback "
+             "replaced, so both columns come from one run and are paired exactly. The fallback cannot turn a query "
+             "that ran into one that fails; a question gains when a sample that runs is also right. None of these "
+             "question sets was used to choose the setting (4 samples, 0.7 were fixed before the runs).", "",
+             "| model | questions | n | fallback drawn | measure | without | with | with − without [95% CI] | "
+             "s / question |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        for i, (measure, b) in enumerate(r["measures"].items()):
+            if not b["n"]:
+                continue
+            cell = f"{100 * b['diff']:+.1f} [{100 * b['ci95'][0]:.1f}, {100 * b['ci95'][1]:.1f}]"
+            head = (f"`{r['tag']}` | `{r['subset']}` | {r['m']['n']} | {r['fired']}" if i == 0 else " | | |")
+            secs = r["m"].get("seconds_per_question") or "–"
+            lines.append(f"| {head} | {measure} (n={b['n']}) | {_pct(b['a'])} | {_pct(b['b'])} | {cell} | "
+                         f"{secs if i == 0 else ''} |")
+    lines += ["", "Sources: " + ", ".join(f"`{_rel(r['path'], root)}`" for r in rows) + ".", ""]
+    return lines

@@ -7,11 +7,9 @@ import json
 import re
 from pathlib import Path
 
-from graphsql.eval.comparisons import ABLATION_TAG, JOIN_KEYS, _is_complete
+from graphsql.eval.comparisons import JOIN_KEYS, _is_complete, ablation_of
+from graphsql.experiments.registry import Ablation
 from graphsql.report.common import (
-    ABLATION_FULL_RUNS,
-    _ablation_label,
-    _ablation_without,
     _comparison_cells,
     _comparison_rows,
     _gpu_name,
@@ -218,7 +216,7 @@ def _loss_figure(runs: list[dict], path: Path) -> Path:
 
 def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[str]:
     """Augmentations switched off against the full graph adapter, with the training tokens each adapter saw."""
-    rows = [(ABLATION_TAG.match(key.split("/")[-1].split(":")[0]), key.split("/")[1], c)
+    rows = [(ablation_of(key.split("/")[-1].split(":")[0]), key.split("/")[1], c)
             for key, c in comparisons.items() if key.startswith("ablations/")]
     if not rows:
         return []
@@ -230,16 +228,6 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
         r = json.loads(path.read_text())
         return f"{r['metrics']['tokens'] / 1e6:.1f}M ({r['epochs_seen']})"
 
-    def runs(m: re.Match) -> tuple[str | None, str | None]:
-        """The training runs of the full and the ablated adapter (None where the full adapter is not known)."""
-        full = ABLATION_FULL_RUNS.get(m["full"])
-        if full is None:
-            return None, None
-        if m["seed"]:
-            recipe, device = full.rsplit("_", 1)
-            return full, f"{recipe}_seed{m['seed']}_{device}"
-        return full, f"graph_no_{m['off']}" + ("_gpu" if full.endswith("_gpu") else "")
-
     lines = ["## Ablations: the graph adapter retrained without augmentations", "",
              "Each adapter is one training run. A row \"nothing: the same recipe, training seed N\" retrains the full "
              "adapter with another seed (LoRA initialisation, data order): how far two runs of one recipe differ.", "",
@@ -248,8 +236,8 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
              "95% CI, query templates resampled (templates) |",
              "|---" * 17 + "|"]
 
-    lines += [f"| `{m['full']}` | {_ablation_without(m)} | {subset} | "
-              + " | ".join(tokens(run) for run in runs(m))
+    lines += [f"| `{m.full}` | {m.describe()} | {subset} | "
+              + " | ".join(tokens(run) for run in (m.full_run, m.run))
               + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}{_template_cells(c)}"
               for m, subset, c in rows]
     lines += ["", "Query templates: the gold SQL with its values masked; resampling them whole asks whether a "
@@ -260,7 +248,7 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
     fig = _ablation_figure(rows, out.parent / "figures" / "ablations.png")
     lines += [f"![EX difference of each ablation]({_rel(fig, out.parent)})", ""]
-    return lines + _seed_spread_lines(comparisons, {m["full"] for m, _, _ in rows})
+    return lines + _seed_spread_lines(comparisons, {m.full for m, _, _ in rows})
 
 
 def _seed_spread_lines(comparisons: dict, fulls: set[str]) -> list[str]:
@@ -290,7 +278,7 @@ def _seed_spread_lines(comparisons: dict, fulls: set[str]) -> list[str]:
     return lines + ["Source: `results/comparisons.json` (`seed_spread/<subset>/<full adapter>`).", ""]
 
 
-def _ablation_figure(rows: list[tuple[re.Match, str, dict]], path: Path) -> Path:
+def _ablation_figure(rows: list[tuple[Ablation, str, dict]], path: Path) -> Path:
     """Forest plot: ablated − full EX per ablation row, its 95% interval over questions (bar) and with query
     templates resampled (dotted), a colour per subset."""
     from matplotlib.lines import Line2D
@@ -304,7 +292,7 @@ def _ablation_figure(rows: list[tuple[re.Match, str, dict]], path: Path) -> Path
         if t:
             ax.plot([100 * t[0], 100 * t[1]], [y + 0.22] * 2, color=colors[subset], linestyle=":", linewidth=1.2)
     ax.axvline(0, color="grey", linewidth=1)
-    ax.set_yticks(range(len(rows)), [_ablation_label(m) for m, _, _ in rows], fontsize=7)
+    ax.set_yticks(range(len(rows)), [m.label() for m, _, _ in rows], fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("retrained − full adapter, execution accuracy (points; 95% CI)")
     ax.set_title("Ablations and reseeded runs: EX difference to the full adapter")
