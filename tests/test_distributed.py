@@ -76,30 +76,61 @@ def _assert_same_adapter(a: Path, b: Path) -> None:
         torch.testing.assert_close(y[key], x[key], rtol=0, atol=WEIGHT_TOLERANCE)
 
 
-@pytest.mark.slow
-def test_two_processes_train_what_one_process_trains_and_resume_after_a_kill(setup):
+@pytest.fixture(scope="module")
+def one_process(setup):
+    """The run of one process that the multi-process runs must reproduce."""
     root, config = setup
     one = root / "one"
     _train([sys.executable, "-m", "graphsql"], config, one)
     assert json.loads((one / "metrics.json").read_text())["processes"] == 1
     assert len(_losses(one)) == STEPS and _losses(one)[-1] < _losses(one)[0]  # it learns
-    # two processes, killed (the launcher and both) after step 3, then resumed with two processes: every step's
-    # loss and the adapter are one process's
-    killed = root / "killed"
-    proc = subprocess.Popen([*_accelerate(), "train", "--config", str(config), "--out", str(killed)],
+    return one
+
+
+def _killed_and_resumed(config: Path, out: Path) -> None:
+    """Two processes, killed (the launcher and both) after step 3, then resumed with two processes."""
+    proc = subprocess.Popen([*_accelerate(), "train", "--config", str(config), "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 300
-    while len(read_jsonl(killed / "train_log.jsonl")) < 3 and proc.poll() is None and time.monotonic() < deadline:
+    while len(read_jsonl(out / "train_log.jsonl")) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert not (killed / "metrics.json").exists(), "the run finished before it could be killed"
-    _train(_accelerate(), config, killed)
-    assert len(_losses(killed)) == STEPS
-    assert _losses(killed) == pytest.approx(_losses(one), rel=LOSS_TOLERANCE)
-    _assert_same_adapter(one, killed)
+    assert not (out / "metrics.json").exists(), "the run finished before it could be killed"
+    _train(_accelerate(), config, out)
+
+
+@pytest.mark.slow
+def test_two_processes_train_what_one_process_trains_and_resume_after_a_kill(setup, one_process):
+    root, config = setup
+    killed = root / "killed"
+    _killed_and_resumed(config, killed)
+    assert len(_losses(killed)) == STEPS  # every step's loss and the adapter are one process's
+    assert _losses(killed) == pytest.approx(_losses(one_process), rel=LOSS_TOLERANCE)
+    _assert_same_adapter(one_process, killed)
     metrics = json.loads((killed / "metrics.json").read_text())
     assert metrics["processes"] == 2 and metrics["resumed_from_step"] >= 3
+
+
+@pytest.mark.slow
+def test_deepspeed_zero2_and_zero3_train_what_one_process_trains(setup, one_process):
+    """zero_stage 2 / 3: DeepSpeed partitions optimizer states and gradients (and parameters) over two CPU
+    processes; the losses and the adapter are one process's; a killed ZeRO-2 run resumes to them."""
+    pytest.importorskip("deepspeed")
+    root, config = setup
+    for stage in (2, 3):
+        zero = root / f"zero{stage}.yaml"
+        zero.write_text(config.read_text().replace("  device: cpu\n", f"  device: cpu\n  zero_stage: {stage}\n"))
+        out = root / f"zero{stage}"
+        if stage == 2:
+            _killed_and_resumed(zero, out)
+            assert json.loads((out / "metrics.json").read_text())["resumed_from_step"] >= 3
+        else:
+            _train(_accelerate(), zero, out)
+        metrics = json.loads((out / "metrics.json").read_text())
+        assert (metrics["processes"], metrics["zero_stage"]) == (2, stage)
+        assert _losses(out) == pytest.approx(_losses(one_process), rel=LOSS_TOLERANCE), f"ZeRO-{stage}"
+        _assert_same_adapter(one_process, out)
 
 
 def test_too_few_micro_batches_for_the_processes_is_one_clear_error(setup, tmp_path):

@@ -51,6 +51,9 @@ def train_cmd(
     model: str | None = typer.Option(None, help="override the config's base model (name, folder or Hub id)"),
     device: str | None = typer.Option(None, help="override the config's device: cpu | cuda | cuda:N"),
     samples: Path | None = typer.Option(None, help="override the config's samples.jsonl (e.g. an ablation set)"),
+    zero_stage: int | None = typer.Option(None, help="under accelerate launch / torchrun: 2 or 3 = DeepSpeed ZeRO "
+                                                       "(partitions optimizer states and gradients, 3: parameters "
+                                                       "too); 0 = PyTorch DDP"),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="continue from the last checkpoint in --out"),
 ) -> int:
     """LoRA fine-tuning on augmented samples; a killed run resumes from its last checkpoint, same data order."""
@@ -61,7 +64,8 @@ def train_cmd(
 
     overrides = {k: v for k, v in {"limit": limit, "seed": seed, "max_steps": max_steps, "max_tokens": max_tokens,
                                    "max_minutes": max_minutes, "epochs": epochs, "model": model,
-                                   "device": device, "samples": str(samples) if samples else None}.items() if v is not None}
+                                   "device": device, "samples": str(samples) if samples else None,
+                                   "zero_stage": zero_stage}.items() if v is not None}
     checked_train_config(config, overrides)  # a bad config or a missing samples file: one line, before any bar
     columns = (TextColumn("train"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
                TextColumn("{task.fields[info]}"), TimeRemainingColumn())

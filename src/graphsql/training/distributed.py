@@ -10,8 +10,14 @@ DistributedDataParallel by ``accelerator.prepare_model``. Every process plans th
 seed; each step's micro-batches are dealt round-robin to the processes (so the global batch, the learning-rate
 schedule and the loss, the mean over the step's answer tokens, are those of one process), gradients are summed by
 DDP once per step, and only the main process writes the log, checkpoints, adapter and metrics. A killed run
-resumes from its last checkpoint with any number of processes. Not covered: DeepSpeed ZeRO (the loop keeps its own
-optimizer step and clipping, which ZeRO takes over) and several machines (untested here).
+resumes from its last checkpoint with any number of processes.
+
+With ``zero_stage: 2`` or ``3`` in the training config the model and optimizer go to DeepSpeed instead
+(``deepspeed.initialize`` with a config built from the training settings: ZeRO-2 partitions the optimizer states and
+gradients across the processes, ZeRO-3 the parameters too); the loop is the same: the learning rate is still set
+per step, each step's micro-batches still dealt round-robin, the step boundary said explicitly (a short last step
+is fine), gradients clipped by DeepSpeed. A checkpoint holds every process's optimizer partition (gathered by the
+main process), so a ZeRO run resumes with the same number of processes. Several machines: untested here.
 """
 
 from __future__ import annotations
@@ -47,6 +53,26 @@ class Processes:
     def share(self, batches: list) -> list:
         """This process's micro-batches of one optimizer step (round-robin)."""
         return batches[self.rank::self.count]
+
+    def zero(self, module: Any, optimizer: Any, stage: int, steps_per_process: int, max_grad_norm: float):
+        """``module`` and ``optimizer`` handed to DeepSpeed ZeRO ``stage``: (engine, its optimizer)."""
+        try:
+            import deepspeed
+        except ImportError as err:
+            raise ConfigError("zero_stage needs DeepSpeed: pip install deepspeed (the CPU wheel of torch first)") from err
+        config = {"train_micro_batch_size_per_gpu": 1, "gradient_accumulation_steps": steps_per_process,
+                  "zero_optimization": {"stage": stage}, "gradient_clipping": max_grad_norm,
+                  "zero_allow_untested_optimizer": True, "steps_per_print": 10**9, "wall_clock_breakdown": False}
+        engine, ds_optimizer, _, _ = deepspeed.initialize(model=module, optimizer=optimizer, config=config)
+        return engine, ds_optimizer
+
+    def gather(self, value) -> list:
+        """Every process's ``value`` (picklable), in rank order, on every process."""
+        import torch.distributed as dist
+
+        out = [None] * self.count
+        dist.all_gather_object(out, value)
+        return out
 
     def wrap(self, module: Any) -> Any:
         """``module`` in DistributedDataParallel (its trainable parameters' gradients averaged across processes)."""

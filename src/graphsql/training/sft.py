@@ -345,8 +345,6 @@ def train_sft(
     if config.gradient_checkpointing:
         base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     answer_loss = AnswerLoss(base.get_decoder(), base.get_output_embeddings())
-    if procs is not None:
-        answer_loss = procs.wrap(answer_loss)
     model.train()
     optimizer = torch.optim.AdamW(
         params,
@@ -354,6 +352,16 @@ def train_sft(
         betas=(config.adam_beta1, config.adam_beta2),
         weight_decay=config.weight_decay,
     )
+    engine = None  # DeepSpeed's engine under zero_stage 2 or 3 (graphsql.training.distributed)
+    if procs is not None and config.zero_stage:
+        engine, optimizer = procs.zero(answer_loss, optimizer, config.zero_stage,
+                                       -(-config.grad_accum // procs.count), config.max_grad_norm)
+        answer_loss = engine
+    elif procs is not None:
+        answer_loss = procs.wrap(answer_loss)
+    elif config.zero_stage:
+        log.warning("zero_stage %d: one process trains without DeepSpeed (launch several with accelerate launch or "
+                    "torchrun)", config.zero_stage)
     trainable = sum(p.numel() for p in params)
     log.info(
         "LoRA r=%d on %s: %d trainable parameters; %s on %s",
@@ -385,8 +393,16 @@ def train_sft(
             changed = sorted(k for k in settings if state["settings"].get(k) != settings[k])
             what = f"settings {', '.join(changed)}" if changed else "training data"
             raise ConfigError(f"{folder}: made with different {what}; use another --out or turn resume off")
-        set_peft_model_state_dict(model, load_file(str(folder / "adapter.safetensors"), device=str(device)))
-        optimizer.load_state_dict(torch.load(folder / "optimizer.pt", map_location=device, weights_only=True))
+        with _whole(engine, params, modifier_rank=0):
+            set_peft_model_state_dict(model, load_file(str(folder / "adapter.safetensors"), device=str(device)))
+        saved = torch.load(folder / "optimizer.pt", map_location=device, weights_only=engine is None)
+        if engine is not None:  # every process's ZeRO partition, in rank order
+            if len(saved["zero_partitions"]) != procs.count:
+                raise ConfigError(f"{folder}: a ZeRO checkpoint of {len(saved['zero_partitions'])} processes; resume "
+                                  f"it with as many (not {procs.count})")
+            optimizer.load_state_dict(saved["zero_partitions"], load_from_fp32_weights=True)
+        else:
+            optimizer.load_state_dict(saved)
         rng = torch.load(folder / "rng.pt", weights_only=True)
         torch.set_rng_state(rng["torch"])
         if device.type == "cuda" and rng.get("cuda") is not None:
@@ -430,6 +446,11 @@ def train_sft(
                     break
             if procs is None:
                 loss.backward()
+            elif engine is not None:  # DeepSpeed: told where the step ends; it averages over the processes too
+                engine.set_gradient_accumulation_boundary(i == len(mine) - 1)
+                engine.backward(loss * procs.count, scale_wrt_gas=False)
+                if i < len(mine) - 1:
+                    engine.step()
             else:  # DDP averages over the processes: scaled back to the sum; gradients meet on the last micro-batch
                 with nullcontext() if i == len(mine) - 1 else answer_loss.no_sync():
                     (loss * procs.count).backward()
@@ -438,9 +459,12 @@ def train_sft(
             step_loss = procs.total(step_loss)
             is_finite = procs.total(0.0 if is_finite else 1.0) == 0
         if is_finite:
-            if config.max_grad_norm > 0:
-                torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
-            optimizer.step()
+            if engine is not None:
+                engine.step()  # the boundary: DeepSpeed clips and steps
+            else:
+                if config.max_grad_norm > 0:
+                    torch.nn.utils.clip_grad_norm_(params, config.max_grad_norm)
+                optimizer.step()
             bad_in_a_row, loss_value = 0, step_loss
             first_loss = step_loss if first_loss is None else first_loss
         else:
@@ -477,7 +501,14 @@ def train_sft(
             }
             with log_path.open("a") as handle:
                 handle.write(json.dumps(row) + "\n")
-        if main and ((config.save_every and step % config.save_every == 0) or step == total_steps):
+        saving = (config.save_every and step % config.save_every == 0) or step == total_steps
+        if saving and engine is not None:  # collective: every process's optimizer partition, and the whole adapter
+            optimizer_state = {"zero_partitions": procs.gather(optimizer.state_dict())}
+            with _whole(engine, params):
+                adapter_state = {k: v.detach().clone() for k, v in get_peft_model_state_dict(model).items()}
+        elif saving and main:
+            optimizer_state, adapter_state = optimizer.state_dict(), get_peft_model_state_dict(model)
+        if main and saving:
             rng = {
                 "torch": torch.get_rng_state(),
                 "cuda": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
@@ -495,8 +526,8 @@ def train_sft(
             save_checkpoint(
                 checkpoint_root,
                 step,
-                get_peft_model_state_dict(model),
-                optimizer.state_dict(),
+                adapter_state,
+                optimizer_state,
                 rng,
                 state,
                 config.keep_checkpoints,
@@ -522,11 +553,13 @@ def train_sft(
         stopped_by=stopped_by,
         resumed_from_step=resumed_from,
     )
+    with _whole(engine, params):  # ZeRO-3: the adapter's parameters gathered on every process while it is written
+        if main:
+            tmp = Path(tempfile.mkdtemp(prefix=".adapter.", dir=out_dir))
+            model.save_pretrained(str(tmp), safe_serialization=True)
     if not main:
         procs.barrier()  # the main process writes the adapter and metrics
         return result
-    tmp = Path(tempfile.mkdtemp(prefix=".adapter.", dir=out_dir))
-    model.save_pretrained(str(tmp), safe_serialization=True)
     if adapter_path.exists():
         shutil.rmtree(adapter_path)
     os.replace(tmp, adapter_path)
@@ -541,12 +574,23 @@ def train_sft(
         "data": {**asdict(stats), "batching": config.batching, "padding_fraction": round(pad_share, 4)},
         "seed": config.seed,
         "processes": 1 if procs is None else procs.count,
+        "zero_stage": 0 if engine is None else engine.zero_optimization_stage(),  # DeepSpeed ZeRO; 0: DDP or none
         "run": run_info("graphsql train", {"out_dir": str(out_dir)}),
     }
     write_text_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     if procs is not None:
         procs.barrier()
     return result
+
+
+def _whole(engine, params, modifier_rank=None):
+    """Under DeepSpeed ZeRO-3: ``params`` gathered whole on every process for the block (``modifier_rank``: whose
+    changes are kept); otherwise nothing to do."""
+    if engine is None or engine.zero_optimization_stage() != 3:
+        return nullcontext()
+    import deepspeed
+
+    return deepspeed.zero.GatheredParameters(params, modifier_rank=modifier_rank)
 
 
 def checked_train_config(config_path: str | Path | None, overrides: dict[str, Any] | None = None) -> TrainConfig:
