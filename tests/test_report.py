@@ -460,3 +460,30 @@ def test_readme_serving_measurements_are_what_the_committed_results_give(tmp_pat
     lines = serving_table(REPO_ROOT / "results", REPO_ROOT)
     assert any(line.startswith("| server_workers_") for line in lines)
     assert not update_readme(copy, lines, SCALING_START, SCALING_END), "run `graphsql report` and commit README.md"
+
+
+def test_fallback_section_pairs_each_run_with_its_own_answers_before_the_fallback(tmp_path):
+    """The fallback variant's rows come from one run: its items against the answers the fallback replaced."""
+    from graphsql.report.inference import fallback_section
+
+    results = tmp_path / "results"
+    m = _fake_metrics("ask_fb4", [1, 1, 0, 1] * 10)
+    for it in m["items"][:8]:
+        it["fallback"] = True
+    m["without_fallback"] = {"ex": 0.55, "ex_items": {str(it["idx"]): it["ex"] and it["idx"] >= 8 for it in m["items"]}}
+    folder = results / "eval" / "merged" / "geo-all-strat300-seed0"
+    folder.mkdir(parents=True)
+    (folder / "ask_fb4.json").write_text(json.dumps(m))
+    bird = results / "bird_schema" / "merged" / "bird-dev-strat300-seed0"
+    bird.mkdir(parents=True)
+    items = [{"idx": i, "executable": True, "columns": {"f1": 0.5}, "fallback": i < 3} for i in range(10)]
+    before = [{"idx": i, "executable": i >= 3, "columns_f1": 0.5 if i >= 3 else 0.0} for i in range(10)]
+    (bird / "ask_fb4.json").write_text(json.dumps({"n": 10, "items": items, "without_fallback": {"items": before}}))
+    comparisons = {"merged/geo-all-strat300-seed0/ask_fb4_t6-vs-ask_fb4": {
+        "all": {"n": 40, "a": 0.75, "b": 0.8, "diff": 0.05, "ci95": [0.0, 0.1]},
+        "joins_2+": {"n": 20, "a": 0.5, "b": 0.5, "diff": 0.0, "ci95": [-0.1, 0.1]}}}
+    text = "\n".join(fallback_section(results, tmp_path, comparisons))
+    # geo: 6 of the 8 replaced answers are right (items 0, 1, 3 of each four): 60.0 -> 75.0
+    assert "| `merged` | `geo-all-strat300-seed0` | 40 | 8 | EX (n=40) | 60.0 | 75.0 | +15.0 [" in text
+    assert "| `merged` | `bird-dev-strat300-seed0 (schema level)` | 10 | 3 | queries that run (n=10) | 70.0 | 100.0 | +30.0 [" in text
+    assert "| `merged` | `geo-all-strat300-seed0` | 40 | 75.0 | 80.0 | +5.0 [0.0, 10.0] | 20 | +0.0 [-10.0, 10.0] |" in text

@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(args.adapter), **prompt_kw})
     infer_cfg = InferConfig(model=args.model, adapter=args.adapter, merge=args.merge is not None,
                             quant=args.merge or InferConfig.quant,
-                            **{"fix_columns": False, "fix_joins": False, **infer_kw})
+                            **{"fix_columns": False, "fix_joins": False, "fallback": 0, **infer_kw})
     generator = make_generator(args.backend, model=args.model, adapter=args.adapter, merge=infer_cfg.merge,
                                quant=infer_cfg.quant, **({"n_ctx": args.n_ctx} if args.n_ctx else {}))
     records = predict_examples(examples, empty, generator, preds_file, prompt_cfg, infer_cfg)

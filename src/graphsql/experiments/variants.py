@@ -42,6 +42,9 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # what `graphsql ask` runs (greedy, every repair inside the run, the error re-prompt) plus the execution-guided
     # fallback: 4 samples when nothing runs; the results also hold the same run's answers without them
     "ask_fb4": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4}),
+    # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/linking_recall.json)
+    "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
+                                       "fallback": 4}),
     "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
     # decoding under a grammar of the shown schema's names (graphsql.inference.grammar; issue 25.4)
     "as_trained_grammar": ({}, {"samples": 1, "grammar": True}),
@@ -174,7 +177,7 @@ def run_variant(
     # the measurement protocol predates the column and join-path fixes: the column fix is on only in the *_fix
     # variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
     infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
-                            **{"fix_columns": False, "fix_joins": False, **infer_kw})
+                            **{"fix_columns": False, "fix_joins": False, "fallback": 0, **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
         # finished before: keep its results file (its wall time and provenance are those of the run that made it)
         log.info("%s: all %d items already predicted; %s kept (delete it to evaluate again)", name, len(examples),

@@ -108,7 +108,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _ablation_section(comparisons, results_dir, out)
     lines += _fewshot_section(results, comparisons, out, tags={default_tag})
     lines += _repairs_heldout_section(results_dir, root)
-    lines += fallback_section(results_dir, root)
+    lines += fallback_section(results_dir, root, comparisons)
     lines += _cost_section(results_dir, root)
 
     appendix = ["# GraphSQL: results, appendix", "",

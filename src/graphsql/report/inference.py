@@ -477,7 +477,7 @@ def _fallback_rows(results_dir: Path) -> list[dict]:
     return rows
 
 
-def fallback_section(results_dir: Path, root: Path) -> list[str]:
+def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[str]:
     """Execution-guided fallback (`infer.fallback`): what 4 samples drawn only when nothing runs add to `ask`."""
     rows = _fallback_rows(results_dir)
     if not rows:
@@ -495,10 +495,26 @@ def fallback_section(results_dir: Path, root: Path) -> list[str]:
         for i, (measure, b) in enumerate(r["measures"].items()):
             if not b["n"]:
                 continue
-            cell = f"{100 * b['diff']:+.1f} [{100 * b['ci95'][0]:.1f}, {100 * b['ci95'][1]:.1f}]"
+            cell = _diff_ci(b)
             head = (f"`{r['tag']}` | `{r['subset']}` | {r['m']['n']} | {r['fired']}" if i == 0 else " | | |")
             secs = r["m"].get("seconds_per_question") or "–"
             lines.append(f"| {head} | {measure} (n={b['n']}) | {_pct(b['a'])} | {_pct(b['b'])} | {cell} | "
                          f"{secs if i == 0 else ''} |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(r['path'], root)}`" for r in rows) + ".", ""]
+    budget = {k: c for k, c in comparisons.items() if k.endswith(f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}")}
+    if budget:
+        lines += ["A pruning budget of 6 tables instead of 4, both with the fallback (linking recall at 4 and 6 tables: "
+                  "appendix, Linking on the probes):", "",
+                  "| model | questions | n | EX, 4 tables | EX, 6 tables | 6 − 4 [95% CI] | 2+ JOIN: n | 6 − 4 [95% CI] |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for key, c in sorted(budget.items()):
+            tag, subset = key.split("/")[:2]
+            a, j = c["all"], c.get("joins_2+") or {}
+            lines.append(f"| `{tag}` | `{subset}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | {_diff_ci(a)} | "
+                         f"{j.get('n', '–')} | {_diff_ci(j) if j.get('n') else '–'} |")
+        lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
+
+
+def _diff_ci(b: dict) -> str:
+    return f"{100 * b['diff']:+.1f} [{100 * b['ci95'][0]:.1f}, {100 * b['ci95'][1]:.1f}]"
