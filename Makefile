@@ -10,7 +10,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev,model,web,lexicon,engines,serving,distributed]"
+	$(PY) -m pip install -q -e ".[dev,model,web,lexicon,engines,serving,distributed,qlora]"
 	touch $@
 
 # The demo also builds llama.cpp (the fast CPU backend) once; if that build fails it runs on transformers. The build

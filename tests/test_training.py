@@ -4,6 +4,7 @@ adapter reload, exact resume after a kill, damaged checkpoints, configs. Seconds
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -372,3 +373,25 @@ def test_cli_epochs_flag_overrides_the_config(tokenizer, tmp_path):
         steps[name] = metrics["steps"]
     assert steps["three"] == 3 * steps["one"] > 0
     assert "epochs: 3" in (tmp_path / "three" / "config.yaml").read_text()
+
+
+def test_qlora_trains_an_adapter_on_a_4bit_base(tokenizer, tmp_path):
+    """base_quant nf4 (QLoRA): the base's linear layers in 4-bit NF4 (bitsandbytes, here on the CPU), the adapter
+    trained on top has the keys and shapes of one trained on the full-precision base, and loss is finite."""
+    pytest.importorskip("bitsandbytes")
+    from safetensors.torch import load_file
+
+    from graphsql.training import run_train
+    from graphsql.training.sft import load_4bit_base
+
+    config = _config_file(tokenizer, tmp_path)
+    base = load_4bit_base(tmp_path / "tiny_qwen", torch.float32, torch.device("cpu"))
+    assert type(base.model.layers[0].mlp.up_proj).__name__ == "Linear4bit"
+    full = run_train(config, tmp_path / "full", overrides={"max_steps": 3})
+    quant = run_train(config, tmp_path / "nf4", overrides={"max_steps": 3, "base_quant": "nf4"})
+    assert quant.steps == 3 and math.isfinite(quant.final_loss)
+    assert json.loads((tmp_path / "nf4" / "metrics.json").read_text())["base_quant"] == "nf4"
+    a = load_file(tmp_path / "full" / "adapter" / "adapter_model.safetensors")
+    b = load_file(tmp_path / "nf4" / "adapter" / "adapter_model.safetensors")
+    assert {k: v.shape for k, v in a.items()} == {k: v.shape for k, v in b.items()}
+    assert full.final_loss != quant.final_loss  # the 4-bit base computes other activations

@@ -89,6 +89,11 @@ class TrainConfig:
         default="auto", metadata={"help": "bf16 (bf16 base + autocast, fp32 LoRA) | fp32 | auto"}
     )
     device: str | None = field(default=None, metadata={"help": "cpu | cuda | cuda:N (None: pick_device)"})
+    base_quant: str = field(
+        default="none",
+        metadata={"help": "none | nf4: QLoRA, the frozen base weights loaded in 4-bit NF4 (bitsandbytes, double "
+                          "quantization), the LoRA adapter trained in fp32 on top (a 7B base on one GPU)"},
+    )
     zero_stage: int = field(
         default=0,
         metadata={"help": "under accelerate launch / torchrun: 0 = PyTorch DDP; 2 = DeepSpeed ZeRO-2 (optimizer "
@@ -136,6 +141,7 @@ class TrainConfig:
         )
         check(self.grad_accum >= 1, "grad_accum must be >= 1")
         check(self.zero_stage in (0, 2, 3), f"zero_stage must be 0, 2 or 3, not {self.zero_stage!r}")
+        check(self.base_quant in ("none", "nf4"), f"base_quant must be none or nf4, not {self.base_quant!r}")
         check(self.lora_r >= 1 and self.lora_alpha > 0, "lora_r must be >= 1 and lora_alpha > 0")
         check(0 <= self.lora_dropout < 1, "lora_dropout must be in [0, 1)")
         check(len(self.target_modules) >= 1, "target_modules must name at least one module")

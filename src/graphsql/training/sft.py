@@ -315,8 +315,9 @@ def train_sft(
         cpu = (config.device or "").startswith("cpu") or not torch.cuda.is_available()
         procs = Processes("cpu" if cpu else "cuda")
         procs.check(config.grad_accum)
-        model = model.to(procs.device)
-    elif config.device is not None:
+        if not getattr(model, "is_loaded_in_4bit", False):  # a 4-bit base is loaded on its device (run_train)
+            model = model.to(procs.device)
+    elif config.device is not None and not getattr(model, "is_loaded_in_4bit", False):
         from graphsql.device import pick_device
 
         model = model.to(pick_device(config.device))
@@ -575,12 +576,31 @@ def train_sft(
         "seed": config.seed,
         "processes": 1 if procs is None else procs.count,
         "zero_stage": 0 if engine is None else engine.zero_optimization_stage(),  # DeepSpeed ZeRO; 0: DDP or none
+        "base_quant": config.base_quant,
         "run": run_info("graphsql train", {"out_dir": str(out_dir)}),
     }
     write_text_atomic(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     if procs is not None:
         procs.barrier()
     return result
+
+
+def load_4bit_base(path: str | Path, compute_dtype, device, gradient_checkpointing: bool = False):
+    """QLoRA's base: the model at ``path`` with its linear layers in 4-bit NF4 (double quantization; computing in
+    ``compute_dtype``) on ``device``, prepared for training an adapter on top (peft's `prepare_model_for_kbit_training`:
+    the frozen layers that stay unquantized in fp32, input gradients on)."""
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError as err:
+        raise ConfigError("base_quant nf4 needs bitsandbytes: pip install -e '.[qlora]'") from err
+    from peft import prepare_model_for_kbit_training
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
+
+    quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+                               bnb_4bit_compute_dtype=compute_dtype)
+    model = AutoModelForCausalLM.from_pretrained(str(path), quantization_config=quant, dtype=compute_dtype,
+                                                 device_map={"": str(device)})
+    return prepare_model_for_kbit_training(model, use_gradient_checkpointing=gradient_checkpointing)
 
 
 def _whole(engine, params, modifier_rank=None):
@@ -626,5 +646,11 @@ def run_train(
         precision = "bf16" if pick_dtype(device) == torch.bfloat16 else "fp32"
     dtype = "bfloat16" if precision == "bf16" else "float32"
     tokenizer = load_tokenizer(files.hf_path)
-    model = load_model(files.hf_path, dtype=dtype, device=str(device), merge_adapter=False)
+    if config.base_quant == "nf4":
+        if launched() and device.type == "cuda":  # each process loads its own copy on its own GPU
+            device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        model = load_4bit_base(files.hf_path, torch.bfloat16 if precision == "bf16" else torch.float32, device,
+                               config.gradient_checkpointing)
+    else:
+        model = load_model(files.hf_path, dtype=dtype, device=str(device), merge_adapter=False)
     return train_sft(model, tokenizer, config.samples, config, out_dir, resume=resume, progress=progress)
