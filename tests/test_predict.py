@@ -108,15 +108,15 @@ class FailsGreedy(ScriptedGenerator):
 
 
 def test_predict_fallback_samples_when_nothing_runs(demo_db):
-    """infer.fallback: after greedy and the error re-prompt fail, draw samples and keep the voted one that runs;
-    the answer it replaced is kept; off (the default), nothing more is drawn."""
+    """infer.fallback (on by default: 4 samples): after greedy and the error re-prompt fail, draw samples and keep
+    the voted one that runs; the answer it replaced is kept; off, nothing more is drawn."""
     gen = FailsGreedy()
-    pred = predict("How many books are there?", demo_db, gen, PromptConfig(), InferConfig(fallback=4))
+    pred = predict("How many books are there?", demo_db, gen, PromptConfig(), InferConfig())
     assert pred.ok and pred.result.rows == ((40,),) and pred.pred_sql == "SELECT count(*) FROM book"
     assert pred.before_fallback == "SELECT count(*) FROM nowhere_at_all"
     assert [c["n"] for c in gen.calls] == [1, 1, 4] and gen.calls[2]["temperature"] > 0
     off = FailsGreedy()
-    pred = predict("How many books are there?", demo_db, off, PromptConfig(), InferConfig())
+    pred = predict("How many books are there?", demo_db, off, PromptConfig(), InferConfig(fallback=0))
     assert not pred.ok and pred.before_fallback == "" and [c["n"] for c in off.calls] == [1, 1]
     with pytest.raises(ConfigError, match="fallback"):
         InferConfig(fallback=-1)
@@ -136,7 +136,8 @@ def test_predict_examples_resumes_and_never_shifts_lines(mini_spider, tmp_path):
     first = predict_examples(ds.examples[:5], ds, gen, out)
     assert len(first) == 5 and len(gen.calls) == 5
     records = predict_examples(ds.examples, ds, gen, out)   # resumes: only 15 new calls
-    assert len(gen.calls) == 5 + 15 + sum(1 for r in records[5:] if r.get("repaired") is not None and not r["ok"])
+    failed = sum(1 for r in records[5:] if r.get("repaired") is not None and not r["ok"])
+    assert len(gen.calls) == 5 + 15 + 2 * failed  # a question that fails: the error re-prompt, the fallback samples
     lines = out.read_text().splitlines()
     assert len(lines) == 20
     log = [json.loads(x) for x in (tmp_path / "preds.sql.jsonl").read_text().splitlines()]

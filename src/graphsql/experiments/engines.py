@@ -56,7 +56,8 @@ def run_engines(tag: str, subset: str, limit: int | None = None) -> dict:
     ds = load_dataset(dataset_name, split)
     by_idx = {ex.idx: ex for ex in ds.examples}
     records = [r for r in _records(tag, subset) if r["idx"] in by_idx][:limit]
-    infer = InferConfig(adapter=None, fix_joins=True, fix_columns=True, fix_names=True, repair=False, timeout=30)
+    infer = InferConfig(adapter=None, fix_joins=True, fix_columns=True, fix_names=True, repair=False, fallback=0,
+                        timeout=30)
     prompt = PromptConfig()
     db_ids = sorted({r["db_id"] for r in records})
     generator = ReplayGenerator()

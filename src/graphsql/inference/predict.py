@@ -166,6 +166,7 @@ def predict(
     result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
     clock.lap("execute")
     repaired = False
+    tried = set(candidates)  # SQL already run without success is not run again
     if not result.ok and infer_config.repair:
         first = result.candidates[0]
         error = first.error if first.result is None else (first.result.error or first.error)
@@ -177,6 +178,7 @@ def predict(
                                    max_new_tokens=max_new_tokens, seed=infer_config.seed, **extra)[0]
         clock.lap("generate")
         retried = _postprocess(extract_sql(fixed[0]), graph, infer_config)
+        tried.add(retried)
         retry = vote([retried], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
@@ -191,8 +193,9 @@ def predict(
         more_written = [extract_sql(text) for text in outputs]
         more = [_postprocess(sql, graph, infer_config) for sql in more_written]
         written, candidates = written + more_written, candidates + more
-        drawn = vote(more, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
-        if drawn.ok:
+        new = [sql for sql in more if sql not in tried]
+        drawn = vote(new, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows) if new else None
+        if drawn is not None and drawn.ok:
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)
         clock.lap("execute")
