@@ -46,7 +46,7 @@ def test_ask_returns_sql_result_and_explanation(client):
     db = client.get("/api/databases").json()[0]["id"]
     out = client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"}).json()
     assert out["ok"] and out["sql"] == JOIN_SQL and out["columns"] == ["name"] and len(out["rows"]) == 1
-    assert out["generated"] == ""   # a correct query is not repaired
+    assert out["generated"] == "" and out["before_fallback"] == ""  # a correct query: not repaired, no fallback
     assert "singer" in out["kept_tables"] and len(out["candidates"]) == 1 and out["candidates"][0]["votes"] == 1
     assert out["total_rows"] == 1 and "singer" in {x["table"] for x in out["linked_tables"]}
     assert all(0 <= x["score"] <= 1 for x in out["linked_tables"])

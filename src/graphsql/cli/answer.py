@@ -87,6 +87,10 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
         chars = sum(len(m['content']) for m in pred.messages)
         console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
                       f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    if explain and pred.before_fallback:
+        console.print("[bold]no query ran[/], the repairs and the error re-prompt included; this one is the fallback "
+                      "samples' (infer.fallback), in place of:")
+        console.print(Syntax(pred.before_fallback, "sql", word_wrap=True))
     if explain and pred.generated:
         console.print("[bold]as the model wrote it[/] (before the schema repairs):")
         console.print(Syntax(pred.generated, "sql", word_wrap=True))

@@ -206,6 +206,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
                            for c, key in zip(pred.vote.candidates, keys)],
             "votes": pred.vote.votes,
             "repaired": pred.repaired,
+            "before_fallback": pred.before_fallback,  # no query ran: this answer is a fallback sample's
             "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
             "seconds": round(pred.seconds, 2),
             "queued_seconds": round(queued, 3),
