@@ -195,6 +195,7 @@ function showAnswer(j) {
   $('answer').hidden = false;
   $('sql-view').innerHTML = highlight(j.sql); $('sql-edit').value = j.sql; current.sql = j.sql;
   $('generated').hidden = !j.generated; $('generated-view').innerHTML = highlight(j.generated || '');
+  $('fallback').hidden = !j.before_fallback; $('fallback-view').innerHTML = highlight(j.before_fallback || '');
   const many = j.candidates.length > 1;
   $('candidates').hidden = !many;
   $('candidates').innerHTML = many ? '<p class="muted">candidates (votes: candidates with the same result)</p><table class="rows">' +
