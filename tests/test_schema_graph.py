@@ -150,6 +150,42 @@ def test_inference_by_name_only_and_conventions():
     )
 
 
+@pytest.fixture()
+def keyless_db(tmp_path):
+    """A database that declares no key at all (as GeoQuery, or a CSV import): states, cities in them, rivers
+    crossing them under a column named for neither."""
+    path = tmp_path / "keyless.sqlite"
+    conn = sqlite3.connect(path)
+    states = ["ohio", "texas", "utah", "iowa", "maine", "idaho"]
+    conn.executescript("CREATE TABLE state (state_name text, population int); CREATE TABLE city (city_name text, "
+                       "state_name text); CREATE TABLE river (river_name text, traverse text, length int); "
+                       "CREATE TABLE note (name text, body text)")
+    conn.executemany("INSERT INTO state VALUES (?, ?)", [(s, 100 * i) for i, s in enumerate(states)])
+    conn.executemany("INSERT INTO city VALUES (?, ?)", [(f"c{i}", s) for i, s in enumerate(states * 2)])
+    conn.executemany("INSERT INTO river VALUES (?, ?, ?)", [(f"r{i % 3}", s, i) for i, s in enumerate(states)])
+    conn.executemany("INSERT INTO note VALUES (?, ?)", [("same", "a"), ("same", "b")])  # a repeated name: no key
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_keys_and_references_inferred_from_the_data_of_a_keyless_database(keyless_db):
+    """infer_keys: state_name and city_name become their tables' keys (named for them, present and distinct; a
+    river's name repeats: no key), city.state_name references state by name, river.traverse by its values; off,
+    nothing is found."""
+    from graphsql.data.sqlite import connect_readonly
+    from graphsql.schema.infer import infer_primary_keys
+
+    schema = read_sqlite_schema(keyless_db)
+    assert infer_primary_keys(schema, connect_readonly(keyless_db)) == {"state": "state_name", "city": "city_name"}
+    found = {(f.table, f.column, f.ref_table, f.ref_column, f.rule) for f in infer_foreign_keys(schema, infer_keys=True)}
+    assert found == {("city", "state_name", "state", "state_name", "same-name key"),
+                     ("river", "traverse", "state", "state_name", "values")}
+    assert infer_foreign_keys(schema) == ()
+    graph = build_schema_graph(schema, infer_keys=True)
+    assert set(join_path(graph, ["river", "city"]).tables) == {"city", "river", "state"}  # bridged by state
+
+
 def test_build_does_not_change_schema(plain_db):
     before = plain_db
     build_schema_graph(plain_db)

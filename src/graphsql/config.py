@@ -60,6 +60,7 @@ class PromptConfig:
     sample_values: int = field(default=0, metadata={"help": "sample values shown per column"})
     matched_values: bool = field(default=True, metadata={"help": "show database values found in the question"})
     infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
+    infer_keys: bool = field(default=True, metadata={"help": "with infer_fks, for databases that declare no keys: primary keys and text references inferred from the data (graphsql.schema.infer)"})
     answer_format: str = field(default="sql", metadata={"help": "sql | decomposed (tables, joins, subqueries, clauses, then SQL:)"})
     shots: int = field(default=0, metadata={"help": "few-shot demonstrations per question (0: zero-shot)"})
     shot_selector: str = field(default=AUTO_SELECTOR, metadata={"help": "auto (question_similar for examples "

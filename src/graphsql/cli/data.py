@@ -135,7 +135,8 @@ def graph_cmd(
     from graphsql.schema.graph import build_schema_graph
     from graphsql.schema.serialize import serialize_schema
 
-    graph = build_schema_graph(schema, infer_fks=infer, db_path=target if isinstance(target, Path) else None)
+    graph = build_schema_graph(schema, infer_fks=infer, db_path=target if isinstance(target, Path) else None,
+                               infer_keys=infer)  # as ask builds it
     if fmt == "png":
         if out is None:
             raise DataError("graph --format png needs --out FILE.png")

@@ -82,7 +82,7 @@ def predict_examples(
     done = read_done(jsonl)
     if reuse:
         copy_reusable(examples, done, jsonl, reuse)
-    cache = DatabaseCache(infer_fks=prompt_config.infer_fks)
+    cache = DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
     pool = None
     if prompt_config.shots > 0 and not prompt_config.examples_file:  # load the pool once (a file: per database)
         from graphsql.demos import load_demo_pool

@@ -70,8 +70,9 @@ def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) ->
 class DatabaseCache:
     """Per-database work done once and reused across questions: schema, graph (with inferred FKs), value index."""
 
-    def __init__(self, infer_fks: bool = True, value_cache_dir: Path | None = None):
+    def __init__(self, infer_fks: bool = True, value_cache_dir: Path | None = None, infer_keys: bool = True):
         self.infer_fks = infer_fks
+        self.infer_keys = infer_keys
         self.value_cache_dir = value_cache_dir
         self._entries: dict[Path, tuple[SchemaGraph, ValueIndex | None]] = {}
         self._lock = threading.RLock()  # `predict --workers N` asks from several threads
@@ -90,7 +91,8 @@ class DatabaseCache:
             schema = schema or (db_path.read_schema() if engine else read_sqlite_schema(key))
             if not schema.tables:
                 raise DataError(f"{key}: the database has no tables to ask about")
-            graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=None if engine else key)
+            graph = build_schema_graph(schema, infer_fks=self.infer_fks, db_path=None if engine else key,
+                                       infer_keys=self.infer_keys)
             self._entries[key] = (graph, _value_index_or_none(db_path if engine else key, engine, self.value_cache_dir))
         return self._entries[key]
 
@@ -128,7 +130,7 @@ def predict(
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
     infer_config = infer_config or InferConfig()
-    cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks)
+    cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
     start = time.perf_counter()
     clock = _Stopwatch()
     graph, index = cache.get(db_path, schema)

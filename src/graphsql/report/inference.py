@@ -456,13 +456,14 @@ def _fallback_rows(results_dir: Path) -> list[dict]:
     from graphsql.eval.compare import paired_bootstrap
 
     rows = []
-    for path in sorted((results_dir / "eval").glob(f"*/*/{FALLBACK_VARIANT}.json")):
+    for path in sorted((results_dir / "eval").glob(f"*/*/{FALLBACK_VARIANT}*.json")):
         m = json.loads(path.read_text())
         before = m["without_fallback"]["ex_items"]
         without = [{**it, "ex": before[str(it["idx"])]} for it in m["items"]]
         measures = {"EX": paired_bootstrap(without, m["items"], "ex"),
                     "EX, 2+ JOIN": paired_bootstrap(without, m["items"], "ex", subset=("2", "3+"))}
-        rows.append({"path": path, "tag": path.parent.parent.name, "subset": path.parent.name, "m": m,
+        subset = path.parent.name + ("" if path.stem == FALLBACK_VARIANT else f" ({path.stem})")
+        rows.append({"path": path, "tag": path.parent.parent.name, "subset": subset, "m": m,
                      "fired": sum(bool(it.get("fallback")) for it in m["items"]), "measures": measures})
     for path in sorted((results_dir / "bird_schema").glob(f"*/*/{FALLBACK_VARIANT}.json")):
         m = json.loads(path.read_text())
@@ -501,17 +502,21 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             lines.append(f"| {head} | {measure} (n={b['n']}) | {_pct(b['a'])} | {_pct(b['b'])} | {cell} | "
                          f"{secs if i == 0 else ''} |")
     lines += ["", "Sources: " + ", ".join(f"`{_rel(r['path'], root)}`" for r in rows) + ".", ""]
-    budget = {k: c for k, c in comparisons.items() if k.endswith(f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}")}
-    if budget:
-        lines += ["A pruning budget of 6 tables instead of 4, both with the fallback (linking recall at 4 and 6 tables: "
-                  "appendix, Linking on the probes):", "",
-                  "| model | questions | n | EX, 4 tables | EX, 6 tables | 6 − 4 [95% CI] | 2+ JOIN: n | 6 − 4 [95% CI] |",
-                  "|---|---|---|---|---|---|---|---|"]
-        for key, c in sorted(budget.items()):
+    changes = {f"/{FALLBACK_VARIANT}-vs-{FALLBACK_VARIANT}_nokeys": "keys inferred for a database that declares none "
+                                                                   "(b) against none (a)",
+               f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}": "a pruning budget of 6 tables (b) against 4 (a)"}
+    found = [(what, key, c) for suffix, what in changes.items() for key, c in sorted(comparisons.items())
+             if key.endswith(suffix)]
+    if found:
+        lines += ["Other settings of the same pipeline (two runs, paired by question; linking recall at 4 and 6 tables: "
+                  "appendix, Linking on the probes; keys: `graphsql.schema.infer`):", "",
+                  "| change | model | questions | n | EX a | EX b | b − a [95% CI] | 2+ JOIN: n | b − a [95% CI] |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for what, key, c in found:
             tag, subset = key.split("/")[:2]
             a, j = c["all"], c.get("joins_2+") or {}
-            lines.append(f"| `{tag}` | `{subset}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | {_diff_ci(a)} | "
-                         f"{j.get('n', '–')} | {_diff_ci(j) if j.get('n') else '–'} |")
+            lines.append(f"| {what} | `{tag}` | `{subset}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
+                         f"{_diff_ci(a)} | {j.get('n', '–')} | {_diff_ci(j) if j.get('n') else '–'} |")
         lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
 

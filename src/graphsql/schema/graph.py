@@ -225,15 +225,17 @@ def build_schema_graph(
     db_path: str | Path | None = None,
     min_confidence: float = 0.5,
     sample_values: int = 0,
+    infer_keys: bool = False,
 ) -> SchemaGraph:
     """Graph of ``schema``. With ``infer_fks``, undeclared FKs of confidence >= ``min_confidence`` become
     ``INFERRED_FOREIGN_KEY`` edges (value containment uses ``db_path``, default ``schema.db_path``).
     ``sample_values`` > 0 reads that many distinct values per column from the database for columns that
-    have none. The schema itself is not changed."""
+    have none. ``infer_keys``: keys of keyless tables and references by value too (`infer_foreign_keys`). The
+    schema itself is not changed."""
     path = Path(db_path) if db_path is not None else schema.db_path
     if path is not None and not Path(path).exists():
         path = None
-    inferred = infer_foreign_keys(schema, path, min_confidence=min_confidence) if infer_fks else ()
+    inferred = infer_foreign_keys(schema, path, min_confidence=min_confidence, infer_keys=infer_keys) if infer_fks else ()
     values = _fetch_sample_values(path, schema, sample_values) if sample_values and path is not None else None
     return _assemble(schema, inferred, values)
 

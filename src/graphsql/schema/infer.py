@@ -16,10 +16,18 @@ Mismatched type affinities halve the name score. With a database file, the share
 ``confidence = 0.6 * name + 0.4 * containment * support`` where ``support`` grows with the number of distinct
 values seen (a two-valued flag column proves little). Containment below 0.5 cuts confidence to ``0.3 * name``.
 Declared FKs are never re-proposed; each column gets at most one (its best) target.
+
+With ``infer_keys`` (for databases that declare no keys, e.g. GeoQuery, or a CSV import) two more rules read the
+data: a table with no primary key and no id-like column gets one when a column named for its table or like a key
+(``state_name`` in ``state``; ``name``, ``code`` ...) holds a value in every row and no value twice
+(`infer_primary_keys`); and a text column with no name match references a text key of another table when at least
+90% of at least 5 of its distinct values are found there (``river.traverse -> state.state_name``; rule ``values``,
+confidence 0.6).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import sqlite3
@@ -105,6 +113,69 @@ def _key_columns(table: Table) -> tuple[Column, ...]:
     )
 
 
+KEY_ENDINGS = ("id", "code", "key", "no", "num", "name")
+VALUES_RULE_CONFIDENCE = 0.6
+VALUES_RULE_CONTAINMENT = 0.9
+VALUES_RULE_MIN_VALUES = 5
+
+
+def _key_like(table: Table, column: Column) -> int | None:
+    """How well ``column``'s name says it identifies rows of ``table``: 0 named for the table with a key ending
+    (``state_name`` in ``state``), 1 a bare key ending (``name``, ``code``), None otherwise."""
+    c = _norm(column.name)
+    if any(c in (f"{s}_{e}", f"{s}{e}") for s in table_stems(table.name) for e in KEY_ENDINGS):
+        return 0
+    return 1 if c in KEY_ENDINGS else None
+
+
+def infer_primary_keys(schema: DbSchema, conn: sqlite3.Connection, max_steps: int = 20_000) -> dict[str, str]:
+    """{table: column} for the tables of ``schema`` that declare no primary key and have no id-like column: the
+    key-like column (`_key_like`, the one named for its table first) whose values are present in every row and
+    distinct, in a table of at least 2 rows. Each check gives up after ``max_steps`` thousand SQLite VM steps."""
+    found = {}
+    for table in schema.tables:
+        if table.primary_keys or _key_columns(table):
+            continue
+        ranked = sorted((rank, i, c) for i, c in enumerate(table.columns)
+                        if (rank := _key_like(table, c)) is not None)
+        for _, _, column in ranked:
+            sql = f"SELECT count(*), count({_quote(column.name)}), count(DISTINCT {_quote(column.name)}) " \
+                  f"FROM {_quote(table.name)}"
+            conn.set_progress_handler(_step_budget(max_steps), 1000)
+            try:
+                rows, present, distinct = conn.execute(sql).fetchone()
+            except sqlite3.Error as err:
+                log.debug("key check %s.%s failed: %s", table.name, column.name, err)
+                continue
+            finally:
+                conn.set_progress_handler(None, 0)
+            if rows >= 2 and rows == present == distinct:
+                found[table.name] = column.name
+                break
+    return found
+
+
+def _step_budget(max_steps: int):
+    """A SQLite progress handler that stops a query after ``max_steps`` calls (thousands of VM steps)."""
+    steps = [0]
+
+    def handler() -> int:
+        steps[0] += 1
+        return 1 if steps[0] > max_steps else 0
+
+    return handler
+
+
+def _with_keys(schema: DbSchema, keys: dict[str, str]) -> DbSchema:
+    """``schema`` with the columns of ``keys`` ({table: column}) marked as primary keys."""
+    if not keys:
+        return schema
+    tables = tuple(dataclasses.replace(t, columns=tuple(dataclasses.replace(c, is_primary=True)
+                                                        if keys.get(t.name) == c.name else c for c in t.columns))
+                   if t.name in keys else t for t in schema.tables)
+    return dataclasses.replace(schema, tables=tables)
+
+
 def score_name_match(
     column: Column, ref_table: Table, ref_column: Column, source_table: Table
 ) -> tuple[float, str]:
@@ -161,13 +232,7 @@ class _ValueChecker:
                 f"WHERE {_quote(column)} IS NOT NULL LIMIT {int(self.sample_rows)}"
             )
             sql = f"SELECT count(*), sum(v IN (SELECT {_quote(ref_column)} FROM {_quote(ref_table)})) FROM ({src})"
-            steps = [0]
-
-            def _budget() -> int:
-                steps[0] += 1
-                return 1 if steps[0] > self.max_steps else 0
-
-            self.conn.set_progress_handler(_budget, 1000)
+            self.conn.set_progress_handler(_step_budget(self.max_steps), 1000)
             try:
                 n, hits = self.conn.execute(sql).fetchone()
                 if n:
@@ -192,6 +257,23 @@ def combine_confidence(name_score: float, containment: float | None, n_values: i
         return round(0.3 * name_score, 4)
     support = min(1.0, n_values / 5)
     return round(min(1.0, 0.6 * name_score + 0.4 * containment * support), 4)
+
+
+def _by_values(checker: _ValueChecker, table: Table, column: Column, text_keys) -> InferredForeignKey | None:
+    """The ``values`` rule: the text key of another table that holds the most of ``column``'s distinct values,
+    if at least VALUES_RULE_CONTAINMENT of at least VALUES_RULE_MIN_VALUES of them."""
+    if type_affinity(column.type) == "number" or column.is_primary:
+        return None
+    best = None
+    for ref_table, ref_col in text_keys:
+        if ref_table.name == table.name:
+            continue
+        cont = checker.containment(table.name, column.name, ref_table.name, ref_col.name)
+        if cont and cont[0] >= VALUES_RULE_CONTAINMENT and cont[1] >= VALUES_RULE_MIN_VALUES \
+                and (best is None or cont[0] > best.containment):
+            best = InferredForeignKey(table.name, column.name, ref_table.name, ref_col.name, VALUES_RULE_CONFIDENCE,
+                                      0.0, round(cont[0], 4), "values")
+    return best
 
 
 class _ReferenceIndex:
@@ -236,12 +318,14 @@ def infer_foreign_keys(
     min_confidence: float = 0.5,
     sample_rows: int = 2000,
     max_steps: int = 20_000,
+    infer_keys: bool = False,
 ) -> tuple[InferredForeignKey, ...]:
     """Undeclared foreign keys of ``schema`` with confidence >= ``min_confidence``, in schema order.
 
     ``db_path`` (default ``schema.db_path`` if that file exists) enables value containment, read-only;
     each check reads at most ``sample_rows`` distinct values and gives up after ``max_steps`` thousand
-    SQLite VM steps. Columns that already have a declared FK, and pairs declared either way, are skipped."""
+    SQLite VM steps. Columns that already have a declared FK, and pairs declared either way, are skipped.
+    ``infer_keys`` (needs the database): primary keys for keyless tables and the ``values`` rule (module docstring)."""
     if db_path is None and schema.db_path is not None and Path(schema.db_path).exists():
         db_path = schema.db_path
     declared_pairs = set()
@@ -251,7 +335,12 @@ def infer_foreign_keys(
         declared_pairs.update({(a, b), (b, a)})
         declared_cols.add(a)
     checker = _ValueChecker(Path(db_path), sample_rows, max_steps) if db_path is not None else None
+    values_rule = infer_keys and checker is not None and checker.conn is not None
+    if values_rule:
+        schema = _with_keys(schema, infer_primary_keys(schema, checker.conn, max_steps))
     candidates = _ReferenceIndex(schema)
+    text_keys = [(t, t.primary_keys[0]) for t in schema.tables
+                 if len(t.primary_keys) == 1 and type_affinity(t.primary_keys[0].type) != "number"]
     found = []
     try:
         for table in schema.tables:
@@ -290,6 +379,8 @@ def infer_foreign_keys(
                     )
                     if best is None or cand.confidence > best.confidence:
                         best = cand
+                if values_rule and (best is None or best.confidence < min_confidence):
+                    best = _by_values(checker, table, column, text_keys) or best
                 if best is not None and best.confidence >= min_confidence:
                     found.append(best)
     finally:

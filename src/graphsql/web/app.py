@@ -104,7 +104,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
                   description="Ask a SQLite database in plain words: the schema graph, the SQL, its result.")
     registry: dict[str, dict] = {}
     state: dict = {"generator": None}
-    cache = DatabaseCache(infer_fks=config.prompt.infer_fks)
+    cache = DatabaseCache(infer_fks=config.prompt.infer_fks, infer_keys=config.prompt.infer_keys)
 
     @app.middleware("http")
     async def check_token(request: Request, call_next):
