@@ -282,12 +282,61 @@ def measure_graph_coverage(
         }
         log.info("%s: %d questions in %.1fs", split, len(examples), time.perf_counter() - t0)
     result["fk_inference"] = _measure_inference(all_schemas)
+    result["key_inference"] = _measure_key_inference(all_schemas, root)
     result["elapsed_s"] = round(time.perf_counter() - start, 1)
     if out_path is not None:
         out = Path(out_path)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     return result
+
+
+def _measure_key_inference(schemas: dict[str, DbSchema], data_root: Path | None = None) -> dict:
+    """What `infer_foreign_keys(..., infer_keys=True)` (keys of keyless tables, references by value; what `ask`
+    uses) adds: on Spider's databases as they are, and with their declared FKs hidden (how many of the added ones
+    are declared); and on GeoQuery, a database that declares no keys, every FK it finds."""
+    from graphsql.data.spider import DEFAULT_DIRS
+    from graphsql.data.sqlite import connect_readonly
+    from graphsql.schema.infer import infer_primary_keys
+
+    def fks(schema, keys):
+        return {f.key: f for f in infer_foreign_keys(schema, min_confidence=MIN_CONFIDENCE, infer_keys=keys)}
+
+    changed, added, hidden_added, hidden_declared = [], 0, 0, 0
+    for db_id, schema in sorted(schemas.items()):
+        if schema.db_path is None or not Path(schema.db_path).exists():
+            continue
+        extra = set(fks(schema, True)) - set(fks(schema, False))
+        if extra:
+            changed.append(db_id)
+            added += len(extra)
+        if schema.foreign_keys:
+            hidden = replace(schema, foreign_keys=())
+            new = set(fks(hidden, True)) - set(fks(hidden, False))
+            declared = {frozenset(fk.key) for fk in schema.foreign_keys}
+            hidden_added += len(new)
+            hidden_declared += sum(frozenset(k) in declared for k in new)
+    out = {"spider": {"databases": len(schemas), "databases_changed": changed, "fks_added": added,
+                      "declared_hidden": {"fks_added": hidden_added, "of_which_declared": hidden_declared}}}
+    try:
+        geo = load_dataset("geo", "all", root=data_root / DEFAULT_DIRS["geo"] if data_root else None)
+    except Exception as err:  # GeoQuery is optional data
+        log.info("no GeoQuery: %s", err)
+        return out
+    for db_id, schema in geo.schemas.items():
+        if schema.db_path is None or not Path(schema.db_path).exists():
+            continue
+        conn = connect_readonly(schema.db_path)
+        try:
+            keys = infer_primary_keys(schema, conn)
+        finally:
+            conn.close()
+        out.setdefault("geo", {})[db_id] = {
+            "declared_keys": sum(len(t.primary_keys) for t in schema.tables), "declared_fks": len(schema.foreign_keys),
+            "keys_inferred": keys, "fks_without_keys": len(fks(schema, False)),
+            "fks_with_keys": [f"{f.table}.{f.column} -> {f.ref_table}.{f.ref_column} ({f.rule})"
+                              for f in fks(schema, True).values()]}
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
