@@ -48,7 +48,8 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
               "95% CI | 2+ JOIN: n | diff | 95% CI |", "|---" * 14 + "|"]
     for (_, tag, subset, pair), c in sorted(rows):
         name = pair.removesuffix("-vs-original")
-        setting = "with repairs" if name.endswith("_fixj") else "greedy, as generated"
+        setting = ("with repairs" if name.endswith("_fixj") else
+                   "`ask` (repairs in the run, fallback)" if name.startswith("ask_") else "greedy, as generated")
         probe = ROBUST_SUBSET.match(subset)
         whole = c["all"]
         lines.append(f"| `{tag}` | `{probe['split']}` ({probe['rest']}) | {setting} | {whole['n']} | {_pct(whole['a'])} "
