@@ -293,8 +293,9 @@ def measure_graph_coverage(
 
 def _measure_key_inference(schemas: dict[str, DbSchema], data_root: Path | None = None) -> dict:
     """What `infer_foreign_keys(..., infer_keys=True)` (keys of keyless tables, references by value; what `ask`
-    uses) adds: on Spider's databases as they are, and with their declared FKs hidden (how many of the added ones
-    are declared); and on GeoQuery, a database that declares no keys, every FK it finds."""
+    uses) adds: on Spider's databases as they are, with their declared FKs hidden (how many of the added ones
+    are declared), and with every key hidden, primary ones too (the declared FKs found without and with it:
+    precision and recall as undirected column pairs); and on GeoQuery, which declares no keys, every FK it finds."""
     from graphsql.data.spider import DEFAULT_DIRS
     from graphsql.data.sqlite import connect_readonly
     from graphsql.schema.infer import infer_primary_keys
@@ -303,6 +304,7 @@ def _measure_key_inference(schemas: dict[str, DbSchema], data_root: Path | None 
         return {f.key: f for f in infer_foreign_keys(schema, min_confidence=MIN_CONFIDENCE, infer_keys=keys)}
 
     changed, added, hidden_added, hidden_declared = [], 0, 0, 0
+    keyless = {keys: {"found": 0, "declared": 0, "of_declared_found": 0} for keys in ("without", "with")}
     for db_id, schema in sorted(schemas.items()):
         if schema.db_path is None or not Path(schema.db_path).exists():
             continue
@@ -316,8 +318,20 @@ def _measure_key_inference(schemas: dict[str, DbSchema], data_root: Path | None 
             declared = {frozenset(fk.key) for fk in schema.foreign_keys}
             hidden_added += len(new)
             hidden_declared += sum(frozenset(k) in declared for k in new)
+            # every key hidden, primary ones too (a database that declares none): what inference finds
+            bare = replace(hidden, tables=tuple(replace(t, columns=tuple(replace(c, is_primary=False) for c in t.columns))
+                                                for t in hidden.tables))
+            for name, keys in (("without", False), ("with", True)):
+                got = {frozenset(k) for k in fks(bare, keys)}
+                keyless[name]["found"] += len(got)
+                keyless[name]["declared"] += len(declared)
+                keyless[name]["of_declared_found"] += len(got & declared)
     out = {"spider": {"databases": len(schemas), "databases_changed": changed, "fks_added": added,
-                      "declared_hidden": {"fks_added": hidden_added, "of_which_declared": hidden_declared}}}
+                      "declared_hidden": {"fks_added": hidden_added, "of_which_declared": hidden_declared},
+                      "all_keys_hidden": {f"{name} infer_keys": {
+                          **v, "precision": round(v["of_declared_found"] / v["found"], 4) if v["found"] else None,
+                          "recall": round(v["of_declared_found"] / v["declared"], 4) if v["declared"] else None}
+                          for name, v in keyless.items()}}}
     try:
         geo = load_dataset("geo", "all", root=data_root / DEFAULT_DIRS["geo"] if data_root else None)
     except Exception as err:  # GeoQuery is optional data
