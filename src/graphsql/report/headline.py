@@ -176,6 +176,13 @@ def _headline_findings(results_dir: Path, rows: list[dict]) -> list[str]:
     fallback = _fallback_finding(results_dir)
     if fallback:
         out.append(fallback)
+    keys = [(k, c) for k, c in (json.loads(comparisons.read_text())["comparisons"].items() if comparisons.exists()
+                                else ()) if k.endswith("/ask_fb4-vs-ask_fb4_nokeys")]
+    for key, c in keys:
+        a = c["all"]
+        out.append(f"- **Keys inferred where a database declares none** (`{key.split('/')[1]}`, `ask` with its "
+                   f"fallback, {a['n']} questions of `{key.split('/')[2]}`): EX {_pct(a['a'])} -> {_pct(a['b'])} "
+                   f"({_ci(a)}); the rules were written after reading this schema (README).")
     bench = results_dir / "bench_speed.json"
     if bench.exists():
         b = json.loads(bench.read_text())
