@@ -180,9 +180,10 @@ def _headline_findings(results_dir: Path, rows: list[dict]) -> list[str]:
                                 else ()) if k.endswith("/ask_fb4-vs-ask_fb4_nokeys")]
     for key, c in keys:
         a = c["all"]
-        out.append(f"- **Keys inferred where a database declares none** (`{key.split('/')[1]}`, `ask` with its "
-                   f"fallback, {a['n']} questions of `{key.split('/')[2]}`): EX {_pct(a['a'])} -> {_pct(a['b'])} "
-                   f"({_ci(a)}); the rules were written after reading this schema (README).")
+        out.append(f"- **Keys inferred where a database declares none** (`ask` with its fallback, model "
+                   f"`{key.split('/')[0]}`, the {a['n']} questions of `{key.split('/')[1]}`, two runs): EX "
+                   f"{_pct(a['a'])} -> {_pct(a['b'])} ({_ci(a)}); the rules were written after reading this schema "
+                   "(README).")
     bench = results_dir / "bench_speed.json"
     if bench.exists():
         b = json.loads(bench.read_text())

@@ -456,14 +456,12 @@ def _fallback_rows(results_dir: Path) -> list[dict]:
     from graphsql.eval.compare import paired_bootstrap
 
     rows = []
-    for path in sorted((results_dir / "eval").glob(f"*/*/{FALLBACK_VARIANT}*.json")):
+    for path in sorted((results_dir / "eval").glob(f"*/*/{FALLBACK_VARIANT}.json")):
         m = json.loads(path.read_text())
         before = m["without_fallback"]["ex_items"]
         without = [{**it, "ex": before[str(it["idx"])]} for it in m["items"]]
-        measures = {"EX": paired_bootstrap(without, m["items"], "ex"),
-                    "EX, 2+ JOIN": paired_bootstrap(without, m["items"], "ex", subset=("2", "3+"))}
-        subset = path.parent.name + ("" if path.stem == FALLBACK_VARIANT else f" ({path.stem})")
-        rows.append({"path": path, "tag": path.parent.parent.name, "subset": subset, "m": m,
+        measures = {"EX": paired_bootstrap(without, m["items"], "ex")}
+        rows.append({"path": path, "tag": path.parent.parent.name, "subset": path.parent.name, "m": m,
                      "fired": sum(bool(it.get("fallback")) for it in m["items"]), "measures": measures})
     for path in sorted((results_dir / "bird_schema").glob(f"*/*/{FALLBACK_VARIANT}.json")):
         m = json.loads(path.read_text())
@@ -483,25 +481,23 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
     rows = _fallback_rows(results_dir)
     if not rows:
         return []
+    tags = ", ".join(sorted({f"`{r['tag']}`" for r in rows}))
     lines = ["## Execution-guided fallback: samples only when nothing runs", "",
-             f"Variant `{FALLBACK_VARIANT}`: what `graphsql ask` does (greedy, every repair inside the run, the error "
+             f"Model {tags}, variant `{FALLBACK_VARIANT}`: what `graphsql ask` does (greedy, every repair inside the run, the error "
              "re-prompt), and when still no query runs, 4 samples at temperature 0.7 with the same repairs, keeping "
              "the voted one that runs (`infer.fallback`, `--fallback`). Each run records the answer the fallback "
              "replaced, so both columns come from one run and are paired exactly. The fallback cannot turn a query "
              "that ran into one that fails; a question gains when a sample that runs is also right. None of these "
              "question sets was used to choose the setting (4 samples, 0.7 were fixed before the runs).", "",
-             "| model | questions | n | fallback drawn | measure | without | with | with − without [95% CI] | "
-             "s / question |", "|---|---|---|---|---|---|---|---|---|"]
+             "| questions | n | fallback drawn | measure | without | with | with − without [95% CI] | s / question |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         for i, (measure, b) in enumerate(r["measures"].items()):
-            if not b["n"]:
-                continue
-            cell = _diff_ci(b)
-            head = (f"`{r['tag']}` | `{r['subset']}` | {r['m']['n']} | {r['fired']}" if i == 0 else " | | |")
-            secs = r["m"].get("seconds_per_question") or "–"
-            lines.append(f"| {head} | {measure} (n={b['n']}) | {_pct(b['a'])} | {_pct(b['b'])} | {cell} | "
-                         f"{secs if i == 0 else ''} |")
-    lines += ["", "Sources: " + ", ".join(f"`{_rel(r['path'], root)}`" for r in rows) + ".", ""]
+            head = f"`{r['subset']}` | {r['m']['n']} | {r['fired']}" if i == 0 else " | |"
+            secs = (r["m"].get("seconds_per_question") or "–") if i == 0 else ""
+            lines.append(f"| {head} | {measure} | {_pct(b['a'])} | {_pct(b['b'])} | {_diff_ci(b)} | {secs} |")
+    lines += ["", f"Sources: `results/eval/<model>/<questions>/{FALLBACK_VARIANT}.json`, "
+                  f"`results/bird_schema/<model>/<questions>/{FALLBACK_VARIANT}.json`.", ""]
     changes = {f"/{FALLBACK_VARIANT}-vs-{FALLBACK_VARIANT}_nokeys": "keys inferred for a database that declares none "
                                                                    "(b) against none (a)",
                f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}": "a pruning budget of 6 tables (b) against 4 (a)"}
@@ -509,14 +505,14 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
              if key.endswith(suffix)]
     if found:
         lines += ["Other settings of the same pipeline (two runs, paired by question; linking recall at 4 and 6 tables: "
-                  "appendix, Linking on the probes; keys: `graphsql.schema.infer`):", "",
-                  "| change | model | questions | n | EX a | EX b | b − a [95% CI] | 2+ JOIN: n | b − a [95% CI] |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "appendix, Linking on the probes; keys: `graphsql.schema.infer`, written after reading GeoQuery's "
+                  "schema):", "",
+                  "| change | questions | n | EX a | EX b | b − a [95% CI] | templates resampled |", "|---|---|---|---|---|---|---|"]
         for what, key, c in found:
-            tag, subset = key.split("/")[:2]
-            a, j = c["all"], c.get("joins_2+") or {}
-            lines.append(f"| {what} | `{tag}` | `{subset}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
-                         f"{_diff_ci(a)} | {j.get('n', '–')} | {_diff_ci(j) if j.get('n') else '–'} |")
+            a, t = c["all"], c.get("all_templates") or {}
+            cell = f"[{100 * t['ci95'][0]:.1f}, {100 * t['ci95'][1]:.1f}] ({t['clusters']})" if t.get("ci95") else "–"
+            lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
+                         f"{_diff_ci(a)} | {cell} |")
         lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
 
