@@ -118,6 +118,7 @@ class ExperimentSpec:
     sample: int | None = None  # stratified sample size; none: every runnable question
     seed: int = 0
     n_ctx: int | None = None  # llama.cpp context (BIRD's few-shot prompts need 4096)
+    reuse: tuple = ()  # subsets (e.g. strat300-seed0) whose recorded answers a run reuses (same variant, settings)
     runs: dict = field(default_factory=dict)
     replays: dict = field(default_factory=dict)
 
@@ -131,6 +132,9 @@ class ExperimentSpec:
             if not isinstance(value, dict) or not all(isinstance(v, list | tuple) for v in value.values()):
                 raise ConfigError(f"{self.id}.{name}: expected model tag: [variant, ...]")
             object.__setattr__(self, name, {tag: tuple(v) for tag, v in value.items()})
+        if not isinstance(self.reuse, list | tuple) or not all(isinstance(s, str) for s in self.reuse):
+            raise ConfigError(f"{self.id}.reuse: expected a list of subsets, e.g. [strat300-seed0]")
+        object.__setattr__(self, "reuse", tuple(self.reuse))
         if not self.runs:
             raise ConfigError(f"{self.id}: no runs")
         for tag, stems in self.replays.items():

@@ -144,7 +144,12 @@ def _run_step(exp: ExperimentSpec, registry: Registry, tag: str, variant: str, r
         ctx = ["--n-ctx", str(exp.n_ctx)] if exp.n_ctx else []
         return Step(exp.id, tag, variant, "bird_schema",
                     (*_sample_args(exp), *ctx, *model, *merge, "--variant", variant), result)
-    argv = (*_sample_args(exp), *model, *merge, "--dataset", exp.dataset, "--split", exp.split, "--variants", variant)
+    # answers recorded on another subset of the same questions are reused where that run exists
+    reuse = [s for s in exp.reuse
+             if (results / "eval" / tag / f"{exp.dataset}-{exp.split}-{s}" / f"{variant}.json").exists()]
+    reuse_args = ["--reuse-from", ",".join(reuse)] if reuse else []
+    argv = (*_sample_args(exp), *model, *merge, "--dataset", exp.dataset, "--split", exp.split, "--variants", variant,
+            *reuse_args)
     return Step(exp.id, tag, variant, "variants", argv, result)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,9 +164,7 @@ def predict(
         **extra,
     )[0]
     clock.lap("generate")
-    written = [extract_sql(text) for text in outputs]
-    candidates = [_postprocess(sql, graph, infer_config) for sql in written]
-    result = vote(candidates, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
+    written, candidates, result = _candidates(outputs, graph, infer_config, db_path)
     clock.lap("execute")
     repaired = False
     tried = set(candidates)  # SQL already run without success is not run again
@@ -179,9 +178,8 @@ def predict(
         fixed = generator.generate([repair_messages], n=1, temperature=0.0,
                                    max_new_tokens=max_new_tokens, seed=infer_config.seed, **extra)[0]
         clock.lap("generate")
-        retried = _postprocess(extract_sql(fixed[0]), graph, infer_config)
+        _, (retried,), retry = _candidates(fixed[:1], graph, infer_config, db_path)
         tried.add(retried)
-        retry = vote([retried], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if retry.ok:
             result = Vote(retry.sql, True, retry.result, result.candidates + retry.candidates, 1, 1)
             repaired = True
@@ -192,11 +190,8 @@ def predict(
         outputs = generator.generate([messages], n=infer_config.fallback, temperature=infer_config.temperature,
                                      max_new_tokens=max_new_tokens, seed=infer_config.seed + 1, **extra)[0]
         clock.lap("generate")
-        more_written = [extract_sql(text) for text in outputs]
-        more = [_postprocess(sql, graph, infer_config) for sql in more_written]
+        more_written, more, drawn = _candidates(outputs, graph, infer_config, db_path, skip=tried)
         written, candidates = written + more_written, candidates + more
-        new = [sql for sql in more if sql not in tried]
-        drawn = vote(new, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows) if new else None
         if drawn is not None and drawn.ok:
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)
@@ -218,6 +213,17 @@ class _Stopwatch:
         now = time.perf_counter()
         self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self._last
         self._last = now
+
+
+def _candidates(outputs: list[str], graph: SchemaGraph, infer_config: InferConfig, db_path,
+                skip: Container[str] = ()) -> tuple[list[str], list[str], Vote | None]:
+    """The SQL of each output as written, after the repairs, and the vote by execution over those not in ``skip``
+    (SQL that already failed; None when nothing is left to run)."""
+    written = [extract_sql(text) for text in outputs]
+    candidates = [_postprocess(sql, graph, infer_config) for sql in written]
+    new = [sql for sql in candidates if sql not in skip]
+    result = vote(new, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows) if new else None
+    return written, candidates, result
 
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:

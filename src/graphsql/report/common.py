@@ -43,8 +43,12 @@ def _ex(items: list[dict] | None, buckets: tuple[str, ...] | None = None) -> tup
     return (sum(bool(it["ex"]) for it in chosen) / len(chosen), len(chosen)) if chosen else (None, 0)
 
 
-def _ci(c: dict) -> str:
-    return f"{_pct(c['diff'])} [{_pct(c['ci95'][0])}, {_pct(c['ci95'][1])}]" if c.get("ci95") else "–"
+def _ci(c: dict, signed: bool = False) -> str:
+    """A paired difference and its 95% interval in points: ``2.7 [1.0, 4.7]`` (``+2.7 [...]`` when signed)."""
+    if not c.get("ci95"):
+        return "–"
+    diff = f"{100 * c['diff']:+.1f}" if signed else _pct(c["diff"])
+    return f"{diff} [{_pct(c['ci95'][0])}, {_pct(c['ci95'][1])}]"
 
 
 def _pct(x) -> str:

@@ -13,6 +13,7 @@ from graphsql.report.common import (
     POOL_NAMES,
     SELECTOR_NAMES,
     SYSTEMS,
+    _ci,
     _comparison_cells,
     _pct,
     _pyplot,
@@ -495,7 +496,7 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
         for i, (measure, b) in enumerate(r["measures"].items()):
             head = f"`{r['subset']}` | {r['m']['n']} | {r['fired']}" if i == 0 else " | |"
             secs = (r["m"].get("seconds_per_question") or "–") if i == 0 else ""
-            lines.append(f"| {head} | {measure} | {_pct(b['a'])} | {_pct(b['b'])} | {_diff_ci(b)} | {secs} |")
+            lines.append(f"| {head} | {measure} | {_pct(b['a'])} | {_pct(b['b'])} | {_ci(b, signed=True)} | {secs} |")
     lines += ["", f"Sources: `results/eval/<model>/<questions>/{FALLBACK_VARIANT}.json`, "
                   f"`results/bird_schema/<model>/<questions>/{FALLBACK_VARIANT}.json`.", ""]
     changes = {f"/{FALLBACK_VARIANT}-vs-{FALLBACK_VARIANT}_nokeys": "keys inferred for a database that declares none "
@@ -512,10 +513,6 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             a, t = c["all"], c.get("all_templates") or {}
             cell = f"[{100 * t['ci95'][0]:.1f}, {100 * t['ci95'][1]:.1f}] ({t['clusters']})" if t.get("ci95") else "–"
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
-                         f"{_diff_ci(a)} | {cell} |")
+                         f"{_ci(a, signed=True)} | {cell} |")
         lines += ["", "Source: `results/comparisons.json`.", ""]
     return lines
-
-
-def _diff_ci(b: dict) -> str:
-    return f"{100 * b['diff']:+.1f} [{100 * b['ci95'][0]:.1f}, {100 * b['ci95'][1]:.1f}]"
