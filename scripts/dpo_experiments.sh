@@ -20,7 +20,7 @@ if [ -n "${GPU_SFT:-}" ]; then
   MODEL=models/qwen2.5-coder-0.5b-graph-balanced-gpu-dpo-lora
   TAG=graph-balanced-gpu-dpo-lora
 fi
-RESULT=results/eval/$TAG/spider-dev-strat300-seed0/as_trained.json
+RESULT=results/spider-dev-strat300-seed0/$TAG/as_trained.json
 .venv/bin/graphsql dpo sample --config $CONFIG --out $RUN
 [ -f $RUN/adapter/adapter_model.safetensors ] || .venv/bin/graphsql dpo train --config $CONFIG --out $RUN
 [ -d $MODEL ] || .venv/bin/graphsql model export --run $RUN --out $MODEL

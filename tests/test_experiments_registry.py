@@ -10,6 +10,7 @@ import pytest
 
 from graphsql.config import REPO_ROOT
 from graphsql.errors import ConfigError
+from graphsql.experiments import layout
 from graphsql.experiments.registry import load_registry
 from graphsql.experiments.runner import Step, plan_steps, run_steps, step_status
 
@@ -18,7 +19,7 @@ models:
   base: {label: bare model}
   ours: {label: our adapter, adapter: models/none-here, recipe: train it}
 experiments:
-  - id: tiny
+  - id: spider-dev-strat4-seed0
     dataset: spider
     split: dev
     sample: 4
@@ -41,11 +42,10 @@ def _write(tmp_path, text):
 def test_every_committed_result_is_declared_and_every_declared_run_has_results():
     registry = load_registry()
     declared = registry.declared()
-    found = set()
-    for folder in ("eval", "sc_count", "bird_schema"):
-        for path in (REPO_ROOT / "results" / folder).glob("*/*/*.json"):
-            if not path.name.endswith(".partial.json"):
-                found.add((path.parent.name, path.parent.parent.name, path.stem))
+    results = REPO_ROOT / "results"
+    parsed = [layout.parse(path.relative_to(results)) for path in results.rglob("*.json")]
+    found = {(layout.experiment_id(subset, kind), tag, name, replay)
+             for kind, subset, tag, name, replay in filter(None, parsed)}
     assert not sorted(found - declared), "results no experiment declares: add them to experiments.yaml"
     assert not sorted(declared - found), "declared runs without results: run them (graphsql run)"
 
@@ -66,13 +66,14 @@ def test_committed_results_are_up_to_date():
         (("sample: 4", "sampel: 4"), "unknown key(s) sampel"),
         (("replays: {base: [ddl_full_fixj]}", "replays: {base: [ddl_pruned_fixj]}"), "replays no run"),
         (("- [base:ddl_full, ours:as_trained]", "- [base:ddl_full, ours]"), "expected 'tag:variant'"),
+        (("id: spider-dev-strat4-seed0", "id: tiny"), "the id must name its questions: 'spider-dev-strat4-seed0'"),
         (("kind", "kind"), None),
     ],
 )
 def test_the_file_is_checked_strictly(edit, message, tmp_path):
     text = MINIMAL.replace(*edit)
     if message is None:
-        assert load_registry(_write(tmp_path, text)).experiment("tiny").subset == "spider-dev-strat4-seed0"
+        assert load_registry(_write(tmp_path, text)).experiment("spider-dev-strat4-seed0").subset == "spider-dev-strat4-seed0"
         return
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_registry(_write(tmp_path, text))
@@ -81,7 +82,7 @@ def test_the_file_is_checked_strictly(edit, message, tmp_path):
 def test_steps_say_what_they_run_and_when_they_are_stale(tmp_path):
     registry = load_registry(_write(tmp_path, MINIMAL))
     results = tmp_path / "results"
-    steps = plan_steps(registry, ["tiny"], results=results)
+    steps = plan_steps(registry, ["spider-dev-strat4-seed0"], results=results)
     assert [(s.tag, s.name, s.replay) for s in steps] == [("base", "ddl_full", False), ("ours", "as_trained", False),
                                                          ("base", "ddl_full_fixj", True)]
     run = steps[0]
@@ -123,8 +124,8 @@ def test_run_steps_runs_stale_steps_in_process_and_reports_blocked_ones(tmp_path
 
     fake.main = main
     monkeypatch.setitem(sys.modules, "graphsql.experiments.fake_step", fake)
-    steps = [Step("tiny", "base", "ddl_full", "fake_step", ("--x",), tmp_path / "r.json"),
-             Step("tiny", "ours", "as_trained", "fake_step", ("--y",), tmp_path / "s.json")]
+    steps = [Step("spider-dev-strat4-seed0", "base", "ddl_full", "fake_step", ("--x",), tmp_path / "r.json"),
+             Step("spider-dev-strat4-seed0", "ours", "as_trained", "fake_step", ("--y",), tmp_path / "s.json")]
     lines = []
     assert run_steps(steps, registry, dry_run=True, echo=lines.append)["would_run"] == 1 and not calls
     counts = run_steps(steps, registry, echo=lines.append)
@@ -145,7 +146,7 @@ models:
     adapter: runs/models/tiny_gpu
     train: {{samples: tiny_set, config: {train}, run: runs/train/tiny_gpu, device: gpu}}
 experiments:
-  - id: tiny
+  - id: spider-dev-strat4-seed0
     dataset: spider
     split: dev
     sample: 4

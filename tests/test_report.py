@@ -113,20 +113,20 @@ def test_seed_spread_gathers_every_seed_of_a_recipe_and_places_its_ablations():
 
 def test_report_numbers_all_come_from_results(tmp_path):
     results = tmp_path / "results"
-    folder = results / "eval" / "base" / "spider-dev-all"
+    folder = results / "spider-dev-all" / "base"
     folder.mkdir(parents=True)
     (folder / "ddl_full.json").write_text(json.dumps(_fake_metrics("ddl_full", [1, 0, 0, 1] * 10)))
     (folder / "graph_pruned_sc5.json").write_text(json.dumps(_fake_metrics("graph_pruned_sc5", [1, 1, 0, 1] * 10)))
     (folder / "ddl_pruned.json").write_text(json.dumps(_fake_metrics("ddl_pruned", [1, 0, 0, 0] * 10)))
     (folder / "ddl_pruned_t2.json").write_text(json.dumps(_fake_metrics("ddl_pruned_t2", [0, 0, 0, 1] * 10)))
     (folder / "ddl_pruned_graph3.json").write_text(json.dumps(_fake_metrics("ddl_pruned_graph3", [1, 0, 1, 0] * 10)))
-    lora = results / "eval" / "graph-lora" / "spider-dev-all"
+    lora = results / "spider-dev-all" / "graph-lora"
     lora.mkdir(parents=True)
     (lora / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 0] * 10)))
-    balanced = results / "eval" / "graph-balanced-lora" / "spider-dev-all"   # the reference of the ablations
+    balanced = results / "spider-dev-all" / "graph-balanced-lora"   # the reference of the ablations
     balanced.mkdir(parents=True)
     (balanced / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 0] * 10)))
-    ablated = results / "eval" / "graph-balanced-lora-no_perturb" / "spider-dev-all"
+    ablated = results / "spider-dev-all" / "graph-balanced-lora-no_perturb"
     ablated.mkdir(parents=True)
     (ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 0] * 10)))
     (results / "llm_published.json").write_text(json.dumps({"systems": [{
@@ -148,7 +148,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
                                                   "mean_schema_tokens": 73.3, "schema_ratio_to_ddl_full": 0.317,
                                                   "gold_tables_kept": 0.9946, "gold_columns_kept": 0.9631}},
         "targets": {"pruned_tokens_at_most_half": {"best": "compact_pruned_t2_c4", "ratio": 0.487, "met": True}}}))
-    dpo = results / "eval" / "graph-balanced-dpo-lora" / "spider-dev-all"
+    dpo = results / "spider-dev-all" / "graph-balanced-dpo-lora"
     dpo.mkdir(parents=True)
     (dpo / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 1, 1] * 10)))
     (results / "dpo").mkdir()
@@ -161,22 +161,22 @@ def test_report_numbers_all_come_from_results(tmp_path):
         "config": {"adapter": "models/x"}, "provenance": {}}))
     for tag, flags in (("graph-balanced-gpu-lora", [1, 1, 1, 0]), ("plain-gpu-lora", [1, 0, 0, 1]),
                        ("graph-decomposed-gpu-lora", [1, 1, 0, 0]), ("graph-balanced-gpu-dpo-lora", [1, 1, 1, 1])):
-        folder_gpu = results / "eval" / tag / "spider-dev-all"
+        folder_gpu = results / "spider-dev-all" / tag
         folder_gpu.mkdir(parents=True)
         (folder_gpu / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", flags * 10)))
-    gpu = results / "eval" / "graph-balanced-gpu-lora" / "spider-dev-all"
+    gpu = results / "spider-dev-all" / "graph-balanced-gpu-lora"
     (gpu / "as_trained_sc5.json").write_text(json.dumps(_fake_metrics("as_trained_sc5", [1, 1, 1, 1] * 10)))
     for tag, stem, flags in (("graph-balanced-gpu-lora", "as_trained", [1, 1, 0, 0]),
                              ("graph-balanced-gpu-lora", "as_trained_fix", [1, 1, 1, 0]),
                              ("graph-balanced-gpu-lora", "as_trained_fixj", [1, 1, 1, 1]),
                              ("plain-gpu-lora", "as_trained_fixj", [1, 0, 0, 1])):
-        replay = results / "sc_count" / tag / "spider-dev-all"
+        replay = results / "spider-dev-all" / tag / "replays"
         replay.mkdir(parents=True, exist_ok=True)
         (replay / f"{stem}.json").write_text(json.dumps(_fake_replay(flags * 10)))
-    gpu_ablated = results / "eval" / "graph-balanced-gpu-lora-no_table_selection_join_path" / "spider-dev-all"
+    gpu_ablated = results / "spider-dev-all" / "graph-balanced-gpu-lora-no_table_selection_join_path"
     gpu_ablated.mkdir(parents=True)
     (gpu_ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [0, 1, 1, 0] * 10)))
-    reseeded = results / "eval" / "graph-balanced-lora-seed1" / "spider-dev-all"  # the same recipe, seed 1
+    reseeded = results / "spider-dev-all" / "graph-balanced-lora-seed1"  # the same recipe, seed 1
     reseeded.mkdir(parents=True)
     (reseeded / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 1] * 10)))
     (results / "train").mkdir()
@@ -194,23 +194,23 @@ def test_report_numbers_all_come_from_results(tmp_path):
             "metrics": {"device": "cuda:0", "gpu": gpu, "precision": "bf16", "steps": 110, "tokens": tokens,
                         "tokens_per_s": 3e4, "elapsed_s": 60.0, "stopped_by": "epochs"},
             "tokens_per_step": 32768, "minutes": 1.0, "log": []}))
-    bird = results / "bird_schema" / "graph-balanced-gpu-lora" / "bird-dev-strat300-seed0"
+    bird = results / "bird-dev-strat300-seed0-schema" / "graph-balanced-gpu-lora" / "replays"
     bird.mkdir(parents=True)
     scores = {"precision": 0.5, "recall": 0.25, "f1": 0.3125, "exact": 0.125}
     (bird / "as_trained_fixj.json").write_text(json.dumps({"n": 300, "executable": 0.7, "tables": scores,
                                                            "columns": scores}))
     bird_items = {"graph-balanced-gpu-lora": (1.0, 0.5), "plain-gpu-lora": (0.5, 0.25)}  # (tables F1, columns F1)
     for tag, (tf1, cf1) in bird_items.items():
-        folder_bird = results / "bird_schema" / tag / "bird-dev-strat100-seed0"
+        folder_bird = results / "bird-dev-strat100-seed0-schema" / tag
         folder_bird.mkdir(parents=True)
         items = [{"idx": i, "executable": i % 2 == 0, "tables": {"f1": tf1 if i % 4 else 0.0},
                   "columns": {"f1": cf1}} for i in range(40)]
         (folder_bird / "as_trained.json").write_text(json.dumps({"n": 40, "executable": 0.5, "tables": scores,
                                                                  "columns": scores, "items": items}))
     few = [{"idx": i, "executable": True, "tables": {"f1": 1.0}, "columns": {"f1": 0.5}} for i in range(40)]
-    (results / "bird_schema" / "graph-balanced-gpu-lora" / "bird-dev-strat100-seed0" / "compact_pruned_qsim3_bird.json"
+    (results / "bird-dev-strat100-seed0-schema" / "graph-balanced-gpu-lora" / "compact_pruned_qsim3_bird.json"
      ).write_text(json.dumps({"n": 40, "executable": 1.0, "tables": scores, "columns": scores, "items": few}))
-    geo = results / "eval" / "graph-balanced-gpu-lora" / "geo-query_test-all"
+    geo = results / "geo-query_test-all" / "graph-balanced-gpu-lora"
     geo.mkdir(parents=True)
     for variant, flags in (("as_trained", [1, 0, 0, 0]), ("compact_pruned_qsim3_geo", [1, 1, 1, 0]),
                            ("compact_pruned_rand3_geo", [1, 1, 0, 0]), ("compact_pruned_graph3_geo", [1, 0, 0, 1])):
@@ -301,7 +301,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     assert "| ddl | full | 40 | 50.0 |" in budget and "| ddl | 2 | 40 | 25.0 | 0.0 | 0.0 | 0.0 | 100.0 | 123.4 |" in budget   # few-shot vs zero-shot, bootstrap
     assert "| GPT-4o | undisclosed | Spider | dev | spider_ex | – | 81.25 (published) | A. Author et al., arXiv 2025 | yes |" in text
     assert "BIRD" not in text.split("## LLM systems")[1].split("\n## ")[0].split("|---|")[1].split("Source")[0]
-    assert "results/eval/base/spider-dev-all/ddl_full.json" in text or "ddl_full.json" in text
+    assert "results/spider-dev-all/base/ddl_full.json" in text or "ddl_full.json" in text
     assert (tmp_path / "docs" / "figures" / "joins_base_spider-dev-all.png").stat().st_size > 5000
     figures = tmp_path / "docs" / "figures"
     for name in ("ablations.png", "fewshot_base_spider-dev-all.png", "fewshot_graph-balanced-gpu-lora_geo-query_test-all.png",
@@ -397,7 +397,7 @@ def test_robust_probe_is_compared_item_by_item_with_the_original_questions(tmp_p
     results = tmp_path / "results"
     flags_a, flags_b = [1, 1, 0, 1] * 10, [1, 0, 0, 1] * 10          # the reworded items (odd idx) lose
     for subset, flags in (("spider-dev-strat40-seed0", flags_a), ("spider-dev_synonym-strat40-seed0", flags_b)):
-        folder = results / "eval" / "m" / subset
+        folder = results / subset / "m"
         folder.mkdir(parents=True)
         metrics = _fake_metrics("as_trained", flags)
         if "synonym" in subset:
@@ -471,10 +471,10 @@ def test_fallback_section_pairs_each_run_with_its_own_answers_before_the_fallbac
     for it in m["items"][:8]:
         it["fallback"] = True
     m["without_fallback"] = {"ex": 0.55, "ex_items": {str(it["idx"]): it["ex"] and it["idx"] >= 8 for it in m["items"]}}
-    folder = results / "eval" / "merged" / "geo-all-strat300-seed0"
+    folder = results / "geo-all-strat300-seed0" / "merged"
     folder.mkdir(parents=True)
     (folder / "ask_fb4.json").write_text(json.dumps(m))
-    bird = results / "bird_schema" / "merged" / "bird-dev-strat300-seed0"
+    bird = results / "bird-dev-strat300-seed0-schema" / "merged"
     bird.mkdir(parents=True)
     items = [{"idx": i, "executable": True, "columns": {"f1": 0.5}, "fallback": i < 3} for i in range(10)]
     before = [{"idx": i, "executable": i >= 3, "columns_f1": 0.5 if i >= 3 else 0.0} for i in range(10)]

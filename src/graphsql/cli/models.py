@@ -32,7 +32,7 @@ def model_export(
     run: Path = typer.Option(Path("runs/train/graph_cpu"), help="finished `graphsql train` run folder"),
     out: Path = typer.Option(Path("models/qwen2.5-coder-0.5b-graph-lora"), help="folder to write (replaced)"),
     name: str | None = typer.Option(None, help="title of the model card (default: the folder name)"),
-    eval_results: list[Path] = typer.Option([], "--eval", help="results/eval/... files to summarise in the card"),
+    eval_results: list[Path] = typer.Option([], "--eval", help="results/<experiment>/<tag>/... files to summarise in the card"),
     merge: bool = typer.Option(False, "--merge", help="instead: fold --adapter into the base model and write "
                                                       "standalone GGUF files (cached), their sha256 recorded in "
                                                       "the adapter's graphsql.yaml"),

@@ -20,6 +20,7 @@ from collections.abc import Container
 from pathlib import Path
 
 from graphsql.eval.compare import paired_bootstrap
+from graphsql.experiments import layout
 from graphsql.experiments.registry import load_registry
 from graphsql.sql.parse import query_template
 
@@ -48,7 +49,7 @@ ablation_of = _REGISTRY.ablation
 SYSTEM_COMPARISONS = _REGISTRY.comparisons["systems"]
 
 
-# (a, b) pairs of (tag, replay) from results/sc_count: two systems with the same fixes replayed, at the largest k
+# (a, b) pairs of (tag, replay) from the replays (results/<subset>/<tag>/replays): two systems with the same fixes replayed, at the largest k
 # BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_fixj), and the
 # measures compared per item (`graphsql.experiments.bird_schema` items)
 BIRD_COMPARISONS = _REGISTRY.comparisons["bird_schema"]
@@ -61,11 +62,10 @@ REPLAY_COMPARISONS = _REGISTRY.comparisons["replays"]
 
 
 def load_eval_results(results_dir: Path) -> dict[tuple[str, str], dict[str, tuple[Path, dict]]]:
-    """{(tag, subset): {variant: (path, metrics)}} for every ``results/eval/<tag>/<subset>/<variant>.json``."""
+    """{(tag, subset): {variant: (path, metrics)}} for every run (``results/<subset>/<tag>/<variant>.json``)."""
     out: dict = {}
-    for path in sorted((results_dir / "eval").glob("*/*/*.json")):
-        tag, subset = path.parent.parent.name, path.parent.name
-        out.setdefault((tag, subset), {})[path.stem] = (path, json.loads(path.read_text()))
+    for path, subset, tag, variant in layout.results_files(results_dir, kind="eval", replays=False):
+        out.setdefault((tag, subset), {})[variant] = (path, json.loads(path.read_text()))
     return out
 
 
@@ -158,8 +158,8 @@ def compute_comparisons(results_dir: Path) -> Path:
             out[f"ablations/{subset}/{tag}:as_trained-vs-{ablation.full}:as_trained"] = _bootstrap_entry(
                 full[1]["items"], variants["as_trained"][1]["items"], templates.get(subset))
     out.update(_seed_spreads(out))
-    replays = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text())["by_k"]
-               for p in sorted((results_dir / "sc_count").glob("*/*/*.json"))}
+    replays = {(tag, subset, stem): json.loads(p.read_text())["by_k"]
+               for p, subset, tag, stem in layout.results_files(results_dir, kind="eval", replays=True)}
     for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
         variant, suffix = _replay_parts(stem)
         # (_fixj_exact: the repairs before names were matched, against all of them)
@@ -174,8 +174,8 @@ def compute_comparisons(results_dir: Path) -> Path:
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
-    bird = {(p.parent.parent.name, p.parent.name, p.stem): json.loads(p.read_text()).get("items")
-            for p in sorted((results_dir / "bird_schema").glob("*/*/*.json"))}
+    bird = {(tag, subset, name): json.loads(p.read_text()).get("items")
+            for p, subset, tag, name in layout.results_files(results_dir, kind="bird_schema")}
     bird_variants: dict[tuple[str, str], set[str]] = {}
     for tag, subset, variant in bird:
         bird_variants.setdefault((tag, subset), set()).add(variant)

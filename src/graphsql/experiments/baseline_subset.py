@@ -1,7 +1,7 @@
 """The pre-LLM baseline's predictions scored on the same question subsets as the LLM variants.
 
     $ python -m graphsql.experiments.baseline_subset --dataset spider --split dev --sample 300
-    # -> results/eval/seq2seq/spider-dev-strat300-seed0/greedy.json
+    # -> results/spider-dev-strat300-seed0/seq2seq/greedy.json
 
 `graphsql baseline evaluate` scores the baseline on every runnable question (results/baseline/*.json, with
 per-item predictions). This takes those predictions for the items of a variant subset (the same stratified
@@ -21,6 +21,7 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.errors import DataError
+from graphsql.experiments import layout
 from graphsql.experiments.variants import select_examples
 from graphsql.provenance import run_info
 
@@ -44,7 +45,7 @@ def score_subset(baseline_file: Path, dataset: str, split: str, sample: int | No
                    source_predictions=str(baseline_file.relative_to(REPO_ROOT)) if baseline_file.is_relative_to(REPO_ROOT)
                    else str(baseline_file),
                    provenance=run_info(command, {"dataset": dataset, "split": split, "subset": subset}))
-    out = out_root / "seq2seq" / f"{dataset}-{split}-{subset}" / "greedy.json"
+    out = layout.run_file(out_root, f"{dataset}-{split}-{subset}", "seq2seq", "greedy")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(metrics, indent=1, default=str) + "\n")
     log.info("%s: EX %.3f on %d -> %s", subset, metrics["ex"], metrics["n"], out)
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline-results", type=Path, default=REPO_ROOT / "results" / "baseline")
-    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "eval")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     name = BASELINE_FILES.get((args.dataset, args.split))

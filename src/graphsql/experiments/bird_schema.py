@@ -2,10 +2,10 @@
 schema level (does the SQL run on the schema; does it use the gold's tables and columns).
 
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --adapter models/qwen2.5-coder-0.5b-graph-lora \\
-          --variant as_trained --sample 300          # -> results/bird_schema/graph-lora/bird-dev-strat300-seed0/...
+          --variant as_trained --sample 300          # -> results/bird-dev-strat300-seed0-schema/graph-lora/...
     $ python -m graphsql.experiments.bird_schema --baseline --sample 300      # the seq2seq baseline's items
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --variant as_trained --sample 300 --repairs
-          # no model: the finished variant's queries with `graphsql ask`'s repairs -> .../as_trained_fixj.json
+          # no model: the finished variant's queries with `graphsql ask`'s repairs -> .../replays/as_trained_fixj.json
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --adapter ... --variant compact_pruned_qsim3_bird \
           --sample 300     # few-shot: 3 demonstrations from other BIRD dev questions of the asked database
 
@@ -33,6 +33,7 @@ from graphsql.config import REPO_ROOT, InferConfig, PromptConfig, adapter_prompt
 from graphsql.data.spider import Dataset, load_dataset
 from graphsql.errors import DataError
 from graphsql.eval.schema_level import build_empty_database, schema_level_metrics
+from graphsql.experiments import layout
 from graphsql.experiments.sampling import stratified_sample
 from graphsql.experiments.variants import VARIANTS
 from graphsql.provenance import run_info, write_result
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exact-names", action="store_true",
                         help="with --repairs: names matched exactly only, the repairs before name matching "
                              "(written as <variant>_fixj_exact)")
-    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "bird_schema")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval_bird")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -185,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     examples, subset = bird_subset(ds, args.sample, args.seed)
     name = f"bird-dev-{subset}"
     if args.baseline:
-        out = args.results / "seq2seq" / name / "greedy.json"
+        out = layout.run_file(args.results, name, "seq2seq", "greedy", kind="bird_schema")
         m = baseline_on_subset(REPO_ROOT / "results" / "baseline" / "seq2seq_bird_schema.json", examples, out, command)
         log.info("baseline: tables F1 %.3f, columns F1 %.3f -> %s", m["tables"]["f1"], m["columns"]["f1"], out)
         return 0
@@ -207,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         variant = f"{args.variant}_fixj" + ("_exact" if args.exact_names else "")
         metrics.update(variant=variant, replayed_from=_repo_relative(preds_file), repaired=changed,
                        provenance=run_info(command, {"tag": args.tag, "variant": variant, "n": len(examples)}))
-        out = args.results / args.tag / name / f"{variant}.json"
+        out = layout.replay_file(args.results, name, args.tag, variant, kind="bird_schema")
         write_result(out, metrics)
         log.info("%s: %d of %d queries repaired; %s -> %s", variant, changed, len(sqls),
                  json.dumps(_summary(metrics))[:300], out)
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics.update(variant=args.variant, prompt=prompt, infer=dataclasses.asdict(infer_cfg),
                    provenance=run_info(command, {"tag": args.tag, "variant": args.variant, "n": len(examples),
                                                  "model": args.model, "adapter": args.adapter, "n_ctx": args.n_ctx}))
-    out = args.results / args.tag / name / f"{args.variant}.json"
+    out = layout.run_file(args.results, name, args.tag, args.variant, kind="bird_schema")
     write_result(out, metrics)
     log.info("%s: %s -> %s", args.variant, json.dumps(_summary(metrics))[:300], out)
     return 0

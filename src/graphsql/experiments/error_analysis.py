@@ -2,7 +2,7 @@
 
     $ python -m graphsql.experiments.error_analysis        # -> results/error_analysis.json
 
-Reads ``results/eval/<tag>/<subset>/<variant>.json`` (complete runs only; the per-item records hold the gold and
+Reads every run's ``results/<subset>/<tag>/<variant>.json`` (complete runs only; the per-item records hold the gold and
 predicted SQL) and the schemas of the dataset each one ran on.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.eval.errors import CATEGORIES, error_breakdown
+from graphsql.experiments import layout
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
@@ -34,13 +35,11 @@ def analyse_results(results_dir: Path, schemas_for=None) -> dict:
 
     schemas_for = schemas_for or default_schemas
     out = {}
-    for path in sorted((results_dir / "eval").glob("*/*/*.json")):
-        if path.name.endswith(".partial.json"):
-            continue
+    for path, subset, tag, variant in layout.results_files(results_dir, kind="eval", replays=False):
         data = json.loads(path.read_text())
         settings = (data.get("provenance") or {}).get("settings") or {}
         dataset, split = settings.get("dataset", "spider"), settings.get("split", "dev")
-        key = f"{path.parent.parent.name}/{path.parent.name}/{path.stem}"
+        key = f"{tag}/{subset}/{variant}"
         out[key] = {"source": str(path.relative_to(results_dir.parent)) if path.is_relative_to(results_dir.parent)
                     else str(path), **error_breakdown(data["items"], schemas_for(dataset, split))}
         log.info("%s: %d failed of %d", key, out[key]["failed"], out[key]["n"])

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from graphsql.config import MERGED_QUANTS, REPO_ROOT, build_dataclass, read_yaml_mapping
 from graphsql.errors import ConfigError
+from graphsql.experiments import layout
 
 REGISTRY_FILE = REPO_ROOT / "experiments.yaml"
 MODEL_KINDS = ("llm", "seq2seq")
@@ -137,6 +138,9 @@ class ExperimentSpec:
         object.__setattr__(self, "reuse", tuple(self.reuse))
         if not self.runs:
             raise ConfigError(f"{self.id}: no runs")
+        if self.id != layout.experiment_id(self.subset, self.kind):  # the results folder is named by the id
+            raise ConfigError(f"{self.id}: the id must name its questions: "
+                              f"{layout.experiment_id(self.subset, self.kind)!r}")
         for tag, stems in self.replays.items():
             for stem in stems:
                 if REPLAY_STEM.match(stem)["variant"] not in self.runs.get(tag, ()):
@@ -150,8 +154,8 @@ class ExperimentSpec:
 
     def result_path(self, results: Path, tag: str, name: str, replay: bool = False) -> Path:
         """Where a run (``name`` = variant) or a replay (``name`` = its stem) writes its results."""
-        folder = "bird_schema" if self.kind == "bird_schema" else "sc_count" if replay else "eval"
-        return results / folder / tag / self.subset / f"{name}.json"
+        where = layout.replay_file if replay else layout.run_file
+        return where(results, self.subset, tag, name, kind=self.kind)
 
 
 @dataclass(frozen=True)
@@ -219,12 +223,12 @@ class Registry:
                         own.seed if own.seed != base.seed else None, own.epochs,
                         Path(base.run).name, Path(own.run).name)
 
-    def declared(self) -> set[tuple[str, str, str]]:
-        """(subset, tag, variant-or-replay stem) of every declared run and replay."""
+    def declared(self) -> set[tuple[str, str, str, bool]]:
+        """(experiment id, tag, variant or replay stem, is a replay) of every declared run and replay."""
         out = set()
         for exp in self.experiments:
-            for table in (exp.runs, exp.replays):
-                out.update((exp.subset, tag, v) for tag, vs in table.items() for v in vs)
+            for table, replay in ((exp.runs, False), (exp.replays, True)):
+                out.update((exp.id, tag, v, replay) for tag, vs in table.items() for v in vs)
         return out
 
 

@@ -3,7 +3,7 @@ oracle (some candidate among the first k is right), from one finished self-consi
 
     $ python -m graphsql.experiments.sc_count --tag base --variant ddl_pruned_sc5 --sample 300
           # reads runs/eval/base/spider-dev-strat300-seed0/ddl_pruned_sc5/preds.sql.jsonl (every candidate kept)
-          # -> results/sc_count/base/spider-dev-strat300-seed0/ddl_pruned_sc5.json
+          # -> results/spider-dev-strat300-seed0/base/replays/ddl_pruned_sc5.json
 
 No model runs: the candidates were sampled (in order) by `graphsql.experiments.variants`; the vote over a prefix
 of them is the vote a run with ``--samples k`` would have made with the same random draws. The repair step of a
@@ -30,6 +30,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.errors import DataError
 from graphsql.eval.metrics import JOIN_BUCKETS, _breakdown, evaluate
+from graphsql.experiments import layout
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.batch import read_done
 from graphsql.inference.repairs import repair_sql
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exact-names", action="store_true",
                         help="with the fixes: match names exactly only (the repairs before name matching)")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
-    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "sc_count")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ds = load_dataset(args.dataset, args.split)
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(argv or sys.argv[1:]),
                                  vars(args) | {"subset": subset})
     suffix = FIX_SUFFIX[args.fix_columns, args.fix_joins] + ("_exact" if args.exact_names else "")
-    path = args.results / args.tag / subset / f"{args.variant}{suffix}.json"
+    path = layout.replay_file(args.results, subset, args.tag, f"{args.variant}{suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, default=str) + "\n")
     log.info("%s: %s", path, {k: (round(v["ex"], 3), round(v["oracle_ex"], 3)) for k, v in out["by_k"].items()})

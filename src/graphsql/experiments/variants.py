@@ -4,7 +4,7 @@
           --dataset spider --split dev --sample 300
 
 Each variant predicts into ``runs/eval/<tag>/<subset>/<variant>/preds.sql`` (resumable: rerun the same command
-after an interruption) and writes ``results/eval/<tag>/<subset>/<variant>.json``: the metrics of
+after an interruption) and writes ``results/<subset>/<tag>/<variant>.json`` (`graphsql.experiments.layout`): the metrics of
 `graphsql.eval.metrics.evaluate` (with per-item records), seconds and prompt tokens per question, and the
 run's provenance (model, adapter, settings, commit). A finished variant is not evaluated again (delete its
 results file for that). ``--reuse-from strat300-seed0`` copies the items another subset's run of the same
@@ -26,6 +26,7 @@ from graphsql.config import REPO_ROOT, InferConfig, PromptConfig, adapter_prompt
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset, load_dataset
 from graphsql.errors import ConfigError
+from graphsql.experiments import layout
 from graphsql.experiments.sampling import stratified_sample
 from graphsql.provenance import run_info
 from graphsql.sql.parse import count_joins, join_bucket
@@ -262,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-from", default="",
                         help="comma-separated subsets (e.g. strat300-seed0) whose predictions of the same variant "
                              "are copied instead of predicted again")
-    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results" / "eval")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -284,13 +285,13 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
     reuse = [s.strip() for s in args.reuse_from.split(",") if s.strip()]
     for name in names:
-        sources = {other: (args.results / args.tag / f"{args.dataset}-{args.split}-{other}" / f"{name}.json",
+        sources = {other: (layout.run_file(args.results, f"{args.dataset}-{args.split}-{other}", args.tag, name),
                            args.runs / args.tag / f"{args.dataset}-{args.split}-{other}" / name / "preds.sql.jsonl")
                    for other in reuse if other != subset}
         try:
             run_variant(name, ds, examples, generator,
                         args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
-                        args.results / args.tag / f"{args.dataset}-{args.split}-{subset}" / f"{name}.json",
+                        layout.run_file(args.results, f"{args.dataset}-{args.split}-{subset}", args.tag, name),
                         args.model, args.adapter, tokenizer, overrides, command, partial=args.partial,
                         reuse_from=sources, merged=args.merge)
         except ConfigError as err:

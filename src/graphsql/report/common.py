@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from graphsql.eval.comparisons import _REGISTRY, FEWSHOT, JOIN_KEYS, _replay_parts
+from graphsql.experiments import layout
 
 HARDNESS = ("easy", "medium", "hard", "extra")
 
@@ -22,17 +23,17 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _run_items(results_dir: Path, subset: str, tag: str, name: str) -> tuple[list[dict] | None, dict]:
-    """The per-question items of a run (``results/eval``) or of a replay (``results/sc_count``, its largest k), and
-    the run's metrics (for a replay: those of the run it replays); (None, {}) if absent."""
-    path = results_dir / "eval" / tag / subset / f"{name}.json"
+    """The per-question items of a run or of a replay (its largest k), and the run's metrics (for a replay: those of
+    the run it replays); (None, {}) if absent."""
+    path = layout.run_file(results_dir, subset, tag, name)
     if path.exists():
         m = json.loads(path.read_text())
         return m["items"], m
-    replay = results_dir / "sc_count" / tag / subset / f"{name}.json"
+    replay = layout.replay_file(results_dir, subset, tag, name)
     if not replay.exists():
         return None, {}
     by_k = json.loads(replay.read_text())["by_k"]
-    base = results_dir / "eval" / tag / subset / f"{_replay_parts(name)[0]}.json"
+    base = layout.run_file(results_dir, subset, tag, _replay_parts(name)[0])
     return by_k[max(by_k, key=int)]["items"], json.loads(base.read_text()) if base.exists() else {}
 
 

@@ -31,8 +31,10 @@ def headline_rows(results_dir: Path) -> list[dict]:
         geo_items, _ = _run_items(results_dir, geo, tag, name)
         bird = None
         if "bird" in head:
-            path = results_dir / "bird_schema" / tag / _REGISTRY.experiment(head["bird"]).subset / f"{name}.json"
-            bird = json.loads(path.read_text()) if path.exists() else None
+            exp = _REGISTRY.experiment(head["bird"])
+            path = next((p for p in (exp.result_path(results_dir, tag, name),
+                                     exp.result_path(results_dir, tag, name, replay=True)) if p.exists()), None)
+            bird = json.loads(path.read_text()) if path else None
         rows.append({"label": label, "tag": tag, "name": name, "items": items, "geo_items": geo_items,
                      "spider": spider, "geo": geo, "seconds": metrics.get("seconds_per_question"), "bird": bird})
     if rows[0]["items"] is None:
@@ -74,8 +76,9 @@ def headline_lines(results_dir: Path, rows: list[dict] | None = None) -> list[st
               "share of queries that run on its schemas as written, and F1 of the columns used against the gold "
               "query's (a row without a figure was not run there). Seconds a question as measured in those runs (a "
               "2-core CPU shared with other jobs; a replayed row shows the seconds of the run it replays). Sources: "
-              f"`results/eval/*/{spider}/`, `results/eval/*/{geo}/`, `results/sc_count/`, `results/bird_schema/` "
-              "(rows: `experiments.yaml`, `headline`).", ""]
+              f"`results/{spider}/`, `results/{geo}/`"
+              + (f", `results/{_REGISTRY.headline['bird']}/`" if "bird" in _REGISTRY.headline else "")
+              + " (rows: `experiments.yaml`, `headline`).", ""]
     lines += _headline_findings(results_dir, rows)
     return lines
 

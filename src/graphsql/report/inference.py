@@ -8,6 +8,7 @@ from collections.abc import Container
 from pathlib import Path
 
 from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, _zero_shot_name
+from graphsql.experiments import layout
 from graphsql.report.common import (
     MERGED_TAG,
     POOL_NAMES,
@@ -198,7 +199,8 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
 def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Path) -> list[str]:
     """EX of the self-consistency vote, and of an oracle, as the number of samples grows, with and without the
     column-qualifier fix (all replayed from recorded candidates)."""
-    paths = sorted((results_dir / "sc_count").glob("*/*/*.json"))
+    found = list(layout.results_files(results_dir, kind="eval", replays=True))
+    paths = [path for path, *_ in found]
     if not paths:
         return []
     lines = ["## Ablation: number of self-consistency samples, the column-qualifier fix and the join repairs", "",
@@ -220,9 +222,8 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
              "(re-prompted after every candidate failed) are not replayed.", "",
              "| model | subset | variant | k | EX | oracle EX | 2 JOIN EX | 2 JOIN oracle |", "|---" * 8 + "|"]
     fig, ax = _pyplot().subplots(figsize=(6, 4))
-    for path in paths:
+    for path, subset, tag, variant in found:
         data = json.loads(path.read_text())
-        tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
         ks = sorted(data["by_k"], key=int)
         for k in ks:
             e = data["by_k"][k]
@@ -290,7 +291,8 @@ def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
 def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: Path) -> list[str]:
     """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
     differences between systems."""
-    paths = sorted((results_dir / "bird_schema").glob("*/*/*.json"))
+    found = list(layout.results_files(results_dir, kind="bird_schema"))
+    paths = [path for path, *_ in found]
     if not paths:
         return []
     labels = {f"{tag}:{variant}": label for label, tag, variant in SYSTEMS}
@@ -306,9 +308,8 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
              "only pick a query that runs.", "",
              "| system | subset | n | runs on the schema | tables P | tables R | tables F1 | tables exact | "
              "columns P | columns R | columns F1 | columns exact |", "|---" * 12 + "|"]
-    loaded = {path: json.loads(path.read_text()) for path in paths}
-    for path, m in loaded.items():
-        tag, subset, variant = path.parent.parent.name, path.parent.name, path.stem
+    loaded = {(tag, subset, variant): json.loads(path.read_text()) for path, subset, tag, variant in found}
+    for (tag, subset, variant), m in loaded.items():
         t, c = m["tables"], m["columns"]
         lines.append(f"| {_replay_label(labels, f'{tag}:{variant}')} | {subset} | {m['n']} | "
                      f"{_pct(m['executable'])} | " + " | ".join(_pct(t[k]) for k in ("precision", "recall", "f1", "exact"))
@@ -332,12 +333,12 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
     return lines
 
 
-def _bird_fewshot_runs(loaded: dict[Path, dict]) -> dict[tuple[str, str], dict[str, dict]]:
-    """Per (tag, subset) with few-shot runs on BIRD (``loaded``: each results file's metrics): the zero-shot run
-    first, then each few-shot run, by label."""
+def _bird_fewshot_runs(loaded: dict[tuple[str, str, str], dict]) -> dict[tuple[str, str], dict[str, dict]]:
+    """Per (tag, subset) with few-shot runs on BIRD (``loaded``: each (tag, subset, variant)'s metrics): the zero-shot
+    run first, then each few-shot run, by label."""
     by_run: dict[tuple[str, str], dict[str, dict]] = {}
-    for p, m in loaded.items():
-        by_run.setdefault((p.parent.parent.name, p.parent.name), {})[p.stem] = m
+    for (tag, subset, variant), m in loaded.items():
+        by_run.setdefault((tag, subset), {})[variant] = m
     out: dict[tuple[str, str], dict[str, dict]] = {}
     for (tag, subset), variants in sorted(by_run.items()):
         shots = {name: match.groups() for name in sorted(variants) if (match := FEWSHOT.match(name))}
@@ -413,7 +414,7 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, tags: Containe
         fig = _fewshot_figure(series, out.parent / "figures" / f"fewshot_{tag}_{subset}.png",
                               f"Few-shot EX by demonstrations: {tag}, {subset}")
         lines += ["", f"![EX by number of demonstrations]({_rel(fig, out.parent)})",
-                  "", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+                  "", f"Sources: `results/{subset}/{tag}/<variant>.json`.", ""]
         pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()
                  if key.startswith(f"fewshot/{tag}/{subset}/")]
         if pairs:
@@ -457,14 +458,15 @@ def _fallback_rows(results_dir: Path) -> list[dict]:
     from graphsql.eval.compare import paired_bootstrap
 
     rows = []
-    for path in sorted((results_dir / "eval").glob(f"*/*/{FALLBACK_VARIANT}.json")):
+    for path, subset, tag, _ in layout.results_files(results_dir, kind="eval", replays=False, name=FALLBACK_VARIANT):
         m = json.loads(path.read_text())
         before = m["without_fallback"]["ex_items"]
         without = [{**it, "ex": before[str(it["idx"])]} for it in m["items"]]
         measures = {"EX": paired_bootstrap(without, m["items"], "ex")}
-        rows.append({"path": path, "tag": path.parent.parent.name, "subset": path.parent.name, "m": m,
+        rows.append({"path": path, "tag": tag, "subset": subset, "m": m,
                      "fired": sum(bool(it.get("fallback")) for it in m["items"]), "measures": measures})
-    for path in sorted((results_dir / "bird_schema").glob(f"*/*/{FALLBACK_VARIANT}.json")):
+    for path, subset, tag, _ in layout.results_files(results_dir, kind="bird_schema", replays=False,
+                                                     name=FALLBACK_VARIANT):
         m = json.loads(path.read_text())
         before = {it["idx"]: it for it in m["without_fallback"]["items"]}
         without = [{"idx": it["idx"], **before[it["idx"]]} for it in m["items"]]
@@ -472,7 +474,7 @@ def _fallback_rows(results_dir: Path) -> list[dict]:
                  for it in m["items"]]
         measures = {"queries that run": paired_bootstrap(without, after, "executable"),
                     "columns F1": paired_bootstrap(without, after, "columns_f1")}
-        rows.append({"path": path, "tag": path.parent.parent.name, "subset": path.parent.name + " (schema level)",
+        rows.append({"path": path, "tag": tag, "subset": subset + " (schema level)",
                      "m": m, "fired": sum(bool(it.get("fallback")) for it in m["items"]), "measures": measures})
     return rows
 
@@ -497,8 +499,7 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             head = f"`{r['subset']}` | {r['m']['n']} | {r['fired']}" if i == 0 else " | |"
             secs = (r["m"].get("seconds_per_question") or "–") if i == 0 else ""
             lines.append(f"| {head} | {measure} | {_pct(b['a'])} | {_pct(b['b'])} | {_ci(b, signed=True)} | {secs} |")
-    lines += ["", f"Sources: `results/eval/<model>/<questions>/{FALLBACK_VARIANT}.json`, "
-                  f"`results/bird_schema/<model>/<questions>/{FALLBACK_VARIANT}.json`.", ""]
+    lines += ["", f"Sources: `results/<questions>/<model>/{FALLBACK_VARIANT}.json` (BIRD: `<questions>-schema`).", ""]
     changes = {f"/{FALLBACK_VARIANT}-vs-{FALLBACK_VARIANT}_nokeys": "keys inferred for a database that declares none "
                                                                    "(b) against none (a)",
                f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}": "a pruning budget of 6 tables (b) against 4 (a)"}

@@ -56,7 +56,7 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
                      f"| {_pct(whole['b'])} | {_pct(whole['diff'])} | [{_pct(whole['ci95'][0])}, "
                      f"{_pct(whole['ci95'][1])}] |{_subset_cells(c, 'reworded')}{_subset_cells(c, 'joins_2+')}")
     lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/comparisons.json` (`robust/...`), "
-              "`results/eval/<model>/spider-dev_*` and `results/sc_count/<model>/spider-dev_*` "
+              "`results/spider-dev_*/<model>/` (replays in its `replays/`) "
               "(`graphsql run spider-dev_synonym-strat300-seed0 spider-dev_schema_synonym-strat300-seed0`).", ""]
     return lines
 
@@ -148,7 +148,7 @@ def _main_section(results: dict, comparisons: dict, out: Path, root: Path, subse
             rows, root, "system", out.parent / "figures" / f"main_joins_{subset}.png", f"EX by JOIN count, {subset}",
             "EX by JOIN count, every system", found,
             "Source: `results/comparisons.json` (paired bootstrap over the same questions; tag:variant names the "
-            "results file `results/eval/<tag>/" + subset + "/<variant>.json`).")
+            "results file `results/" + subset + "/<tag>/<variant>.json`).")
     return lines
 
 
@@ -217,7 +217,7 @@ TARGET_TAG = "graph-balanced-gpu-lora"  # the default adapter, as issue 5's targ
 TARGET_PLAIN = "plain-gpu-lora"  # the plain adapter trained with the same budget
 
 
-# (comparison kind, default adapter's variant or replay, plain adapter's, how it ran); the replays (results/sc_count)
+# (comparison kind, default adapter's variant or replay, plain adapter's, how it ran); the replays (results/<subset>/<tag>/replays)
 # add the join and column repairs that `graphsql ask` applies, to both adapters' recorded candidates
 TARGET_ROWS = (
     ("systems", "as_trained", "as_trained", "greedy"),
@@ -275,13 +275,13 @@ def _targets_section(comparisons: dict) -> list[str]:
 
 # our systems on every runnable Spider dev item: (label, results file under results/), the replays at their largest k
 OURS_BESIDE_PUBLISHED = (
-    ("Qwen2.5-Coder-0.5B zero-shot, full DDL (bare model)", "eval/base/spider-dev-all/ddl_full.json"),
-    ("default adapter, greedy (measurement protocol)", "eval/graph-balanced-gpu-lora/spider-dev-all/as_trained.json"),
+    ("Qwen2.5-Coder-0.5B zero-shot, full DDL (bare model)", "spider-dev-all/base/ddl_full.json"),
+    ("default adapter, greedy (measurement protocol)", "spider-dev-all/graph-balanced-gpu-lora/as_trained.json"),
     ("default adapter, greedy + repairs (as `graphsql ask`; replayed)",
-     "sc_count/graph-balanced-gpu-lora/spider-dev-all/as_trained_fixj.json"),
-    ("default adapter, self-consistency (5)", "eval/graph-balanced-gpu-lora/spider-dev-all/as_trained_sc5.json"),
+     "spider-dev-all/graph-balanced-gpu-lora/replays/as_trained_fixj.json"),
+    ("default adapter, self-consistency (5)", "spider-dev-all/graph-balanced-gpu-lora/as_trained_sc5.json"),
     ("default adapter, self-consistency (5) + repairs (replayed)",
-     "sc_count/graph-balanced-gpu-lora/spider-dev-all/as_trained_sc5_fixj.json"),
+     "spider-dev-all/graph-balanced-gpu-lora/replays/as_trained_sc5_fixj.json"),
 )
 
 

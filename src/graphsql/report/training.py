@@ -53,7 +53,7 @@ def _budget_section(results: dict, root: Path) -> list[str]:
                 lines.append(f"| {fmt} | {budget} | {m['n']} | {_pct(m['ex'])} | "
                              + " | ".join(_pct(m["by_joins"].get(k, {}).get("ex")) for k in JOIN_KEYS)
                              + f" | {m.get('prompt_tokens_per_question') or '–'} |")
-        lines += ["", f"Sources: `results/eval/{tag}/{subset}/<variant>.json`.", ""]
+        lines += ["", f"Sources: `results/{subset}/{tag}/<variant>.json`.", ""]
     return lines
 
 
@@ -89,7 +89,7 @@ def _prompt_size_section(results_dir: Path, results: dict, root: Path) -> list[s
                       f"{target['ratio']} × the full-DDL prompt (target ≤ 0.5: "
                       f"{'met' if target['met'] else 'missed'})."]
     lines += ["", f"Sources: `{_rel(path, root)}` (`{bench['provenance']['command'].strip()}`); EX from "
-                  "`results/eval/<tag>/<subset>/<prompt>.json`.", ""]
+                  "`results/<subset>/<tag>/<prompt>.json`.", ""]
     return lines
 
 

@@ -2,7 +2,7 @@
 
     >>> from graphsql.training.export import export_adapter
     >>> export_adapter("runs/train/graph_cpu", "models/qwen2.5-coder-0.5b-graph-lora",
-    ...                eval_results=["results/eval/graph-lora/spider-dev-strat300-seed0/compact_pruned.json"])
+    ...                eval_results=["results/spider-dev-strat300-seed0/graph-lora/compact_pruned.json"])
 
 The folder holds what `peft` and our loaders read — ``adapter_config.json``, ``adapter_model.safetensors``
 (fp16: half the bytes of the fp32 training copy) — plus ``graphsql.yaml``, the prompt settings the adapter was
@@ -189,7 +189,7 @@ def write_model_card(
         "",
         *_ex_table(results),
         "",
-        *(["Rows from `results/sc_count/`: the same predictions replayed with the repairs that `graphsql ask` "
+        *(["Rows from `replays/`: the same predictions replayed with the repairs that `graphsql ask` "
            "applies (`_fixj`: join and column repairs; EX overall and by JOIN count only). The others: the "
            "generated SQL as it is.", ""] if any("by_k" in r for r in results) else []),
         "## Limits",
