@@ -194,3 +194,19 @@ def test_a_missing_adapter_is_trained_before_its_runs_and_a_gpu_recipe_prints_th
     # rerun: the sample set, training and export are done; the trained model's run is stale only through the fake
     again = plan_steps(registry, results=tmp_path / "results")
     assert [s.stage for s in again if s.tag == "tiny-lora"] == ["evaluate"]
+
+
+def test_results_are_laid_out_by_experiment_and_read_back(tmp_path):
+    run = layout.run_file(tmp_path, "spider-dev-all", "base", "ddl_full")
+    replay = layout.replay_file(tmp_path, "spider-dev-all", "base", "ddl_full")  # a replay may share its run's name
+    bird = layout.replay_file(tmp_path, "bird-dev-strat300-seed0", "m", "as_trained_fixj", kind="bird_schema")
+    other = tmp_path / "analyses" / "x" / "y.json"   # not an experiment's folder: never read as one
+    for path in (run, replay, bird, other, run.with_name("ddl_full.partial.json")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+    assert run.relative_to(tmp_path).as_posix() == "spider-dev-all/base/ddl_full.json"
+    assert bird.relative_to(tmp_path).as_posix() == "bird-dev-strat300-seed0-schema/m/replays/as_trained_fixj.json"
+    assert layout.parse(replay.relative_to(tmp_path)) == ("eval", "spider-dev-all", "base", "ddl_full", True)
+    assert [p for p, *_ in layout.results_files(tmp_path)] == [run, replay, bird]
+    assert [p for p, *_ in layout.results_files(tmp_path, kind="eval", replays=False)] == [run]
+    assert [p for p, *_ in layout.results_files(tmp_path, kind="bird_schema")] == [bird]
