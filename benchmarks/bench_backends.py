@@ -1,6 +1,6 @@
 """Greedy speed and agreement of the llama.cpp and transformers backends on the first N Spider dev questions.
 
-    python benchmarks/bench_backends.py --n 20            # writes results/bench_backends.json
+    python benchmarks/bench_backends.py --n 20            # writes results/benchmarks/bench_backends.json
 
 Prompt: a fixed system message + the database's CREATE TABLE statements (from sqlite_master) + the question.
 Seconds/question count generation only (model loading is reported separately). Prompts go to each backend in
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--backends", default="llama.cpp,transformers", help="comma-separated, run in this order"
     )
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_backends.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_backends.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 

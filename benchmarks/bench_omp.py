@@ -1,6 +1,6 @@
 """llama.cpp decoding speed under OpenMP's idle-thread settings, on an idle CPU and beside a busy process.
 
-    python benchmarks/bench_omp.py        # writes results/bench_omp.json (~2 min)
+    python benchmarks/bench_omp.py        # writes results/benchmarks/bench_omp.json (~2 min)
 
 Why: `graphsql/__init__.py` sets how OpenMP's idle worker threads wait, before torch or llama_cpp load the
 runtime. Sessions before issue 24 set ``OMP_WAIT_POLICY=PASSIVE`` (never spin) because spinning threads made
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="qwen2.5-coder-0.5b")
     parser.add_argument("--tokens", type=int, default=48)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_omp.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_omp.json")
     args = parser.parse_args(argv)
     from graphsql.inference.models import resolve_model
 

@@ -1,6 +1,6 @@
 """Speed and size targets of the question -> SQL pipeline, as ratios measured in one run.
 
-    python benchmarks/bench_pipeline.py                       # writes results/bench_pipeline.json
+    python benchmarks/bench_pipeline.py                       # writes results/benchmarks/bench_pipeline.json
     python benchmarks/bench_pipeline.py --n-timed 0           # token part only (no model run)
 
 1. Prompt size: prompt tokens (the model's chat template applied) of the pruned prompt (each format) against
@@ -117,7 +117,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-columns", type=int, default=PromptConfig().max_columns)
     parser.add_argument("--n-timed", type=int, default=30)
     parser.add_argument("--limit", type=int, default=None, help="questions for the token part (default: all)")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_pipeline.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_pipeline.json")
     args = parser.parse_args(argv)
 
     ds = load_dataset("spider", "dev")

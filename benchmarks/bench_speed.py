@@ -1,6 +1,6 @@
 """Seconds a question, end to end, for every way of running the default model: one run, one process, ratios.
 
-    python benchmarks/bench_speed.py                   # writes results/bench_speed.json (~40 min on 2 cores)
+    python benchmarks/bench_speed.py                   # writes results/benchmarks/bench_speed.json (~40 min on 2 cores)
     python benchmarks/bench_speed.py --n 20 --sc-n 5 --out /tmp/speed.json    # a quick look
 
 On the same ``--sample`` stratified Spider dev questions (``strat100-seed0``, as the experiments sample them), each
@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sc-only", action="store_true",
                         help="rerun only the self-consistency rows (and their greedy reference, in the same process) "
                              "and replace them in the existing --out file")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_speed.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_speed.json")
     args = parser.parse_args(argv)
 
     cfg = load_config()  # ask's defaults: the shipped adapter, its prompt settings, merged, greedy, repairs

@@ -12,7 +12,7 @@ Both sides train the same LoRA (r=16, all linear layers) on the same samples, ea
 
 The samples are ``steps * batch_size`` Spider train questions with their whole schema (compact format, the
 project's prompt builder) when ../shared/data is present, else synthetic ones. tokens/s counts real (non-padding)
-tokens over the training loop's wall time. Writes results/bench_training.json with settings, commit and figures.
+tokens over the training loop's wall time. Writes results/benchmarks/bench_training.json with settings, commit and figures.
 Short runs include the first (warm-up) step and ours the final checkpoint; the 2 cores are shared, so compare
 figures from one invocation only. Steady state on a quiet machine (Qwen 0.5B, 2048-token micro-batches):
 bf16 ~150 tokens/s without LoRA dropout, ~115 with dropout 0.05, fp32 ~64.
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-len", type=int, default=512, help="max sequence length (Trainer pads to it)")
     parser.add_argument("--precision", default="bf16", help="ours: bf16 | fp32")
     parser.add_argument("--also-fp32", action="store_true", help="also run ours in fp32 (splits the gain)")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_training.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_training.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 

@@ -12,10 +12,10 @@ It checks, on all Spider dev items:
 1. hardness of every gold query (official vs ours);
 2. EM of gold against itself (must be 100 %);
 3. EM of a perturbed prediction file, made deterministically from the gold by `perturb` (seeded), which
-   is written to ``--perturbed`` (default ``results/perturbed_dev.sql``) and can be reused.
+   is written to ``--perturbed`` (default ``results/analyses/perturbed_dev.sql``) and can be reused.
 The official side reads each schema as the official script does where the database file is present (table
 and column names from the SQLite file; read-only here) and from tables.json otherwise (wta_1).
-Results and every disagreement go to ``results/eval_agreement.json``.
+Results and every disagreement go to ``results/analyses/eval_agreement.json``.
 """
 
 from __future__ import annotations
@@ -412,9 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--official", type=Path, required=True, help="folder with evaluation.py, process_sql.py")
     parser.add_argument("--spider", type=Path, default=None, help="Spider folder (default: data_root()/spider)")
-    parser.add_argument("--perturbed", type=Path, default=REPO / "results" / "perturbed_dev.sql",
+    parser.add_argument("--perturbed", type=Path, default=REPO / "results" / "analyses" / "perturbed_dev.sql",
                         help="perturbed prediction file; written (with a .json sidecar) if absent")
-    parser.add_argument("--out", type=Path, default=REPO / "results" / "eval_agreement.json")
+    parser.add_argument("--out", type=Path, default=REPO / "results" / "analyses" / "eval_agreement.json")
     parser.add_argument("--split", default="dev", help="Spider split: dev (default) or train")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--share", type=float, default=0.5, help="share of questions perturbed")

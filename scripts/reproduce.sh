@@ -15,7 +15,7 @@ if has setup; then
     CMAKE_ARGS="$(bash scripts/llama_cmake_args.sh)" .venv/bin/pip install -q --no-cache-dir -e ".[llama]"  # [5 min]
 fi
 if has data; then
-  $G data stats --out results/data_stats.json                 # [1 min] Spider, BIRD, GeoQuery counts
+  $G data stats --out results/analyses/data_stats.json                 # [1 min] Spider, BIRD, GeoQuery counts
   $G data robust                                              # [20 s] the robustness probes (Spider dev reworded)
 fi
 if has train; then

@@ -1,5 +1,5 @@
 """Hardening, counted (issue 28): `graphsql.eval.hardening` runs every kind of hostile or bad input and the
-committed `results/hardening.json` shows every case handled (the kill harness included)."""
+committed `results/analyses/hardening.json` shows every case handled (the kill harness included)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_a_case_that_is_not_handled_is_listed_as_open(tmp_path, monkeypatch):
 
 
 def test_committed_results_count_every_kind_and_every_case_handled():
-    result = json.loads((REPO_ROOT / "results" / "hardening.json").read_text())
+    result = json.loads((REPO_ROOT / "results" / "analyses" / "hardening.json").read_text())
     assert list(result["kinds"]) == list(KINDS)  # made with --kills
     assert result["handled"] == result["tried"] and all(not row["open"] for row in result["kinds"].values())
     jobs = {c["name"].split(" kill ")[0] for c in result["cases"] if c["kind"] == "kills"}

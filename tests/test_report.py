@@ -129,7 +129,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
     ablated = results / "spider-dev-all" / "graph-balanced-lora-no_perturb"
     ablated.mkdir(parents=True)
     (ablated / "as_trained.json").write_text(json.dumps(_fake_metrics("as_trained", [1, 1, 0, 0] * 10)))
-    (results / "llm_published.json").write_text(json.dumps({"systems": [{
+    (results / "published").mkdir()
+    (results / "published" / "llm_published.json").write_text(json.dumps({"systems": [{
         "system": "GPT-4o", "parameters": "undisclosed", "citation": {"authors": "A. Author, B. Author",
                                                                        "venue": "arXiv", "year": 2025},
         "figures": [{"dataset": "Spider", "split": "dev", "metric": "spider_ex", "value": 81.25,
@@ -139,7 +140,8 @@ def test_report_numbers_all_come_from_results(tmp_path):
          "figures": [{"dataset": "Spider", "split": "dev", "metric": "spider_ex", "value": 70.9, "setting": "greedy"}]}]}))
     (folder / "compact_pruned_t2_c4.json").write_text(json.dumps(_fake_metrics("compact_pruned_t2_c4",
                                                                                 [1, 1, 0, 0] * 10)))
-    (results / "bench_pipeline.json").write_text(json.dumps({
+    (results / "benchmarks").mkdir()
+    (results / "benchmarks" / "bench_pipeline.json").write_text(json.dumps({
         "n_questions": 40, "provenance": {"command": "python benchmarks/bench_pipeline.py ",
                                           "settings": {"max_tables": 4}},
         "prompt_sizes": {"ddl_full": {"mean_prompt_tokens": 306.9, "ratio_to_ddl_full": 1.0, "mean_schema_tokens": 231.3,
@@ -382,7 +384,8 @@ def test_speed_section_reports_the_benchmark_and_the_merged_accuracy(tmp_path):
              "systems": {"merged_q8_0": system, "bare_generation": {**system, "mean_s": 1.25}},
              "ratios": {"merged_q8_0": {"mean_over_bare_generation": 1.12}},
              "targets": {"default": "merged_q8_0", "default_p50_at_most_0.6s": {"p50_s": 1.2, "met": False}}}
-    (results / "bench_speed.json").write_text(json.dumps(bench))
+    (results / "benchmarks").mkdir(parents=True, exist_ok=True)
+    (results / "benchmarks" / "bench_speed.json").write_text(json.dumps(bench))
     text = "\n".join(_speed_section(results, _merged_comparisons({"q8_0": (-0.02, 0.02)}), tmp_path))
     assert "| q8_0 | spider-dev-strat300-seed0 | greedy | 300 | 66.0 | 65.0 | -1.0 | [-2.0, 2.0] |" in text
     assert "| `merged_q8_0` | 1.2 | 2.5 | 1.4 | 1.12 | 0.002 / 1.390 / 0.004 | 150.5 | 25.5 | 25% | – |" in text

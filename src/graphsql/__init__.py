@@ -18,7 +18,7 @@ import os
 # before issue 24 set OMP_WAIT_POLICY=PASSIVE (never spin). But llama.cpp hands work to its threads many times per
 # token, and waking sleeping threads each time makes decoding much slower on an idle machine. A short spin
 # (GOMP_SPINCOUNT=1000) keeps most of the idle-machine speed and loses far less than the default beside a busy
-# process (benchmarks/bench_omp.py -> results/bench_omp.json). It must be set before torch or llama_cpp load
+# process (benchmarks/bench_omp.py -> results/benchmarks/bench_omp.json). It must be set before torch or llama_cpp load
 # OpenMP, hence here; OMP_WAIT_POLICY or GOMP_SPINCOUNT set in the environment win.
 if "OMP_WAIT_POLICY" not in os.environ:
     os.environ.setdefault("GOMP_SPINCOUNT", "1000")

@@ -124,7 +124,7 @@ def graph_cmd(
     if coverage:
         from graphsql.experiments.graph_coverage import measure_graph_coverage
 
-        measure_graph_coverage(out or Path("results/graph_coverage.json"))
+        measure_graph_coverage(out or Path("results/analyses/graph_coverage.json"))
         return 0
     if db is None:
         raise DataError("graph: give --db FILE (a SQLite database) or --coverage")

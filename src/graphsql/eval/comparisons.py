@@ -1,7 +1,7 @@
 """Paired comparisons of everything evaluated: which results files are compared, bootstrapped, and written to
-``results/comparisons.json`` (the report only formats them).
+``results/analyses/comparisons.json`` (the report only formats them).
 
-    >>> compute_comparisons(Path("results"))       # -> results/comparisons.json
+    >>> compute_comparisons(Path("results"))       # -> results/analyses/comparisons.json
 
 Pairs come from ``experiments.yaml`` (systems, replays with the same repairs, BIRD at the schema level), from the
 variant pairs of `COMPARISONS` within a model, from the models that ablate another (``ablates``: augmentations
@@ -214,7 +214,8 @@ def compute_comparisons(results_dir: Path) -> Path:
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
     out.update(_robust_comparisons(results, replays, templates))
-    path = results_dir / "comparisons.json"
+    path = results_dir / "analyses" / "comparisons.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
     return path

@@ -2,7 +2,7 @@
 
     python -m graphsql.eval.hardening                      # the fast kinds (~1 min); what CI runs as a test
     python -m graphsql.eval.hardening --kills              # + the killed-jobs harness (pytest, ~2 min)
-    python -m graphsql.eval.hardening --kills --out results/hardening.json
+    python -m graphsql.eval.hardening --kills --out results/analyses/hardening.json
 
 Kinds (each case is *handled* when it meets the requirement written beside it):
 
@@ -501,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     from graphsql.provenance import run_info, write_result
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("results/hardening.json"))
+    parser.add_argument("--out", type=Path, default=Path("results/analyses/hardening.json"))
     parser.add_argument("--kills", action="store_true", help="also run the killed-jobs harness (pytest, ~2 min)")
     parser.add_argument("--timeout", type=float, default=1.0, help="seconds allowed a hostile statement")
     args = parser.parse_args(argv)

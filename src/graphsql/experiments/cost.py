@@ -1,13 +1,13 @@
 """What a question costs: parameters, memory, seconds and tokens per question here, against a hosted model's price.
 
-    $ python -m graphsql.experiments.cost          # -> results/cost.json
+    $ python -m graphsql.experiments.cost          # -> results/analyses/cost.json
 
 For every system of the report's main table that has a results file: seconds per question (measured on this
 CPU, as written by the evaluation), prompt tokens per question, and answer tokens per question (the predicted
 SQL in the model's tokenizer, plus the end-of-turn token). For the local model: its parameter count and file
 sizes, and the peak memory of one `graphsql ask` process answering a demo question (measured here in a child
 process). Beside them, the cost of 1,000 questions through a hosted model at its published price per million
-tokens (``results/llm_published.json``, with its date), with the same token counts — an estimate: a hosted
+tokens (``results/published/llm_published.json``, with its date), with the same token counts — an estimate: a hosted
 model tokenizes differently and is usually given longer prompts.
 """
 
@@ -116,7 +116,7 @@ def measure_cost(results_dir: Path, measure_memory: bool = True) -> dict:
                 "samples_per_question": (metrics.get("infer") or {}).get("samples", 1),
             })
     prices = []
-    published = results_dir / "llm_published.json"
+    published = results_dir / "published" / "llm_published.json"
     if published.exists():
         for price in json.loads(published.read_text()).get("prices", []):
             per_1000 = []
@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     out = measure_cost(args.results, measure_memory=not args.no_memory)
     command = "python -m graphsql.experiments.cost " + " ".join(argv if argv is not None else sys.argv[1:])
     out["provenance"] = run_info(command)
-    path = args.results / "cost.json"
+    path = args.results / "analyses" / "cost.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1) + "\n")
     log.info("wrote %s", path)
     return 0

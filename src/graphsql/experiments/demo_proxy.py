@@ -15,7 +15,7 @@ schema, no gold SQL); the gold SQL of the dev question is used only to score the
   a perfect draft, not a selector one could run; ``skeleton_similar`` itself has no draft here (no model), so it
   equals ``question_similar``.
 
-Writes ``results/demo_selection_proxy.json`` with the run's provenance.
+Writes ``results/analyses/demo_selection_proxy.json`` with the run's provenance.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=3, help="demos per question")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--splits", default="dev,train", help="Spider splits whose questions are scored")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "demo_selection_proxy.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "analyses" / "demo_selection_proxy.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     splits = [s.strip() for s in args.splits.split(",") if s.strip()]

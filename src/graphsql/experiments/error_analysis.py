@@ -1,6 +1,6 @@
 """Error analysis of every evaluated variant: failure categories (`graphsql.eval.errors`) per results file.
 
-    $ python -m graphsql.experiments.error_analysis        # -> results/error_analysis.json
+    $ python -m graphsql.experiments.error_analysis        # -> results/analyses/error_analysis.json
 
 Reads every run's ``results/<subset>/<tag>/<variant>.json`` (complete runs only; the per-item records hold the gold and
 predicted SQL) and the schemas of the dataset each one ran on.
@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     analyses = analyse_results(args.results)
     command = "python -m graphsql.experiments.error_analysis " + " ".join(argv if argv is not None else sys.argv[1:])
-    out = args.results / "error_analysis.json"
+    out = args.results / "analyses" / "error_analysis.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"categories": list(CATEGORIES), "analyses": analyses,
                                "provenance": run_info(command)}, indent=1) + "\n")
     log.info("wrote %s", out)

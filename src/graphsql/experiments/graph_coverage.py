@@ -1,6 +1,6 @@
 """How well the schema graph covers what Spider's gold SQL joins, and how many gold tables pruning keeps.
 
-    python -m graphsql.experiments.graph_coverage --out results/graph_coverage.json [--limit 200]
+    python -m graphsql.experiments.graph_coverage --out results/analyses/graph_coverage.json [--limit 200]
 
 Three measurements, on Spider train and dev:
 
@@ -355,7 +355,7 @@ def _measure_key_inference(schemas: dict[str, DbSchema], data_root: Path | None 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Schema-graph coverage of Spider gold joins and tables.")
-    parser.add_argument("--out", default="results/graph_coverage.json", help="JSON file to write")
+    parser.add_argument("--out", default="results/analyses/graph_coverage.json", help="JSON file to write")
     parser.add_argument(
         "--data-root", default=None, help="folder holding spider/ (default: config.data_root())"
     )

@@ -1,6 +1,6 @@
 """How often schema linking ranks the gold tables and columns near the top, on Spider dev and BIRD dev.
 
-    python -m graphsql.experiments.linking_recall --out results/linking_recall.json [--limit N]
+    python -m graphsql.experiments.linking_recall --out results/analyses/linking_recall.json [--limit N]
 
 For each question: gold tables from `tables_in_sql`, gold columns from the gold SQL (qualified through each
 SELECT's aliases; an unqualified column is given to the tables of its SELECT that have it), and the string
@@ -286,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m graphsql.experiments.linking_recall", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("results/linking_recall.json"), help="where to write the JSON"
+        "--out", type=Path, default=Path("results/analyses/linking_recall.json"), help="where to write the JSON"
     )
     parser.add_argument(
         "--limit", type=int, default=None, help="first N questions of each split (smoke runs)"

@@ -2,7 +2,7 @@
 drew for Spider *train* questions (another adapter, temperature 1.0, labelled against the gold by execution).
 
     $ python -m graphsql.experiments.repairs_heldout      # reads runs/dpo/graph_cpu/candidates.jsonl
-          # -> results/repairs_heldout.json
+          # -> results/analyses/repairs_heldout.json
 
 The join repairs (`graphsql.inference.repairs`) were written after reading the default adapter's failures on Spider
 dev; these candidates come from different databases, different questions and a different adapter, so what the
@@ -89,7 +89,7 @@ def replay_repairs(records: Iterable[dict], graph_for: Callable[[str], SchemaGra
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=Path, default=REPO_ROOT / "runs" / "dpo" / "graph_cpu" / "candidates.jsonl")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "repairs_heldout.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "analyses" / "repairs_heldout.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.candidates.exists():

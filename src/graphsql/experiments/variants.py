@@ -46,7 +46,7 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # ask_fb4 as run before keys were inferred for databases that declare none (graphsql.schema.infer)
     "ask_fb4_nokeys": ({"infer_keys": False}, {"samples": 1, "fix_columns": True, "fix_joins": True,
                                                "fix_names": True, "fallback": 4}),
-    # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/linking_recall.json)
+    # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/analyses/linking_recall.json)
     "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
                                        "fallback": 4}),
     "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),

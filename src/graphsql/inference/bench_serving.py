@@ -1,6 +1,6 @@
 """In-process llama.cpp against llama-cpp-python's OpenAI-compatible server, on the same model and questions.
 
-    $ python -m graphsql.inference.bench_serving            # -> results/bench_serving.json
+    $ python -m graphsql.inference.bench_serving            # -> results/benchmarks/bench_serving.json
 
 The shipped adapter merged into the q8_0 GGUF (what `ask` runs) answers the demo database's questions three ways,
 one after the other in this process: in-process (`LlamaCppGenerator`, the baseline), then through
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_serving.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_serving.json")
     args = parser.parse_args(argv)
     result = compare_serving(args.questions, args.workers)
     result["provenance"] = run_info("python -m graphsql.inference.bench_serving",

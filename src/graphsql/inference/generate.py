@@ -664,7 +664,7 @@ def make_generator(
     3x faster than transformers on CPU); otherwise transformers. With llama.cpp, ``merge`` runs the adapter folded
     into the base weights, quantized to ``quant`` (`graphsql.inference.merge.merged_gguf`: built once, cached; one
     standalone GGUF), else the adapter is converted to a GGUF LoRA applied at run time (cached); their speed on
-    this CPU is in ``results/bench_speed.json``. transformers always merges in memory. Extra keyword arguments go to the generator's constructor.
+    this CPU is in ``results/benchmarks/bench_speed.json``. transformers always merges in memory. Extra keyword arguments go to the generator's constructor.
     """
     if backend not in BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")

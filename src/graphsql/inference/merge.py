@@ -5,7 +5,7 @@
 
 Why: one standalone GGUF that any llama.cpp-based engine (llama.cpp's server, Ollama) runs without LoRA support,
 answering as the adapter does. Issue 24 expected it to be faster than the LoRA applied at run time (1.5x the bare
-model then, under OMP_WAIT_POLICY=PASSIVE); measured since, the q8_0 file is not (``results/bench_speed.json``).
+model then, under OMP_WAIT_POLICY=PASSIVE); measured since, the q8_0 file is not (``results/benchmarks/bench_speed.json``).
 
 How (every step a well-kept tool, no weights of our own format):
 1. peft ``merge_and_unload`` on the dequantized base (the bf16 safetensors folder `fetch_model` made from the

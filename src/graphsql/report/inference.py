@@ -50,7 +50,7 @@ def pick_default_quant(comparisons: dict, bench: dict) -> str | None:
 def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
     """The merged model's accuracy against the run-time adapter, and seconds a question for every way of running
     the default model (`benchmarks/bench_speed.py`)."""
-    path = results_dir / "bench_speed.json"
+    path = results_dir / "benchmarks" / "bench_speed.json"
     accuracy = merged_accuracy(comparisons)
     if not path.is_file() and not accuracy:
         return []
@@ -114,14 +114,14 @@ def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
                 lines.append(f"- {name}: {', '.join(f'{k} {v}' for k, v in shown.items())}: "
                              f"{'met' if t['met'] else 'not met'}")
         lines += ["", f"Source: `{_rel(path, root)}` (`python benchmarks/bench_speed.py`)."]
-    lines += ["", "Accuracy source: `results/comparisons.json` (`systems/...` and `replays/...` entries of "
+    lines += ["", "Accuracy source: `results/analyses/comparisons.json` (`systems/...` and `replays/...` entries of "
                   f"`{MERGED_TAG}<format>`; `graphsql run --model {MERGED_TAG}<format> ...`).", ""]
     return lines
 
 
 def _web_section(results_dir: Path, root: Path) -> list[str]:
     """The web API under load (`python -m graphsql.web.bench`): one client, then N, for each generator."""
-    path = results_dir / "bench_web.json"
+    path = results_dir / "benchmarks" / "bench_web.json"
     if not path.exists():
         return []
     d = json.loads(path.read_text())
@@ -148,7 +148,7 @@ def _web_section(results_dir: Path, root: Path) -> list[str]:
 
 def _cost_section(results_dir: Path, root: Path) -> list[str]:
     """Parameters, memory, seconds and tokens per question, and a hosted model's price for the same tokens."""
-    path = results_dir / "cost.json"
+    path = results_dir / "analyses" / "cost.json"
     if not path.exists():
         return []
     data = json.loads(path.read_text())
@@ -182,8 +182,8 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
                       f"{price['output_usd_per_mtok']} per million output tokens (price as of {price['as_of']}), "
                       "with our prompts' token counts: an estimate of the API bill only."]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
-                  "source: `results/llm_published.json`.", ""]
-    speed = results_dir / "bench_speed.json"
+                  "source: `results/published/llm_published.json`.", ""]
+    speed = results_dir / "benchmarks" / "bench_speed.json"
     if speed.is_file():  # the seconds column above predates the merged model; what it costs now, measured in one run
         bench = json.loads(speed.read_text())
         default = bench["targets"]["default"]
@@ -252,13 +252,13 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
                   "| model/subset/b-vs-a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI |",
                   "|---" * 9 + "|"]
         lines += [f"| {pair} | {_comparison_cells(c)}" for pair, c in pairs]
-        lines += ["", "Source: `results/comparisons.json`.", ""]
+        lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
     return lines
 
 
 def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
     """The repairs of `graphsql ask` on sampled candidates of Spider train questions (never read while writing them)."""
-    path = results_dir / "repairs_heldout.json"
+    path = results_dir / "analyses" / "repairs_heldout.json"
     if not path.exists():
         return []
     d = json.loads(path.read_text())
@@ -329,7 +329,7 @@ def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: 
             lines += [f"| {subset} | {b} | {a} | {name} | {c[key]['n']} | {_pct(c[key]['a'])} | {_pct(c[key]['b'])} | "
                       f"{_pct(c[key]['diff'])} | [{_pct(c[key]['ci95'][0])}, {_pct(c[key]['ci95'][1])}] |"
                       for key, name in BIRD_MEASURES]
-        lines += ["", "Source: `results/comparisons.json`.", ""]
+        lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
     return lines
 
 
@@ -423,7 +423,7 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, tags: Containe
                       "templates resampled (templates) |", "|---" * 11 + "|"]
             lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | {_comparison_cells(c)}{_template_cells(c)}"
                       for pair, c in pairs]
-            lines += ["", "Source: `results/comparisons.json`.", ""]
+            lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
     return lines
 
 
@@ -515,5 +515,5 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             cell = f"[{100 * t['ci95'][0]:.1f}, {100 * t['ci95'][1]:.1f}] ({t['clusters']})" if t.get("ci95") else "–"
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
                          f"{_ci(a, signed=True)} | {cell} |")
-        lines += ["", "Source: `results/comparisons.json`.", ""]
+        lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
     return lines

@@ -57,7 +57,7 @@ HARDENING_KINDS = {
 
 def hardening_section(results_dir: Path, root: Path) -> list[str]:
     """Every kind of hostile or bad input tried, counted (`python -m graphsql.eval.hardening --kills`)."""
-    path = results_dir / "hardening.json"
+    path = results_dir / "analyses" / "hardening.json"
     if not path.exists():
         return []
     d = json.loads(path.read_text())
@@ -111,7 +111,7 @@ def serving_section(results_dir: Path, root: Path) -> list[str]:
 def serving_table(results_dir: Path, root: Path) -> list[str]:
     """What the serving benchmark measured, as a sentence and a table (the report's appendix and the README's
     "Scaling out" section)."""
-    path = results_dir / "bench_serving.json"
+    path = results_dir / "benchmarks" / "bench_serving.json"
     if not path.exists():
         return []
     d = json.loads(path.read_text())

@@ -55,7 +55,7 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
         lines.append(f"| `{tag}` | `{probe['split']}` ({probe['rest']}) | {setting} | {whole['n']} | {_pct(whole['a'])} "
                      f"| {_pct(whole['b'])} | {_pct(whole['diff'])} | [{_pct(whole['ci95'][0])}, "
                      f"{_pct(whole['ci95'][1])}] |{_subset_cells(c, 'reworded')}{_subset_cells(c, 'joins_2+')}")
-    lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/comparisons.json` (`robust/...`), "
+    lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/analyses/comparisons.json` (`robust/...`), "
               "`results/spider-dev_*/<model>/` (replays in its `replays/`) "
               "(`graphsql run spider-dev_synonym-strat300-seed0 spider-dev_schema_synonym-strat300-seed0`).", ""]
     return lines
@@ -64,7 +64,7 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
 def _linking_probes_section(results_dir: Path, root: Path) -> list[str]:
     """Schema linking and pruning on the probes (no model): the share of questions whose gold tables all reach
     the prompt, Spider dev beside the reworded, renamed and GeoQuery questions."""
-    path = results_dir / "linking_recall.json"
+    path = results_dir / "analyses" / "linking_recall.json"
     d = json.loads(path.read_text()) if path.exists() else {}
     if not d.get("probes"):
         return []
@@ -124,7 +124,7 @@ def _names_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
             x = c[key]
             lines.append(f"| BIRD `{subset}`, {name} | {x['n']} | {_pct(x['a'])} | {_pct(x['b'])} | "
                          f"{_pct(x['diff'])} | [{_pct(x['ci95'][0])}, {_pct(x['ci95'][1])}] | – |")
-    lines += ["", "Sources: `results/comparisons.json` (`sc_count/graph-balanced-gpu-merged-q8_0/...`, `bird/...`), "
+    lines += ["", "Sources: `results/analyses/comparisons.json` (`sc_count/graph-balanced-gpu-merged-q8_0/...`, `bird/...`), "
               f"`{_rel(info_path, root)}`; `graphsql run spider-dev_rename-strat300-seed0`.", ""]
     return lines
 
@@ -147,14 +147,14 @@ def _main_section(results: dict, comparisons: dict, out: Path, root: Path, subse
         lines += _table_figure_comparisons(
             rows, root, "system", out.parent / "figures" / f"main_joins_{subset}.png", f"EX by JOIN count, {subset}",
             "EX by JOIN count, every system", found,
-            "Source: `results/comparisons.json` (paired bootstrap over the same questions; tag:variant names the "
+            "Source: `results/analyses/comparisons.json` (paired bootstrap over the same questions; tag:variant names the "
             "results file `results/" + subset + "/<tag>/<variant>.json`).")
     return lines
 
 
 def _published_llm_section(results_dir: Path, root: Path) -> list[str]:
     """Published figures of LLM systems (GPT-4o, LearNAT, Qwen2.5-Coder, ...), from ``llm_published.json``."""
-    path = results_dir / "llm_published.json"
+    path = results_dir / "published" / "llm_published.json"
     if not path.exists():
         return []
     data = json.loads(path.read_text())
@@ -193,7 +193,7 @@ def _baseline_section(results_dir: Path, root: Path) -> list[str]:
             lines.append(f"| {data.get('model', path.stem)} | {data.get('dataset')} {data.get('split')} | {m['n']} | "
                          f"{_pct(m['ex'])} | {_pct(m.get('em'))} | " + " | ".join(joins) + f" | {params} |")
         lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in measured) + ".", ""]
-    published = results_dir / "baselines_published.json"
+    published = results_dir / "published" / "baselines_published.json"
     if published.exists():
         data = json.loads(published.read_text())
         lines += ["## Pre-LLM models: published figures (not measured here)", "",
@@ -270,7 +270,7 @@ def _targets_section(comparisons: dict) -> list[str]:
             "| subset | inference | n | EX | 2+ JOIN: n | 2+ JOIN EX | plain LoRA, 2+ JOIN EX | "
             "graph − plain, 2+ JOIN, 95% CI |",
             "|---|---|---|---|---|---|---|---|", *rows, "",
-            "Source: `results/comparisons.json` (paired bootstrap over the same questions).", ""]
+            "Source: `results/analyses/comparisons.json` (paired bootstrap over the same questions).", ""]
 
 
 # our systems on every runnable Spider dev item: (label, results file under results/), the replays at their largest k
@@ -285,7 +285,7 @@ OURS_BESIDE_PUBLISHED = (
 )
 
 
-# published Spider dev EX shown beside them (system names in results/llm_published.json, by prefix)
+# published Spider dev EX shown beside them (system names in results/published/llm_published.json, by prefix)
 PUBLISHED_BESIDE = ("GPT-4o (direct", "LearNAT (Qwen2.5-Coder-7B", "Qwen2.5-Coder-7B-Instruct (direct",
                     "Qwen2.5-Coder-0.5B-Instruct (untuned", "SLM-SQL (Qwen2.5-Coder-0.5B")
 
@@ -314,7 +314,7 @@ def _beside_published_section(results: dict, results_dir: Path, root: Path) -> l
             continue
         size = "0.5B" if "/base/" in rel else "0.5B + LoRA (17 MiB)"
         ours.append(f"| {label} | {size} | {data['n']} | {_pct(data['ex'])} | measured here | `{_rel(path, root)}` |")
-    published_path = results_dir / "llm_published.json"
+    published_path = results_dir / "published" / "llm_published.json"
     theirs = [f"| {s['system']} | {s.get('parameters', '–')} | – | {f['value']} (published) | "
               f"{f.get('setting') or '–'} | {_citation(s.get('citation') or {})} |"
               for s, f in _published_spider_dev_ex(published_path, PUBLISHED_BESIDE)]

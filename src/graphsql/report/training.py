@@ -43,7 +43,7 @@ def _budget_section(results: dict, root: Path) -> list[str]:
             lines += ["## Ablation: pruning budget", "",
                       "The graph-pruned schema keeps at most this many tables (linked tables, the join paths "
                       "between them, then neighbours); full = no pruning. Gold-table recall at each budget is in "
-                      "`results/linking_recall.json`.", ""]
+                      "`results/analyses/linking_recall.json`.", ""]
         lines += [f"### `{tag}` on `{subset}`", "",
                   "| format | tables kept (at most) | n | EX | " + " | ".join(f"EX {k} JOIN" for k in JOIN_KEYS)
                   + " | prompt tokens |", "|---" * (5 + len(JOIN_KEYS)) + "|"]
@@ -60,7 +60,7 @@ def _budget_section(results: dict, root: Path) -> list[str]:
 def _prompt_size_section(results_dir: Path, results: dict, root: Path) -> list[str]:
     """Prompt tokens of each pruned configuration against the full-DDL prompt (the benchmark), with the EX of the
     same configurations wherever an evaluation ran them (variants carry the benchmark's configuration names)."""
-    path = results_dir / "bench_pipeline.json"
+    path = results_dir / "benchmarks" / "bench_pipeline.json"
     if not path.is_file():
         return []
     bench = json.loads(path.read_text())
@@ -127,12 +127,12 @@ def _dpo_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
     if found:
         lines += ["", *_comparison_rows(found)]
     lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in paths)
-              + " (`graphsql dpo train`); `results/comparisons.json`.", ""]
+              + " (`graphsql dpo train`); `results/analyses/comparisons.json`.", ""]
     return lines
 
 
 # LearNAT's three parts as switches of our system, each against the graph method it is added to (issue 8):
-# (part, how it ran here, comparison kind, pair) -> results/comparisons.json keys "<kind>/<subset>/<pair>"
+# (part, how it ran here, comparison kind, pair) -> results/analyses/comparisons.json keys "<kind>/<subset>/<pair>"
 LEARNAT_PARTS = (
     ("AST-guided decomposition", "trained to answer tables, joins, clauses, then the SQL (default recipe, GPU)",
      "systems", "graph-decomposed-gpu-lora:as_trained-vs-graph-balanced-gpu-lora:as_trained"),
@@ -165,12 +165,12 @@ def _learnat_section(comparisons: dict, results_dir: Path, root: Path) -> list[s
              "with − without | 95% CI | 95% CI, query templates resampled (templates) |", "|---" * 12 + "|"]
     lines += [f"| {part} | {how} | {subset} | {_comparison_cells(c)}{_template_cells(c)}"
               for part, how, subset, c in rows]
-    published_path = results_dir / "llm_published.json"
+    published_path = results_dir / "published" / "llm_published.json"
     learnat = [f"{s['system']}: {f['value']}" for s, f in _published_spider_dev_ex(published_path, ("LearNAT",))]
     if learnat:
         lines += ["", "LearNAT with all three parts, published Spider dev EX (all of dev, its own prompts): "
                       + "; ".join(learnat) + f" (`{_rel(published_path, root)}`)."]
-    lines += ["", "Source: `results/comparisons.json`.", ""]
+    lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
     return lines
 
 
@@ -242,7 +242,7 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
               for m, subset, c in rows]
     lines += ["", "Query templates: the gold SQL with its values masked; resampling them whole asks whether a "
                   "difference rests on enough distinct queries (see Findings).",
-              "", "Source: `results/comparisons.json` (paired bootstrap; adapters from "
+              "", "Source: `results/analyses/comparisons.json` (paired bootstrap; adapters from "
                   "`graphsql run --model TAG` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]
@@ -275,7 +275,7 @@ def _seed_spread_lines(comparisons: dict, fulls: set[str]) -> list[str]:
     if unseeded:
         lines += ["No reseeded run yet of " + ", ".join(f"`{f}`" for f in unseeded)
                   + ": its ablation rows have no run-to-run spread beside them.", ""]
-    return lines + ["Source: `results/comparisons.json` (`seed_spread/<subset>/<full adapter>`).", ""]
+    return lines + ["Source: `results/analyses/comparisons.json` (`seed_spread/<subset>/<full adapter>`).", ""]
 
 
 def _ablation_figure(rows: list[tuple[Ablation, str, dict]], path: Path) -> Path:

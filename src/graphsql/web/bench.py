@@ -9,7 +9,7 @@ to ``--grace`` seconds). Two generators: ``scripted`` answers every question at 
 is measured is the server: queue, linking, pruning, execution, JSON), ``real`` is what `graphsql serve` runs (the
 shipped adapter merged into a q8_0 GGUF, llama.cpp). Each generator is run with one client first (the baseline) and
 then with ``--clients``: the ratios are against that baseline, in the same process. A full queue answers 503: those
-are counted as refused, not as errors. Written to ``results/bench_web.json``.
+are counted as refused, not as errors. Written to ``results/benchmarks/bench_web.json``.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--max-pending", type=int, default=16)
     parser.add_argument("--generators", nargs="+", default=["scripted", "real"], choices=["scripted", "real"])
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "bench_web.json")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_web.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
