@@ -24,7 +24,7 @@ experiments:
     split: dev
     sample: 4
     runs: {base: [ddl_full], ours: [as_trained]}
-    replays: {base: [ddl_full_fixj]}
+    replays: {base: [ddl_full_repairs]}
 systems:
   - [the bare model, base:ddl_full]
 comparisons:
@@ -64,7 +64,7 @@ def test_committed_results_are_up_to_date():
         (("runs: {base: [ddl_full], ours: [as_trained]}", "runs: {base: [ddl_full], nobody: [as_trained]}"),
          "names model 'nobody'"),
         (("sample: 4", "sampel: 4"), "unknown key(s) sampel"),
-        (("replays: {base: [ddl_full_fixj]}", "replays: {base: [ddl_pruned_fixj]}"), "replays no run"),
+        (("replays: {base: [ddl_full_repairs]}", "replays: {base: [ddl_pruned_repairs]}"), "replays no run"),
         (("- [base:ddl_full, ours:as_trained]", "- [base:ddl_full, ours]"), "expected 'tag:variant'"),
         (("id: spider-dev-strat4-seed0", "id: tiny"), "the id must name its questions: 'spider-dev-strat4-seed0'"),
         (("kind", "kind"), None),
@@ -84,7 +84,7 @@ def test_steps_say_what_they_run_and_when_they_are_stale(tmp_path):
     results = tmp_path / "results"
     steps = plan_steps(registry, ["spider-dev-strat4-seed0"], results=results)
     assert [(s.tag, s.name, s.replay) for s in steps] == [("base", "ddl_full", False), ("ours", "as_trained", False),
-                                                         ("base", "ddl_full_fixj", True)]
+                                                         ("base", "ddl_full_repairs", True)]
     run = steps[0]
     assert run.command == ("graphsql experiment variants --sample 4 --tag base --dataset spider "
                            "--split dev --variants ddl_full")
@@ -199,13 +199,13 @@ def test_a_missing_adapter_is_trained_before_its_runs_and_a_gpu_recipe_prints_th
 def test_results_are_laid_out_by_experiment_and_read_back(tmp_path):
     run = layout.run_file(tmp_path, "spider-dev-all", "base", "ddl_full")
     replay = layout.replay_file(tmp_path, "spider-dev-all", "base", "ddl_full")  # a replay may share its run's name
-    bird = layout.replay_file(tmp_path, "bird-dev-strat300-seed0", "m", "as_trained_fixj", kind="bird_schema")
+    bird = layout.replay_file(tmp_path, "bird-dev-strat300-seed0", "m", "as_trained_repairs", kind="bird_schema")
     other = tmp_path / "analyses" / "x" / "y.json"   # not an experiment's folder: never read as one
     for path in (run, replay, bird, other, run.with_name("ddl_full.partial.json")):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}")
     assert run.relative_to(tmp_path).as_posix() == "spider-dev-all/base/ddl_full.json"
-    assert bird.relative_to(tmp_path).as_posix() == "bird-dev-strat300-seed0-schema/m/replays/as_trained_fixj.json"
+    assert bird.relative_to(tmp_path).as_posix() == "bird-dev-strat300-seed0-schema/m/replays/as_trained_repairs.json"
     assert layout.parse(replay.relative_to(tmp_path)) == ("eval", "spider-dev-all", "base", "ddl_full", True)
     assert [p for p, *_ in layout.results_files(tmp_path)] == [run, replay, bird]
     assert [p for p, *_ in layout.results_files(tmp_path, kind="eval", replays=False)] == [run]

@@ -179,7 +179,7 @@ def test_a_replay_file_is_a_card_row_at_its_largest_k():
 
     replay = {"n": 40, "by_k": {"1": {"ex": 0.5, "by_joins": {"2": {"ex": 0.25}}},
                                 "5": {"ex": 0.625, "by_joins": {"2": {"ex": 0.75}}}}}
-    row = _as_eval_row(replay) | {"_path": "results/s/t/replays/v_fixj.json"}
+    row = _as_eval_row(replay) | {"_path": "results/s/t/replays/v_repairs.json"}
     assert row["ex"] == 0.625
     line = _ex_table([row])[-1]
-    assert line.startswith("| `results/s/t/replays/v_fixj.json` | 40 | 62.5 | – |") and "| 75.0 |" in line
+    assert line.startswith("| `results/s/t/replays/v_repairs.json` | 40 | 62.5 | – |") and "| 75.0 |" in line

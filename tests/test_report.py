@@ -169,9 +169,9 @@ def test_report_numbers_all_come_from_results(tmp_path):
     gpu = results / "spider-dev-all" / "graph-balanced-gpu-lora"
     (gpu / "as_trained_sc5.json").write_text(json.dumps(_fake_metrics("as_trained_sc5", [1, 1, 1, 1] * 10)))
     for tag, stem, flags in (("graph-balanced-gpu-lora", "as_trained", [1, 1, 0, 0]),
-                             ("graph-balanced-gpu-lora", "as_trained_fix", [1, 1, 1, 0]),
-                             ("graph-balanced-gpu-lora", "as_trained_fixj", [1, 1, 1, 1]),
-                             ("plain-gpu-lora", "as_trained_fixj", [1, 0, 0, 1])):
+                             ("graph-balanced-gpu-lora", "as_trained_repairs_columns", [1, 1, 1, 0]),
+                             ("graph-balanced-gpu-lora", "as_trained_repairs", [1, 1, 1, 1]),
+                             ("plain-gpu-lora", "as_trained_repairs", [1, 0, 0, 1])):
         replay = results / "spider-dev-all" / tag / "replays"
         replay.mkdir(parents=True, exist_ok=True)
         (replay / f"{stem}.json").write_text(json.dumps(_fake_replay(flags * 10)))
@@ -199,7 +199,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
     bird = results / "bird-dev-strat300-seed0-schema" / "graph-balanced-gpu-lora" / "replays"
     bird.mkdir(parents=True)
     scores = {"precision": 0.5, "recall": 0.25, "f1": 0.3125, "exact": 0.125}
-    (bird / "as_trained_fixj.json").write_text(json.dumps({"n": 300, "executable": 0.7, "tables": scores,
+    (bird / "as_trained_repairs.json").write_text(json.dumps({"n": 300, "executable": 0.7, "tables": scores,
                                                            "columns": scores}))
     bird_items = {"graph-balanced-gpu-lora": (1.0, 0.5), "plain-gpu-lora": (0.5, 0.25)}  # (tables F1, columns F1)
     for tag, (tf1, cf1) in bird_items.items():
@@ -349,7 +349,7 @@ def _merged_comparisons(intervals: dict[str, tuple[float, float]]) -> dict:
     repairs interval of each is (-0.01, 0.01)."""
     out = {}
     for quant, ci in intervals.items():
-        for kind, variant in (("systems", "as_trained"), ("replays", "as_trained_fixj")):
+        for kind, variant in (("systems", "as_trained"), ("replays", "as_trained_repairs")):
             key = (f"{kind}/spider-dev-strat300-seed0/graph-balanced-gpu-merged-{quant}:{variant}"
                    f"-vs-graph-balanced-gpu-lora:{variant}")
             out[key] = {"all": {"n": 300, "a": 0.66, "b": 0.65, "diff": -0.01,

@@ -50,7 +50,7 @@ SYSTEM_COMPARISONS = _REGISTRY.comparisons["systems"]
 
 
 # (a, b) pairs of (tag, replay) from the replays (results/<subset>/<tag>/replays): two systems with the same fixes replayed, at the largest k
-# BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_fixj), and the
+# BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_repairs), and the
 # measures compared per item (`graphsql.experiments.bird_schema` items)
 BIRD_COMPARISONS = _REGISTRY.comparisons["bird_schema"]
 
@@ -92,7 +92,8 @@ FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_te
                      "student_transcripts_tracking", "tvshow", "voter_1", "world_1", "network_1")
 
 
-REPLAY_SUFFIXES = ("_fixj_exact", "_fixj", "_fix", "_joins")  # graphsql.experiments.sc_count: join + column fix, column, join
+# graphsql.experiments.sc_count: all of ask's repairs before names were matched, all of them, the column fix, the joins
+REPLAY_SUFFIXES = ("_repairs_exact", "_repairs", "_repairs_columns", "_repairs_joins")
 
 
 def _seed_spreads(comparisons: dict, ablation=ablation_of) -> dict:
@@ -123,7 +124,7 @@ def _seed_spreads(comparisons: dict, ablation=ablation_of) -> dict:
 
 
 def _replay_parts(stem: str) -> tuple[str, str]:
-    """A replay file's stem as (variant, fix suffix), e.g. ("as_trained", "_fixj")."""
+    """A replay file's stem as (variant, fix suffix), e.g. ("as_trained", "_repairs")."""
     suffix = next((x for x in REPLAY_SUFFIXES if stem.endswith(x)), "")
     return stem.removesuffix(suffix) if suffix else stem, suffix
 
@@ -162,14 +163,15 @@ def compute_comparisons(results_dir: Path) -> Path:
                for p, subset, tag, stem in layout.results_files(results_dir, kind="eval", replays=True)}
     for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
         variant, suffix = _replay_parts(stem)
-        # (_fixj_exact: the repairs before names were matched, against all of them)
-        for ref in {"_fix": ("",), "_joins": ("",), "_fixj": ("", "_fix", "_fixj_exact")}.get(suffix, ()):
+        # (_repairs_exact: the repairs before names were matched, against all of them)
+        refs = {"_repairs_columns": ("",), "_repairs_joins": ("",), "_repairs": ("", "_repairs_columns", "_repairs_exact")}
+        for ref in refs.get(suffix, ()):
             a = replays.get((tag, subset, variant + ref))
             if a:
                 k = max(set(a) & set(b), key=int)
                 out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                     a[k]["items"], b[k]["items"], templates.get(subset))
-                if suffix == "_fixj" and ref == "_fix":  # the join fix on databases not read while writing it
+                if suffix == "_repairs" and ref == "_repairs_columns":  # the join fix on databases not read while writing it
                     keep = [i for i, it in enumerate(a[k]["items"]) if it.get("db_id", "") not in FIX_INSPECTED_DBS]
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
@@ -181,7 +183,7 @@ def compute_comparisons(results_dir: Path) -> Path:
         bird_variants.setdefault((tag, subset), set()).add(variant)
     for subset in sorted({s for _, s, _ in bird}):  # BIRD schema level: per-item runs / tables F1 / columns F1
         for (ta, va), (tb, vb) in BIRD_COMPARISONS:
-            for suffix in ("", "_fixj"):
+            for suffix in ("", "_repairs"):
                 a, b = bird.get((ta, subset, va + suffix)), bird.get((tb, subset, vb + suffix))
                 if a and b:
                     out[f"bird/{subset}/{tb}:{vb}{suffix}-vs-{ta}:{va}{suffix}"] = {
@@ -228,7 +230,7 @@ ROBUST_SUBSET = re.compile(r"^spider-(?P<split>dev_(?!rename)[a-z_]+)-(?P<rest>a
 def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
     """Each model on a robustness probe (`graphsql.data.robust`: Spider dev reworded) against the same model on the
     same items as Spider wrote them: ``robust/<tag>/<probe subset>/<variant>-vs-original`` (greedy as generated;
-    ``<variant>_fixj``: with `ask`'s repairs replayed), overall, by JOIN bucket and on the reworded items alone
+    ``<variant>_repairs``: with `ask`'s repairs replayed), overall, by JOIN bucket and on the reworded items alone
     (``reworded``)."""
     out = {}
     pairs = []
@@ -241,7 +243,7 @@ def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
     for (tag, subset, stem), b in replays.items():
         match = ROBUST_SUBSET.match(subset)
         a = replays.get((tag, f"spider-dev-{match['rest']}", stem)) if match else None
-        if a and stem.endswith("_fixj"):
+        if a and stem.endswith("_repairs"):
             k = max(set(a) & set(b), key=int)
             pairs.append((tag, subset, stem, a[k]["items"], b[k]["items"], match["rest"]))
     for tag, subset, name, items_a, items_b, rest in pairs:

@@ -5,7 +5,7 @@ schema level (does the SQL run on the schema; does it use the gold's tables and 
           --variant as_trained --sample 300          # -> results/bird-dev-strat300-seed0-schema/graph-lora/...
     $ python -m graphsql.experiments.bird_schema --baseline --sample 300      # the seq2seq baseline's items
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --variant as_trained --sample 300 --repairs
-          # no model: the finished variant's queries with `graphsql ask`'s repairs -> .../replays/as_trained_fixj.json
+          # no model: the finished variant's queries with `graphsql ask`'s repairs -> .../replays/as_trained_repairs.json
     $ python -m graphsql.experiments.bird_schema --tag graph-lora --adapter ... --variant compact_pruned_qsim3_bird \
           --sample 300     # few-shot: 3 demonstrations from other BIRD dev questions of the asked database
 
@@ -173,10 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", action="store_true", help="score the seq2seq baseline's items instead")
     parser.add_argument("--repairs", action="store_true",
                         help="no model: replay `graphsql ask`'s join and column repairs on --variant's finished "
-                             "predictions (written as <variant>_fixj)")
+                             "predictions (written as <variant>_repairs)")
     parser.add_argument("--exact-names", action="store_true",
                         help="with --repairs: names matched exactly only, the repairs before name matching "
-                             "(written as <variant>_fixj_exact)")
+                             "(written as <variant>_repairs_exact)")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval_bird")
     args = parser.parse_args(argv)
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repairs:
         sqls, changed = replay_repairs(examples, preds_file, empty, names=not args.exact_names)
         metrics = schema_level_metrics(examples, sqls, ds.schemas)
-        variant = f"{args.variant}_fixj" + ("_exact" if args.exact_names else "")
+        variant = f"{args.variant}_repairs" + ("_exact" if args.exact_names else "")
         metrics.update(variant=variant, replayed_from=_repo_relative(preds_file), repaired=changed,
                        provenance=run_info(command, {"tag": args.tag, "variant": variant, "n": len(examples)}))
         out = layout.replay_file(args.results, name, args.tag, variant, kind="bird_schema")

@@ -2,7 +2,7 @@
 
     results/<experiment id>/<model tag>/<variant>.json          a run (metrics, per-question items, provenance)
     results/<experiment id>/<model tag>/replays/<stem>.json     a replay of that run's recorded candidates
-                                                                (a vote count, the repairs: ``<variant>_fixj`` ...)
+                                                                (a vote count, the repairs: ``<variant>_repairs`` ...)
 
 An experiment's id is its question set: ``<dataset>-<split>-<all | strat<N>-seed<S>>`` (``subset``), with
 ``-schema`` after it for BIRD at the schema level. Analyses, benchmarks and published figures have their own
@@ -11,10 +11,10 @@ folders beside the experiments (``results/analyses``, ``results/benchmarks``, ``
     >>> from pathlib import Path
     >>> run_file(Path("results"), "spider-dev-all", "base", "ddl_full").as_posix()
     'results/spider-dev-all/base/ddl_full.json'
-    >>> replay_file(Path("results"), "bird-dev-strat300-seed0", "base", "ddl_pruned_fixj", kind="bird_schema").as_posix()
-    'results/bird-dev-strat300-seed0-schema/base/replays/ddl_pruned_fixj.json'
-    >>> parse(Path("results/bird-dev-strat300-seed0-schema/base/replays/ddl_pruned_fixj.json"))
-    ('bird_schema', 'bird-dev-strat300-seed0', 'base', 'ddl_pruned_fixj', True)
+    >>> replay_file(Path("results"), "bird-dev-strat300-seed0", "base", "ddl_pruned_repairs", kind="bird_schema").as_posix()
+    'results/bird-dev-strat300-seed0-schema/base/replays/ddl_pruned_repairs.json'
+    >>> parse(Path("results/bird-dev-strat300-seed0-schema/base/replays/ddl_pruned_repairs.json"))
+    ('bird_schema', 'bird-dev-strat300-seed0', 'base', 'ddl_pruned_repairs', True)
 """
 
 from __future__ import annotations

@@ -158,11 +158,11 @@ def _replay_step(exp: ExperimentSpec, tag: str, stem: str, results: Path) -> Ste
     variant, suffix = match["variant"], match["suffix"] or ""
     result = exp.result_path(results, tag, stem, replay=True)
     if exp.kind == "bird_schema":
-        exact = ["--exact-names"] if suffix == "_fixj_exact" else []
+        exact = ["--exact-names"] if suffix == "_repairs_exact" else []
         return Step(exp.id, tag, stem, "bird_schema", (*_sample_args(exp), "--tag", tag, "--variant", variant,
                                                        "--repairs", *exact), result, replay=True)
-    fixes = {"_fix": ["--fix-columns"], "_fixj": ["--fix-joins", "--fix-columns"], "_joins": ["--fix-joins"],
-             "_fixj_exact": ["--fix-joins", "--fix-columns", "--exact-names"]}
+    fixes = {"_repairs_columns": ["--fix-columns"], "_repairs": ["--fix-joins", "--fix-columns"],
+             "_repairs_joins": ["--fix-joins"], "_repairs_exact": ["--fix-joins", "--fix-columns", "--exact-names"]}
     argv = ("--dataset", exp.dataset, "--split", exp.split, "--tag", tag, "--variant", variant,
             "--sample", str(exp.sample or 0), *fixes.get(suffix, []))
     return Step(exp.id, tag, stem, "sc_count", argv, result, replay=True)

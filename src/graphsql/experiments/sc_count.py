@@ -11,11 +11,11 @@ run (re-prompting when every candidate fails) is not replayed, so k = N can diff
 the items it repaired; ``agrees_with_run`` counts the items where the replayed vote equals the run's answer.
 
 ``--fix-columns`` replays the column-qualifier fix (`graphsql.inference.repairs`) on candidates recorded without it
-(a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_fix.json``; with
+(a run with the fix on samples the same candidates: same prompts, same seeds) -> ``<variant>_repairs_columns.json``; with
 ``--fix-joins`` as well, all the repairs of `graphsql ask` (`graphsql.inference.repairs.repair_sql`) ->
-``<variant>_fixj.json`` (with ``--exact-names`` as well, those repairs as they were before names were matched:
-``<variant>_fixj_exact.json``); ``--fix-joins`` alone -> ``<variant>_joins.json``. On a greedy run (one candidate) k = 1
-is then greedy decoding with the fix.
+``<variant>_repairs.json`` (with ``--exact-names`` as well, those repairs as they were before names were matched:
+``<variant>_repairs_exact.json``); ``--fix-joins`` alone -> ``<variant>_repairs_joins.json``. On a greedy run (one
+candidate) k = 1 is then greedy decoding with the fix.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def _by_joins(items: list[dict]) -> dict:
     return _breakdown(items, "joins_bucket", JOIN_BUCKETS, with_em=False)
 
 
-FIX_SUFFIX = {(False, False): "", (True, False): "_fix", (True, True): "_fixj", (False, True): "_joins"}
+FIX_SUFFIX = {(False, False): "", (True, False): "_repairs_columns", (True, True): "_repairs",
+              (False, True): "_repairs_joins"}
 
 
 def sc_count_curve(examples, records: dict[int, dict], schemas, timeout: float = 30.0,

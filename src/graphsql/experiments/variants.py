@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained": ({}, {"samples": 1}),
     "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
-    "as_trained_fix": ({}, {"samples": 1, "fix_columns": True}),
+    "as_trained_repairs_columns": ({}, {"samples": 1, "fix_columns": True}),
     # what `graphsql ask` runs (greedy, every repair inside the run, the error re-prompt) plus the execution-guided
     # fallback: 4 samples when nothing runs; the results also hold the same run's answers without them
     "ask_fb4": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4}),
@@ -49,13 +49,13 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/analyses/linking_recall.json)
     "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
                                        "fallback": 4}),
-    "as_trained_sc5_fix": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
+    "as_trained_sc5_repairs_columns": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
     # decoding under a grammar of the shown schema's names (graphsql.inference.grammar; issue 25.4)
     "as_trained_grammar": ({}, {"samples": 1, "grammar": True}),
     "ddl_pruned_grammar": ({"schema_format": "ddl", "prune": True}, {"samples": 1, "grammar": True}),
     "ddl_pruned_decomposed": ({"schema_format": "ddl", "prune": True, "answer_format": "decomposed"}, {"samples": 1}),
-    "ddl_full_fix": ({"schema_format": "ddl", "prune": False}, {"samples": 1, "fix_columns": True}),
-    "ddl_pruned_sc5_fix": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7,
+    "ddl_full_repairs_columns": ({"schema_format": "ddl", "prune": False}, {"samples": 1, "fix_columns": True}),
+    "ddl_pruned_sc5_repairs_columns": ({"schema_format": "ddl", "prune": True}, {"samples": 5, "temperature": 0.7,
                                                                       "fix_columns": True}),
     "ddl_full": ({"schema_format": "ddl", "prune": False}, {"samples": 1}),
     "compact_full": ({"schema_format": "compact", "prune": False}, {"samples": 1}),
@@ -178,7 +178,7 @@ def run_variant(
 
     prompt_kw, infer_kw = VARIANTS[name]
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
-    # the measurement protocol predates the column and join-path fixes: the column fix is on only in the *_fix
+    # the measurement protocol predates the column and join-path fixes: the column fix is on only in the *_repairs_columns
     # variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
     infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
                             **{"fix_columns": False, "fix_joins": False, "fallback": 0, **infer_kw})

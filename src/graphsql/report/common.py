@@ -184,9 +184,9 @@ def _fewshot_label(tag: str, variant: str) -> str:
             f"demonstrations{where})")
 
 
-REPLAY_LABELS = {"": "", "_fix": " + column fix (replayed)", "_joins": " + join repairs (replayed)",
-                 "_fixj": " + join and column repairs (replayed)",
-                 "_fixj_exact": " + join and column repairs, names matched exactly (replayed)"}
+REPLAY_LABELS = {"": "", "_repairs_columns": " + column fix (replayed)", "_repairs_joins": " + join repairs (replayed)",
+                 "_repairs": " + join and column repairs (replayed)",
+                 "_repairs_exact": " + join and column repairs, names matched exactly (replayed)"}
 
 
 def _replay_label(labels: dict, tag_variant: str) -> str:

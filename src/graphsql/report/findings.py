@@ -84,7 +84,7 @@ def _findings_section(comparisons: dict) -> list[str]:
             _, subset, pair = key.split("/")
             b, a = pair.split("-vs-")
             la, lb = _replay_label(labels, a), _replay_label(labels, b)
-        elif (key.startswith("sc_count/") and key.split("-vs-")[0].endswith("_fixj")
+        elif (key.startswith("sc_count/") and key.split("-vs-")[0].endswith("_repairs")
               and key.split("/")[2].startswith("spider-dev-all")):  # what the join fix adds, on every item
             _, tag, subset, pair = key.split("/")
             b, a = pair.split("-vs-")

@@ -31,7 +31,7 @@ def merged_accuracy(comparisons: dict) -> dict[str, list[tuple[str, str, dict]]]
     for key, c in sorted(comparisons.items()):
         kind, subset, pair = key.split("/", 2)
         b, _, a = pair.partition("-vs-")
-        ref = {"systems": "graph-balanced-gpu-lora:as_trained", "replays": "graph-balanced-gpu-lora:as_trained_fixj"}
+        ref = {"systems": "graph-balanced-gpu-lora:as_trained", "replays": "graph-balanced-gpu-lora:as_trained_repairs"}
         if kind in ref and a == ref[kind] and b.startswith(MERGED_TAG):
             quant = b.split(":")[0].removeprefix(MERGED_TAG)
             out.setdefault(quant, []).append((subset, "greedy" if kind == "systems" else "repairs", c))
@@ -207,11 +207,11 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
              "The vote over the first k of the N candidates one run sampled (temperature 0.7), replayed without "
              "the model (`python -m graphsql.experiments.sc_count`); the oracle counts a question right when any of "
              "the first k candidates is. For a self-consistency run k = 1 is one sample, not greedy decoding; a greedy "
-             "run has k = 1 only. Variants ending in `_fix` replay the column-qualifier fix of `graphsql ask` (a "
+             "run has k = 1 only. Variants ending in `_repairs_columns` replay the column-qualifier fix of `graphsql ask` (a "
              "qualified column its table lacks moves to the one table of the SELECT that has it) on the same "
-             "candidates; `_joins` replays the join repairs (a JOIN on columns that no foreign key links, declared "
+             "candidates; `_repairs_joins` replays the join repairs (a JOIN on columns that no foreign key links, declared "
              "or inferred, is rerouted along the schema graph's FK path, bridge tables added; a column that no table "
-             "of its SELECT has is read from the one table a foreign key away that has it, joined in); `_fixj` all "
+             "of its SELECT has is read from the one table a foreign key away that has it, joined in); `_repairs` all "
              "of them in the order `graphsql ask` runs them (`graphsql.inference.repairs.repair_sql`). The join repairs "
              "were written after reading the default adapter's failures on 2+ JOIN questions of Spider dev "
              "(shortcut joins that skip a bridge table, columns read from a table not joined), so their gains there "

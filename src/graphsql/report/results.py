@@ -48,7 +48,7 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
               "95% CI | 2+ JOIN: n | diff | 95% CI |", "|---" * 14 + "|"]
     for (_, tag, subset, pair), c in sorted(rows):
         name = pair.removesuffix("-vs-original")
-        setting = ("with repairs" if name.endswith("_fixj") else
+        setting = ("with repairs" if name.endswith("_repairs") else
                    "`ask` (repairs in the run, fallback)" if name.startswith("ask_") else "greedy, as generated")
         probe = ROBUST_SUBSET.match(subset)
         whole = c["all"]
@@ -90,10 +90,10 @@ def _names_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
     info_path = results_dir / "robust" / "spider-dev.json"
     probe = json.loads(info_path.read_text())["splits"].get("dev_rename") if info_path.exists() else None
     rows = [(key.split("/"), c) for key, c in comparisons.items()
-            if key.startswith("sc_count/") and key.endswith("_fixj-vs-as_trained_fixj_exact")]
+            if key.startswith("sc_count/") and key.endswith("_repairs-vs-as_trained_repairs_exact")]
     bird = [(key.split("/"), c) for key, c in comparisons.items()
-            if key.startswith("bird/") and key.endswith(":as_trained_fixj-vs-graph-balanced-gpu-merged-q8_0:"
-                                                        "as_trained_fixj_exact")]
+            if key.startswith("bird/") and key.endswith(":as_trained_repairs-vs-graph-balanced-gpu-merged-q8_0:"
+                                                        "as_trained_repairs_exact")]
     if not probe or not (rows or bird):
         return []
     styles = "; ".join(f"{k}: {v}" for k, v in probe["styles"].items())
@@ -105,8 +105,8 @@ def _names_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
              "repairs of `ask` were extended while reading the default model's failures on this probe: a table or "
              "column the schema lacks is matched to the one it names closely (case and punctuation aside, its "
              "natural name, or the start or end of a long name), spaced names written bare are quoted, and other "
-             "dialects' date functions are written in SQLite's terms. Below, `ask`'s repairs with these (`_fixj`) "
-             "against the same repairs without them (`_fixj_exact`), replayed on the same recorded answers of the "
+             "dialects' date functions are written in SQLite's terms. Below, `ask`'s repairs with these (`_repairs`) "
+             "against the same repairs without them (`_repairs_exact`), replayed on the same recorded answers of the "
              "merged q8_0 model (what `ask` runs). The probe row is where they were designed; the other rows were "
              "not read while writing them, except that BIRD's list of error messages had been seen in an earlier "
              "session (it is where `YEAR()` came from).", "",
@@ -222,12 +222,12 @@ TARGET_PLAIN = "plain-gpu-lora"  # the plain adapter trained with the same budge
 TARGET_ROWS = (
     ("systems", "as_trained", "as_trained", "greedy"),
     ("systems", "as_trained_sc5", "as_trained", "self-consistency (5); plain LoRA greedy"),
-    ("replays", "as_trained_fixj", "as_trained_fixj", "greedy + join and column repairs (as `graphsql ask`); "
+    ("replays", "as_trained_repairs", "as_trained_repairs", "greedy + join and column repairs (as `graphsql ask`); "
                                                         "plain LoRA with the same fixes"),
-    ("replays", "as_trained_sc5_fixj", "as_trained_fixj", "self-consistency (5) + both fixes; plain LoRA greedy + "
+    ("replays", "as_trained_sc5_repairs", "as_trained_repairs", "self-consistency (5) + both fixes; plain LoRA greedy + "
                                                             "both fixes"),
     ("systems", "as_trained_sc5", "as_trained_sc5", "self-consistency (5), both adapters"),
-    ("replays", "as_trained_sc5_fixj", "as_trained_sc5_fixj", "self-consistency (5) + both fixes, both adapters"),
+    ("replays", "as_trained_sc5_repairs", "as_trained_sc5_repairs", "self-consistency (5) + both fixes, both adapters"),
 )
 
 
@@ -278,10 +278,10 @@ OURS_BESIDE_PUBLISHED = (
     ("Qwen2.5-Coder-0.5B zero-shot, full DDL (bare model)", "spider-dev-all/base/ddl_full.json"),
     ("default adapter, greedy (measurement protocol)", "spider-dev-all/graph-balanced-gpu-lora/as_trained.json"),
     ("default adapter, greedy + repairs (as `graphsql ask`; replayed)",
-     "spider-dev-all/graph-balanced-gpu-lora/replays/as_trained_fixj.json"),
+     "spider-dev-all/graph-balanced-gpu-lora/replays/as_trained_repairs.json"),
     ("default adapter, self-consistency (5)", "spider-dev-all/graph-balanced-gpu-lora/as_trained_sc5.json"),
     ("default adapter, self-consistency (5) + repairs (replayed)",
-     "spider-dev-all/graph-balanced-gpu-lora/replays/as_trained_sc5_fixj.json"),
+     "spider-dev-all/graph-balanced-gpu-lora/replays/as_trained_sc5_repairs.json"),
 )
 
 

@@ -190,7 +190,7 @@ def write_model_card(
         *_ex_table(results),
         "",
         *(["Rows from `replays/`: the same predictions replayed with the repairs that `graphsql ask` "
-           "applies (`_fixj`: join and column repairs; EX overall and by JOIN count only). The others: the "
+           "applies (`_repairs`: join and column repairs; EX overall and by JOIN count only). The others: the "
            "generated SQL as it is.", ""] if any("by_k" in r for r in results) else []),
         "## Limits",
         "",
