@@ -122,6 +122,38 @@ def test_predict_fallback_samples_when_nothing_runs(demo_db):
         InferConfig(fallback=-1)
 
 
+class EmptyGreedy(ScriptedGenerator):
+    """The greedy answer runs but returns no rows; samples: the same empty query, one with rows, one without."""
+
+    def generate(self, prompts, n=1, temperature=0.0, max_new_tokens=256, seed=0):
+        self.calls.append({"n": n, "temperature": temperature, "seed": seed})
+        if temperature == 0.0:
+            return [["SELECT title FROM book WHERE title = 'no such title'"] for _ in prompts]
+        drawn = ["SELECT title FROM book WHERE title = 'no such title'", "SELECT count(*) FROM book",
+                 "SELECT title FROM book WHERE 1 = 0"]
+        return [[drawn[i % len(drawn)] for i in range(n)] for _ in prompts]
+
+
+def test_predict_fallback_for_an_empty_answer_only_when_asked(demo_db):
+    """infer.fallback_empty: an answer that runs but returns no rows also draws the samples, and only a sample that
+    returns rows replaces it; off (the default), an empty answer stands and nothing is drawn."""
+    gen = EmptyGreedy()
+    pred = predict("How many books are there?", demo_db, gen, PromptConfig(), InferConfig(fallback_empty=True))
+    assert pred.ok and pred.pred_sql == "SELECT count(*) FROM book" and pred.result.rows == ((40,),)
+    assert pred.before_fallback == "SELECT title FROM book WHERE title = 'no such title'"
+    assert [c["n"] for c in gen.calls] == [1, 4]
+    default = EmptyGreedy()
+    pred = predict("How many books are there?", demo_db, default, PromptConfig(), InferConfig())
+    assert pred.ok and pred.result.rows == () and pred.before_fallback == "" and len(default.calls) == 1
+
+    class AllEmpty(EmptyGreedy):
+        def generate(self, prompts, n=1, temperature=0.0, max_new_tokens=256, seed=0):
+            return [["SELECT title FROM book WHERE 1 = 0"] * n for _ in prompts]
+
+    pred = predict("How many books are there?", demo_db, AllEmpty(), PromptConfig(), InferConfig(fallback_empty=True))
+    assert pred.ok and pred.result.rows == () and pred.pred_sql == "SELECT title FROM book WHERE 1 = 0"
+
+
 def test_predict_examples_records_the_answer_the_fallback_replaced(mini_spider, tmp_path):
     ds = load_dataset("spider", "dev", root=mini_spider)
     records = predict_examples(ds.examples[:2], ds, FailsGreedy(), tmp_path / "preds.sql",

@@ -117,6 +117,7 @@ class InferConfig:
     max_new_tokens: int = field(default=200, metadata={"help": "longest SQL generated"})
     repair: bool = field(default=True, metadata={"help": "re-prompt once with the error when every candidate fails"})
     fallback: int = field(default=4, metadata={"help": "when no candidate runs (the error re-prompt included), sample this many more at `temperature` and keep the voted one that runs (execution-guided; 0 = off)"})
+    fallback_empty: bool = field(default=False, metadata={"help": "also draw the fallback samples when the answer runs but returns no rows, and keep the voted sample that returns some (the empty answer stays if none does)"})
     fix_columns: bool = field(default=True, metadata={"help": "move a column its alias's table lacks to the one table of the SELECT that has it"})
     fix_joins: bool = field(default=True, metadata={"help": "reroute a JOIN on columns no foreign key links along the schema graph's FK path, and join in the neighbouring table of a column no table of its SELECT has"})
     fix_names: bool = field(default=True, metadata={"help": "match a table or column the schema lacks to the one it names closely (case and punctuation aside, its natural name, the start or end of a long name) and write other dialects' date functions in SQLite's terms"})

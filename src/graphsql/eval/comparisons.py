@@ -33,7 +33,8 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
                ("ddl_full", "compact_pruned_t2_c4"), ("compact_pruned", "compact_pruned_t2_c4"),
                ("as_trained", "as_trained_grammar"),  # decoding under the schema grammar (issue 25.4)
                ("ask_fb4", "ask_fb4_t6"),  # `ask` with the fallback: a pruning budget of 6 tables against 4
-               ("ask_fb4_nokeys", "ask_fb4"))  # ... with keys inferred for databases that declare none
+               ("ask_fb4_nokeys", "ask_fb4"),  # ... with keys inferred for databases that declare none
+               ("ask_fb4", "ask_fb4_empty"))  # ... drawing the fallback samples for an empty answer too
 
 
 _REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the comparisons

@@ -49,6 +49,9 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/analyses/linking_recall.json)
     "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
                                        "fallback": 4}),
+    # the fallback also when the answer runs but returns no rows (a sample that returns rows replaces it)
+    "ask_fb4_empty": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4,
+                           "fallback_empty": True}),
     "as_trained_sc5_repairs_columns": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
     # decoding under a grammar of the shown schema's names (graphsql.inference.grammar; issue 25.4)
     "as_trained_grammar": ({}, {"samples": 1, "grammar": True}),

@@ -185,13 +185,17 @@ def predict(
             repaired = True
         clock.lap("execute")
     before_fallback = ""
-    if not result.ok and infer_config.fallback > 0:  # execution-guided: more samples, keep one that runs
+    empty = infer_config.fallback_empty and result.ok and result.result is not None and not result.result.rows
+    if (not result.ok or empty) and infer_config.fallback > 0:  # execution-guided: more samples, keep one that runs
         before_fallback = result.sql
         outputs = generator.generate([messages], n=infer_config.fallback, temperature=infer_config.temperature,
                                      max_new_tokens=max_new_tokens, seed=infer_config.seed + 1, **extra)[0]
         clock.lap("generate")
         more_written, more, drawn = _candidates(outputs, graph, infer_config, db_path, skip=tried)
         written, candidates = written + more_written, candidates + more
+        if drawn is not None and empty:  # only a sample that returns rows replaces an empty answer
+            rows = [c.sql for c in drawn.candidates if c.result is not None and c.result.ok and c.result.rows]
+            drawn = vote(rows, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows) if rows else None
         if drawn is not None and drawn.ok:
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)

@@ -502,7 +502,10 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
     lines += ["", f"Sources: `results/<questions>/<model>/{FALLBACK_VARIANT}.json` (BIRD: `<questions>-schema`).", ""]
     changes = {f"/{FALLBACK_VARIANT}-vs-{FALLBACK_VARIANT}_nokeys": "keys inferred for a database that declares none "
                                                                    "(b) against none (a)",
-               f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}": "a pruning budget of 6 tables (b) against 4 (a)"}
+               f"/{FALLBACK_VARIANT}_t6-vs-{FALLBACK_VARIANT}": "a pruning budget of 6 tables (b) against 4 (a)",
+               f"/{FALLBACK_VARIANT}_empty-vs-{FALLBACK_VARIANT}": "the fallback samples drawn for an answer that "
+                                                                  "returns no rows too (b) against only for one "
+                                                                  "that fails (a)"}
     found = [(what, key, c) for suffix, what in changes.items() for key, c in sorted(comparisons.items())
              if key.endswith(suffix)]
     if found:
