@@ -80,6 +80,9 @@ PROMPT_FLAGS: dict[str, Flag] = {
     "fallback": Flag(int | None, typer.Option(None, "--fallback", help=(
         "when no query runs (the error re-prompt included), sample this many more and keep the voted one that runs "
         "(0 = off)")), ("infer.fallback",)),
+    "fallback_empty": Flag(bool | None, typer.Option(None, "--fallback-empty/--no-fallback-empty", help=(
+        "draw the fallback samples for an answer that returns no rows too; a sample that returns rows replaces it")),
+        ("infer.fallback_empty",)),
     "answer_format": Flag(str | None, typer.Option(None, "--answer-format", help=(
         "sql | decomposed (tables, joins, subqueries, clauses, then the SQL: AST-guided decomposition)")),
         ("prompt.answer_format",)),
