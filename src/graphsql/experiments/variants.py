@@ -42,13 +42,14 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained_repairs_columns": ({}, {"samples": 1, "fix_columns": True}),
     # what `graphsql ask` runs (greedy, every repair inside the run, the error re-prompt) plus the execution-guided
     # fallback: 4 samples when nothing runs; the results also hold the same run's answers without them
-    "ask_fb4": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4}),
+    "ask_fb4": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4,
+                     "fallback_empty": False}),
     # ask_fb4 as run before keys were inferred for databases that declare none (graphsql.schema.infer)
     "ask_fb4_nokeys": ({"infer_keys": False}, {"samples": 1, "fix_columns": True, "fix_joins": True,
-                                               "fix_names": True, "fallback": 4}),
+                                               "fix_names": True, "fallback": 4, "fallback_empty": False}),
     # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/analyses/linking_recall.json)
     "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
-                                       "fallback": 4}),
+                                       "fallback": 4, "fallback_empty": False}),
     # the fallback also when the answer runs but returns no rows (a sample that returns rows replaces it)
     "ask_fb4_empty": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4,
                            "fallback_empty": True}),
