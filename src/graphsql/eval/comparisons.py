@@ -50,7 +50,8 @@ ablation_of = _REGISTRY.ablation
 SYSTEM_COMPARISONS = _REGISTRY.comparisons["systems"]
 
 
-# (a, b) pairs of (tag, replay) from the replays (results/<subset>/<tag>/replays): two systems with the same fixes replayed, at the largest k
+# (a, b) pairs of (tag, replay) from the replays (results/<subset>/<tag>/replays): two systems with the same fixes
+# replayed, at the largest k
 # BIRD at the schema level: (a, b) systems as (tag, variant), each also with the repairs replayed (_repairs), and the
 # measures compared per item (`graphsql.experiments.bird_schema` items)
 BIRD_COMPARISONS = _REGISTRY.comparisons["bird_schema"]
@@ -165,14 +166,16 @@ def compute_comparisons(results_dir: Path) -> Path:
     for (tag, subset, stem), b in replays.items():  # replayed fixes vs none, and the join fix on top of the column fix
         variant, suffix = _replay_parts(stem)
         # (_repairs_exact: the repairs before names were matched, against all of them)
-        refs = {"_repairs_columns": ("",), "_repairs_joins": ("",), "_repairs": ("", "_repairs_columns", "_repairs_exact")}
+        refs = {"_repairs_columns": ("",), "_repairs_joins": ("",),
+                "_repairs": ("", "_repairs_columns", "_repairs_exact")}
         for ref in refs.get(suffix, ()):
             a = replays.get((tag, subset, variant + ref))
             if a:
                 k = max(set(a) & set(b), key=int)
                 out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                     a[k]["items"], b[k]["items"], templates.get(subset))
-                if suffix == "_repairs" and ref == "_repairs_columns":  # the join fix on databases not read while writing it
+                # the join fix on databases not read while writing it
+                if suffix == "_repairs" and ref == "_repairs_columns":
                     keep = [i for i, it in enumerate(a[k]["items"]) if it.get("db_id", "") not in FIX_INSPECTED_DBS]
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(

@@ -47,7 +47,8 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # ask_fb4 as run before keys were inferred for databases that declare none (graphsql.schema.infer)
     "ask_fb4_nokeys": ({"infer_keys": False}, {"samples": 1, "fix_columns": True, "fix_joins": True,
                                                "fix_names": True, "fallback": 4, "fallback_empty": False}),
-    # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes: results/analyses/linking_recall.json)
+    # the same with a pruning budget of 6 tables instead of 4 (linking recall on the probes:
+    # results/analyses/linking_recall.json)
     "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
                                        "fallback": 4, "fallback_empty": False}),
     # the fallback also when the answer runs but returns no rows (a sample that returns rows replaces it)
@@ -182,8 +183,8 @@ def run_variant(
 
     prompt_kw, infer_kw = VARIANTS[name]
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
-    # the measurement protocol predates the column and join-path fixes: the column fix is on only in the *_repairs_columns
-    # variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
+    # the measurement protocol predates the column and join-path fixes: the column fix is on only in the
+    # *_repairs_columns variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
     infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
                             **{"fix_columns": False, "fix_joins": False, "fallback": 0, **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):

@@ -217,7 +217,8 @@ TARGET_TAG = "graph-balanced-gpu-lora"  # the default adapter, as issue 5's targ
 TARGET_PLAIN = "plain-gpu-lora"  # the plain adapter trained with the same budget
 
 
-# (comparison kind, default adapter's variant or replay, plain adapter's, how it ran); the replays (results/<subset>/<tag>/replays)
+# (comparison kind, default adapter's variant or replay, plain adapter's, how it ran); the replays
+# (results/<subset>/<tag>/replays)
 # add the join and column repairs that `graphsql ask` applies, to both adapters' recorded candidates
 TARGET_ROWS = (
     ("systems", "as_trained", "as_trained", "greedy"),
