@@ -63,6 +63,14 @@ def test_vote_tie_goes_to_earliest_sample(concert_db):
     assert v.sql == "SELECT count(*) FROM singer" and v.votes == 1
 
 
+def test_vote_counts_only_the_results_it_is_told_to_accept(concert_db):
+    cands = ["SELECT name FROM singer WHERE 1 = 0", "SELECT name FROM singer WHERE 1 = 0", "SELECT count(*) FROM singer"]
+    assert vote(cands, concert_db).sql == cands[0]            # the empty result has the most votes
+    v = vote(cands, concert_db, accept=lambda r: bool(r.rows))
+    assert v.ok and v.sql == cands[2] and v.votes == 1 and v.groups == 1 and len(v.candidates) == 3
+    assert not vote(cands[:2], concert_db, accept=lambda r: bool(r.rows)).ok
+
+
 def test_vote_all_failed_returns_first_not_ok(concert_db):
     v = vote(["SELECT x FROM nowhere", "garbage"], concert_db)
     assert not v.ok and v.sql == "SELECT x FROM nowhere"

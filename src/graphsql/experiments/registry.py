@@ -138,9 +138,9 @@ class ExperimentSpec:
         object.__setattr__(self, "reuse", tuple(self.reuse))
         if not self.runs:
             raise ConfigError(f"{self.id}: no runs")
-        if self.id != layout.experiment_id(self.subset, self.kind):  # the results folder is named by the id
-            raise ConfigError(f"{self.id}: the id must name its questions: "
-                              f"{layout.experiment_id(self.subset, self.kind)!r}")
+        folder = layout.experiment_id(self.subset, self.kind)  # the results folder is named by the id
+        if self.id != folder:
+            raise ConfigError(f"{self.id}: the id must name its questions: {folder!r}")
         for tag, stems in self.replays.items():
             for stem in stems:
                 if REPLAY_STEM.match(stem)["variant"] not in self.runs.get(tag, ()):

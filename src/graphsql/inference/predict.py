@@ -191,11 +191,10 @@ def predict(
         outputs = generator.generate([messages], n=infer_config.fallback, temperature=infer_config.temperature,
                                      max_new_tokens=max_new_tokens, seed=infer_config.seed + 1, **extra)[0]
         clock.lap("generate")
-        more_written, more, drawn = _candidates(outputs, graph, infer_config, db_path, skip=tried)
+        # only a sample that returns rows replaces an empty answer
+        more_written, more, drawn = _candidates(outputs, graph, infer_config, db_path, skip=tried,
+                                                accept=_has_rows if empty else None)
         written, candidates = written + more_written, candidates + more
-        if drawn is not None and empty:  # only a sample that returns rows replaces an empty answer
-            rows = [c.sql for c in drawn.candidates if c.result is not None and c.result.ok and c.result.rows]
-            drawn = vote(rows, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows) if rows else None
         if drawn is not None and drawn.ok:
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)
@@ -220,14 +219,19 @@ class _Stopwatch:
 
 
 def _candidates(outputs: list[str], graph: SchemaGraph, infer_config: InferConfig, db_path,
-                skip: Container[str] = ()) -> tuple[list[str], list[str], Vote | None]:
+                skip: Container[str] = (), accept=None) -> tuple[list[str], list[str], Vote | None]:
     """The SQL of each output as written, after the repairs, and the vote by execution over those not in ``skip``
-    (SQL that already failed; None when nothing is left to run)."""
+    (SQL already run; None when nothing is left to run), among the results ``accept`` takes (`vote`)."""
     written = [extract_sql(text) for text in outputs]
     candidates = [_postprocess(sql, graph, infer_config) for sql in written]
     new = [sql for sql in candidates if sql not in skip]
-    result = vote(new, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows) if new else None
+    result = (vote(new, db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows, accept=accept)
+              if new else None)
     return written, candidates, result
+
+
+def _has_rows(result: ExecResult) -> bool:
+    return bool(result.rows)
 
 
 def _postprocess(sql: str, graph: SchemaGraph, infer_config: InferConfig) -> str:

@@ -13,7 +13,7 @@ Rules (written down because results depend on them):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,15 +66,17 @@ def run_candidates(candidates: Sequence[str], db_path: str | Path, timeout: floa
     return tuple(out)
 
 
-def vote(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0, max_rows: int | None = None) -> Vote:
+def vote(candidates: Sequence[str], db_path: str | Path, timeout: float = 30.0, max_rows: int | None = None,
+         accept: Callable[[ExecResult], bool] | None = None) -> Vote:
     """Pick the SQL whose execution result most candidates share (see the module docstring for the rules).
-    With ``max_rows``, results are compared on their first ``max_rows`` rows."""
+    With ``max_rows``, results are compared on their first ``max_rows`` rows; with ``accept``, only results it
+    accepts take part (none accepted: not ok, as when nothing runs)."""
     if not candidates:
         raise ValueError("vote needs at least one candidate")
     ran = run_candidates(candidates, db_path, timeout, max_rows)
     groups: dict[tuple, list[int]] = {}
     for i, cand in enumerate(ran):
-        if cand.result is not None and cand.result.ok:
+        if cand.result is not None and cand.result.ok and (accept is None or accept(cand.result)):
             groups.setdefault(result_key(cand.result.rows), []).append(i)
     if not groups:
         first = ran[0]
