@@ -23,6 +23,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.data.sqlite import connect_readonly
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
+from graphsql.experiments import layout
 from graphsql.inference.extract import extract_sql
 from graphsql.inference.generate import LlamaCppGenerator, TransformersGenerator
 from graphsql.inference.models import fetch_model
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--backends", default="llama.cpp,transformers", help="comma-separated, run in this order"
     )
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_backends.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_backends.json"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 

@@ -21,6 +21,7 @@ import textwrap
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
+from graphsql.experiments import layout
 from graphsql.provenance import run_info, write_result
 
 SETTINGS = {"passive": {"OMP_WAIT_POLICY": "PASSIVE"}, "spin_1000": {"GOMP_SPINCOUNT": "1000"},
@@ -50,7 +51,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="qwen2.5-coder-0.5b")
     parser.add_argument("--tokens", type=int, default=48)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_omp.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_omp.json"))
     args = parser.parse_args(argv)
     from graphsql.inference.models import resolve_model
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
 from graphsql.data.spider import load_dataset
+from graphsql.experiments import layout
 from graphsql.experiments.linking_recall import columns_in_sql
 from graphsql.experiments.variants import SHORT_BUDGET, SHORT_SUFFIX
 from graphsql.inference.generate import load_tokenizer, make_generator
@@ -117,7 +118,7 @@ def main(argv=None) -> int:
     parser.add_argument("--max-columns", type=int, default=PromptConfig().max_columns)
     parser.add_argument("--n-timed", type=int, default=30)
     parser.add_argument("--limit", type=int, default=None, help="questions for the token part (default: all)")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_pipeline.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_pipeline.json"))
     args = parser.parse_args(argv)
 
     ds = load_dataset("spider", "dev")

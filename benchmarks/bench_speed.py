@@ -37,6 +37,7 @@ from pathlib import Path
 import graphsql.inference.generate  # noqa: F401  (OMP_WAIT_POLICY before torch or llama_cpp load)
 from graphsql.config import REPO_ROOT, InferConfig, load_config
 from graphsql.data.spider import load_dataset
+from graphsql.experiments import layout
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.generate import LlamaCppGenerator, make_generator
 from graphsql.inference.merge import merged_gguf
@@ -123,7 +124,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sc-only", action="store_true",
                         help="rerun only the self-consistency rows (and their greedy reference, in the same process) "
                              "and replace them in the existing --out file")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_speed.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_speed.json"))
     args = parser.parse_args(argv)
 
     cfg = load_config()  # ask's defaults: the shipped adapter, its prompt settings, merged, greedy, repairs

@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT, PromptConfig
+from graphsql.experiments import layout
 
 log = logging.getLogger("bench_training")
 
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-len", type=int, default=512, help="max sequence length (Trainer pads to it)")
     parser.add_argument("--precision", default="bf16", help="ours: bf16 | fp32")
     parser.add_argument("--also-fp32", action="store_true", help="also run ours in fp32 (splits the gain)")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_training.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_training.json"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 

@@ -38,6 +38,7 @@ from graphsql.data.spider import load_dataset
 from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.eval.exact_match import UnsupportedSql, exact_match, parse_spider_sql
 from graphsql.eval.hardness import hardness_of
+from graphsql.experiments import layout
 
 log = logging.getLogger("check_official_agreement")
 REPO = Path(__file__).resolve().parents[1]
@@ -412,9 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--official", type=Path, required=True, help="folder with evaluation.py, process_sql.py")
     parser.add_argument("--spider", type=Path, default=None, help="Spider folder (default: data_root()/spider)")
-    parser.add_argument("--perturbed", type=Path, default=REPO / "results" / "analyses" / "perturbed_dev.sql",
+    parser.add_argument("--perturbed", type=Path, default=layout.analysis_file(REPO / "results", "perturbed_dev.sql"),
                         help="perturbed prediction file; written (with a .json sidecar) if absent")
-    parser.add_argument("--out", type=Path, default=REPO / "results" / "analyses" / "eval_agreement.json")
+    parser.add_argument("--out", type=Path, default=layout.analysis_file(REPO / "results", "eval_agreement.json"))
     parser.add_argument("--split", default="dev", help="Spider split: dev (default) or train")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--share", type=float, default=0.5, help="share of questions perturbed")

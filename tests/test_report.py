@@ -284,7 +284,7 @@ def test_report_numbers_all_come_from_results(tmp_path):
             "without perturb 50.0 (below) |") in text
     assert "No reseeded run yet of `graph-balanced-gpu-lora`: its ablation rows have no run-to-run spread" in text
     ablation_row = next(line for line in text.splitlines() if line.startswith("| `graph-balanced-gpu-lora` | table"))
-    assert "| 20 | 0.0 | [0.0, 0.0] | 10 | 0.0 | [0.0, 0.0] | [" in ablation_row  # 2+ JOIN, then 1 JOIN
+    assert "| 20 | 0.0 | [0.0, 0.0] | [" in ablation_row  # 2+ JOIN (1 JOIN only in comparisons.json)
     assert ablation_row.endswith("] (8) |")  # then the interval with the 8 query templates resampled
     assert "| ddl | Spider train (other databases) | graph-similar (same join structure) | 25.0 (0.0) | 50.0 (100.0) |" in text
     assert "| ddl_pruned_graph3 | ddl_pruned | 40 | 25.0 | 50.0 | 25.0 |" in text
@@ -406,6 +406,8 @@ def test_robust_probe_is_compared_item_by_item_with_the_original_questions(tmp_p
         if "synonym" in subset:
             for it in metrics["items"]:
                 it["reworded"] = it["idx"] % 2 == 1
+                # rules as the knowledge probe records them: idx 1, 5, ... by two rules, 3, 7, ... by one
+                it["rules"] = "" if it["idx"] % 2 == 0 else "value+omit_name" if it["idx"] % 4 == 1 else "value"
         (folder / "as_trained.json").write_text(json.dumps(metrics))
     (results / "robust").mkdir()
     (results / "robust" / "spider-dev.json").write_text(json.dumps({"splits": {"dev_synonym": {
@@ -415,7 +417,10 @@ def test_robust_probe_is_compared_item_by_item_with_the_original_questions(tmp_p
     entry = comparisons["robust/m/spider-dev_synonym-strat40-seed0/as_trained-vs-original"]
     assert entry["all"]["n"] == 40 and entry["all"]["diff"] == -0.25
     assert entry["reworded"]["n"] == 20 and entry["reworded"]["diff"] == -0.5
+    assert entry["rule_value"]["n"] == 20 and entry["rule_omit_name"]["n"] == 10  # an item of two rules in both
+    assert entry["rule_omit_name"]["diff"] == -1.0 and entry["rule_value"]["diff"] == -0.5
     text = write_report(results, tmp_path / "docs" / "report.md").read_text()
+    assert "`omit_name` (10) 100.0 -> 0.0 (-100.0 [-100.0, -100.0]); `value` (20)" in text
     assert "## Robustness probes" in text and "How many vocalists?" in text
     assert "| `m` | `dev_synonym` (strat40-seed0) | greedy, as generated | 40 | 75.0 | 50.0 | -25.0 |" in text
 

@@ -10,6 +10,7 @@ from rich.table import Table as RichTable
 
 from graphsql.cli.common import app, console, data_app, err_console, write_json
 from graphsql.errors import ConfigError, DataError
+from graphsql.experiments import layout
 
 DATASET_HELP = "spider | bird | geo"
 STATS_SPLITS = {"spider": ("train", "dev"), "bird": ("dev", "mini_dev"), "geo": ("train", "dev", "test")}
@@ -124,7 +125,7 @@ def graph_cmd(
     if coverage:
         from graphsql.experiments.graph_coverage import measure_graph_coverage
 
-        measure_graph_coverage(out or Path("results/analyses/graph_coverage.json"))
+        measure_graph_coverage(out or layout.analysis_file(Path("results"), "graph_coverage.json"))
         return 0
     if db is None:
         raise DataError("graph: give --db FILE (a SQLite database) or --coverage")

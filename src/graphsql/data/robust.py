@@ -4,14 +4,16 @@ gold SQL, the same databases.
     >>> ds = load_dataset("spider", "dev_synonym")       # built once into ~/.cache/graphsql/robust/
     >>> ds.examples[0].question, ds.examples[0].meta["question_original"]
 
-Splits (`ROBUST_SPLITS`): ``dev_synonym`` (content words swapped for WordNet synonyms, half of them) and
+Splits (`ROBUST_SPLITS`): ``dev_synonym`` (content words swapped for WordNet synonyms, half of them),
 ``dev_schema_synonym`` (every word of the question that is a word of a table or column name swapped, so the
-question stops naming its columns). Every item is kept, reworded or not (``meta["reworded"]`` says which), so a
+question stops naming its columns) and ``dev_knowledge`` (the question needs a little domain knowledge, after
+Spider-DK: a country named by its capital or demonym, a continent by its adjective, "ordered by age" as "from the
+oldest to the youngest", "the names of" left out; `graphsql.data.knowledge`). Every item is kept, reworded or not (``meta["reworded"]`` says which), so a
 stratified sample picks the same items as on Spider dev and results pair item by item with the original
 questions'. The values a gold query compares with (its string literals) are never reworded.
 
 The generator is deterministic (seed ``SEED``, one random stream per item) and was written against Spider train
-only; its rules are in `graphsql.data.reword`. A rule-based rewording is noisy: some rewordings pick a sense the
+only; its rules are in `graphsql.data.reword` and `graphsql.data.knowledge`. A rule-based rewording is noisy: some rewordings pick a sense the
 question did not mean (``letter 's'`` as ``missive 's'``), so part of any drop is the probe's own noise.
 The file name carries a hash of the generator's code and of Spider's dev.json: a change to either rebuilds it.
 """
@@ -26,23 +28,26 @@ from collections import Counter
 from pathlib import Path
 
 from graphsql.config import cache_dir
+from graphsql.data.knowledge import reword_knowledge
 from graphsql.data.records import DbSchema
 from graphsql.data.reword import REWORD_KINDS, load_wordnet, reword_question, schema_words
 from graphsql.errors import DataError
 
-ROBUST_SPLITS = {"dev_synonym": ("dev", "synonym"), "dev_schema_synonym": ("dev", "schema_synonym")}
+ROBUST_SPLITS = {"dev_synonym": ("dev", "synonym"), "dev_schema_synonym": ("dev", "schema_synonym"),
+                 "dev_knowledge": ("dev", "knowledge")}
+KINDS = (*REWORD_KINDS, "knowledge")
 SEED = 0
-_CODE = (Path(__file__).with_name("reword.py"), Path(__file__))
+_CODE = (Path(__file__).with_name("reword.py"), Path(__file__).with_name("knowledge.py"), Path(__file__))
 
 
 def reword_items(items: list[dict], schemas: dict[str, DbSchema], kind: str, seed: int = SEED) -> list[dict]:
     """Spider-format ``items`` with ``question`` reworded by ``kind``; ``question_original`` and
-    ``rewording`` (the word pairs) added to each."""
+    ``rewording`` (the word pairs) added to each, and for ``knowledge`` the ``rules`` that changed it."""
     from graphsql.sql.parse import string_literals
 
-    if kind not in REWORD_KINDS:
-        raise DataError(f"unknown rewording {kind!r}: choose {', '.join(REWORD_KINDS)}")
-    wordnet = load_wordnet()
+    if kind not in KINDS:
+        raise DataError(f"unknown rewording {kind!r}: choose {', '.join(KINDS)}")
+    wordnet = load_wordnet() if kind in REWORD_KINDS else None
     terms: dict[str, frozenset[str]] = {}
     out = []
     for i, item in enumerate(items):
@@ -51,13 +56,18 @@ def reword_items(items: list[dict], schemas: dict[str, DbSchema], kind: str, see
             terms[item["db_id"]] = schema_words(schema)
         gold = item.get("query", item.get("SQL", ""))
         keep = string_literals(gold, schema) if gold else set()
-        rng = random.Random(f"{seed}:{kind}:{i}")
-        result = reword_question(item["question"], kind, rng, terms.get(item["db_id"], frozenset()), keep,
-                                 wordnet=wordnet)
+        if kind == "knowledge":
+            result = reword_knowledge(item["question"], gold)
+        else:
+            rng = random.Random(f"{seed}:{kind}:{i}")
+            result = reword_question(item["question"], kind, rng, terms.get(item["db_id"], frozenset()), keep,
+                                     wordnet=wordnet)
         new = dict(item)
         new["question"] = result.question
         new["question_original"] = item["question"]
         new["rewording"] = [list(pair) for pair in result.changes]
+        if kind == "knowledge":
+            new["rules"] = list(result.rules)
         if "question_toks" in new:
             new["question_toks"] = result.question.split()
         out.append(new)
@@ -101,6 +111,8 @@ def describe_robust_split(items: list[dict], examples: int = 12) -> dict:
         "words_replaced": sum(pairs.values()),
         "words_per_reworded_item": round(sum(pairs.values()) / len(changed), 2) if changed else 0.0,
         "top_replacements": [f"{a} -> {b} ({n})" for (a, b), n in pairs.most_common(25)],
+        **({"by_rule": dict(sorted(Counter(r for it in changed for r in it["rules"]).items()))}
+           if any("rules" in it for it in items) else {}),
         "examples": [{"db_id": it["db_id"], "original": it["question_original"], "reworded": it["question"]}
                      for it in changed[:examples]],
     }

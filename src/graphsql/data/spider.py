@@ -29,6 +29,7 @@ SPLIT_FILES = {
     # robustness probes: Spider dev reworded by rule (graphsql.data.robust), built once into the cache
     ("spider", "dev_synonym"): "dev.json",
     ("spider", "dev_schema_synonym"): "dev.json",
+    ("spider", "dev_knowledge"): "dev.json",
     # a schema probe: Spider dev's databases renamed, gold SQL rewritten (graphsql.data.renamed)
     ("spider", "dev_rename"): "dev.json",
     ("bird", "dev"): "dev.json",
@@ -291,7 +292,7 @@ def examples_from_items(items: list, qpath: Path, source: str, schemas: dict[str
             raise DataError(f"{qpath}: item {i} has no 'query' or 'SQL' string")
         if schemas is not None and it["db_id"] not in schemas:
             raise DataError(f"{qpath}: item {i} names unknown db_id {it['db_id']!r}")
-        meta = {k: it[k] for k in ("question_original", "rewording", "query_original") if k in it}
+        meta = {k: it[k] for k in ("question_original", "rewording", "rules", "query_original") if k in it}
         examples.append(Example(it["db_id"], it["question"], gold,
                                 evidence=it.get("evidence", ""), difficulty=it.get("difficulty", ""),
                                 source=source, idx=i, meta=meta))

@@ -220,7 +220,7 @@ def compute_comparisons(results_dir: Path) -> Path:
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
     out.update(_robust_comparisons(results, replays, templates))
-    path = results_dir / "analyses" / "comparisons.json"
+    path = layout.analysis_file(results_dir, "comparisons.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"note": "EX differences (b - a) with paired bootstrap 95% CIs, 2000 resamples, "
                                         "seed 0; written by `graphsql report`", "comparisons": out}, indent=1) + "\n")
@@ -234,8 +234,8 @@ ROBUST_SUBSET = re.compile(r"^spider-(?P<split>dev_(?!rename)[a-z_]+)-(?P<rest>a
 def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
     """Each model on a robustness probe (`graphsql.data.robust`: Spider dev reworded) against the same model on the
     same items as Spider wrote them: ``robust/<tag>/<probe subset>/<variant>-vs-original`` (greedy as generated;
-    ``<variant>_repairs``: with `ask`'s repairs replayed), overall, by JOIN bucket and on the reworded items alone
-    (``reworded``)."""
+    ``<variant>_repairs``: with `ask`'s repairs replayed), overall, by JOIN bucket, on the reworded items alone
+    (``reworded``) and, where the probe records them, on the items each rule changed (``rule_<rule>``)."""
     out = {}
     pairs = []
     for (tag, subset), variants in results.items():
@@ -253,6 +253,10 @@ def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
     for tag, subset, name, items_a, items_b, rest in pairs:
         entry = _bootstrap_entry(items_a, items_b, templates.get(f"spider-dev-{rest}"))
         entry["reworded"] = paired_bootstrap(items_a, items_b, subset="True", subset_key="reworded")
+        combos = {it["rules"] for it in items_b if it.get("rules")}  # the knowledge probe: each rule's items
+        for rule in sorted({r for combo in combos for r in combo.split("+")}):
+            entry[f"rule_{rule}"] = paired_bootstrap(items_a, items_b, subset_key="rules",
+                                                     subset=tuple(c for c in combos if rule in c.split("+")))
         out[f"robust/{tag}/{subset}/{name}-vs-original"] = entry
     return out
 

@@ -50,6 +50,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
+from graphsql.experiments import layout
 
 FILE_CASE_SECONDS = 10.0  # a bad file or command line must be refused within this (the CLI loads in-process)
 SQL_MARGIN_SECONDS = 3.0  # a hostile statement may take its timeout plus this
@@ -501,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     from graphsql.provenance import run_info, write_result
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("results/analyses/hardening.json"))
+    parser.add_argument("--out", type=Path, default=layout.analysis_file(Path("results"), "hardening.json"))
     parser.add_argument("--kills", action="store_true", help="also run the killed-jobs harness (pytest, ~2 min)")
     parser.add_argument("--timeout", type=float, default=1.0, help="seconds allowed a hostile statement")
     args = parser.parse_args(argv)

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT, resolve_adapter
+from graphsql.experiments import layout
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ def measure_cost(results_dir: Path, measure_memory: bool = True) -> dict:
                 "samples_per_question": (metrics.get("infer") or {}).get("samples", 1),
             })
     prices = []
-    published = results_dir / "published" / "llm_published.json"
+    published = layout.published_file(results_dir, "llm_published.json")
     if published.exists():
         for price in json.loads(published.read_text()).get("prices", []):
             per_1000 = []
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     out = measure_cost(args.results, measure_memory=not args.no_memory)
     command = "python -m graphsql.experiments.cost " + " ".join(argv if argv is not None else sys.argv[1:])
     out["provenance"] = run_info(command)
-    path = args.results / "analyses" / "cost.json"
+    path = layout.analysis_file(args.results, "cost.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1) + "\n")
     log.info("wrote %s", path)

@@ -40,6 +40,7 @@ from graphsql.demos.select import (
     select_demos,
 )
 from graphsql.demos.skeleton import join_shape, sql_skeleton
+from graphsql.experiments import layout
 from graphsql.experiments.variants import select_examples
 from graphsql.inference.predict import DatabaseCache
 from graphsql.prompting import prepare_schema
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=3, help="demos per question")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--splits", default="dev,train", help="Spider splits whose questions are scored")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "analyses" / "demo_selection_proxy.json")
+    parser.add_argument("--out", type=Path, default=layout.analysis_file(REPO_ROOT / "results", "demo_selection_proxy.json"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     splits = [s.strip() for s in args.splits.split(",") if s.strip()]

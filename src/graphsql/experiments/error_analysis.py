@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     analyses = analyse_results(args.results)
     command = "python -m graphsql.experiments.error_analysis " + " ".join(argv if argv is not None else sys.argv[1:])
-    out = args.results / "analyses" / "error_analysis.json"
+    out = layout.analysis_file(args.results, "error_analysis.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"categories": list(CATEGORIES), "analyses": analyses,
                                "provenance": run_info(command)}, indent=1) + "\n")

@@ -35,6 +35,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.config import data_root as default_data_root
 from graphsql.data.records import DbSchema
 from graphsql.data.spider import load_dataset
+from graphsql.experiments import layout
 from graphsql.schema.graph import EdgeKind, SchemaGraph, build_schema_graph, join_path
 from graphsql.schema.infer import infer_foreign_keys, singularize
 from graphsql.schema.prune import select_tables
@@ -355,7 +356,7 @@ def _measure_key_inference(schemas: dict[str, DbSchema], data_root: Path | None 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Schema-graph coverage of Spider gold joins and tables.")
-    parser.add_argument("--out", default="results/analyses/graph_coverage.json", help="JSON file to write")
+    parser.add_argument("--out", default=str(layout.analysis_file(Path("results"), "graph_coverage.json")), help="JSON file to write")
     parser.add_argument(
         "--data-root", default=None, help="folder holding spider/ (default: config.data_root())"
     )

@@ -6,7 +6,8 @@
 
 An experiment's id is its question set: ``<dataset>-<split>-<all | strat<N>-seed<S>>`` (``subset``), with
 ``-schema`` after it for BIRD at the schema level. Analyses, benchmarks and published figures have their own
-folders beside the experiments (``results/analyses``, ``results/benchmarks``, ``results/published``).
+folders beside the experiments (`analysis_file`: ``results/analyses``, `benchmark_file`: ``results/benchmarks``,
+`published_file`: ``results/published``).
 
     >>> from pathlib import Path
     >>> run_file(Path("results"), "spider-dev-all", "base", "ddl_full").as_posix()
@@ -25,6 +26,8 @@ from pathlib import Path
 
 BIRD_SUFFIX = "-schema"
 REPLAYS = "replays"
+ANALYSES, BENCHMARKS, PUBLISHED = "analyses", "benchmarks", "published"
+SUBSET = re.compile(r"all|strat\d+-seed\d+")  # which questions of a split
 # <dataset>-<split>-<all | stratN-seedS>[-schema]
 EXPERIMENT_ID = re.compile(r"^(?P<subset>[a-z0-9]+-[a-z0-9_]+-(?:all|strat\d+-seed\d+))(?P<schema>-schema)?$")
 
@@ -32,6 +35,33 @@ EXPERIMENT_ID = re.compile(r"^(?P<subset>[a-z0-9]+-[a-z0-9_]+-(?:all|strat\d+-se
 def experiment_id(subset: str, kind: str = "eval") -> str:
     """The folder (and id) of the experiment that runs ``kind`` on the question set ``subset``."""
     return subset + BIRD_SUFFIX if kind == "bird_schema" else subset
+
+
+def analysis_file(results: Path, name: str) -> Path:
+    """An analysis across experiments (comparisons, cost, error analysis, hardening, ...)."""
+    return results / ANALYSES / name
+
+
+def benchmark_file(results: Path, name: str) -> Path:
+    """A speed or memory benchmark's figures (``bench_*.json``)."""
+    return results / BENCHMARKS / name
+
+
+def published_file(results: Path, name: str) -> Path:
+    """Figures published by others, with their sources."""
+    return results / PUBLISHED / name
+
+
+def reuse_source(dataset: str, split: str, entry: str) -> str:
+    """The question set an experiment's ``reuse`` entry names: another subset of its split (``strat300-seed0``)
+    or of another split of the same dataset (``dev-all``: the questions a probe did not reword are Spider dev's).
+
+    >>> reuse_source("spider", "dev_knowledge", "dev-all"), reuse_source("spider", "dev", "strat300-seed0")
+    ('spider-dev-all', 'spider-dev-strat300-seed0')
+    """
+    if SUBSET.fullmatch(entry):
+        return f"{dataset}-{split}-{entry}"
+    return f"{dataset}-{entry}"
 
 
 def run_file(results: Path, subset: str, tag: str, variant: str, kind: str = "eval") -> Path:

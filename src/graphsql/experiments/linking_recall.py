@@ -36,6 +36,7 @@ from sqlglot import exp
 from graphsql.config import REPO_ROOT
 from graphsql.data.records import DbSchema, Example
 from graphsql.data.spider import load_dataset
+from graphsql.experiments import layout
 from graphsql.schema.link import LinkResult, link_schema
 from graphsql.schema.values import ValueIndex, build_value_index, normalize_text
 from graphsql.sql.parse import alias_map, join_conditions, string_literals, tables_in_sql, try_parse
@@ -286,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m graphsql.experiments.linking_recall", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("results/analyses/linking_recall.json"), help="where to write the JSON"
+        "--out", type=Path, default=layout.analysis_file(Path("results"), "linking_recall.json"), help="where to write the JSON"
     )
     parser.add_argument(
         "--limit", type=int, default=None, help="first N questions of each split (smoke runs)"

@@ -119,7 +119,8 @@ class ExperimentSpec:
     sample: int | None = None  # stratified sample size; none: every runnable question
     seed: int = 0
     n_ctx: int | None = None  # llama.cpp context (BIRD's few-shot prompts need 4096)
-    reuse: tuple = ()  # subsets (e.g. strat300-seed0) whose recorded answers a run reuses (same variant, settings)
+    reuse: tuple = ()  # subsets (strat300-seed0; dev-all: another split's) whose recorded answers a run reuses
+    # where the question is the same (same variant and settings)
     runs: dict = field(default_factory=dict)
     replays: dict = field(default_factory=dict)
 

@@ -24,6 +24,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
+from graphsql.experiments import layout
 from graphsql.inference.repairs import repair_sql
 from graphsql.provenance import run_info
 from graphsql.schema.graph import SchemaGraph, graphs_by_db
@@ -89,7 +90,7 @@ def replay_repairs(records: Iterable[dict], graph_for: Callable[[str], SchemaGra
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", type=Path, default=REPO_ROOT / "runs" / "dpo" / "graph_cpu" / "candidates.jsonl")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "analyses" / "repairs_heldout.json")
+    parser.add_argument("--out", type=Path, default=layout.analysis_file(REPO_ROOT / "results", "repairs_heldout.json"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.candidates.exists():

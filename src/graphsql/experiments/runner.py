@@ -146,7 +146,8 @@ def _run_step(exp: ExperimentSpec, registry: Registry, tag: str, variant: str, r
         return Step(exp.id, tag, variant, "bird_schema",
                     (*_sample_args(exp), *ctx, *model, *merge, "--variant", variant), result)
     # answers recorded on another subset of the same questions are reused where that run exists
-    reuse = [s for s in exp.reuse if layout.run_file(results, f"{exp.dataset}-{exp.split}-{s}", tag, variant).exists()]
+    reuse = [s for s in exp.reuse
+             if layout.run_file(results, layout.reuse_source(exp.dataset, exp.split, s), tag, variant).exists()]
     reuse_args = ["--reuse-from", ",".join(reuse)] if reuse else []
     argv = (*_sample_args(exp), *model, *merge, "--dataset", exp.dataset, "--split", exp.split, "--variants", variant,
             *reuse_args)

@@ -214,10 +214,13 @@ def run_variant(
     seconds = [r["seconds"] for r in records if r.get("seconds")]
     by_idx = {r["idx"]: r for r in records}
     reworded = {e.idx: bool(e.meta["rewording"]) for e in examples if "rewording" in e.meta}
+    rules = {e.idx: "+".join(e.meta["rules"]) for e in examples if "rules" in e.meta}
     for item in metrics["items"]:
         rec = by_idx.get(item["idx"], {})
         if reworded:  # a robustness probe (graphsql.data.robust): was this question reworded?
             item["reworded"] = reworded.get(item["idx"], False)
+        if rules:  # and by which rules (the knowledge probe), e.g. "value+omit_name"
+            item["rules"] = rules.get(item["idx"], "")
         item["votes"] = rec.get("votes")
         item["tables_shown"] = rec.get("tables")
         item["repaired"] = rec.get("repaired")
@@ -266,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--partial", action="store_true",
                         help="evaluate what an interrupted run has predicted so far (<variant>.partial.json)")
     parser.add_argument("--reuse-from", default="",
-                        help="comma-separated subsets (e.g. strat300-seed0) whose predictions of the same variant "
-                             "are copied instead of predicted again")
+                        help="comma-separated subsets (e.g. strat300-seed0; dev-all: of another split) whose "
+                             "predictions of the same variant are copied where the question is the same, instead of "
+                             "predicted again")
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     parser.add_argument("--runs", type=Path, default=REPO_ROOT / "runs" / "eval")
     args = parser.parse_args(argv)
@@ -290,9 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
     reuse = [s.strip() for s in args.reuse_from.split(",") if s.strip()]
     for name in names:
-        sources = {other: (layout.run_file(args.results, f"{args.dataset}-{args.split}-{other}", args.tag, name),
-                           args.runs / args.tag / f"{args.dataset}-{args.split}-{other}" / name / "preds.sql.jsonl")
-                   for other in reuse if other != subset}
+        sources = {other: (layout.run_file(args.results, source, args.tag, name),
+                           args.runs / args.tag / source / name / "preds.sql.jsonl")
+                   for other in reuse
+                   if (source := layout.reuse_source(args.dataset, args.split, other)) != f"{args.dataset}-{args.split}-{subset}"}
         try:
             run_variant(name, ds, examples, generator,
                         args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,

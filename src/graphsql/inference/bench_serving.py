@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
+from graphsql.experiments import layout
 
 
 @contextlib.contextmanager
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--questions", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_serving.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_serving.json"))
     args = parser.parse_args(argv)
     result = compare_serving(args.questions, args.workers)
     result["provenance"] = run_info("python -m graphsql.inference.bench_serving",

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 from graphsql.eval.comparisons import BIRD_MEASURES
+from graphsql.experiments import layout
 from graphsql.report.common import SYSTEMS, _claim, _fewshot_label, _pct, _rel, _replay_label
 
 
 def _error_section(results_dir: Path, root: Path) -> list[str]:
     """Failure categories per evaluated variant (``error_analysis.json``), with one example per category."""
-    path = results_dir / "analyses" / "error_analysis.json"
+    path = layout.analysis_file(results_dir, "error_analysis.json")
     if not path.exists():
         return []
     data = json.loads(path.read_text())

@@ -50,7 +50,7 @@ def pick_default_quant(comparisons: dict, bench: dict) -> str | None:
 def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str]:
     """The merged model's accuracy against the run-time adapter, and seconds a question for every way of running
     the default model (`benchmarks/bench_speed.py`)."""
-    path = results_dir / "benchmarks" / "bench_speed.json"
+    path = layout.benchmark_file(results_dir, "bench_speed.json")
     accuracy = merged_accuracy(comparisons)
     if not path.is_file() and not accuracy:
         return []
@@ -121,7 +121,7 @@ def _speed_section(results_dir: Path, comparisons: dict, root: Path) -> list[str
 
 def _web_section(results_dir: Path, root: Path) -> list[str]:
     """The web API under load (`python -m graphsql.web.bench`): one client, then N, for each generator."""
-    path = results_dir / "benchmarks" / "bench_web.json"
+    path = layout.benchmark_file(results_dir, "bench_web.json")
     if not path.exists():
         return []
     d = json.loads(path.read_text())
@@ -148,7 +148,7 @@ def _web_section(results_dir: Path, root: Path) -> list[str]:
 
 def _cost_section(results_dir: Path, root: Path) -> list[str]:
     """Parameters, memory, seconds and tokens per question, and a hosted model's price for the same tokens."""
-    path = results_dir / "analyses" / "cost.json"
+    path = layout.analysis_file(results_dir, "cost.json")
     if not path.exists():
         return []
     data = json.loads(path.read_text())
@@ -183,7 +183,7 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
                       "with our prompts' token counts: an estimate of the API bill only."]
     lines += ["", f"Source: `{_rel(path, root)}` (`python -m graphsql.experiments.cost`); the price and its "
                   "source: `results/published/llm_published.json`.", ""]
-    speed = results_dir / "benchmarks" / "bench_speed.json"
+    speed = layout.benchmark_file(results_dir, "bench_speed.json")
     if speed.is_file():  # the seconds column above predates the merged model; what it costs now, measured in one run
         bench = json.loads(speed.read_text())
         default = bench["targets"]["default"]
@@ -258,7 +258,7 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
 
 def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
     """The repairs of `graphsql ask` on sampled candidates of Spider train questions (never read while writing them)."""
-    path = results_dir / "analyses" / "repairs_heldout.json"
+    path = layout.analysis_file(results_dir, "repairs_heldout.json")
     if not path.exists():
         return []
     d = json.loads(path.read_text())
@@ -460,6 +460,8 @@ def _fallback_rows(results_dir: Path) -> list[dict]:
     rows = []
     for path, subset, tag, _ in layout.results_files(results_dir, kind="eval", replays=False, name=FALLBACK_VARIANT):
         m = json.loads(path.read_text())
+        if any(not layout.SUBSET.fullmatch(source) for source in m.get("reused") or {}):
+            continue  # most answers copied from another split's run (a probe): its pair is mostly that run's
         before = m["without_fallback"]["ex_items"]
         without = [{**it, "ex": before[str(it["idx"])]} for it in m["items"]]
         measures = {"EX": paired_bootstrap(without, m["items"], "ex")}

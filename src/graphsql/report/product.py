@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from graphsql.experiments import layout
 from graphsql.report.common import _rel
 
 
@@ -57,7 +58,7 @@ HARDENING_KINDS = {
 
 def hardening_section(results_dir: Path, root: Path) -> list[str]:
     """Every kind of hostile or bad input tried, counted (`python -m graphsql.eval.hardening --kills`)."""
-    path = results_dir / "analyses" / "hardening.json"
+    path = layout.analysis_file(results_dir, "hardening.json")
     if not path.exists():
         return []
     d = json.loads(path.read_text())
@@ -111,7 +112,7 @@ def serving_section(results_dir: Path, root: Path) -> list[str]:
 def serving_table(results_dir: Path, root: Path) -> list[str]:
     """What the serving benchmark measured, as a sentence and a table (the report's appendix and the README's
     "Scaling out" section)."""
-    path = results_dir / "benchmarks" / "bench_serving.json"
+    path = layout.benchmark_file(results_dir, "bench_serving.json")
     if not path.exists():
         return []
     d = json.loads(path.read_text())

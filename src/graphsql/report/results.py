@@ -8,8 +8,10 @@ from collections.abc import Container
 from pathlib import Path
 
 from graphsql.eval.comparisons import JOIN_KEYS, ROBUST_SUBSET, _is_complete
+from graphsql.experiments import layout
 from graphsql.report.common import (
     SYSTEMS,
+    _ci,
     _citation,
     _pct,
     _rel,
@@ -31,21 +33,27 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
              "against Spider train and never tuned on these outputs): every Spider dev question again, content words "
              "swapped for their most frequent WordNet 3.0 synonym (`dev_synonym`: any content word, each with "
              "probability 1/2; `dev_schema_synonym`: every word that is part of a table or column name, so the "
-             "question stops naming its columns), values and the words an SQL query depends on kept, same gold SQL. "
+             "question stops naming its columns), values and the words an SQL query depends on kept, same gold SQL; "
+             "`dev_knowledge` (`graphsql.data.knowledge`, after Spider-DK) needs a little domain knowledge instead: "
+             "a country named by its demonym or capital, a continent by its adjective, “ordered by age” as “from "
+             "the oldest to the youngest”, “the names of” left unsaid (all items; the unchanged ones copied from "
+             "Spider dev's run). "
              "The probes are noisy (a rule sometimes picks a sense the question did not mean), so part of a drop is "
-             "the probe's own; they are this project's stand-in for the held-out reworded and synonym test sets, "
+             "the probe's own; they are this project's stand-in for the held-out reworded, synonym and "
+             "domain-knowledge test sets, "
              "which it never sees. The `reword` training augmentation uses the same rules (on Spider train), so a "
              "model trained with it is favoured on these probes.", "",
-             "| probe | questions | reworded | words replaced | most frequent replacements |", "|---|---|---|---|---|"]
+             "| probe | questions | reworded | words or phrases replaced | most frequent replacements |",
+             "|---|---|---|---|---|"]
     for split, d in info.items():
         lines.append(f"| `{split}` | {d['items']} | {d['reworded']} ({_pct(d['reworded_share'])}%) | "
-                     f"{d['words_replaced']} | {', '.join(d['top_replacements'][:6])} |")
-    example = next(iter(info.values()))["examples"][:3]
+                     f"{d['words_replaced']} | {', '.join(d['top_replacements'][:3])} |")
+    example = next(iter(info.values()))["examples"][:2]
     lines += ["", "Examples (`dev_synonym`): " + "; ".join(f"“{e['original']}” → “{e['reworded']}”" for e in example),
-              "", "EX on the stratified items, reworded against the same items as written (paired bootstrap; "
+              "", "EX on the probe's items (stratified, or all), reworded against the same items as written (paired bootstrap; "
               "“with repairs”: `ask`'s join and column repairs replayed on the same queries):", "",
               "| model | probe | setting | n | EX original | EX reworded | diff | 95% CI | reworded items: n | diff | "
-              "95% CI | 2+ JOIN: n | diff | 95% CI |", "|---" * 14 + "|"]
+              "95% CI |", "|---" * 11 + "|"]
     for (_, tag, subset, pair), c in sorted(rows):
         name = pair.removesuffix("-vs-original")
         setting = ("with repairs" if name.endswith("_repairs") else
@@ -54,17 +62,25 @@ def _robust_section(results_dir: Path, comparisons: dict, root: Path) -> list[st
         whole = c["all"]
         lines.append(f"| `{tag}` | `{probe['split']}` ({probe['rest']}) | {setting} | {whole['n']} | {_pct(whole['a'])} "
                      f"| {_pct(whole['b'])} | {_pct(whole['diff'])} | [{_pct(whole['ci95'][0])}, "
-                     f"{_pct(whole['ci95'][1])}] |{_subset_cells(c, 'reworded')}{_subset_cells(c, 'joins_2+')}")
-    lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/analyses/comparisons.json` (`robust/...`), "
+                     f"{_pct(whole['ci95'][1])}] |{_subset_cells(c, 'reworded')}")
+    for (_, tag, subset, pair), c in sorted(rows):
+        by_rule = [(key.removeprefix("rule_"), sub) for key, sub in c.items() if key.startswith("rule_") and sub["n"]]
+        if by_rule:
+            lines += ["", f"By rule (`{ROBUST_SUBSET.match(subset)['split']}`, `{pair.removesuffix('-vs-original')}`"
+                          f" of `{tag}`; items two rules changed count twice), EX on the items each changed: "
+                          + "; ".join(f"`{rule}` ({sub['n']}) {_pct(sub['a'])} -> {_pct(sub['b'])} "
+                                      f"({_ci(sub, signed=True)})" for rule, sub in by_rule) + "."]
+    lines += ["", f"Sources: `{_rel(info_path, root)}`, `results/analyses/comparisons.json` (`robust/...`: also by "
+              "JOIN count), "
               "`results/spider-dev_*/<model>/` (replays in its `replays/`) "
-              "(`graphsql run spider-dev_synonym-strat300-seed0 spider-dev_schema_synonym-strat300-seed0`).", ""]
+              "(`graphsql run <experiment id>`, ids in `experiments.yaml`'s robustness group).", ""]
     return lines
 
 
 def _linking_probes_section(results_dir: Path, root: Path) -> list[str]:
     """Schema linking and pruning on the probes (no model): the share of questions whose gold tables all reach
     the prompt, Spider dev beside the reworded, renamed and GeoQuery questions."""
-    path = results_dir / "analyses" / "linking_recall.json"
+    path = layout.analysis_file(results_dir, "linking_recall.json")
     d = json.loads(path.read_text()) if path.exists() else {}
     if not d.get("probes"):
         return []
@@ -154,7 +170,7 @@ def _main_section(results: dict, comparisons: dict, out: Path, root: Path, subse
 
 def _published_llm_section(results_dir: Path, root: Path) -> list[str]:
     """Published figures of LLM systems (GPT-4o, LearNAT, Qwen2.5-Coder, ...), from ``llm_published.json``."""
-    path = results_dir / "published" / "llm_published.json"
+    path = layout.published_file(results_dir, "llm_published.json")
     if not path.exists():
         return []
     data = json.loads(path.read_text())
@@ -193,7 +209,7 @@ def _baseline_section(results_dir: Path, root: Path) -> list[str]:
             lines.append(f"| {data.get('model', path.stem)} | {data.get('dataset')} {data.get('split')} | {m['n']} | "
                          f"{_pct(m['ex'])} | {_pct(m.get('em'))} | " + " | ".join(joins) + f" | {params} |")
         lines += ["", "Sources: " + ", ".join(f"`{_rel(p, root)}`" for p in measured) + ".", ""]
-    published = results_dir / "published" / "baselines_published.json"
+    published = layout.published_file(results_dir, "baselines_published.json")
     if published.exists():
         data = json.loads(published.read_text())
         lines += ["## Pre-LLM models: published figures (not measured here)", "",
@@ -315,7 +331,7 @@ def _beside_published_section(results: dict, results_dir: Path, root: Path) -> l
             continue
         size = "0.5B" if "/base/" in rel else "0.5B + LoRA (17 MiB)"
         ours.append(f"| {label} | {size} | {data['n']} | {_pct(data['ex'])} | measured here | `{_rel(path, root)}` |")
-    published_path = results_dir / "published" / "llm_published.json"
+    published_path = layout.published_file(results_dir, "llm_published.json")
     theirs = [f"| {s['system']} | {s.get('parameters', '–')} | – | {f['value']} (published) | "
               f"{f.get('setting') or '–'} | {_citation(s.get('citation') or {})} |"
               for s, f in _published_spider_dev_ex(published_path, PUBLISHED_BESIDE)]

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from graphsql.eval.comparisons import JOIN_KEYS, _is_complete, ablation_of
+from graphsql.experiments import layout
 from graphsql.experiments.registry import Ablation
 from graphsql.report.common import (
     _comparison_cells,
@@ -18,7 +19,6 @@ from graphsql.report.common import (
     _pyplot,
     _rel,
     _save_figure,
-    _subset_cells,
     _template_cells,
 )
 from graphsql.report.results import _published_spider_dev_ex
@@ -60,7 +60,7 @@ def _budget_section(results: dict, root: Path) -> list[str]:
 def _prompt_size_section(results_dir: Path, results: dict, root: Path) -> list[str]:
     """Prompt tokens of each pruned configuration against the full-DDL prompt (the benchmark), with the EX of the
     same configurations wherever an evaluation ran them (variants carry the benchmark's configuration names)."""
-    path = results_dir / "benchmarks" / "bench_pipeline.json"
+    path = layout.benchmark_file(results_dir, "bench_pipeline.json")
     if not path.is_file():
         return []
     bench = json.loads(path.read_text())
@@ -165,7 +165,7 @@ def _learnat_section(comparisons: dict, results_dir: Path, root: Path) -> list[s
              "with − without | 95% CI | 95% CI, query templates resampled (templates) |", "|---" * 12 + "|"]
     lines += [f"| {part} | {how} | {subset} | {_comparison_cells(c)}{_template_cells(c)}"
               for part, how, subset, c in rows]
-    published_path = results_dir / "published" / "llm_published.json"
+    published_path = layout.published_file(results_dir, "llm_published.json")
     learnat = [f"{s['system']}: {f['value']}" for s, f in _published_spider_dev_ex(published_path, ("LearNAT",))]
     if learnat:
         lines += ["", "LearNAT with all three parts, published Spider dev EX (all of dev, its own prompts): "
@@ -232,17 +232,17 @@ def _ablation_section(comparisons: dict, results_dir: Path, out: Path) -> list[s
              "Each adapter is one training run. A row \"nothing: the same recipe, training seed N\" retrains the full "
              "adapter with another seed (LoRA initialisation, data order): how far two runs of one recipe differ.", "",
              "| full adapter | without | subset | tokens (epochs): full | ablated | n | full adapter EX | ablated EX | "
-             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | 1 JOIN: n | ablated − full | 95% CI | "
+             "ablated − full | 95% CI | 2+ JOIN: n | ablated − full | 95% CI | "
              "95% CI, query templates resampled (templates) |",
-             "|---" * 17 + "|"]
+             "|---" * 14 + "|"]
 
     lines += [f"| `{m.full}` | {m.describe()} | {subset} | "
               + " | ".join(tokens(run) for run in (m.full_run, m.run))
-              + f" | {_comparison_cells(c)}{_subset_cells(c, 'joins_1')}{_template_cells(c)}"
+              + f" | {_comparison_cells(c)}{_template_cells(c)}"
               for m, subset, c in rows]
     lines += ["", "Query templates: the gold SQL with its values masked; resampling them whole asks whether a "
                   "difference rests on enough distinct queries (see Findings).",
-              "", "Source: `results/analyses/comparisons.json` (paired bootstrap; adapters from "
+              "", "Source: `results/analyses/comparisons.json` (paired bootstrap; 1 JOIN as `joins_1`; adapters from "
                   "`graphsql run --model TAG` (CPU) or `scripts/gpu_runs_evaluate.sh` (GPU-trained); tokens "
                   "seen and epochs from `results/train/<run>.json`: an ablation trains for the full adapter's "
                   "tokens unless its run says otherwise, e.g. `2ep` = two passes over its smaller sample set).", ""]

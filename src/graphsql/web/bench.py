@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
+from graphsql.experiments import layout
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--max-pending", type=int, default=16)
     parser.add_argument("--generators", nargs="+", default=["scripted", "real"], choices=["scripted", "real"])
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "results" / "benchmarks" / "bench_web.json")
+    parser.add_argument("--out", type=Path, default=layout.benchmark_file(REPO_ROOT / "results", "bench_web.json"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
