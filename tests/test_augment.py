@@ -177,6 +177,18 @@ def test_build_is_deterministic_and_manifest_adds_up(mini, tmp_path):
     assert other.samples != m1.samples or (tmp_path / "c" / "samples.jsonl").read_text() != lines
 
 
+def test_knowledge_augmentation_asks_the_same_query_without_saying_it(mini, graphs):
+    changed = 0
+    for ex in mini.examples:
+        ctx = AugmentContext(PromptConfig(max_tables=3))
+        for sample in AUGMENTATIONS["knowledge"](ex, graphs[ex.db_id], ctx, random.Random(ex.idx)):
+            question = sample.messages[-2]["content"].rsplit("Question: ", 1)[1]
+            assert question != ex.question and sample.answer == ex.gold_sql and sample.source == "aug:knowledge"
+            assert "France" not in question  # a country the query compares with is named by what one knows of it
+            changed += 1
+    assert changed >= 1
+
+
 @pytest.mark.parametrize(
     ("augmentations", "sources"),
     [
@@ -186,6 +198,7 @@ def test_build_is_deterministic_and_manifest_adds_up(mini, tmp_path):
         (("table_selection", "join_path"), {"spider:dev", "aug:table_selection", "aug:join_path"}),
         (("rename",), {"spider:dev", "aug:rename"}),
         (("demonstrations", "reword"), {"spider:dev", "aug:demonstrations", "aug:reword"}),
+        (("knowledge",), {"spider:dev", "aug:knowledge"}),
     ],
 )
 def test_switches(augmentations, sources, mini, tmp_path):
@@ -207,7 +220,7 @@ def test_plain_config_shows_the_whole_schema_in_ddl(mini, tmp_path):
 
 def test_graph_config_file_loads():
     config = load_augment_config(REPO_ROOT / "configs" / "augment_graph.yaml")
-    assert set(config.augmentations) == set(AUGMENTATIONS) - {"demonstrations", "reword"} | {"synthetic"}
+    assert set(config.augmentations) == set(AUGMENTATIONS) - {"demonstrations", "reword", "knowledge"} | {"synthetic"}
     issue25 = load_augment_config(REPO_ROOT / "configs" / "augment_graph_unseen.yaml")
     assert set(issue25.augmentations) == set(AUGMENTATIONS) | {"synthetic", "rename"}
 

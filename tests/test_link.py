@@ -316,3 +316,22 @@ def test_value_match_boosts_a_column_the_question_does_not_name(concert_db, cach
     assert without.column_scores[("stadium", "location")] == 0.0
     assert with_values.column_scores[("stadium", "location")] > 0.8
     assert with_values.table_scores["stadium"] > without.table_scores["stadium"]
+
+
+def test_a_value_named_by_an_adjective_is_linked_only_when_asked():
+    from graphsql.schema.values import PERTAINYM_SCORE, ValueIndex
+
+    index = ValueIndex("db", (("singer", "country"),), (("France", "Netherlands", "Japan"),))
+    table = {"french": ("France",), "dutch": ("Netherlands",), "english": ("England", "English")}
+    question = "Which singers are French or Dutch but not English?"
+    assert index.lookup(question) == []
+    found = index.lookup(question, pertainyms=table)
+    assert {(m.value, m.score) for m in found} == {("France", PERTAINYM_SCORE), ("Netherlands", PERTAINYM_SCORE)}
+
+
+def test_pertainyms_come_from_wordnet():
+    pytest.importorskip("nltk")
+    from graphsql.schema.pertainyms import pertainyms
+
+    table = pertainyms()
+    assert table["french"] == ("France",) and "Europe" in table["european"] and "Netherlands" in table["dutch"]

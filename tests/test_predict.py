@@ -411,3 +411,38 @@ def test_cli_ask_no_repairs_flag_reaches_the_pipeline(demo_db, capsys, monkeypat
     assert main(["ask", "How many books?", "--db", str(demo_db), "--adapter", "none", "--no-repairs"]) == 1
     captured = capsys.readouterr()
     assert "FROM bookauthor" in captured.out and "no such table" in captured.err
+
+
+def test_predict_answers_an_entity_question_with_names_not_every_column(demo_db):
+    """infer.names_for_star (on by default): ``SELECT *`` for "which authors ..." becomes their names; the star
+    answer stays as generated; a question that asks for every detail, or the rule off, keeps the star."""
+    gen = ScriptedGenerator(default=["SELECT * FROM author WHERE birth_year > 1900"])
+    pred = predict("Which authors were born after 1900?", demo_db, gen, PromptConfig(), InferConfig())
+    assert pred.ok and pred.pred_sql == "SELECT name FROM author WHERE birth_year > 1900"
+    assert pred.generated == "SELECT * FROM author WHERE birth_year > 1900" and len(pred.result.columns) == 1
+    pred = predict("Show all the information about authors born after 1900.", demo_db, gen, PromptConfig(),
+                   InferConfig())
+    assert pred.pred_sql == "SELECT * FROM author WHERE birth_year > 1900"
+    pred = predict("Which authors were born after 1900?", demo_db, gen, PromptConfig(),
+                   InferConfig(names_for_star=False))
+    assert pred.pred_sql == "SELECT * FROM author WHERE birth_year > 1900"
+
+
+def test_predict_examples_copies_an_answer_only_where_the_prompt_is_the_same(mini_spider, tmp_path):
+    """reuse_same_prompt: another prompt setting whose prompt comes out the same for a question gives the same
+    answer, so it is copied; a question whose prompt changes is asked again."""
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
+    predict_examples(ds.examples[:6], ds, gen, tmp_path / "a" / "preds.sql", PromptConfig())
+    log = tmp_path / "a" / "preds.sql.jsonl"
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    lines[2]["messages"][-1]["content"] += " (another prompt)"   # as if this question's prompt had differed
+    log.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    calls = len(gen.calls)
+    records = predict_examples(ds.examples[:6], ds, gen, tmp_path / "b" / "preds.sql", PromptConfig(),
+                               reuse_same_prompt={"a": log})
+    assert [r.get("reused_from") for r in records] == ["a (same prompt)"] * 2 + [None] + ["a (same prompt)"] * 3
+    assert len(gen.calls) - calls == 1
+    fresh = predict_examples(ds.examples[:6], ds, gen, tmp_path / "c" / "preds.sql", PromptConfig(max_tables=1),
+                             reuse_same_prompt={"a": log})  # pruning to one table changes some prompts
+    assert any(r.get("reused_from") is None for r in fresh)

@@ -53,7 +53,7 @@ log = logging.getLogger(__name__)
 SYNTHETIC = "synthetic"
 RENAME = "rename"
 KNOWN_AUGMENTATIONS = (*AUGMENTATIONS, SYNTHETIC, RENAME)
-# the default recipe (issue 25 added demonstrations and reword: switched on by name in a config)
+# the default recipe (issue 25 added demonstrations, reword and knowledge: switched on by name in a config)
 DEFAULT_AUGMENTATIONS = ("graph_views", "perturb", "table_selection", "join_path", SYNTHETIC)
 CHARS_PER_TOKEN = 3.5
 JOIN_BUCKETS = ("0", "1", "2", "3", "4+")

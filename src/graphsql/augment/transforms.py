@@ -269,6 +269,21 @@ def reword(example: Example, graph: SchemaGraph, ctx: AugmentContext, rng: rando
     return [_sql(new, graph, prepared, "aug:reword")]
 
 
+def knowledge(example: Example, graph: SchemaGraph, ctx: AugmentContext, rng: random.Random) -> list[Sample]:
+    """The question reworded to need a little domain knowledge (`graphsql.data.knowledge`: a country by its
+    capital or demonym, a continent by its adjective, a quantity by its adjectives, "the names of" left unsaid);
+    nothing if no rule applies. The same rules make the `dev_knowledge` probe, which favours a model trained on them."""
+    from graphsql.data.knowledge import reword_knowledge
+
+    gold = gold_tables(example.gold_sql, graph)
+    result = reword_knowledge(example.question, example.gold_sql) if gold is not None else None
+    if result is None or not result.changes:
+        return []
+    new = replace(example, question=result.question)
+    prepared = prepare_training_schema(new.question, gold, graph, ctx, rng)
+    return [_sql(new, graph, prepared, "aug:knowledge")]
+
+
 AUGMENTATIONS: dict[str, Augmentation] = {
     "graph_views": graph_views,
     "perturb": perturb,
@@ -276,4 +291,5 @@ AUGMENTATIONS: dict[str, Augmentation] = {
     "join_path": join_path,
     "demonstrations": demonstrations,
     "reword": reword,
+    "knowledge": knowledge,
 }

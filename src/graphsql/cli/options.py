@@ -83,6 +83,9 @@ PROMPT_FLAGS: dict[str, Flag] = {
     "fallback_empty": Flag(bool | None, typer.Option(None, "--fallback-empty/--no-fallback-empty", help=(
         "draw the fallback samples for an answer that returns no rows too; a sample that returns rows replaces it")),
         ("infer.fallback_empty",)),
+    "entity_names": Flag(bool | None, typer.Option(None, "--entity-names/--no-entity-names", help=(
+        "answer a question about entities that names no column with their name column(s) instead of every column "
+        "(default: on)")), ("infer.names_for_star",)),
     "answer_format": Flag(str | None, typer.Option(None, "--answer-format", help=(
         "sql | decomposed (tables, joins, subqueries, clauses, then the SQL: AST-guided decomposition)")),
         ("prompt.answer_format",)),

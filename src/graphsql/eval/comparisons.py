@@ -34,7 +34,8 @@ COMPARISONS = (("ddl_full", "graph_pruned"), ("ddl_full", "graph_pruned_sc5"), (
                ("as_trained", "as_trained_grammar"),  # decoding under the schema grammar (issue 25.4)
                ("ask_fb4", "ask_fb4_t6"),  # `ask` with the fallback: a pruning budget of 6 tables against 4
                ("ask_fb4_nokeys", "ask_fb4"),  # ... with keys inferred for databases that declare none
-               ("ask_fb4", "ask_fb4_empty"))  # ... drawing the fallback samples for an empty answer too
+               ("ask_fb4", "ask_fb4_empty"),  # ... drawing the fallback samples for an empty answer too
+               ("ask_fb4", "ask_fb4_pert"))  # ... linking values named by an adjective (French -> France)
 
 
 _REGISTRY = load_registry()  # experiments.yaml: labels, the main table, the comparisons
@@ -96,6 +97,7 @@ FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_te
 
 # graphsql.experiments.sc_count: all of ask's repairs before names were matched, all of them, the column fix, the joins
 REPLAY_SUFFIXES = ("_repairs_exact", "_repairs", "_repairs_columns", "_repairs_joins")
+NAMES_SUFFIX = "_names"  # graphsql.experiments.names_replay: the name rule on a run's answers
 
 
 def _seed_spreads(comparisons: dict, ablation=ablation_of) -> dict:
@@ -180,6 +182,12 @@ def compute_comparisons(results_dir: Path) -> Path:
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
+    for (tag, subset, stem), b in replays.items():  # the name rule replayed on a run's answers, against the run
+        run = results.get((tag, subset), {}).get(stem.removesuffix(NAMES_SUFFIX))
+        if stem.endswith(NAMES_SUFFIX) and run and _is_complete(run[1]):
+            entry = _bootstrap_entry(run[1]["items"], b["1"]["items"], templates.get(subset))
+            entry["rewritten"] = sum(bool(it.get("renamed")) for it in b["1"]["items"])
+            out[f"{tag}/{subset}/{stem}-vs-{stem.removesuffix(NAMES_SUFFIX)}"] = entry
     bird = {(tag, subset, name): json.loads(p.read_text()).get("items")
             for p, subset, tag, name in layout.results_files(results_dir, kind="bird_schema")}
     bird_variants: dict[tuple[str, str], set[str]] = {}

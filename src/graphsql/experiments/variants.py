@@ -51,7 +51,11 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     # results/analyses/linking_recall.json)
     "ask_fb4_t6": ({"max_tables": 6}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True,
                                        "fallback": 4, "fallback_empty": False}),
+    # ask_fb4 with values named by an adjective linked (French -> France: graphsql.schema.pertainyms)
+    "ask_fb4_pert": ({"link_pertainyms": True}, {"samples": 1, "fix_columns": True, "fix_joins": True,
+                                                  "fix_names": True, "fallback": 4, "fallback_empty": False}),
     # the fallback also when the answer runs but returns no rows (a sample that returns rows replaces it)
+    # (SAME_PROMPT: a variant that changes only the prompt copies another's answers where the prompt is the same)
     "ask_fb4_empty": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4,
                            "fallback_empty": True}),
     "as_trained_sc5_repairs_columns": ({}, {"samples": 5, "temperature": 0.7, "fix_columns": True}),
@@ -123,6 +127,10 @@ def count_prompt_tokens(records: list[dict], tokenizer) -> list[int]:
     return out
 
 
+# variant -> the variant with the same inference settings whose answers it copies where its prompt comes out the same
+SAME_PROMPT = {"ask_fb4_pert": "ask_fb4"}
+
+
 def _all_done(jsonl: Path, examples: list[Example]) -> bool:
     from graphsql.inference.batch import read_done
 
@@ -131,7 +139,7 @@ def _all_done(jsonl: Path, examples: list[Example]) -> bool:
 
 
 def _same_settings(results: Path, model: str, adapter: str | None, prompt_cfg: PromptConfig,
-                   infer_cfg: InferConfig) -> bool:
+                   infer_cfg: InferConfig, parts: tuple[str, ...] = ("prompt", "infer")) -> bool:
     """True if the results file ``results`` was made with these settings; raises ConfigError if not (or if it is
     missing), naming what differs. A setting the file lacks (added to the code since) counts as the same when it
     is off (false, 0, empty) or at its default now."""
@@ -146,7 +154,7 @@ def _same_settings(results: Path, model: str, adapter: str | None, prompt_cfg: P
             then[k] = {**{key: value for key, value in now[k].items()
                           if key not in then[k] and (not value or value == defaults[k].get(key))}, **then[k]}
     run = made.get("provenance", {}).get("settings", {})
-    differ = [k for k in ("prompt", "infer") if now[k] != then[k]]
+    differ = [k for k in parts if now[k] != then[k]]
     differ += [k for k, v in (("model", model), ("adapter", adapter)) if k in run and run[k] != v]
     if differ:
         raise ConfigError(f"cannot reuse predictions of {results}: made with other {', '.join(differ)} settings")
@@ -168,6 +176,7 @@ def run_variant(
     partial: bool = False,
     reuse_from: dict[str, tuple[Path, Path]] | None = None,
     merged: str | None = None,
+    same_prompt_from: dict[str, tuple[Path, Path]] | None = None,
 ) -> dict:
     """Predict ``examples`` under variant ``name``, evaluate, and write ``result_path`` (JSON).
 
@@ -177,7 +186,10 @@ def run_variant(
     results' ``infer``); None: applied at run time, as every run before issue 24.
     ``reuse_from``: {subset: (its results .json, its predictions .jsonl)} of the same variant on other subsets;
     their items are copied instead of predicted again, after checking that the results file was made with the
-    same model, adapter, prompt and inference settings (a mismatch is an error)."""
+    same model, adapter, prompt and inference settings (a mismatch is an error).
+    ``same_prompt_from``: {variant: (its results .json, its predictions .jsonl)} on the same questions, with other
+    prompt settings and the same inference settings: an item whose prompt comes out the same is copied
+    (`graphsql.inference.batch.copy_same_prompt`)."""
     from graphsql.eval.metrics import evaluate
     from graphsql.inference.batch import predict_examples, read_done
 
@@ -185,8 +197,10 @@ def run_variant(
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
     # the measurement protocol predates the column and join-path fixes: the column fix is on only in the
     # *_repairs_columns variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
+    # the name rule (names_for_star) is replayed on a run's answers (graphsql.experiments.names_replay)
     infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
-                            **{"fix_columns": False, "fix_joins": False, "fallback": 0, **infer_kw})
+                            **{"fix_columns": False, "fix_joins": False, "fallback": 0, "names_for_star": False,
+                               **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
         # finished before: keep its results file (its wall time and provenance are those of the run that made it)
         log.info("%s: all %d items already predicted; %s kept (delete it to evaluate again)", name, len(examples),
@@ -205,8 +219,10 @@ def run_variant(
             log.info("%s: nothing predicted yet", name)
             return {}
     else:
+        same = {other: jsonl for other, (results, jsonl) in (same_prompt_from or {}).items()
+                if _same_settings(results, model, adapter, prompt_cfg, infer_cfg, parts=("infer",))}
         records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg,
-                                   reuse=sources)
+                                   reuse=sources, reuse_same_prompt=same)
     wall = time.perf_counter() - start
     dataset = "bird" if ds.name == "bird" else "spider"
     metrics = evaluate(examples, [r["pred_sql"] for r in records], ds.schemas, dataset=dataset)
@@ -240,6 +256,8 @@ def run_variant(
         wall_seconds_this_run=round(wall, 1),
         progress={"done": len(examples), "total": total},
         reused={subset: sum(1 for r in records if r.get("reused_from") == subset) for subset in sources},
+        **({"same_prompt": sum(1 for r in records if str(r.get("reused_from", "")).endswith("(same prompt)"))}
+           if same_prompt_from else {}),
         provenance=run_info(command, {"variant": name, "dataset": ds.name, "split": ds.split,
                                       "n": len(examples), "model": model, "adapter": adapter}),
     )
@@ -298,12 +316,17 @@ def main(argv: list[str] | None = None) -> int:
                            args.runs / args.tag / source / name / "preds.sql.jsonl")
                    for other in reuse
                    if (source := layout.reuse_source(args.dataset, args.split, other)) != f"{args.dataset}-{args.split}-{subset}"}
+        here = f"{args.dataset}-{args.split}-{subset}"
+        same = {SAME_PROMPT[name]: (layout.run_file(args.results, here, args.tag, SAME_PROMPT[name]),
+                                    args.runs / args.tag / here / SAME_PROMPT[name] / "preds.sql.jsonl")
+                } if name in SAME_PROMPT and layout.run_file(args.results, here, args.tag, SAME_PROMPT[name]).exists() \
+            else {}
         try:
             run_variant(name, ds, examples, generator,
                         args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
                         layout.run_file(args.results, f"{args.dataset}-{args.split}-{subset}", args.tag, name),
                         args.model, args.adapter, tokenizer, overrides, command, partial=args.partial,
-                        reuse_from=sources, merged=args.merge)
+                        reuse_from=sources, merged=args.merge, same_prompt_from=same)
         except ConfigError as err:
             parser.error(str(err))
     return 0

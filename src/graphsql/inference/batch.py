@@ -54,6 +54,36 @@ def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Pat
     return copied
 
 
+def copy_same_prompt(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path],
+                     dataset: Dataset, prompt_config: PromptConfig, cache: DatabaseCache) -> int:
+    """Append to ``jsonl`` (and ``done``) the records of ``sources`` (other prompt settings, the same inference
+    settings) for examples not done yet whose prompt under ``prompt_config`` equals the recorded one. Returns how
+    many were copied."""
+    from graphsql.inference.predict import prompt_messages
+
+    wanted = {ex.idx: ex for ex in examples if ex.idx not in done}
+    copied = 0
+    with open_append(jsonl) as fh:
+        for name, path in sources.items():
+            for idx, rec in read_done(Path(path)).items():
+                ex = wanted.get(idx)
+                db_path = dataset.db_path(ex.db_id) if ex is not None else None
+                if db_path is None or rec.get("error") or (rec.get("db_id"), rec.get("question")) != (ex.db_id,
+                                                                                                       ex.question):
+                    continue
+                messages = prompt_messages(ex.question, db_path, prompt_config, cache,
+                                           schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
+                if messages != rec.get("messages"):
+                    continue
+                rec = {**rec, "reused_from": f"{name} (same prompt)"}
+                fh.write(json.dumps(rec) + "\n")
+                done[idx] = rec
+                del wanted[idx]
+                copied += 1
+    log.info("%s: %d predictions with the same prompt copied from %s", jsonl, copied, ", ".join(sources))
+    return copied
+
+
 def predict_examples(
     examples: Sequence[Example],
     dataset: Dataset,
@@ -64,6 +94,7 @@ def predict_examples(
     on_item: Callable[[dict], None] | None = None,
     reuse: dict[str, Path] | None = None,
     workers: int = 1,
+    reuse_same_prompt: dict[str, Path] | None = None,
 ) -> list[dict]:
     """Predict every example, appending to ``<out_sql>.jsonl`` (records: idx, db_id, question, pred_sql, ok,
     seconds, error, candidates, messages) and finally writing ``out_sql``. Returns the records in ``examples`` order.
@@ -71,6 +102,10 @@ def predict_examples(
     ``reuse``: {name: predictions .jsonl} of the *same* model and settings on other subsets of the same dataset
     (the caller checks that); an item predicted there without error is copied, marked ``reused_from: name``,
     instead of predicted again (generation is seeded per item, so it would come out the same).
+
+    ``reuse_same_prompt``: {name: predictions .jsonl} of the same model and *inference* settings, other prompt
+    settings, on the same questions: an item whose prompt comes out the same now as recorded there is copied,
+    marked ``reused_from: "<name> (same prompt)"`` (the same prompt and seed give the same answer; zero-shot only).
 
     ``workers``: questions in flight at once against a server backend (`graphsql.inference.remote`; its continuous
     batching does the rest); lines are still written in question order. A `ModelError` (the server is down) stops
@@ -83,6 +118,8 @@ def predict_examples(
     if reuse:
         copy_reusable(examples, done, jsonl, reuse)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
+    if reuse_same_prompt and prompt_config.shots == 0:
+        copy_same_prompt(examples, done, jsonl, reuse_same_prompt, dataset, prompt_config, cache)
     pool = None
     if prompt_config.shots > 0 and not prompt_config.examples_file:  # load the pool once (a file: per database)
         from graphsql.demos import load_demo_pool

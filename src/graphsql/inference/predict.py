@@ -21,6 +21,7 @@ from graphsql.data.records import DbSchema
 from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
+from graphsql.inference.entity import names_for_star
 from graphsql.inference.extract import extract_sql
 from graphsql.inference.generate import Generator
 from graphsql.inference.grammar import sql_grammar
@@ -108,6 +109,14 @@ class DatabaseCache:
         return self._example_pools[key]
 
 
+def prompt_messages(question: str, db_path: str | Path, prompt_config: PromptConfig, cache: DatabaseCache,
+                    schema: DbSchema | None = None, evidence: str = "") -> list[dict]:
+    """The messages `predict` sends for ``question`` when it has no demonstrations (``prompt_config.shots`` 0)."""
+    graph, index = cache.get(db_path, schema)
+    prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
+    return build_messages(question, prepared, evidence=evidence, answer_format=prompt_config.answer_format)
+
+
 def predict(
     question: str,
     db_path: str | Path,
@@ -126,7 +135,9 @@ def predict(
     ``infer_config.fix_joins``; misplaced column qualifiers: ``infer_config.fix_columns``), votes by execution
     result, and, if every candidate fails and ``infer_config.repair`` is on, re-prompts once with the error; if still
     nothing runs, draws ``infer_config.fallback`` samples and keeps the voted one that runs (execution-guided
-    decoding; the answer it replaces is kept in ``before_fallback``)."""
+    decoding; the answer it replaces is kept in ``before_fallback``). An answer of every column (``SELECT *``) to a
+    question about entities gets their name column(s) instead (``infer_config.names_for_star``; the ``generated``
+    field keeps the ``*`` answer)."""
     if not question or not question.strip():
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
@@ -198,6 +209,15 @@ def predict(
         if drawn is not None and drawn.ok:
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)
+        clock.lap("execute")
+    if infer_config.names_for_star and result.ok:  # an entity question answered with every column: its names
+        named = names_for_star(result.sql, question, graph.schema)
+        if named != result.sql:
+            renamed = vote([named], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
+            if renamed.ok:
+                written, candidates = written + [result.sql], candidates + [named]
+                result = Vote(named, True, renamed.result, result.candidates + renamed.candidates, result.votes,
+                              result.groups)
         clock.lap("execute")
     as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,

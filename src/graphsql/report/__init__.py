@@ -47,6 +47,7 @@ from graphsql.report.inference import (
     _web_section,
     fallback_section,
     merged_accuracy,
+    pertainym_section,
     pick_default_quant,
 )
 from graphsql.report.product import engines_section, hardening_section, hostile_section, serving_section
@@ -107,7 +108,6 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix_names = _names_section(results_dir, comparisons, root)
     lines += _ablation_section(comparisons, results_dir, out)
     lines += _fewshot_section(results, comparisons, out, tags={default_tag})
-    lines += _repairs_heldout_section(results_dir, root)
     lines += fallback_section(results_dir, root, comparisons)
 
     appendix = ["# GraphSQL: results, appendix", "",
@@ -117,11 +117,13 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
                 "one run.", ""]
     appendix += _findings_section(comparisons)
     appendix += _cost_section(results_dir, root)
+    appendix += _repairs_heldout_section(results_dir, root)  # the repairs on queries no rule was written on
     appendix += appendix_names
     appendix += _main_section(results, comparisons, out, root, exclude=spider_main)
     appendix += _speed_section(results_dir, comparisons, root)
     appendix += _web_section(results_dir, root)
     appendix += _linking_probes_section(results_dir, root)
+    appendix += pertainym_section(results_dir, comparisons)
     appendix += engines_section(results_dir, root)
     appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)

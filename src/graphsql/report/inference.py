@@ -7,7 +7,7 @@ import json
 from collections.abc import Container
 from pathlib import Path
 
-from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, _zero_shot_name
+from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, NAMES_SUFFIX, _zero_shot_name
 from graphsql.experiments import layout
 from graphsql.report.common import (
     MERGED_TAG,
@@ -199,7 +199,8 @@ def _cost_section(results_dir: Path, root: Path) -> list[str]:
 def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Path) -> list[str]:
     """EX of the self-consistency vote, and of an oracle, as the number of samples grows, with and without the
     column-qualifier fix (all replayed from recorded candidates)."""
-    found = list(layout.results_files(results_dir, kind="eval", replays=True))
+    found = [f for f in layout.results_files(results_dir, kind="eval", replays=True)
+             if not f[3].endswith(NAMES_SUFFIX)]  # the name rule's replays have no votes: fallback_section
     paths = [path for path, *_ in found]
     if not paths:
         return []
@@ -521,4 +522,37 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
                          f"{_ci(a, signed=True)} | {cell} |")
         lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
-    return lines
+    return lines + _names_lines(comparisons)
+
+
+def _names_lines(comparisons: dict) -> list[str]:
+    """One paragraph on the name rule (`graphsql.inference.entity`), replayed on each `ask` run's answers."""
+    found = sorted((key.split("/")[1], c) for key, c in comparisons.items()
+                   if key.endswith(f"/{FALLBACK_VARIANT}{NAMES_SUFFIX}-vs-{FALLBACK_VARIANT}"))
+    if not found:
+        return []
+    changed = [f"`{subset}` {c['rewritten']} (EX {_pct(c['all']['a'])} -> {_pct(c['all']['b'])}, "
+               f"{_ci(c['all'], signed=True)})" for subset, c in found if c["rewritten"]]
+    same = [f"`{subset}`" for subset, c in found if not c["rewritten"]]
+    return ["The name rule (`infer.names_for_star`, on in `ask`: a `SELECT *` answer to a question about entities "
+            "gets their name column; `graphsql.inference.entity`, from Spider train's annotations), replayed on "
+            "these runs' answers (`_names` replays), answers rewritten: " + "; ".join(changed)
+            + (f"; none on {', '.join(same)}" if same else "") + ".", ""]
+
+
+def pertainym_section(results_dir: Path, comparisons: dict) -> list[str]:
+    """One paragraph on linking values named by an adjective (`prompt.link_pertainyms`), against `ask` without it:
+    on how many questions the prompt changed (the others' answers copied: same prompt, same answer) and EX."""
+    parts = []
+    for key, c in sorted(comparisons.items()):
+        if not key.endswith(f"/{FALLBACK_VARIANT}_pert-vs-{FALLBACK_VARIANT}"):
+            continue
+        tag, subset = key.split("/")[:2]
+        run = json.loads(layout.run_file(results_dir, subset, tag, f"{FALLBACK_VARIANT}_pert").read_text())
+        changed = run["n"] - run.get("same_prompt", 0)
+        parts.append(f"`{subset}` {changed} of {run['n']} (EX {_pct(c['all']['a'])} -> {_pct(c['all']['b'])})")
+    if not parts:
+        return []
+    return ["## Values named by an adjective", "", "Values named by an adjective linked (`prompt.link_pertainyms`: French -> France, WordNet's "
+            "pertainyms, `graphsql.schema.pertainyms`; off by default), `ask` with it against without it, prompts "
+            "changed (the other questions' answers copied: same prompt, same answer): " + "; ".join(parts) + ".", ""]

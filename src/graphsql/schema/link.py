@@ -201,10 +201,12 @@ def link_schema(
     value_index: ValueIndex | None = None,
     evidence: str = "",
     max_value_matches: int = 20,
+    pertainyms: bool = False,
 ) -> LinkResult:
     """Score every table and column of ``schema`` for ``question`` (plus BIRD ``evidence``, if any).
 
-    ``value_index`` (from `build_value_index` on the same database) adds cell-value matches.
+    ``value_index`` (from `build_value_index` on the same database) adds cell-value matches; with ``pertainyms``
+    also values an adjective of the question points to (French -> France: `graphsql.schema.pertainyms`).
     Returns a `LinkResult`; the schema is not changed.
     """
     text = f"{question} {evidence}".strip()
@@ -212,7 +214,10 @@ def link_schema(
     weights = _word_weights(schema)
     matches: tuple[ValueMatch, ...] = ()
     if value_index is not None:
-        matches = tuple(value_index.lookup(text, max_matches=max_value_matches))
+        from graphsql.schema.pertainyms import pertainyms as table
+
+        matches = tuple(value_index.lookup(text, max_matches=max_value_matches,
+                                           pertainyms=table() if pertainyms else None))
     value_by_column: dict[tuple[str, str], float] = {}
     for m in matches:
         value_by_column[m.key] = max(value_by_column.get(m.key, 0.0), m.score)

@@ -55,6 +55,7 @@ NUMERIC_SCORE = 0.5
 MAX_NUMERIC_COLUMNS = 3
 FUZZY_SCORE_CAP = 0.95
 PLURAL_SCORE = 0.95  # "dogs" for the value "dog"
+PERTAINYM_SCORE = 0.9  # "French" for the value "France" (graphsql.schema.pertainyms)
 CONTAINS_SCORE = 0.8  # a quoted word found inside longer values
 MAX_CONTAINING_VALUES = 20
 _TOKEN_RE = re.compile(r"[^\W_]+")
@@ -157,11 +158,14 @@ class ValueIndex:
     def num_values(self) -> int:
         return sum(len(v) for v in self.values)
 
-    def lookup(self, question: str, fuzzy_threshold: float = 0.85, max_matches: int = 20) -> list[ValueMatch]:
+    def lookup(self, question: str, fuzzy_threshold: float = 0.85, max_matches: int = 20,
+               pertainyms: dict[str, tuple[str, ...]] | None = None) -> list[ValueMatch]:
         """Values mentioned in ``question``, best first (score, then longer value, then names).
 
         Exact n-gram or quoted-string matches score 1.0; a plural n-gram of a value 0.95; fuzzy ones
         ``ratio/100`` capped at 0.95; a quoted word inside longer values 0.8; numbers ``NUMERIC_SCORE``. One-letter and all-stopword n-grams are ignored unless quoted.
+        ``pertainyms`` (adjective -> proper nouns): a word of the question that is no value itself but an
+        adjective of a value (``french`` for ``France``) links that value, ``PERTAINYM_SCORE``.
         """
         best: dict[tuple[int, str], float] = {}
 
@@ -202,6 +206,12 @@ class ValueIndex:
         for norm in numeric:
             if len({ci for ci, _ in self._by_norm[norm]}) <= MAX_NUMERIC_COLUMNS:
                 add(norm, NUMERIC_SCORE)
+        for tok in set(tokens) if pertainyms else ():
+            if tok in self._by_norm or tok in STOPWORDS:
+                continue
+            for noun in pertainyms.get(tok, ()):
+                if normalize_text(noun) in self._by_norm:
+                    add(normalize_text(noun), PERTAINYM_SCORE)
 
         self._add_fuzzy(tokens, fuzzy_threshold, best)
         matches = [

