@@ -33,9 +33,11 @@ def read_done(path: Path) -> dict[int, dict]:
     return {rec["idx"]: rec for rec in read_jsonl(path)}
 
 
-def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path]) -> int:
+def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path],
+                  accept: Callable[[Example, dict], bool] | None = None, mark: str = "") -> int:
     """Append to ``jsonl`` (and ``done``) the records of ``sources`` for examples not done yet: same idx, database
-    and question, predicted without error. Returns how many were copied."""
+    and question, predicted without error (and taken by ``accept``, if given), marked ``reused_from: <name><mark>``.
+    Returns how many were copied."""
     wanted = {ex.idx: ex for ex in examples if ex.idx not in done}
     copied = 0
     with open_append(jsonl) as fh:
@@ -44,44 +46,30 @@ def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Pat
                 ex = wanted.get(idx)
                 if ex is None or rec.get("error") or (rec.get("db_id"), rec.get("question")) != (ex.db_id, ex.question):
                     continue
-                rec = {**rec, "reused_from": name}
+                if accept is not None and not accept(ex, rec):
+                    continue
+                rec = {**rec, "reused_from": name + mark}
                 fh.write(json.dumps(rec) + "\n")
                 done[idx] = rec
                 del wanted[idx]
                 copied += 1
     if copied:
-        log.info("%s: %d predictions reused from %s", jsonl, copied, ", ".join(sources))
+        log.info("%s: %d predictions reused from %s%s", jsonl, copied, ", ".join(sources), mark)
     return copied
 
 
 def copy_same_prompt(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path],
                      dataset: Dataset, prompt_config: PromptConfig, cache: DatabaseCache) -> int:
-    """Append to ``jsonl`` (and ``done``) the records of ``sources`` (other prompt settings, the same inference
-    settings) for examples not done yet whose prompt under ``prompt_config`` equals the recorded one. Returns how
-    many were copied."""
+    """`copy_reusable` from ``sources`` made with other prompt settings and the same inference settings: only
+    the examples whose prompt under ``prompt_config`` equals the recorded one."""
     from graphsql.inference.predict import prompt_messages
 
-    wanted = {ex.idx: ex for ex in examples if ex.idx not in done}
-    copied = 0
-    with open_append(jsonl) as fh:
-        for name, path in sources.items():
-            for idx, rec in read_done(Path(path)).items():
-                ex = wanted.get(idx)
-                db_path = dataset.db_path(ex.db_id) if ex is not None else None
-                if db_path is None or rec.get("error") or (rec.get("db_id"), rec.get("question")) != (ex.db_id,
-                                                                                                       ex.question):
-                    continue
-                messages = prompt_messages(ex.question, db_path, prompt_config, cache,
-                                           schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
-                if messages != rec.get("messages"):
-                    continue
-                rec = {**rec, "reused_from": f"{name} (same prompt)"}
-                fh.write(json.dumps(rec) + "\n")
-                done[idx] = rec
-                del wanted[idx]
-                copied += 1
-    log.info("%s: %d predictions with the same prompt copied from %s", jsonl, copied, ", ".join(sources))
-    return copied
+    def same(ex: Example, rec: dict) -> bool:
+        db_path = dataset.db_path(ex.db_id)
+        return db_path is not None and rec.get("messages") == prompt_messages(
+            ex.question, db_path, prompt_config, cache, schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
+
+    return copy_reusable(examples, done, jsonl, sources, accept=same, mark=" (same prompt)")
 
 
 def predict_examples(
