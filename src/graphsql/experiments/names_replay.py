@@ -21,12 +21,11 @@ import sys
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
-from graphsql.data.spider import load_dataset
 from graphsql.errors import DataError
 from graphsql.eval.execute import execute_sql
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
-from graphsql.experiments.variants import select_examples
+from graphsql.experiments.variants import load_question_set
 from graphsql.inference.entity import names_for_star
 from graphsql.provenance import run_info
 
@@ -66,9 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    ds = load_dataset(args.dataset, args.split)
-    examples, subset = select_examples(ds, args.sample, args.seed)
-    subset = f"{args.dataset}-{args.split}-{subset}"
+    ds, examples, subset = load_question_set(args.dataset, args.split, args.sample, args.seed)
     source = layout.run_file(args.results, subset, args.tag, args.variant)
     if not source.exists():
         raise SystemExit(f"no results in {source}: run the variant first")

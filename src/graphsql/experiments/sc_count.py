@@ -27,11 +27,10 @@ import sys
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
-from graphsql.data.spider import load_dataset
 from graphsql.errors import DataError
 from graphsql.eval.metrics import JOIN_BUCKETS, _breakdown, evaluate
 from graphsql.experiments import layout
-from graphsql.experiments.variants import select_examples
+from graphsql.experiments.variants import load_question_set
 from graphsql.inference.batch import read_done
 from graphsql.inference.repairs import repair_sql
 from graphsql.inference.vote import vote
@@ -105,9 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    ds = load_dataset(args.dataset, args.split)
-    examples, subset = select_examples(ds, args.sample, args.seed)
-    subset = f"{args.dataset}-{args.split}-{subset}"
+    ds, examples, subset = load_question_set(args.dataset, args.split, args.sample, args.seed)
     log_path = args.runs / args.tag / subset / args.variant / "preds.sql.jsonl"
     records = read_done(log_path)
     if not records:

@@ -100,6 +100,15 @@ for _fmt in ("ddl", "compact"):
                 {"samples": 1})
 
 
+def load_question_set(dataset: str, split: str, sample: int | None, seed: int = 0
+                      ) -> tuple[Dataset, list[Example], str]:
+    """The dataset, its runnable examples or a stratified sample of them (`select_examples`), and the question
+    set's id (``<dataset>-<split>-<all | strat<N>-seed<S>>``: the experiment folder under ``results/``)."""
+    ds = load_dataset(dataset, split)
+    examples, subset = select_examples(ds, sample, seed)
+    return ds, examples, f"{dataset}-{split}-{subset}"
+
+
 def select_examples(ds: Dataset, sample: int | None, seed: int = 0) -> tuple[list[Example], str]:
     """The runnable examples of ``ds``, or a stratified sample of ``sample`` of them (by hardness/difficulty
     and JOIN bucket), with the subset's name (``all`` or ``strat<N>-seed<S>``)."""
