@@ -179,13 +179,10 @@ def test_build_is_deterministic_and_manifest_adds_up(mini, tmp_path):
 
 def test_knowledge_augmentation_asks_the_same_query_without_saying_it(mini, graphs):
     changed = 0
-    for ex in mini.examples:
-        ctx = AugmentContext(PromptConfig(max_tables=3))
-        for sample in AUGMENTATIONS["knowledge"](ex, graphs[ex.db_id], ctx, random.Random(ex.idx)):
-            question = sample.messages[-2]["content"].rsplit("Question: ", 1)[1]
-            assert question != ex.question and sample.answer == ex.gold_sql and sample.source == "aug:knowledge"
-            assert "France" not in question  # a country the query compares with is named by what one knows of it
-            changed += 1
+    for ex, sample, question in _reworded(mini, graphs, "knowledge"):
+        assert question != ex.question and sample.answer == ex.gold_sql and sample.source == "aug:knowledge"
+        assert "France" not in question  # a country the query compares with is named by what one knows of it
+        changed += 1
     assert changed >= 1
 
 
@@ -247,16 +244,21 @@ def test_demonstrations_come_from_the_same_database_and_never_show_the_answer(mi
     assert set(shots) <= {1, 2, 3} and len(shots) >= 2
 
 
-def test_reword_augmentation_changes_words_but_keeps_values(mini, graphs):
-    reworded = 0
+def _reworded(mini, graphs, augmentation: str):
+    """(example, sample, the sample's question) for each sample ``augmentation`` makes of the mini questions."""
     for ex in mini.examples:
         ctx = AugmentContext(PromptConfig(max_tables=3))
-        for sample in AUGMENTATIONS["reword"](ex, graphs[ex.db_id], ctx, random.Random(ex.idx)):
-            question = sample.messages[-2]["content"].rsplit("Question: ", 1)[1]
-            assert question != ex.question and sample.answer == ex.gold_sql
-            for value in ("Paris", "2014", "Albert Camus", "France"):
-                assert (value in ex.question) == (value in question)
-            reworded += 1
+        for sample in AUGMENTATIONS[augmentation](ex, graphs[ex.db_id], ctx, random.Random(ex.idx)):
+            yield ex, sample, sample.messages[-2]["content"].rsplit("Question: ", 1)[1]
+
+
+def test_reword_augmentation_changes_words_but_keeps_values(mini, graphs):
+    reworded = 0
+    for ex, sample, question in _reworded(mini, graphs, "reword"):
+        assert question != ex.question and sample.answer == ex.gold_sql
+        for value in ("Paris", "2014", "Albert Camus", "France"):
+            assert (value in ex.question) == (value in question)
+        reworded += 1
     assert reworded >= len(mini.examples) // 3
 
 

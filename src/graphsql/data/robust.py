@@ -51,14 +51,14 @@ def reword_items(items: list[dict], schemas: dict[str, DbSchema], kind: str, see
     terms: dict[str, frozenset[str]] = {}
     out = []
     for i, item in enumerate(items):
-        schema = schemas.get(item["db_id"])
-        if schema is not None and item["db_id"] not in terms:
-            terms[item["db_id"]] = schema_words(schema)
         gold = item.get("query", item.get("SQL", ""))
-        keep = string_literals(gold, schema) if gold else set()
         if kind == "knowledge":
             result = reword_knowledge(item["question"], gold)
-        else:
+        else:  # WordNet synonyms: the schema's words, and the values to keep
+            schema = schemas.get(item["db_id"])
+            if schema is not None and item["db_id"] not in terms:
+                terms[item["db_id"]] = schema_words(schema)
+            keep = string_literals(gold, schema) if gold else set()
             rng = random.Random(f"{seed}:{kind}:{i}")
             result = reword_question(item["question"], kind, rng, terms.get(item["db_id"], frozenset()), keep,
                                      wordnet=wordnet)

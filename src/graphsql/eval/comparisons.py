@@ -97,7 +97,6 @@ FIX_INSPECTED_DBS = ("concert_singer", "pets_1", "car_1", "flight_2", "course_te
 
 # graphsql.experiments.sc_count: all of ask's repairs before names were matched, all of them, the column fix, the joins
 REPLAY_SUFFIXES = ("_repairs_exact", "_repairs", "_repairs_columns", "_repairs_joins")
-NAMES_SUFFIX = "_names"  # graphsql.experiments.names_replay: the name rule on a run's answers
 
 
 def _seed_spreads(comparisons: dict, ablation=ablation_of) -> dict:
@@ -183,11 +182,14 @@ def compute_comparisons(results_dir: Path) -> Path:
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
     for (tag, subset, stem), b in replays.items():  # the name rule replayed on a run's answers, against the run
-        run = results.get((tag, subset), {}).get(stem.removesuffix(NAMES_SUFFIX))
-        if stem.endswith(NAMES_SUFFIX) and run and _is_complete(run[1]):
+        if not stem.endswith(layout.NAMES_SUFFIX):
+            continue
+        variant = stem.removesuffix(layout.NAMES_SUFFIX)
+        run = results.get((tag, subset), {}).get(variant)
+        if run and _is_complete(run[1]):
             entry = _bootstrap_entry(run[1]["items"], b["1"]["items"], templates.get(subset))
             entry["rewritten"] = sum(bool(it.get("renamed")) for it in b["1"]["items"])
-            out[f"{tag}/{subset}/{stem}-vs-{stem.removesuffix(NAMES_SUFFIX)}"] = entry
+            out[f"{tag}/{subset}/{stem}-vs-{variant}"] = entry
     bird = {(tag, subset, name): json.loads(p.read_text()).get("items")
             for p, subset, tag, name in layout.results_files(results_dir, kind="bird_schema")}
     bird_variants: dict[tuple[str, str], set[str]] = {}

@@ -26,6 +26,7 @@ from pathlib import Path
 
 BIRD_SUFFIX = "-schema"
 REPLAYS = "replays"
+NAMES_SUFFIX = "_names"  # a replay of the name rule on a run's answers (graphsql.experiments.names_replay)
 ANALYSES, BENCHMARKS, PUBLISHED = "analyses", "benchmarks", "published"
 SUBSET = re.compile(r"all|strat\d+-seed\d+")  # which questions of a split
 # <dataset>-<split>-<all | stratN-seedS>[-schema]

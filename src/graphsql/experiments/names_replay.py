@@ -6,7 +6,7 @@ name rule on (`infer.names_for_star`), from a run recorded without it.
           # reads results/spider-dev-all/<tag>/ask_fb4.json (each question's answer)
           # -> results/spider-dev-all/<tag>/replays/ask_fb4_names.json
 
-No model runs. The rule applies to the final answer only (after voting, the repairs, the re-prompt and the
+No model runs. The rule (`graphsql.inference.entity.named_answer`, as `predict` applies it) applies to the final answer only (after voting, the repairs, the re-prompt and the
 fallback), so a run with it on differs from the recorded one exactly where the rule rewrites an answer; a rewritten
 answer that does not run is not kept (as in `predict`). The file has the shape of a vote replay with one candidate
 (``by_k["1"]``: EX, breakdowns, items) and counts the answers rewritten (``changed``).
@@ -22,15 +22,13 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT
 from graphsql.errors import DataError
-from graphsql.eval.execute import execute_sql
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
 from graphsql.experiments.variants import load_question_set
-from graphsql.inference.entity import names_for_star
+from graphsql.inference.entity import named_answer
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
-SUFFIX = "_names"
 
 
 def replay_names(examples, answers: dict[int, str], schemas, dataset: str = "spider") -> dict:
@@ -40,17 +38,15 @@ def replay_names(examples, answers: dict[int, str], schemas, dataset: str = "spi
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded answer (first: {missing[0]})")
     preds, changed = [], []
     for ex in examples:
-        sql = answers[ex.idx]
-        schema = schemas[ex.db_id]
-        new = names_for_star(sql, ex.question, schema)
-        if new != sql and schema.db_path is not None and execute_sql(schema.db_path, new).ok:
-            preds.append(new)
+        sql, schema = answers[ex.idx], schemas[ex.db_id]
+        named = named_answer(sql, ex.question, schema, schema.db_path) if schema.db_path is not None else None
+        preds.append(named.sql if named else sql)
+        if named:
             changed.append(ex.idx)
-        else:
-            preds.append(sql)
     metrics = evaluate(examples, preds, schemas, dataset=dataset)
+    renamed = set(changed)
     for item in metrics["items"]:
-        item["renamed"] = item["idx"] in set(changed)
+        item["renamed"] = item["idx"] in renamed
     return {**metrics, "changed": changed}
 
 
@@ -76,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
            "source": str(source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source),
            "provenance": run_info("python -m graphsql.experiments.names_replay " + " ".join(argv or sys.argv[1:]),
                                   vars(args) | {"subset": subset})}
-    path = layout.replay_file(args.results, subset, args.tag, f"{args.variant}{SUFFIX}")
+    path = layout.replay_file(args.results, subset, args.tag, f"{args.variant}{layout.NAMES_SUFFIX}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, default=str) + "\n")
     log.info("%s: EX %.3f -> %.3f, %d answers rewritten", path, run["ex"], metrics["ex"], out["changed"])

@@ -162,7 +162,7 @@ def _replay_step(exp: ExperimentSpec, tag: str, stem: str, results: Path) -> Ste
         exact = ["--exact-names"] if suffix == "_repairs_exact" else []
         return Step(exp.id, tag, stem, "bird_schema", (*_sample_args(exp), "--tag", tag, "--variant", variant,
                                                        "--repairs", *exact), result, replay=True)
-    if suffix == "_names":  # the name rule on the run's answers (graphsql.experiments.names_replay)
+    if suffix == layout.NAMES_SUFFIX:  # the name rule on the run's answers (graphsql.experiments.names_replay)
         return Step(exp.id, tag, stem, "names_replay", ("--dataset", exp.dataset, "--split", exp.split, "--tag", tag,
                                                         "--variant", variant, "--sample", str(exp.sample or 0)),
                     result, replay=True)

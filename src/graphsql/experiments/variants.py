@@ -311,29 +311,29 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [v for v in names if v not in VARIANTS]
     if unknown:
         parser.error(f"unknown variant(s) {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
-    ds = load_dataset(args.dataset, args.split)
-    examples, subset = select_examples(ds, args.sample, args.seed)
+    ds, examples, here = load_question_set(args.dataset, args.split, args.sample, args.seed)
     files = resolve_model(args.model)
     tokenizer = load_tokenizer(files.hf_path) if files.hf_path else None
     generator = None if args.partial else make_generator(args.backend, model=args.model, adapter=args.adapter,
                                                          merge=args.merge is not None, quant=args.merge or "q8_0")
     overrides = {"max_tables": args.max_tables} if args.max_tables else None
     command = "python -m graphsql.experiments.variants " + " ".join(argv if argv is not None else sys.argv[1:])
-    reuse = [s.strip() for s in args.reuse_from.split(",") if s.strip()]
+    # reuse entry (named so in the records: strat300-seed0, dev-all) -> the question set it names
+    reuse = {s.strip(): layout.reuse_source(args.dataset, args.split, s.strip())
+             for s in args.reuse_from.split(",") if s.strip()}
+
+    def recorded(questions: str, variant: str) -> tuple[Path, Path]:
+        """A run's results file and its predictions log."""
+        return (layout.run_file(args.results, questions, args.tag, variant),
+                args.runs / args.tag / questions / variant / "preds.sql.jsonl")
+
     for name in names:
-        sources = {other: (layout.run_file(args.results, source, args.tag, name),
-                           args.runs / args.tag / source / name / "preds.sql.jsonl")
-                   for other in reuse
-                   if (source := layout.reuse_source(args.dataset, args.split, other)) != f"{args.dataset}-{args.split}-{subset}"}
-        here = f"{args.dataset}-{args.split}-{subset}"
-        same = {SAME_PROMPT[name]: (layout.run_file(args.results, here, args.tag, SAME_PROMPT[name]),
-                                    args.runs / args.tag / here / SAME_PROMPT[name] / "preds.sql.jsonl")
-                } if name in SAME_PROMPT and layout.run_file(args.results, here, args.tag, SAME_PROMPT[name]).exists() \
-            else {}
+        sources = {entry: recorded(other, name) for entry, other in reuse.items() if other != here}
+        base = SAME_PROMPT.get(name)
+        same = {base: recorded(here, base)} if base and recorded(here, base)[0].exists() else {}
+        results, _ = recorded(here, name)
         try:
-            run_variant(name, ds, examples, generator,
-                        args.runs / args.tag / f"{args.dataset}-{args.split}-{subset}" / name,
-                        layout.run_file(args.results, f"{args.dataset}-{args.split}-{subset}", args.tag, name),
+            run_variant(name, ds, examples, generator, args.runs / args.tag / here / name, results,
                         args.model, args.adapter, tokenizer, overrides, command, partial=args.partial,
                         reuse_from=sources, merged=args.merge, same_prompt_from=same)
         except ConfigError as err:

@@ -29,7 +29,8 @@ import re
 from sqlglot import exp
 
 from graphsql.data.records import DbSchema, ForeignKey, Table
-from graphsql.sql.parse import alias_map, try_parse
+from graphsql.inference.vote import Vote, vote
+from graphsql.sql.parse import alias_map, from_clause, try_parse
 
 ALL_COLUMNS = re.compile(r"\b(information|info|details?|data|everything|attributes|columns?|records?|fields?|"
                          r"all about)\b", re.I)
@@ -77,7 +78,7 @@ def names_for_star(sql: str, question: str, schema: DbSchema) -> str:
     star = tree.expressions[0]
     aliases = alias_map(tree)
     if isinstance(star, exp.Star):
-        source = tree.args.get("from_") or tree.args.get("from")  # the key's name differs across sqlglot versions
+        source = from_clause(tree)
         if tree.args.get("joins") or source is None or not isinstance(source.this, exp.Table):
             return sql  # every column of a join, or of a subquery: no one entity
         qualifier, table_name = None, source.this.name
@@ -97,7 +98,7 @@ def names_for_star(sql: str, question: str, schema: DbSchema) -> str:
     if along is None:
         return sql
     target, key = along
-    source = (tree.args.get("from_") or tree.args.get("from")).this
+    source = from_clause(tree).this
     ref = source.alias or source.name
     taken = {a.lower() for a in aliases}
     alias = next(f"N{i}" for i in range(1, 100) if f"n{i}" not in taken)
@@ -108,3 +109,14 @@ def names_for_star(sql: str, question: str, schema: DbSchema) -> str:
                      on=exp.EQ(this=_column(key.column, ref), expression=_column(key.ref_column, alias)), copy=False)
     tree.set("expressions", [_column(c, alias) for c in name_columns(target)])
     return tree.sql(dialect="sqlite")
+
+
+def named_answer(sql: str, question: str, schema: DbSchema, db_path, timeout: float = 30.0,
+                 max_rows: int | None = None) -> Vote | None:
+    """The answer `names_for_star` makes of ``sql``, run on ``db_path``, when the rule rewrites it and the rewrite
+    runs; None otherwise (the answer stays). `predict` and its replay on recorded answers both decide here."""
+    named = names_for_star(sql, question, schema)
+    if named == sql:
+        return None
+    result = vote([named], db_path, timeout=timeout, max_rows=max_rows)
+    return result if result.ok else None

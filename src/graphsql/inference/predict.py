@@ -21,7 +21,7 @@ from graphsql.data.records import DbSchema
 from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.errors import DataError
 from graphsql.eval.execute import ExecResult
-from graphsql.inference.entity import names_for_star
+from graphsql.inference.entity import named_answer
 from graphsql.inference.extract import extract_sql
 from graphsql.inference.generate import Generator
 from graphsql.inference.grammar import sql_grammar
@@ -211,13 +211,12 @@ def predict(
                           drawn.groups)
         clock.lap("execute")
     if infer_config.names_for_star and result.ok:  # an entity question answered with every column: its names
-        named = names_for_star(result.sql, question, graph.schema)
-        if named != result.sql:
-            renamed = vote([named], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
-            if renamed.ok:
-                written, candidates = written + [result.sql], candidates + [named]
-                result = Vote(named, True, renamed.result, result.candidates + renamed.candidates, result.votes,
-                              result.groups)
+        renamed = named_answer(result.sql, question, graph.schema, db_path, timeout=infer_config.timeout,
+                               max_rows=infer_config.max_rows)
+        if renamed is not None:
+            written, candidates = written + [result.sql], candidates + [renamed.sql]
+            result = Vote(renamed.sql, True, renamed.result, result.candidates + renamed.candidates, result.votes,
+                          result.groups)
         clock.lap("execute")
     as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,

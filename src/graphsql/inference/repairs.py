@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from graphsql.data.records import DbSchema
 from graphsql.schema.graph import JoinEdge, SchemaGraph
-from graphsql.sql.parse import alias_map, try_parse
+from graphsql.sql.parse import alias_map, from_clause, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -276,7 +276,7 @@ def join_missing_tables(sql: str, graph: SchemaGraph, max_tier: int = 2) -> str:
     taken = {(t.alias or t.name).lower() for t in tree.find_all(exp.Table)}
     changed = False
     for select in list(tree.find_all(exp.Select)):
-        from_ = select.args.get("from") or select.args.get("from_")
+        from_ = from_clause(select)
         sources = [t for t in select.find_all(exp.Table) if t.parent_select is select]
         if from_ is None or not sources or any(not isinstance(j.this, exp.Table) for j in select.args.get("joins") or []):
             continue

@@ -7,7 +7,7 @@ import json
 from collections.abc import Container
 from pathlib import Path
 
-from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, NAMES_SUFFIX, _zero_shot_name
+from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, _zero_shot_name
 from graphsql.experiments import layout
 from graphsql.report.common import (
     MERGED_TAG,
@@ -200,7 +200,7 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
     """EX of the self-consistency vote, and of an oracle, as the number of samples grows, with and without the
     column-qualifier fix (all replayed from recorded candidates)."""
     found = [f for f in layout.results_files(results_dir, kind="eval", replays=True)
-             if not f[3].endswith(NAMES_SUFFIX)]  # the name rule's replays have no votes: fallback_section
+             if not f[3].endswith(layout.NAMES_SUFFIX)]  # the name rule's replays have no votes: fallback_section
     paths = [path for path, *_ in found]
     if not paths:
         return []
@@ -528,7 +528,7 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
 def _names_lines(comparisons: dict) -> list[str]:
     """One paragraph on the name rule (`graphsql.inference.entity`), replayed on each `ask` run's answers."""
     found = sorted((key.split("/")[1], c) for key, c in comparisons.items()
-                   if key.endswith(f"/{FALLBACK_VARIANT}{NAMES_SUFFIX}-vs-{FALLBACK_VARIANT}"))
+                   if key.endswith(f"/{FALLBACK_VARIANT}{layout.NAMES_SUFFIX}-vs-{FALLBACK_VARIANT}"))
     if not found:
         return []
     changed = [f"`{subset}` {c['rewritten']} (EX {_pct(c['all']['a'])} -> {_pct(c['all']['b'])}, "

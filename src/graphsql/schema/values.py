@@ -209,9 +209,9 @@ class ValueIndex:
         for tok in set(tokens) if pertainyms else ():
             if tok in self._by_norm or tok in STOPWORDS:
                 continue
-            for noun in pertainyms.get(tok, ()):
-                if normalize_text(noun) in self._by_norm:
-                    add(normalize_text(noun), PERTAINYM_SCORE)
+            for noun in map(normalize_text, pertainyms.get(tok, ())):
+                if noun in self._by_norm:
+                    add(noun, PERTAINYM_SCORE)
 
         self._add_fuzzy(tokens, fuzzy_threshold, best)
         matches = [

@@ -77,10 +77,15 @@ def count_joins(sql: str) -> int:
     n = 0
     for select in tree.find_all(exp.Select):
         n += len(select.args.get("joins") or [])
-        from_ = select.args.get("from_") or select.args.get("from")
+        from_ = from_clause(select)
         if from_ is not None and isinstance(from_.this, exp.Table):
             n += len(from_.expressions or [])
     return n
+
+
+def from_clause(select: exp.Select) -> exp.From | None:
+    """A SELECT's FROM clause (sqlglot names its key ``from_`` in newer versions, ``from`` before)."""
+    return select.args.get("from_") or select.args.get("from")
 
 
 def join_bucket(n_joins: int) -> str:
