@@ -84,15 +84,15 @@ def test_the_shared_parse_tree_is_not_modified():
 
 
 def test_the_name_rule_replayed_on_recorded_answers(mini_spider):
-    """`names_replay` rewrites a recorded ``SELECT *`` answer as `predict` would and scores the result."""
+    """`rules_replay` rewrites a recorded ``SELECT *`` answer as `predict` would and scores the result."""
     from graphsql.data.spider import load_dataset
-    from graphsql.experiments.names_replay import replay_names
+    from graphsql.experiments.rules_replay import replay_rules
 
     ds = load_dataset("spider", "dev", root=mini_spider)
     ex = next(e for e in ds.examples if e.gold_sql.startswith("SELECT name FROM singer WHERE singer_id NOT IN"))
     star = "SELECT * FROM singer WHERE singer_id NOT IN (SELECT singer_id FROM singer_in_concert)"
-    metrics = replay_names([ex], {ex.idx: star}, ds.schemas)
+    metrics = replay_rules([ex], {ex.idx: star}, ds.schemas)
     assert metrics["changed"] == [ex.idx] and metrics["ex"] == 1.0 and metrics["items"][0]["renamed"]
     broken = "SELECT * FROM nowhere"   # no table to name: left as it is
-    metrics = replay_names([ex], {ex.idx: broken}, ds.schemas)
+    metrics = replay_rules([ex], {ex.idx: broken}, ds.schemas)
     assert metrics["changed"] == [] and metrics["ex"] == 0.0

@@ -119,6 +119,7 @@ class InferConfig:
     repair: bool = field(default=True, metadata={"help": "re-prompt once with the error when every candidate fails"})
     fallback: int = field(default=4, metadata={"help": "when no candidate runs (the error re-prompt included), sample this many more at `temperature` and keep the voted one that runs (execution-guided; 0 = off)"})
     fallback_empty: bool = field(default=False, metadata={"help": "also draw the fallback samples when the answer runs but returns no rows, and keep the voted sample that returns some (the empty answer stays if none does)"})
+    respell_literals: bool = field(default=True, metadata={"help": "compare a column with the value it holds where the answer's literal is one it never holds: the same up to letter case, the same country or place, without its table's name words, in another column of the table or across the column's foreign key (graphsql.inference.literals)"})
     names_for_star: bool = field(default=True, metadata={"help": "answer a question about entities that names no column and does not ask for everything about them with their name column(s) instead of SELECT * (Spider's convention; graphsql.inference.entity)"})
     fix_columns: bool = field(default=True, metadata={"help": "move a column its alias's table lacks to the one table of the SELECT that has it"})
     fix_joins: bool = field(default=True, metadata={"help": "reroute a JOIN on columns no foreign key links along the schema graph's FK path, and join in the neighbouring table of a column no table of its SELECT has"})

@@ -24,7 +24,7 @@ from graphsql.cli.common import app
 EXPERIMENTS = {
     "variants": "graphsql.experiments.variants",
     "sc-count": "graphsql.experiments.sc_count",
-    "names-replay": "graphsql.experiments.names_replay",
+    "rules-replay": "graphsql.experiments.rules_replay",
     "bird-schema": "graphsql.experiments.bird_schema",
     "baseline-subset": "graphsql.experiments.baseline_subset",
     "linking-recall": "graphsql.experiments.linking_recall",

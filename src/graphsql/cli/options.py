@@ -83,6 +83,9 @@ PROMPT_FLAGS: dict[str, Flag] = {
     "fallback_empty": Flag(bool | None, typer.Option(None, "--fallback-empty/--no-fallback-empty", help=(
         "draw the fallback samples for an answer that returns no rows too; a sample that returns rows replaces it")),
         ("infer.fallback_empty",)),
+    "respell_literals": Flag(bool | None, typer.Option(None, "--respell-literals/--no-respell-literals", help=(
+        "respell a literal the database never holds in its column as the one value it does hold that is meant "
+        "(letter case, a country's other names, across a foreign key; default: on)")), ("infer.respell_literals",)),
     "entity_names": Flag(bool | None, typer.Option(None, "--entity-names/--no-entity-names", help=(
         "answer a question about entities that names no column with their name column(s) instead of every column "
         "(default: on)")), ("infer.names_for_star",)),

@@ -68,24 +68,47 @@ class KnowledgeRewording(Rewording):
 
 
 @lru_cache(maxsize=1)
-def countries() -> dict[str, tuple[str, str]]:
-    """Lower-case country name or spelling -> (demonym, capital), from the ``countryinfo`` package."""
+def _countryinfo() -> tuple[tuple[str, tuple[str, ...], str, str], ...]:
+    """(name, alternative spellings, demonym, capital) of each country of the ``countryinfo`` package."""
     try:
         import countryinfo
     except ImportError as err:  # the lexicon extra
         from graphsql.errors import ConfigError
 
-        raise ConfigError("the knowledge probe needs countryinfo: pip install 'graphsql[lexicon]'") from err
+        raise ConfigError("country names need countryinfo: pip install 'graphsql[lexicon]'") from err
+    return tuple((c.name(), tuple(c.alt_spellings() or ()), c.demonym() or "", c.capital() or "")
+                 for c in countryinfo.all_countries() if c.name())
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, tuple[str, str]]:
+    """Lower-case country name or spelling (longer than three letters) -> (demonym, capital)."""
     out: dict[str, tuple[str, str]] = {}
-    for country in countryinfo.all_countries():
-        name = country.name()
-        if not name:
-            continue
-        facts = (country.demonym() or "", country.capital() or "")
-        out.setdefault(name.lower(), facts)
-        for spelling in country.alt_spellings() or []:
+    for name, spellings, demonym, capital in _countryinfo():
+        out.setdefault(name.lower(), (demonym, capital))
+        for spelling in spellings:
             if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", spelling) and len(spelling) > 3:
-                out.setdefault(spelling.lower(), facts)
+                out.setdefault(spelling.lower(), (demonym, capital))
+    for name in AMBIGUOUS:
+        out.pop(name, None)
+    return out
+
+
+@lru_cache(maxsize=1)
+def country_spellings() -> dict[str, str]:
+    """Lower-case name, spelling of three letters or more (``usa``, ``fra``, ``french republic``) or demonym
+    (``french``) -> the country's name; a demonym of two countries (``dominican``) is left out."""
+    out: dict[str, str] = {}
+    demonyms: dict[str, set[str]] = {}
+    for name, spellings, demonym, _ in _countryinfo():
+        for spelling in (name, *spellings):
+            if re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", spelling) and len(spelling) >= 3:
+                out.setdefault(spelling.lower(), name)
+        if demonym:
+            demonyms.setdefault(demonym.lower(), set()).add(name)
+    for demonym, names in demonyms.items():
+        if len(names) == 1:
+            out.setdefault(demonym, names.pop())
     for name in AMBIGUOUS:
         out.pop(name, None)
     return out

@@ -181,15 +181,21 @@ def compute_comparisons(results_dir: Path) -> Path:
                     if len(keep) < len(a[k]["items"]):
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
-    for (tag, subset, stem), b in replays.items():  # the name rule replayed on a run's answers, against the run
-        if not stem.endswith(layout.NAMES_SUFFIX):
+    for (tag, subset, stem), b in replays.items():  # answer rules replayed on a run's answers, against without
+        suffix = next((s for s in layout.RULE_SUFFIXES if stem.endswith(s)), None)
+        if suffix is None:
             continue
-        variant = stem.removesuffix(layout.NAMES_SUFFIX)
-        run = results.get((tag, subset), {}).get(variant)
-        if run and _is_complete(run[1]):
-            entry = _bootstrap_entry(run[1]["items"], b["1"]["items"], templates.get(subset))
-            entry["rewritten"] = sum(bool(it.get("renamed")) for it in b["1"]["items"])
-            out[f"{tag}/{subset}/{stem}-vs-{variant}"] = entry
+        ref = layout.rules_reference(stem)
+        if ref.endswith(layout.NAMES_SUFFIX):  # the literal rule against the name rule alone
+            base = replays.get((tag, subset, ref), {}).get("1", {}).get("items")
+        else:
+            run = results.get((tag, subset), {}).get(ref)
+            base = run[1]["items"] if run and _is_complete(run[1]) else None
+        if base:
+            flag = "respelled" if suffix == layout.VALUES_SUFFIX else "renamed"
+            entry = _bootstrap_entry(base, b["1"]["items"], templates.get(subset))
+            entry["rewritten"] = sum(bool(it.get(flag)) for it in b["1"]["items"])
+            out[f"{tag}/{subset}/{stem}-vs-{ref}"] = entry
     bird = {(tag, subset, name): json.loads(p.read_text()).get("items")
             for p, subset, tag, name in layout.results_files(results_dir, kind="bird_schema")}
     bird_variants: dict[tuple[str, str], set[str]] = {}

@@ -26,7 +26,16 @@ from pathlib import Path
 
 BIRD_SUFFIX = "-schema"
 REPLAYS = "replays"
-NAMES_SUFFIX = "_names"  # a replay of the name rule on a run's answers (graphsql.experiments.names_replay)
+NAMES_SUFFIX = "_names"  # a replay of the name rule on a run's answers (graphsql.experiments.rules_replay)
+VALUES_SUFFIX = "_values_names"  # a replay of the literal rule, then the name rule
+RULE_SUFFIXES = {VALUES_SUFFIX: ("values", "names"), NAMES_SUFFIX: ("names",)}  # suffix -> the rules replayed
+
+
+def rules_reference(stem: str) -> str:
+    """What a rules replay is compared with: the `_names` replay for `_values_names`, the run itself for `_names`."""
+    if stem.endswith(VALUES_SUFFIX):
+        return stem.removesuffix(VALUES_SUFFIX) + NAMES_SUFFIX
+    return stem.removesuffix(NAMES_SUFFIX)
 ANALYSES, BENCHMARKS, PUBLISHED = "analyses", "benchmarks", "published"
 SUBSET = re.compile(r"all|strat\d+-seed\d+")  # which questions of a split
 # <dataset>-<split>-<all | stratN-seedS>[-schema]

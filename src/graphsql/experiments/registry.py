@@ -34,7 +34,7 @@ EXPERIMENT_KINDS = ("eval", "bird_schema")
 GROUPS = ("main", "ablation", "fewshot", "inference", "baseline", "robustness", "speed", "seeds")
 COMPARISON_KINDS = ("systems", "replays", "bird_schema")
 REPLAY_STEM = re.compile(
-    r"^(?P<variant>.+?)(?P<suffix>_repairs_exact|_repairs_columns|_repairs_joins|_repairs|_names)?$")
+    r"^(?P<variant>.+?)(?P<suffix>_repairs_exact|_repairs_columns|_repairs_joins|_repairs|_values_names|_names)?$")
 
 
 TRAIN_DEVICES = ("cpu", "gpu")

@@ -162,9 +162,10 @@ def _replay_step(exp: ExperimentSpec, tag: str, stem: str, results: Path) -> Ste
         exact = ["--exact-names"] if suffix == "_repairs_exact" else []
         return Step(exp.id, tag, stem, "bird_schema", (*_sample_args(exp), "--tag", tag, "--variant", variant,
                                                        "--repairs", *exact), result, replay=True)
-    if suffix == layout.NAMES_SUFFIX:  # the name rule on the run's answers (graphsql.experiments.names_replay)
-        return Step(exp.id, tag, stem, "names_replay", ("--dataset", exp.dataset, "--split", exp.split, "--tag", tag,
-                                                        "--variant", variant, "--sample", str(exp.sample or 0)),
+    if suffix in layout.RULE_SUFFIXES:  # the answer rules on the run's answers (graphsql.experiments.rules_replay)
+        return Step(exp.id, tag, stem, "rules_replay", ("--dataset", exp.dataset, "--split", exp.split, "--tag", tag,
+                                                        "--variant", variant, "--sample", str(exp.sample or 0),
+                                                        "--rules", ",".join(layout.RULE_SUFFIXES[suffix])),
                     result, replay=True)
     fixes = {"_repairs_columns": ["--fix-columns"], "_repairs": ["--fix-joins", "--fix-columns"],
              "_repairs_joins": ["--fix-joins"], "_repairs_exact": ["--fix-joins", "--fix-columns", "--exact-names"]}

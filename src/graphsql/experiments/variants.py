@@ -206,9 +206,10 @@ def run_variant(
     prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
     # the measurement protocol predates the column and join-path fixes: the column fix is on only in the
     # *_repairs_columns variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
-    # the name rule (names_for_star) is replayed on a run's answers (graphsql.experiments.names_replay)
+    # the name and literal rules (names_for_star, respell_literals) are replayed on a run's answers (graphsql.experiments.rules_replay)
     infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
                             **{"fix_columns": False, "fix_joins": False, "fallback": 0, "names_for_star": False,
+                               "respell_literals": False,
                                **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
         # finished before: keep its results file (its wall time and provenance are those of the run that made it)

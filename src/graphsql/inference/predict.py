@@ -25,6 +25,7 @@ from graphsql.inference.entity import named_answer
 from graphsql.inference.extract import extract_sql
 from graphsql.inference.generate import Generator
 from graphsql.inference.grammar import sql_grammar
+from graphsql.inference.literals import respelled_answer
 from graphsql.inference.repairs import repair_sql
 from graphsql.inference.vote import Vote, vote
 from graphsql.prompting import PreparedSchema, build_messages, prepare_schema
@@ -137,7 +138,8 @@ def predict(
     nothing runs, draws ``infer_config.fallback`` samples and keeps the voted one that runs (execution-guided
     decoding; the answer it replaces is kept in ``before_fallback``). An answer of every column (``SELECT *``) to a
     question about entities gets their name column(s) instead (``infer_config.names_for_star``; the ``generated``
-    field keeps the ``*`` answer)."""
+    field keeps the ``*`` answer), and a literal its column never holds is respelled as the value it does hold
+    (``infer_config.respell_literals``, `graphsql.inference.literals`)."""
     if not question or not question.strip():
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
@@ -209,6 +211,14 @@ def predict(
         if drawn is not None and drawn.ok:
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)
+        clock.lap("execute")
+    if infer_config.respell_literals and result.ok:  # a literal its column never holds: the value it does hold
+        respelled = respelled_answer(result.sql, graph, index, db_path, timeout=infer_config.timeout,
+                                     max_rows=infer_config.max_rows)
+        if respelled is not None:
+            written, candidates = written + [result.sql], candidates + [respelled.sql]
+            result = Vote(respelled.sql, True, respelled.result, result.candidates + respelled.candidates,
+                          result.votes, result.groups)
         clock.lap("execute")
     if infer_config.names_for_star and result.ok:  # an entity question answered with every column: its names
         renamed = named_answer(result.sql, question, graph.schema, db_path, timeout=infer_config.timeout,

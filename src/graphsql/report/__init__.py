@@ -107,7 +107,10 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _robust_section(results_dir, comparisons, root)
     appendix_names = _names_section(results_dir, comparisons, root)
     lines += _ablation_section(comparisons, results_dir, out)
-    lines += _fewshot_section(results, comparisons, out, tags={default_tag})
+    def unseen(tag: str, subset: str) -> bool:  # the main report: the default adapter on a schema never trained on
+        return tag == default_tag and not subset.startswith("spider-")
+
+    lines += _fewshot_section(results, comparisons, out, keep=unseen)
     lines += fallback_section(results_dir, root, comparisons)
 
     appendix = ["# GraphSQL: results, appendix", "",
@@ -128,7 +131,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)
     appendix += serving_section(results_dir, root)
-    appendix += _fewshot_section(results, comparisons, out, exclude={default_tag})
+    appendix += _fewshot_section(results, comparisons, out, keep=lambda tag, subset: not unseen(tag, subset))
     appendix += _setup_section(results)
     appendix += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():

@@ -200,7 +200,7 @@ def _sc_count_section(results_dir: Path, comparisons: dict, out: Path, root: Pat
     """EX of the self-consistency vote, and of an oracle, as the number of samples grows, with and without the
     column-qualifier fix (all replayed from recorded candidates)."""
     found = [f for f in layout.results_files(results_dir, kind="eval", replays=True)
-             if not f[3].endswith(layout.NAMES_SUFFIX)]  # the name rule's replays have no votes: fallback_section
+             if not f[3].endswith(tuple(layout.RULE_SUFFIXES))]  # answer rules' replays have no votes: fallback_section
     paths = [path for path, *_ in found]
     if not paths:
         return []
@@ -372,14 +372,12 @@ def _bird_fewshot_figure(runs: dict[str, dict], path: Path, title: str) -> Path:
     return _save_figure(fig, path)
 
 
-def _fewshot_section(results: dict, comparisons: dict, out: Path, tags: Container[str] | None = None,
-                     exclude: Container[str] = ()) -> list[str]:
-    """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting (those in ``tags``
-    if given, none in ``exclude``) and subset; the zero-shot column is the same prompt format without
-    demonstrations."""
+def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda tag, subset: True) -> list[str]:
+    """Few-shot EX by selector (rows) and number of demonstrations (columns), per model setting and subset that
+    ``keep(tag, subset)`` takes; the zero-shot column is the same prompt format without demonstrations."""
     lines: list[str] = []
     for (tag, subset), variants in results.items():
-        if (tags is not None and tag not in tags) or tag in exclude:
+        if not keep(tag, subset):
             continue
         cells: dict[tuple[str, str, str], dict[int, dict]] = {}
         for name, (_path, m) in variants.items():
@@ -522,21 +520,49 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
                          f"{_ci(a, signed=True)} | {cell} |")
         lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
-    return lines + _names_lines(comparisons)
+    return lines + _names_lines(comparisons) + _literals_lines(comparisons)
+
+
+def _rule_parts(comparisons: dict, suffix: str) -> tuple[list[str], list[str]]:
+    """(the questions where an answer rule rewrote answers, with their EX change; those where it rewrote none),
+    from the comparisons of ``suffix``'s replays on `ask`'s runs; template-resampled intervals where there are."""
+    ref = layout.rules_reference(FALLBACK_VARIANT + suffix)
+    changed, same = [], []
+    for key, c in sorted(comparisons.items()):
+        if not key.endswith(f"/{FALLBACK_VARIANT}{suffix}-vs-{ref}"):
+            continue
+        subset, a = key.split("/")[1], c["all"]
+        if not c["rewritten"]:
+            same.append(f"`{subset}`")
+        elif not a["diff"]:
+            changed.append(f"`{subset}` {c['rewritten']} (EX unchanged)")
+        else:
+            t = c.get("all_templates") or {}
+            cell = f", templates {_ci(t, signed=True)}" if t.get("ci95") and t["ci95"] != a["ci95"] else ""
+            changed.append(f"`{subset}` {c['rewritten']} (EX {_pct(a['a'])} -> {_pct(a['b'])}, "
+                           f"{_ci(a, signed=True)}{cell})")
+    return changed, same
 
 
 def _names_lines(comparisons: dict) -> list[str]:
     """One paragraph on the name rule (`graphsql.inference.entity`), replayed on each `ask` run's answers."""
-    found = sorted((key.split("/")[1], c) for key, c in comparisons.items()
-                   if key.endswith(f"/{FALLBACK_VARIANT}{layout.NAMES_SUFFIX}-vs-{FALLBACK_VARIANT}"))
-    if not found:
+    changed, same = _rule_parts(comparisons, layout.NAMES_SUFFIX)
+    if not changed and not same:
         return []
-    changed = [f"`{subset}` {c['rewritten']} (EX {_pct(c['all']['a'])} -> {_pct(c['all']['b'])}, "
-               f"{_ci(c['all'], signed=True)})" for subset, c in found if c["rewritten"]]
-    same = [f"`{subset}`" for subset, c in found if not c["rewritten"]]
     return ["The name rule (`infer.names_for_star`, on in `ask`: a `SELECT *` answer to a question about entities "
-            "gets their name column; `graphsql.inference.entity`, from Spider train's annotations), replayed on "
-            "these runs' answers (`_names` replays), answers rewritten: " + "; ".join(changed)
+            "gets their name column; `graphsql.inference.entity`), replayed on `ask`'s answers (`_names`), answers "
+            "rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "") + ".", ""]
+
+
+def _literals_lines(comparisons: dict) -> list[str]:
+    """One paragraph on the literal rule (`graphsql.inference.literals`), replayed on each `ask` run's answers
+    after the name rule, against the name rule alone."""
+    changed, same = _rule_parts(comparisons, layout.VALUES_SUFFIX)
+    if not changed and not same:
+        return []
+    return ["The literal rule (`infer.respell_literals`, on in `ask`: a literal its column never holds becomes the "
+            "one value the database holds that it means; `graphsql.inference.literals`), replayed on `ask`'s answers "
+            "after the name rule (`_values_names` against `_names`), answers rewritten: " + "; ".join(changed)
             + (f"; none on {', '.join(same)}" if same else "") + ".", ""]
 
 

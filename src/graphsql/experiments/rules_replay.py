@@ -1,0 +1,115 @@
+"""Replay the rules `ask` applies to its final answer on a finished run's answers: the name rule
+(`graphsql.inference.entity`, `infer.names_for_star`) and the literal rule (`graphsql.inference.literals`,
+`infer.respell_literals`), from a run recorded without them.
+
+    $ python -m graphsql.experiments.rules_replay --tag graph-balanced-gpu-merged-q8_0 --variant ask_fb4 \\
+          --dataset spider --split dev --sample 0 --rules values,names
+          # reads results/spider-dev-all/<tag>/ask_fb4.json (each question's answer)
+          # -> results/spider-dev-all/<tag>/replays/ask_fb4_values_names.json
+
+No model runs. The rules apply to the final answer only (after voting, the repairs, the re-prompt and the
+fallback), in the order `predict` applies them (literals, then names), so a run with them on differs from the
+recorded one exactly where a rule rewrites an answer; a rewrite that does not run is not kept (as in `predict`,
+which decides in `respelled_answer` and `named_answer`). The file's name says which rules ran
+(`layout.RULE_SUFFIXES`: ``_names`` the name rule, ``_values_names`` both); it has the shape of a vote replay with
+one candidate (``by_k["1"]``: EX, breakdowns, items; an item a rule rewrote says which: ``renamed``, ``respelled``)
+and counts the answers rewritten (``changed``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from graphsql.config import REPO_ROOT
+from graphsql.errors import DataError
+from graphsql.eval.metrics import evaluate
+from graphsql.experiments import layout
+from graphsql.experiments.variants import load_question_set
+from graphsql.inference.entity import named_answer
+from graphsql.inference.literals import respelled_answer
+from graphsql.provenance import run_info
+
+log = logging.getLogger(__name__)
+
+RULES = ("values", "names")  # in the order predict applies them
+FLAGS = {"values": "respelled", "names": "renamed"}
+
+
+def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spider",
+                 rules: tuple[str, ...] = ("names",), cache=None) -> dict:
+    """Metrics (`evaluate`) of ``answers`` (idx -> SQL) after ``rules`` (`RULES`, applied in that order), with
+    ``changed``: the idx rewritten. ``cache``: a `DatabaseCache` for the literal rule's graphs and value indexes."""
+    missing = [ex.idx for ex in examples if ex.idx not in answers]
+    if missing:
+        raise DataError(f"{len(missing)} of {len(examples)} items have no recorded answer (first: {missing[0]})")
+    unknown = set(rules) - set(RULES)
+    if unknown:
+        raise DataError(f"unknown rule(s) {sorted(unknown)}: choose from {', '.join(RULES)}")
+    if "values" in rules and cache is None:
+        from graphsql.inference.predict import DatabaseCache
+
+        cache = DatabaseCache()
+    preds, flags = [], {}
+    for ex in examples:
+        sql, schema = answers[ex.idx], schemas[ex.db_id]
+        for rule in (r for r in RULES if r in rules):
+            if schema.db_path is None:
+                break
+            if rule == "values":
+                graph, index = cache.get(schema.db_path, schema)
+                rewritten = respelled_answer(sql, graph, index, schema.db_path)
+            else:
+                rewritten = named_answer(sql, ex.question, schema, schema.db_path)
+            if rewritten is not None:
+                sql = rewritten.sql
+                flags.setdefault(ex.idx, set()).add(FLAGS[rule])
+        preds.append(sql)
+    metrics = evaluate(examples, preds, schemas, dataset=dataset)
+    for item in metrics["items"]:
+        for rule in rules:
+            item[FLAGS[rule]] = FLAGS[rule] in flags.get(item["idx"], ())
+    return {**metrics, "changed": sorted(flags)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tag", required=True)
+    parser.add_argument("--variant", default="ask_fb4")
+    parser.add_argument("--dataset", default="spider")
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--sample", type=int, default=300, help="the run's stratified sample (0: all items)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rules", default="names", help=f"comma-separated, of: {', '.join(RULES)}")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rules = tuple(r for r in RULES if r in args.rules.split(","))
+    suffix = next((s for s, r in layout.RULE_SUFFIXES.items() if r == rules), None)
+    if suffix is None:
+        raise SystemExit(f"--rules {args.rules}: no replay file is named for these rules "
+                         f"({', '.join(','.join(r) for r in layout.RULE_SUFFIXES.values())})")
+    ds, examples, subset = load_question_set(args.dataset, args.split, args.sample, args.seed)
+    source = layout.run_file(args.results, subset, args.tag, args.variant)
+    if not source.exists():
+        raise SystemExit(f"no results in {source}: run the variant first")
+    run = json.loads(source.read_text())
+    metrics = replay_rules(examples, {it["idx"]: it["pred_sql"] for it in run["items"]}, ds.schemas,
+                           dataset="bird" if ds.name == "bird" else "spider", rules=rules)
+    out = {"by_k": {"1": metrics}, "changed": len(metrics.pop("changed")), "variant": args.variant,
+           "rules": list(rules),
+           "source": str(source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source),
+           "provenance": run_info("python -m graphsql.experiments.rules_replay " + " ".join(argv or sys.argv[1:]),
+                                  vars(args) | {"subset": subset})}
+    path = layout.replay_file(args.results, subset, args.tag, f"{args.variant}{suffix}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1, default=str) + "\n")
+    log.info("%s: EX %.3f -> %.3f, %d answers rewritten", path, run["ex"], metrics["ex"], out["changed"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
