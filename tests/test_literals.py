@@ -134,3 +134,18 @@ def test_the_literal_rule_replayed_on_recorded_answers(mini_spider):
     item = metrics["items"][0]
     assert metrics["changed"] == [ex.idx] and metrics["ex"] == 1.0 and item["respelled"] and not item["renamed"]
     assert replay_rules([ex], {ex.idx: lower}, ds.schemas)["ex"] == 0.0   # the name rule alone leaves it
+
+
+def test_the_rule_checked_on_gold_queries_leaves_them_and_restores_respelled_ones(mini_spider, tmp_path):
+    """`literals_heldout`: a right query keeps its result; a literal respelled on purpose gets its value back."""
+    import json
+
+    from graphsql.experiments.literals_heldout import main
+
+    out = tmp_path / "check.json"
+    assert main(["--root", str(mini_spider), "--split", "dev", "--out", str(out)]) == 0
+    counts = json.loads(out.read_text())["counts"]
+    assert counts["queries"] >= 1 and counts.get("gold_rewritten", 0) == 0
+    perturbed = counts.get("case_perturbed", 0) + counts.get("country_perturbed", 0)
+    restored = counts.get("case_restored", 0) + counts.get("country_restored", 0)
+    assert perturbed >= 1 and restored == perturbed

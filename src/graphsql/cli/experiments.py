@@ -25,6 +25,7 @@ EXPERIMENTS = {
     "variants": "graphsql.experiments.variants",
     "sc-count": "graphsql.experiments.sc_count",
     "rules-replay": "graphsql.experiments.rules_replay",
+    "literals-heldout": "graphsql.experiments.literals_heldout",
     "bird-schema": "graphsql.experiments.bird_schema",
     "baseline-subset": "graphsql.experiments.baseline_subset",
     "linking-recall": "graphsql.experiments.linking_recall",

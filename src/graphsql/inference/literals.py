@@ -39,7 +39,7 @@ from functools import lru_cache
 
 from sqlglot import exp
 
-from graphsql.inference.repairs import _fresh_alias
+from graphsql.inference.repairs import MAX_REPAIR_CHARS, _fresh_alias
 from graphsql.inference.vote import Vote, vote
 from graphsql.schema.graph import SchemaGraph
 from graphsql.schema.values import DEFAULT_MAX_VALUES_PER_COLUMN, ValueIndex, singularize, tokenize
@@ -199,9 +199,9 @@ def _column(name: str, table: str | None) -> exp.Column:
 
 def respell_literals(sql: str, graph: SchemaGraph, index: ValueIndex | None) -> str:
     """``sql`` with each literal its column lacks respelled as the value meant (module docstring); unchanged when
-    there is nothing to respell, no value index, or ``sql`` does not parse."""
-    tree = try_parse(sql) if index is not None else None
-    if tree is None:
+    there is nothing to respell, no value index, ``sql`` does not parse or is longer than `MAX_REPAIR_CHARS`."""
+    tree = try_parse(sql) if index is not None and len(sql) <= MAX_REPAIR_CHARS else None
+    if tree is None:  # no index, a query longer than any model answer (a hostile one), or no parse: left alone
         return sql
     tree = tree.copy()  # parse trees are shared (cached): never modify one in place
     cols = _Columns(graph, index)

@@ -520,7 +520,7 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
                          f"{_ci(a, signed=True)} | {cell} |")
         lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
-    return lines + _names_lines(comparisons) + _literals_lines(comparisons)
+    return lines + _names_lines(comparisons) + _literals_lines(comparisons, results_dir)
 
 
 def _rule_parts(comparisons: dict, suffix: str) -> tuple[list[str], list[str]]:
@@ -554,16 +554,26 @@ def _names_lines(comparisons: dict) -> list[str]:
             "rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "") + ".", ""]
 
 
-def _literals_lines(comparisons: dict) -> list[str]:
+def _literals_lines(comparisons: dict, results_dir: Path) -> list[str]:
     """One paragraph on the literal rule (`graphsql.inference.literals`), replayed on each `ask` run's answers
-    after the name rule, against the name rule alone."""
+    after the name rule, against the name rule alone, and checked on Spider train's gold queries."""
     changed, same = _rule_parts(comparisons, layout.VALUES_SUFFIX)
     if not changed and not same:
         return []
+    check = layout.analysis_file(results_dir, "literals_heldout.json")
+    held = ""
+    if check.exists():
+        c = json.loads(check.read_text())["counts"]
+        held = (f" On Spider {json.loads(check.read_text())['split']}'s gold queries with a string literal (no part of "
+                f"the rule was written on them; `{check.relative_to(results_dir.parent)}`): {c.get('gold_rewritten', 0)} "
+                f"of {c.get('queries', 0)} rewritten, {c.get('gold_rewritten_other_result', 0)} of them with another "
+                f"result (the gold's literal is not in the database as written); a literal respelled on purpose "
+                f"restored: letter case {c.get('case_restored', 0)} of {c.get('case_perturbed', 0)}, a country's "
+                f"other name {c.get('country_restored', 0)} of {c.get('country_perturbed', 0)}.")
     return ["The literal rule (`infer.respell_literals`, on in `ask`: a literal its column never holds becomes the "
             "one value the database holds that it means; `graphsql.inference.literals`), replayed on `ask`'s answers "
             "after the name rule (`_values_names` against `_names`), answers rewritten: " + "; ".join(changed)
-            + (f"; none on {', '.join(same)}" if same else "") + ".", ""]
+            + (f"; none on {', '.join(same)}" if same else "") + "." + held, ""]
 
 
 def pertainym_section(results_dir: Path, comparisons: dict) -> list[str]:
