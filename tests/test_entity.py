@@ -76,6 +76,50 @@ def test_a_table_without_names_gets_them_along_its_one_foreign_key():
     assert names_for_star("SELECT * FROM match", "Which matches were played?", schema) == "SELECT * FROM match"
 
 
+def _keyed_schema() -> DbSchema:
+    from graphsql.data.records import ForeignKey
+
+    return DbSchema("school", (
+        Table("course", (Column("course", "course_id", is_primary=True), Column("course", "course_name"))),
+        Table("enrolment", (Column("enrolment", "student_id"), Column("enrolment", "course_id"))),
+        Table("teacher", (Column("teacher", "teacher_id", is_primary=True), Column("teacher", "name"),
+                          Column("teacher", "age"))),
+    ), foreign_keys=(ForeignKey("enrolment", "course_id", "course", "course_id"),))
+
+
+@pytest.mark.parametrize("sql, question, expected", [
+    # the table's primary key: its own names
+    ("SELECT teacher_id FROM teacher WHERE age = 32 OR age = 33", "Show teachers aged 32 or 33.",
+     "SELECT name FROM teacher WHERE age = 32 OR age = 33"),
+    ("SELECT DISTINCT T1.teacher_id FROM teacher AS T1", "Which teachers are there?",
+     "SELECT DISTINCT T1.name FROM teacher AS T1"),
+    # a foreign key: the table it leads to joined in, the query's own columns qualified
+    ("SELECT course_id FROM enrolment GROUP BY course_id ORDER BY count(*) DESC LIMIT 1",
+     "What is the course with the most enrolments?",
+     "SELECT N1.course_name FROM enrolment JOIN course AS N1 ON enrolment.course_id = N1.course_id "
+     "GROUP BY enrolment.course_id ORDER BY COUNT(*) DESC LIMIT 1"),
+])
+def test_a_key_answer_to_an_entity_question_returns_names(sql, question, expected):
+    from graphsql.inference.entity import names_for_key
+
+    assert names_for_key(sql, question, _keyed_schema()) == expected
+
+
+@pytest.mark.parametrize("sql, question", [
+    ("SELECT teacher_id FROM teacher WHERE age = 32", "What are the ids of teachers aged 32?"),   # asks for ids
+    ("SELECT teacher_id FROM teacher WHERE age = 32", "Give the numbers of teachers aged 32."),
+    ("SELECT teacher_id FROM teacher WHERE age = 32", "Show all the details of teachers aged 32."),
+    ("SELECT age FROM teacher", "How old are the teachers?"),                                      # not a key
+    ("SELECT student_id FROM enrolment", "Which students are enrolled?"),                        # no names
+    ("SELECT teacher_id, name FROM teacher", "Which teachers?"),                                 # two columns
+    ("SELECT count(teacher_id) FROM teacher", "How many teachers?"),
+])
+def test_a_key_answer_is_left_alone_where_a_key_may_be_meant(sql, question):
+    from graphsql.inference.entity import names_for_key
+
+    assert names_for_key(sql, question, _keyed_schema()) == sql
+
+
 def test_the_shared_parse_tree_is_not_modified():
     sql = "SELECT * FROM singer WHERE age > 40"
     assert names_for_star(sql, "Which singers are old?", SCHEMA) == "SELECT name FROM singer WHERE age > 40"

@@ -137,14 +137,17 @@ def test_the_literal_rule_replayed_on_recorded_answers(mini_spider):
 
 
 def test_the_rule_checked_on_gold_queries_leaves_them_and_restores_respelled_ones(mini_spider, tmp_path):
-    """`literals_heldout`: a right query keeps its result; a literal respelled on purpose gets its value back."""
+    """`rules_heldout`: a right query keeps its result; a literal respelled on purpose gets its value back; the
+    name rules are counted on the same queries."""
     import json
 
-    from graphsql.experiments.literals_heldout import main
+    from graphsql.experiments.rules_heldout import main
 
     out = tmp_path / "check.json"
     assert main(["--root", str(mini_spider), "--split", "dev", "--out", str(out)]) == 0
-    counts = json.loads(out.read_text())["counts"]
+    data = json.loads(out.read_text())
+    counts = data["literals"]["counts"]
+    assert data["names"]["counts"]["queries"] >= counts["queries"]
     assert counts["queries"] >= 1 and counts.get("gold_rewritten", 0) == 0
     perturbed = counts.get("case_perturbed", 0) + counts.get("country_perturbed", 0)
     restored = counts.get("case_restored", 0) + counts.get("country_restored", 0)

@@ -25,7 +25,7 @@ EXPERIMENTS = {
     "variants": "graphsql.experiments.variants",
     "sc-count": "graphsql.experiments.sc_count",
     "rules-replay": "graphsql.experiments.rules_replay",
-    "literals-heldout": "graphsql.experiments.literals_heldout",
+    "rules-heldout": "graphsql.experiments.rules_heldout",
     "bird-schema": "graphsql.experiments.bird_schema",
     "baseline-subset": "graphsql.experiments.baseline_subset",
     "linking-recall": "graphsql.experiments.linking_recall",

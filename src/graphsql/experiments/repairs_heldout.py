@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     out = replay_repairs(records, graphs_by_db(load_dataset("spider", "train").schemas))
     out["source"] = str(args.candidates.relative_to(REPO_ROOT) if args.candidates.is_relative_to(REPO_ROOT)
                         else args.candidates)
-    out["provenance"] = run_info("python -m graphsql.experiments.repairs_heldout " + " ".join(argv or sys.argv[1:]),
+    out["provenance"] = run_info("python -m graphsql.experiments.repairs_heldout " + " ".join(sys.argv[1:] if argv is None else argv),
                                  {"candidates": out["source"]})
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {"by_k": {"1": metrics}, "changed": len(metrics.pop("changed")), "variant": args.variant,
            "rules": list(rules),
            "source": str(source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source),
-           "provenance": run_info("python -m graphsql.experiments.rules_replay " + " ".join(argv or sys.argv[1:]),
+           "provenance": run_info("python -m graphsql.experiments.rules_replay " + " ".join(sys.argv[1:] if argv is None else argv),
                                   vars(args) | {"subset": subset})}
     path = layout.replay_file(args.results, subset, args.tag, f"{args.variant}{suffix}")
     path.parent.mkdir(parents=True, exist_ok=True)

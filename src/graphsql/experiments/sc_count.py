@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
                          names=not args.exact_names)
     out["fix_columns"], out["fix_joins"], out["fix_names"] = args.fix_columns, args.fix_joins, not args.exact_names
     out["source"] = str(log_path.relative_to(REPO_ROOT) if log_path.is_relative_to(REPO_ROOT) else log_path)
-    out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(argv or sys.argv[1:]),
+    out["provenance"] = run_info("python -m graphsql.experiments.sc_count " + " ".join(sys.argv[1:] if argv is None else argv),
                                  vars(args) | {"subset": subset})
     suffix = FIX_SUFFIX[args.fix_columns, args.fix_joins] + ("_exact" if args.exact_names else "")
     path = layout.replay_file(args.results, subset, args.tag, f"{args.variant}{suffix}")

@@ -520,7 +520,7 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
                          f"{_ci(a, signed=True)} | {cell} |")
         lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
-    return lines + _names_lines(comparisons) + _literals_lines(comparisons, results_dir)
+    return lines + _names_lines(comparisons, results_dir) + _literals_lines(comparisons, results_dir)
 
 
 def _rule_parts(comparisons: dict, suffix: str) -> tuple[list[str], list[str]]:
@@ -538,20 +538,30 @@ def _rule_parts(comparisons: dict, suffix: str) -> tuple[list[str], list[str]]:
             changed.append(f"`{subset}` {c['rewritten']} (EX unchanged)")
         else:
             t = c.get("all_templates") or {}
-            cell = f", templates {_ci(t, signed=True)}" if t.get("ci95") and t["ci95"] != a["ci95"] else ""
+            shown = _ci(t, signed=True) if t.get("ci95") else ""
+            cell = f", templates {shown}" if shown and shown != _ci(a, signed=True) else ""
             changed.append(f"`{subset}` {c['rewritten']} (EX {_pct(a['a'])} -> {_pct(a['b'])}, "
                            f"{_ci(a, signed=True)}{cell})")
     return changed, same
 
 
-def _names_lines(comparisons: dict) -> list[str]:
-    """One paragraph on the name rule (`graphsql.inference.entity`), replayed on each `ask` run's answers."""
+def _names_lines(comparisons: dict, results_dir: Path) -> list[str]:
+    """One paragraph on the name rule (`graphsql.inference.entity`), replayed on each `ask` run's answers, and
+    checked on Spider train's gold queries."""
     changed, same = _rule_parts(comparisons, layout.NAMES_SUFFIX)
     if not changed and not same:
         return []
+    check = layout.analysis_file(results_dir, "rules_heldout.json")
+    held = ""
+    if check.exists():
+        c = json.loads(check.read_text())["names"]["counts"]
+        held = (f" On Spider train's gold queries (`{check.relative_to(results_dir.parent)}`), of {c.get('queries', 0)}: "
+                f"a star answer renamed {c.get('star_rewritten', 0)} ({c.get('star_rewritten_other_result', 0)} with "
+                f"another result), a key answer {c.get('key_rewritten', 0)} ({c.get('key_rewritten_other_result', 0)}): "
+                "gold queries that answer an entity question with every column or an id.")
     return ["The name rule (`infer.names_for_star`, on in `ask`: a `SELECT *` answer to a question about entities "
-            "gets their name column; `graphsql.inference.entity`), replayed on `ask`'s answers (`_names`), answers "
-            "rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "") + ".", ""]
+            "gets their name column, and so does an answer of one key column; `graphsql.inference.entity`), replayed on `ask`'s answers (`_names`), answers "
+            "rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "") + "." + held, ""]
 
 
 def _literals_lines(comparisons: dict, results_dir: Path) -> list[str]:
@@ -560,10 +570,10 @@ def _literals_lines(comparisons: dict, results_dir: Path) -> list[str]:
     changed, same = _rule_parts(comparisons, layout.VALUES_SUFFIX)
     if not changed and not same:
         return []
-    check = layout.analysis_file(results_dir, "literals_heldout.json")
+    check = layout.analysis_file(results_dir, "rules_heldout.json")
     held = ""
     if check.exists():
-        c = json.loads(check.read_text())["counts"]
+        c = json.loads(check.read_text())["literals"]["counts"]
         held = (f" On Spider {json.loads(check.read_text())['split']}'s gold queries with a string literal (no part of "
                 f"the rule was written on them; `{check.relative_to(results_dir.parent)}`): {c.get('gold_rewritten', 0)} "
                 f"of {c.get('queries', 0)} rewritten, {c.get('gold_rewritten_other_result', 0)} of them with another "

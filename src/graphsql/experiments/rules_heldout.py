@@ -1,12 +1,13 @@
-"""The literal rule (`graphsql.inference.literals`) on Spider train's gold queries, which no part of the rule was
-written on: how often it rewrites a query that is right, and whether the rewrite changes the result (it should
-not); and how often it restores the result of a gold query whose literals were respelled on purpose (letter
-case changed; a country named by another of its names).
+"""`ask`'s answer rules on Spider train's gold queries, which no part of the rules was written on: how often each
+rewrites a query that is right, and whether the rewrite changes its result (it should not); for the literal rule
+also how often it restores the result of a gold query whose literal was respelled on purpose (letter case changed;
+a country named by another of its names).
 
-    $ python -m graphsql.experiments.literals_heldout      # -> results/analyses/literals_heldout.json
+    $ python -m graphsql.experiments.rules_heldout      # -> results/analyses/rules_heldout.json
 
-No model runs. Every gold query that runs and compares a column with a string literal counts (up to ``--limit``
-per database); a gold query that does not run is skipped.
+No model runs. ``literals``: every gold query that runs and compares a column with a string literal;
+``names``: every gold query that runs, with its question (`graphsql.inference.entity`: the star rule and the key
+rule, counted apart). A gold query that does not run is skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.data.spider import load_dataset
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
 from graphsql.experiments import layout
+from graphsql.inference.entity import names_for_key, names_for_star
 from graphsql.inference.literals import _text, respell_literals
 from graphsql.inference.predict import DatabaseCache
 from graphsql.provenance import run_info
@@ -90,21 +92,33 @@ def main(argv: list[str] | None = None) -> int:
     ds = load_dataset("spider", args.split, root=args.root)
     cache, rng = DatabaseCache(), random.Random(args.seed)
     counts: Counter = Counter()
-    examples = []
+    names: Counter = Counter()
+    examples, name_examples = [], []
     for ex in ds.runnable():
         schema = ds.schemas[ex.db_id]
-        if try_parse(ex.gold_sql) is None:
-            continue
-        columns = {c.name.lower() for t in schema.tables for c in t.columns}
-        if not _literals(try_parse(ex.gold_sql), columns):
+        tree = try_parse(ex.gold_sql)
+        if tree is None:
             continue
         gold = execute_sql(schema.db_path, ex.gold_sql, timeout=10)
         if not gold.ok:
-            counts["gold_fails"] += 1
+            names["gold_fails"] += 1
+            continue
+        ordered = has_order_by(ex.gold_sql)
+        names["queries"] += 1
+        for rule, rewrite in (("star", names_for_star), ("key", names_for_key)):
+            named = rewrite(ex.gold_sql, ex.question, schema)
+            if named != ex.gold_sql:
+                after = execute_sql(schema.db_path, named, timeout=10)
+                same = after.ok and results_match(gold.rows, after.rows, ordered)
+                names[f"{rule}_rewritten"] += 1
+                names[f"{rule}_rewritten_{'same' if same else 'other'}_result"] += 1
+                if not same and len(name_examples) < 20:
+                    name_examples.append({"rule": rule, "question": ex.question, "gold": ex.gold_sql, "rewritten": named})
+        columns = {c.name.lower() for t in schema.tables for c in t.columns}
+        if not _literals(tree, columns):
             continue
         counts["queries"] += 1
         graph, index = cache.get(schema.db_path, schema)
-        ordered = has_order_by(ex.gold_sql)
         rewritten = respell_literals(ex.gold_sql, graph, index)
         if rewritten != ex.gold_sql:
             counts["gold_rewritten"] += 1
@@ -126,13 +140,15 @@ def main(argv: list[str] | None = None) -> int:
         after = execute_sql(schema.db_path, fixed, timeout=10) if fixed != wrong else None
         counts[f"{how}_restored" if after is not None and after.ok and results_match(gold.rows, after.rows, ordered)
                else f"{how}_not_restored"] += 1
-    out = {"split": args.split, "counts": dict(sorted(counts.items())), "gold_rewritten_examples": examples,
-           "provenance": run_info("python -m graphsql.experiments.literals_heldout " + " ".join(argv or sys.argv[1:]),
+    out = {"split": args.split,
+           "literals": {"counts": dict(sorted(counts.items())), "gold_rewritten_examples": examples},
+           "names": {"counts": dict(sorted(names.items())), "other_result_examples": name_examples},
+           "provenance": run_info("python -m graphsql.experiments.rules_heldout " + " ".join(sys.argv[1:] if argv is None else argv),
                                   vars(args))}
-    path = args.out or layout.analysis_file(REPO_ROOT / "results", "literals_heldout.json")
+    path = args.out or layout.analysis_file(REPO_ROOT / "results", "rules_heldout.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1, default=str) + "\n")
-    log.info("%s: %s", path, dict(counts))
+    log.info("%s: literals %s; names %s", path, dict(counts), dict(names))
     return 0
 
 
