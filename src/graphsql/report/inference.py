@@ -520,7 +520,7 @@ def fallback_section(results_dir: Path, root: Path, comparisons: dict) -> list[s
             lines.append(f"| {what} | `{key.split('/')[1]}` | {a['n']} | {_pct(a['a'])} | {_pct(a['b'])} | "
                          f"{_ci(a, signed=True)} | {cell} |")
         lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
-    return lines + _names_lines(comparisons, results_dir) + _literals_lines(comparisons, results_dir)
+    return lines + _rule_lines(comparisons, results_dir, layout.NAMES_SUFFIX) + _rule_lines(comparisons, results_dir, layout.VALUES_SUFFIX)
 
 
 def _rule_parts(comparisons: dict, suffix: str) -> tuple[list[str], list[str]]:
@@ -545,45 +545,46 @@ def _rule_parts(comparisons: dict, suffix: str) -> tuple[list[str], list[str]]:
     return changed, same
 
 
-def _names_lines(comparisons: dict, results_dir: Path) -> list[str]:
-    """One paragraph on the name rule (`graphsql.inference.entity`), replayed on each `ask` run's answers, and
-    checked on Spider train's gold queries."""
-    changed, same = _rule_parts(comparisons, layout.NAMES_SUFFIX)
-    if not changed and not same:
-        return []
-    check = layout.analysis_file(results_dir, "rules_heldout.json")
-    held = ""
-    if check.exists():
-        c = json.loads(check.read_text())["names"]["counts"]
-        held = (f" On Spider train's gold queries (`{check.relative_to(results_dir.parent)}`), of {c.get('queries', 0)}: "
-                f"a star answer renamed {c.get('star_rewritten', 0)} ({c.get('star_rewritten_other_result', 0)} with "
-                f"another result), a key answer {c.get('key_rewritten', 0)} ({c.get('key_rewritten_other_result', 0)}): "
-                "gold queries that answer an entity question with every column or an id.")
-    return ["The name rule (`infer.names_for_star`, on in `ask`: a `SELECT *` answer to a question about entities "
-            "gets their name column, and so does an answer of one key column; `graphsql.inference.entity`), replayed on `ask`'s answers (`_names`), answers "
-            "rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "") + "." + held, ""]
+def _names_checked(data: dict, source: Path) -> str:
+    c = data["names"]["counts"]
+    return (f"On Spider {data['split']}'s gold queries (`{source}`), of {c.get('queries', 0)}: a star answer renamed "
+            f"{c.get('star_rewritten', 0)} ({c.get('star_rewritten_other_result', 0)} with another result), a key "
+            f"answer {c.get('key_rewritten', 0)} ({c.get('key_rewritten_other_result', 0)}): gold queries that answer "
+            "an entity question with every column or an id.")
 
 
-def _literals_lines(comparisons: dict, results_dir: Path) -> list[str]:
-    """One paragraph on the literal rule (`graphsql.inference.literals`), replayed on each `ask` run's answers
-    after the name rule, against the name rule alone, and checked on Spider train's gold queries."""
-    changed, same = _rule_parts(comparisons, layout.VALUES_SUFFIX)
+def _literals_checked(data: dict, source: Path) -> str:
+    c = data["literals"]["counts"]
+    return (f"On Spider {data['split']}'s gold queries with a string literal (no part of the rule was written on them; "
+            f"`{source}`): {c.get('gold_rewritten', 0)} of {c.get('queries', 0)} rewritten, "
+            f"{c.get('gold_rewritten_other_result', 0)} of them with another result (the gold's literal is not in the "
+            f"database as written); a literal respelled on purpose restored: letter case {c.get('case_restored', 0)} "
+            f"of {c.get('case_perturbed', 0)}, a country's other name {c.get('country_restored', 0)} of "
+            f"{c.get('country_perturbed', 0)}.")
+
+
+ANSWER_RULES = {  # replay suffix -> (what the rule does, its check on gold queries)
+    layout.NAMES_SUFFIX: ("The name rule (`infer.names_for_star`, on in `ask`: a `SELECT *` answer to a question about "
+                          "entities gets their name column, and so does an answer of one key column; "
+                          "`graphsql.inference.entity`), replayed on `ask`'s answers (`_names`)", _names_checked),
+    layout.VALUES_SUFFIX: ("The literal rule (`infer.respell_literals`, on in `ask`: a literal its column never holds "
+                           "becomes the one value the database holds that it means; `graphsql.inference.literals`), "
+                           "replayed on `ask`'s answers after the name rule (`_values_names` against `_names`)",
+                           _literals_checked),
+}
+
+
+def _rule_lines(comparisons: dict, results_dir: Path, suffix: str) -> list[str]:
+    """One paragraph on an answer rule of `ask` (`ANSWER_RULES`): replayed on each `ask` run's answers, and checked
+    on Spider train's gold queries (`graphsql.experiments.rules_heldout`)."""
+    changed, same = _rule_parts(comparisons, suffix)
     if not changed and not same:
         return []
+    what, checked = ANSWER_RULES[suffix]
     check = layout.analysis_file(results_dir, "rules_heldout.json")
-    held = ""
-    if check.exists():
-        c = json.loads(check.read_text())["literals"]["counts"]
-        held = (f" On Spider {json.loads(check.read_text())['split']}'s gold queries with a string literal (no part of "
-                f"the rule was written on them; `{check.relative_to(results_dir.parent)}`): {c.get('gold_rewritten', 0)} "
-                f"of {c.get('queries', 0)} rewritten, {c.get('gold_rewritten_other_result', 0)} of them with another "
-                f"result (the gold's literal is not in the database as written); a literal respelled on purpose "
-                f"restored: letter case {c.get('case_restored', 0)} of {c.get('case_perturbed', 0)}, a country's "
-                f"other name {c.get('country_restored', 0)} of {c.get('country_perturbed', 0)}.")
-    return ["The literal rule (`infer.respell_literals`, on in `ask`: a literal its column never holds becomes the "
-            "one value the database holds that it means; `graphsql.inference.literals`), replayed on `ask`'s answers "
-            "after the name rule (`_values_names` against `_names`), answers rewritten: " + "; ".join(changed)
-            + (f"; none on {', '.join(same)}" if same else "") + "." + held, ""]
+    held = " " + checked(json.loads(check.read_text()), check.relative_to(results_dir.parent)) if check.exists() else ""
+    return [what + ", answers rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "")
+            + "." + held, ""]
 
 
 def pertainym_section(results_dir: Path, comparisons: dict) -> list[str]:
