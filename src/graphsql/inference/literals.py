@@ -18,17 +18,20 @@ whose literal the column lacks, where exactly one value matches it, trying in th
    to (WordNet's pertainyms, `graphsql.schema.pertainyms`: ``'European'`` -> ``'Europe'``);
 3. the same column, the literal without the words of its table's and column's names (``river_name = 'colorado
    river'`` -> ``'colorado'``);
-4. another text column of the same table with the literal itself or a value found by steps 1-3 (``city.state_name
-   = 'austin'`` -> ``city.city_name = 'austin'``);
-5. the table that the column's foreign key leads to, joined in along the key (``car_makers.Country = 'usa'``, a
-   key to ``countries``, -> ``JOIN countries AS J1 ON T2.Country = J1.CountryId ... J1.CountryName = 'usa'``).
+4. the table that the column's foreign key leads to, joined in along the key, in the one column that holds the
+   literal itself or a value found by steps 1-3 (``car_makers.Country = 'usa'``, a key to ``countries``, ->
+   ``JOIN countries AS J1 ON T2.Country = J1.CountryId ... J1.CountryName = 'usa'``): a key names an entity of
+   that table; not when that column is the key's own column (the same condition);
+5. another text column of the same table, likewise (``city.state_name = 'houston'`` -> ``city.city_name =
+   'houston'``).
 
 Values are compared as the index keeps them (leading and trailing blanks dropped), so a literal that differs from a
 stored value only by blanks counts as present and is left alone. A column whose values the index does not hold
 (capped at ``DEFAULT_MAX_VALUES_PER_COLUMN``; numeric columns against a number) is left alone, and so are
-numbers, LIKE patterns and literals with several candidate values: the rewrite is made only when the database
-itself says which value was meant. The rewritten query is kept only if it runs (`respelled_answer`, as `predict`
-and its replay on recorded answers apply it).
+numbers, LIKE patterns and literals with several candidate values (in one step; a literal held as written counts
+before any value it may mean): the rewrite is made only when the database itself says which value was meant. In an
+``IN (...)`` list a literal is respelled in its own column only. The rewritten query is kept only if it runs
+(`respelled_answer`, as `predict` and its replay on recorded answers apply it).
 """
 
 from __future__ import annotations
