@@ -38,7 +38,7 @@ from sqlglot import exp
 
 from graphsql.data.records import DbSchema, ForeignKey, Table
 from graphsql.inference.vote import Vote, vote
-from graphsql.sql.parse import alias_map, from_clause, try_parse
+from graphsql.sql.parse import alias_map, fresh_alias, from_clause, try_parse
 
 ALL_COLUMNS = re.compile(r"\b(information|info|details?|data|everything|attributes|columns?|records?|fields?|"
                          r"all about)\b", re.I)
@@ -122,7 +122,7 @@ def _join_names(tree: exp.Select, key_column: str, key_table: str, key: ForeignK
             owners = [t for t in qualifier if col.name.lower() in columns.get(t, ())]
             if len(owners) == 1:
                 col.set("table", exp.to_identifier(qualifier[owners[0]]))
-    alias = next(f"N{i}" for i in range(1, 100) if f"n{i}" not in alias_map(tree))
+    alias = fresh_alias(set(alias_map(tree)), "N")
     tree = tree.join(exp.Table(this=exp.to_identifier(target.name), alias=exp.TableAlias(this=exp.to_identifier(alias))),
                      on=exp.EQ(this=_column(key_column, qualifier.get(key_table.lower(), key_table)),
                                expression=_column(key.ref_column, alias)), copy=False)

@@ -42,11 +42,11 @@ from functools import lru_cache
 
 from sqlglot import exp
 
-from graphsql.inference.repairs import MAX_REPAIR_CHARS, _fresh_alias
+from graphsql.inference.repairs import MAX_REPAIR_CHARS
 from graphsql.inference.vote import Vote, vote
 from graphsql.schema.graph import SchemaGraph
 from graphsql.schema.values import DEFAULT_MAX_VALUES_PER_COLUMN, ValueIndex, singularize, tokenize
-from graphsql.sql.parse import alias_map, try_parse
+from graphsql.sql.parse import alias_map, fresh_alias, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +230,7 @@ def respell_literals(sql: str, graph: SchemaGraph, index: ValueIndex | None) -> 
             ref = cols.tables.get(edge.ref_table) if edge else None
             found = cols.find(edge.ref_table, None, literal, exact=True) if ref else None
             if found is not None and found[0].lower() != edge.ref_column:  # the key's own column: the same condition
-                alias = _fresh_alias(taken)
+                alias = fresh_alias(taken)
                 here = col.table or next(a for a, t in alias_map(select, alias_only=True).items() if t == table)
                 ref_col = next((c.name for c in ref.columns if c.name.lower() == edge.ref_column), edge.ref_column)
                 select.join(exp.Table(this=exp.to_identifier(ref.name), alias=exp.TableAlias(this=exp.to_identifier(alias))),

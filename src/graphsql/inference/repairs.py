@@ -33,7 +33,7 @@ from sqlglot import exp
 
 from graphsql.data.records import DbSchema
 from graphsql.schema.graph import JoinEdge, SchemaGraph
-from graphsql.sql.parse import alias_map, from_clause, try_parse
+from graphsql.sql.parse import alias_map, fresh_alias, from_clause, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -187,13 +187,6 @@ def _condition(edge: JoinEdge, left_table: str, left_q: str, right_q: str) -> ex
     return exp.EQ(this=exp.column(left_col, table=left_q), expression=exp.column(right_col, table=right_q))
 
 
-def _fresh_alias(taken: set[str]) -> str:
-    """The first of J1, J2, ... that no table or alias of the query uses (lower-cased in ``taken``); now taken."""
-    alias = next(f"J{i}" for i in range(1, 1000) if f"j{i}" not in taken)
-    taken.add(alias.lower())
-    return alias
-
-
 def _single_join(graph: SchemaGraph, a: str, b: str) -> JoinEdge | None:
     """The one FK condition between tables ``a`` and ``b`` (declared first); None if there are several different
     ones (e.g. a flight's source and destination airport: which one is meant is unclear)."""
@@ -246,7 +239,7 @@ def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES)
             hops = [_single_join(graph, a, b) for a, b in zip(path, path[1:], strict=False)]
             if len(bridges) > max_bridges or any(h is None for h in hops) or set(bridges) & set(scope.values()):
                 continue
-            qualifiers = [other.table, *(_fresh_alias(taken) for _ in bridges), table.alias or table.name]
+            qualifiers = [other.table, *(fresh_alias(taken) for _ in bridges), table.alias or table.name]
             new_joins = [exp.Join(this=exp.Table(this=exp.to_identifier(bridge),
                                                  alias=exp.TableAlias(this=exp.to_identifier(alias))),
                                   on=_condition(hop, a, qa, qb))
@@ -309,7 +302,7 @@ def join_missing_tables(sql: str, graph: SchemaGraph, max_tier: int = 2) -> str:
             if edge is None:
                 continue
             if table not in added:
-                alias = added[table] = _fresh_alias(taken)
+                alias = added[table] = fresh_alias(taken)
                 join = exp.Join(this=exp.Table(this=exp.to_identifier(table),
                                                 alias=exp.TableAlias(this=exp.to_identifier(alias))),
                                 on=_condition(edge, via, in_scope[via], alias))

@@ -110,6 +110,14 @@ def alias_map(select: exp.Select, alias_only: bool = False) -> dict[str, str]:
     return out
 
 
+def fresh_alias(taken: set[str], prefix: str = "J") -> str:
+    """The first of J1, J2, ... (``prefix``) that no table or alias of the query uses (lower-cased in ``taken``),
+    added to ``taken``."""
+    alias = next(f"{prefix}{i}" for i in range(1, 1000) if f"{prefix.lower()}{i}" not in taken)
+    taken.add(alias.lower())
+    return alias
+
+
 def join_conditions(sql: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     """Column equalities that join two different tables (in ON or WHERE), as sorted pairs of
     ``(table, column)`` keys, e.g. ``{(("concert", "stadium_id"), ("stadium", "stadium_id"))}``.
