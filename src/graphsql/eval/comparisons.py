@@ -192,7 +192,7 @@ def compute_comparisons(results_dir: Path) -> Path:
             run = results.get((tag, subset), {}).get(ref)
             base = run[1]["items"] if run and _is_complete(run[1]) else None
         if base:
-            flag = "respelled" if suffix == layout.VALUES_SUFFIX else "renamed"
+            flag = layout.RULE_FLAGS[layout.RULE_SUFFIXES[suffix][0]]  # the rule this replay adds
             entry = _bootstrap_entry(base, b["1"]["items"], templates.get(subset))
             entry["rewritten"] = sum(bool(it.get(flag)) for it in b["1"]["items"])
             out[f"{tag}/{subset}/{stem}-vs-{ref}"] = entry

@@ -29,6 +29,7 @@ REPLAYS = "replays"
 NAMES_SUFFIX = "_names"  # a replay of the name rule on a run's answers (graphsql.experiments.rules_replay)
 VALUES_SUFFIX = "_values_names"  # a replay of the literal rule, then the name rule
 RULE_SUFFIXES = {VALUES_SUFFIX: ("values", "names"), NAMES_SUFFIX: ("names",)}  # suffix -> the rules replayed
+RULE_FLAGS = {"values": "respelled", "names": "renamed"}  # rule -> the item field a replay sets where it rewrote
 
 
 def rules_reference(stem: str) -> str:

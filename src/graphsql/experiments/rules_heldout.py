@@ -27,10 +27,10 @@ from graphsql.data.spider import load_dataset
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
 from graphsql.experiments import layout
 from graphsql.inference.entity import names_for_key, names_for_star
-from graphsql.inference.literals import _text, respell_literals
+from graphsql.inference.literals import respell_literals
 from graphsql.inference.predict import DatabaseCache
 from graphsql.provenance import run_info
-from graphsql.sql.parse import try_parse
+from graphsql.sql.parse import literal_text, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def _literals(tree: exp.Expression, columns: set[str]) -> list[tuple[exp.Express
     included (a double-quoted name that is no column: SQLite reads it as a string)."""
     out = []
     for node in tree.find_all(exp.Literal, exp.Column):
-        text = _text(node, columns)
+        text = literal_text(node, columns)
         if text is not None and text.strip() and any(ch.isalpha() for ch in text) and "%" not in text:
             out.append((node, text))
     return out

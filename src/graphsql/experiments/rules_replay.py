@@ -10,7 +10,7 @@
 No model runs. The rules apply to the final answer only (after voting, the repairs, the re-prompt and the
 fallback), in the order `predict` applies them (literals, then names), so a run with them on differs from the
 recorded one exactly where a rule rewrites an answer; a rewrite that does not run is not kept (as in `predict`,
-which decides in `respelled_answer` and `named_answer`). The file's name says which rules ran
+which applies them in `answer_rules`). The file's name says which rules ran
 (`layout.RULE_SUFFIXES`: ``_names`` the name rule, ``_values_names`` both); it has the shape of a vote replay with
 one candidate (``by_k["1"]``: EX, breakdowns, items; an item a rule rewrote says which: ``renamed``, ``respelled``)
 and counts the answers rewritten (``changed``).
@@ -29,42 +29,33 @@ from graphsql.errors import DataError
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
 from graphsql.experiments.variants import load_question_set
-from graphsql.inference.entity import named_answer
-from graphsql.inference.literals import respelled_answer
+from graphsql.inference.predict import ANSWER_RULES as RULES
+from graphsql.inference.predict import DatabaseCache, answer_rules
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
 
-RULES = ("values", "names")  # in the order predict applies them
-FLAGS = {"values": "respelled", "names": "renamed"}
+FLAGS = layout.RULE_FLAGS
 
 
 def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spider",
                  rules: tuple[str, ...] = ("names",), cache=None) -> dict:
     """Metrics (`evaluate`) of ``answers`` (idx -> SQL) after ``rules`` (`RULES`, applied in that order), with
-    ``changed``: the idx rewritten. ``cache``: a `DatabaseCache` for the literal rule's graphs and value indexes."""
+    ``changed``: the idx rewritten. ``cache``: a `DatabaseCache` for the graphs and value indexes (`predict`'s)."""
     missing = [ex.idx for ex in examples if ex.idx not in answers]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded answer (first: {missing[0]})")
     unknown = set(rules) - set(RULES)
     if unknown:
         raise DataError(f"unknown rule(s) {sorted(unknown)}: choose from {', '.join(RULES)}")
-    if "values" in rules and cache is None:
-        from graphsql.inference.predict import DatabaseCache
-
-        cache = DatabaseCache()
+    cache = cache or DatabaseCache()
     preds, flags = [], {}
     for ex in examples:
         sql, schema = answers[ex.idx], schemas[ex.db_id]
-        for rule in (r for r in RULES if r in rules):
-            if schema.db_path is None:
-                break
-            if rule == "values":
-                graph, index = cache.get(schema.db_path, schema)
-                rewritten = respelled_answer(sql, graph, index, schema.db_path)
-            else:
-                rewritten = named_answer(sql, ex.question, schema, schema.db_path)
-            if rewritten is not None:
+        if schema.db_path is not None:
+            graph, index = cache.get(schema.db_path, schema)
+            for rule, rewritten in answer_rules(sql, ex.question, graph, index, schema.db_path,
+                                                values="values" in rules, names="names" in rules):
                 sql = rewritten.sql
                 flags.setdefault(ex.idx, set()).add(FLAGS[rule])
         preds.append(sql)

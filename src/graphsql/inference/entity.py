@@ -38,7 +38,7 @@ from sqlglot import exp
 
 from graphsql.data.records import DbSchema, ForeignKey, Table
 from graphsql.inference.vote import Vote, vote
-from graphsql.sql.parse import alias_map, fresh_alias, from_clause, try_parse
+from graphsql.sql.parse import alias_map, column_ref, fresh_alias, from_clause, owner_table, try_parse
 
 ALL_COLUMNS = re.compile(r"\b(information|info|details?|data|everything|attributes|columns?|records?|fields?|"
                          r"all about)\b", re.I)
@@ -71,10 +71,6 @@ def _named_along_key(table: Table, schema: DbSchema) -> tuple[Table, ForeignKey]
     return (target, keys[0]) if target is not None and name_columns(target) else None
 
 
-def _column(name: str, table: str | None) -> exp.Column:
-    return exp.column(name, table=table, quoted=not re.fullmatch(r"[A-Za-z_]\w*", name))
-
-
 def names_for_star(sql: str, question: str, schema: DbSchema) -> str:
     """``sql`` with a lone ``*`` replaced by its table's name column(s) when ``question`` asks for entities, not
     for everything about them; otherwise ``sql`` unchanged."""
@@ -100,7 +96,7 @@ def names_for_star(sql: str, question: str, schema: DbSchema) -> str:
     tree = tree.copy()  # parse trees are shared (cached): never modify one in place
     columns = name_columns(table)
     if columns:
-        tree.set("expressions", [_column(c, qualifier) for c in columns])
+        tree.set("expressions", [column_ref(c, qualifier) for c in columns])
         return tree.sql(dialect="sqlite")
     along = _named_along_key(table, schema) if qualifier is None else None
     if along is None:
@@ -116,18 +112,23 @@ def _join_names(tree: exp.Select, key_column: str, key_table: str, key: ForeignK
     joined table may have columns of the same names)."""
     own = alias_map(tree, alias_only=True)  # qualifier -> table
     qualifier = {t: q for q, t in own.items()}
-    columns = {t.name.lower(): {c.name.lower() for c in t.columns} for t in schema.tables}
+    columns = _columns(schema)
     for col in list(tree.find_all(exp.Column)):
         if not col.table and col.parent_select is tree and not isinstance(col.this, exp.Star):
-            owners = [t for t in qualifier if col.name.lower() in columns.get(t, ())]
-            if len(owners) == 1:
-                col.set("table", exp.to_identifier(qualifier[owners[0]]))
+            owner = owner_table(col, own, columns)
+            if owner is not None:
+                col.set("table", exp.to_identifier(qualifier[owner]))
     alias = fresh_alias(set(alias_map(tree)), "N")
     tree = tree.join(exp.Table(this=exp.to_identifier(target.name), alias=exp.TableAlias(this=exp.to_identifier(alias))),
-                     on=exp.EQ(this=_column(key_column, qualifier.get(key_table.lower(), key_table)),
-                               expression=_column(key.ref_column, alias)), copy=False)
-    tree.set("expressions", [_column(c, alias) for c in name_columns(target)])
+                     on=exp.EQ(this=column_ref(key_column, qualifier.get(key_table.lower(), key_table)),
+                               expression=column_ref(key.ref_column, alias)), copy=False)
+    tree.set("expressions", [column_ref(c, alias) for c in name_columns(target)])
     return tree
+
+
+def _columns(schema: DbSchema) -> dict[str, set[str]]:
+    """Table -> its column names, lower case (what `owner_table` reads)."""
+    return {t.name.lower(): {c.name.lower() for c in t.columns} for t in schema.tables}
 
 
 KEY_WORDS = re.compile(r"\b(ids?|identifiers?|codes?|numbers?|keys?|names?|titles?)\b", re.I)
@@ -148,14 +149,8 @@ def names_for_key(sql: str, question: str, schema: DbSchema) -> str:
     col = tree.expressions[0]
     if not isinstance(col, exp.Column) or isinstance(col.this, exp.Star):
         return sql
-    aliases = alias_map(tree)
     tables = {t.name.lower(): t for t in schema.tables}
-    if col.table:
-        owner = tables.get(aliases.get(col.table.lower(), ""))
-    else:
-        having = [tables[t] for t in set(aliases.values()) if t in tables
-                  and any(c.name.lower() == col.name.lower() for c in tables[t].columns)]
-        owner = having[0] if len(having) == 1 else None
+    owner = tables.get(owner_table(col, alias_map(tree), _columns(schema)) or "")
     column = next((c for c in owner.columns if c.name.lower() == col.name.lower()), None) if owner else None
     if column is None:
         return sql
@@ -163,7 +158,7 @@ def names_for_key(sql: str, question: str, schema: DbSchema) -> str:
             if fk.table.lower() == owner.name.lower() and fk.column.lower() == column.name.lower()]
     tree = tree.copy()  # parse trees are shared (cached): never modify one in place
     if column.is_primary and not keys and name_columns(owner) and column.name not in name_columns(owner):
-        tree.set("expressions", [_column(c, col.table or None) for c in name_columns(owner)])
+        tree.set("expressions", [column_ref(c, col.table or None) for c in name_columns(owner)])
         return tree.sql(dialect="sqlite")
     target = tables.get(keys[0].ref_table.lower()) if len(keys) == 1 else None
     if target is None or not name_columns(target):

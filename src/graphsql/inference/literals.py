@@ -46,7 +46,7 @@ from graphsql.inference.repairs import MAX_REPAIR_CHARS
 from graphsql.inference.vote import Vote, vote
 from graphsql.schema.graph import SchemaGraph
 from graphsql.schema.values import DEFAULT_MAX_VALUES_PER_COLUMN, ValueIndex, singularize, tokenize
-from graphsql.sql.parse import alias_map, fresh_alias, try_parse
+from graphsql.sql.parse import alias_map, column_ref, fresh_alias, literal_text, owner_table, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +114,10 @@ class _Columns:
     """The value index and schema of one database, by case-folded (table, column)."""
 
     def __init__(self, graph: SchemaGraph, index: ValueIndex):
-        self.graph = graph
         self.values = {(t.lower(), c.lower()): v for (t, c), v in zip(index.columns, index.values, strict=True)}
         self.tables = {t.name.lower(): t for t in graph.schema.tables}
-        self.names = {c.name.lower() for t in graph.schema.tables for c in t.columns}
+        self.columns = {name: {c.name.lower() for c in t.columns} for name, t in self.tables.items()}
+        self.names = set().union(*self.columns.values())
 
     def holds(self, table: str, column: str, literal: str) -> bool | None:
         """Whether the column holds ``literal``: True, False, or None when the index cannot say."""
@@ -149,17 +149,6 @@ class _Columns:
         return hits.pop() if len(hits) == 1 else None
 
 
-def _text(node: exp.Expression, columns: set[str]) -> str | None:
-    """The string ``node`` stands for: a string literal, or a double-quoted name that is no column of the schema
-    (``"usa"``: SQLite reads it as a string then, and Spider's queries write most literals so); else None."""
-    if isinstance(node, exp.Literal) and node.is_string:
-        return node.this
-    if (isinstance(node, exp.Column) and not node.table and isinstance(node.this, exp.Identifier)
-            and node.this.quoted and node.name.lower() not in columns):
-        return node.name
-    return None
-
-
 def _comparisons(select: exp.Select, columns: set[str]):
     """(column, literal node, its text) of each ``column = 'x'`` / ``!=`` / ``<>`` / ``IN ('x', ...)`` of this
     SELECT (``columns``: the schema's column names, lower case)."""
@@ -169,35 +158,22 @@ def _comparisons(select: exp.Select, columns: set[str]):
         if isinstance(node, exp.In):
             if isinstance(node.this, exp.Column) and not node.args.get("query"):
                 for lit in node.expressions:
-                    text = _text(lit, columns)
+                    text = literal_text(lit, columns)
                     if text is not None:
                         yield node.this, lit, text
             continue
         col, lit = node.this, node.expression
-        if _text(col, columns) is not None and isinstance(lit, exp.Column):
+        if literal_text(col, columns) is not None and isinstance(lit, exp.Column):
             col, lit = lit, col
-        text = _text(lit, columns)
-        if isinstance(col, exp.Column) and _text(col, columns) is None and text is not None:
+        text = literal_text(lit, columns)
+        if isinstance(col, exp.Column) and literal_text(col, columns) is None and text is not None:
             yield col, lit, text
-
-
-def _table_of(col: exp.Column, aliases: dict[str, str], tables: set[str], cols: _Columns) -> str | None:
-    if col.table:
-        table = (aliases.get(col.table.lower()) or "").lower()
-        return table if table in cols.tables else None
-    having = [t for t in tables if t in cols.tables
-              and any(c.name.lower() == col.name.lower() for c in cols.tables[t].columns)]
-    return having[0] if len(having) == 1 else None
 
 
 def _key_target(graph: SchemaGraph, table: str, column: str):
     """The FK edge that ``table.column`` references, when it is the one edge from that column to a known table."""
     edges = [e for e in graph.join_edges if e.table == table and e.column == column.lower()]
     return edges[0] if len({(e.ref_table, e.ref_column) for e in edges}) == 1 else None
-
-
-def _column(name: str, table: str | None) -> exp.Column:
-    return exp.column(name, table=table, quoted=not re.fullmatch(r"[A-Za-z_]\w*", name))
 
 
 def respell_literals(sql: str, graph: SchemaGraph, index: ValueIndex | None) -> str:
@@ -211,12 +187,11 @@ def respell_literals(sql: str, graph: SchemaGraph, index: ValueIndex | None) -> 
     changed = False
     for select in list(tree.find_all(exp.Select)):
         aliases = alias_map(select)
-        tables = {t.lower() for t in aliases.values()}
-        taken = set(aliases) | tables
+        taken = set(aliases) | set(aliases.values())
         for col, lit, literal in list(_comparisons(select, cols.names)):
             if _NUMBER.match(literal) or "%" in literal:
                 continue
-            table = _table_of(col, aliases, tables, cols)
+            table = owner_table(col, aliases, cols.columns)
             if table is None or cols.holds(table, col.name, literal) is not False:
                 continue
             found = cols.find(table, col.name, literal, exact=False)
@@ -234,14 +209,14 @@ def respell_literals(sql: str, graph: SchemaGraph, index: ValueIndex | None) -> 
                 here = col.table or next(a for a, t in alias_map(select, alias_only=True).items() if t == table)
                 ref_col = next((c.name for c in ref.columns if c.name.lower() == edge.ref_column), edge.ref_column)
                 select.join(exp.Table(this=exp.to_identifier(ref.name), alias=exp.TableAlias(this=exp.to_identifier(alias))),
-                            on=exp.EQ(this=_column(col.name, here), expression=_column(ref_col, alias)), copy=False)
-                col.replace(_column(found[0], alias))
+                            on=exp.EQ(this=column_ref(col.name, here), expression=column_ref(ref_col, alias)), copy=False)
+                col.replace(column_ref(found[0], alias))
                 lit.replace(exp.Literal.string(found[1]))
                 changed = True
                 continue
             found = cols.find(table, None, literal, exact=True)
             if found is not None:
-                col.replace(_column(found[0], col.table or None))
+                col.replace(column_ref(found[0], col.table or None))
                 lit.replace(exp.Literal.string(found[1]))
                 changed = True
     return tree.sql(dialect="sqlite") if changed else sql

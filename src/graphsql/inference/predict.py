@@ -212,26 +212,42 @@ def predict(
             result = Vote(drawn.sql, True, drawn.result, result.candidates + drawn.candidates, drawn.votes,
                           drawn.groups)
         clock.lap("execute")
-    if infer_config.respell_literals and result.ok:  # a literal its column never holds: the value it does hold
-        respelled = respelled_answer(result.sql, graph, index, db_path, timeout=infer_config.timeout,
-                                     max_rows=infer_config.max_rows)
-        if respelled is not None:
-            written, candidates = written + [result.sql], candidates + [respelled.sql]
-            result = Vote(respelled.sql, True, respelled.result, result.candidates + respelled.candidates,
+    if result.ok:  # the answer rules: a literal its column never holds, an entity question answered without names
+        for _rule, rewritten in answer_rules(result.sql, question, graph, index, db_path,
+                                             values=infer_config.respell_literals, names=infer_config.names_for_star,
+                                             timeout=infer_config.timeout, max_rows=infer_config.max_rows):
+            written, candidates = written + [result.sql], candidates + [rewritten.sql]
+            result = Vote(rewritten.sql, True, rewritten.result, result.candidates + rewritten.candidates,
                           result.votes, result.groups)
-        clock.lap("execute")
-    if infer_config.names_for_star and result.ok:  # an entity question answered with every column: its names
-        renamed = named_answer(result.sql, question, graph.schema, db_path, timeout=infer_config.timeout,
-                               max_rows=infer_config.max_rows)
-        if renamed is not None:
-            written, candidates = written + [result.sql], candidates + [renamed.sql]
-            result = Vote(renamed.sql, True, renamed.result, result.candidates + renamed.candidates, result.votes,
-                          result.groups)
         clock.lap("execute")
     as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
                       repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written,
                       clock.seconds, before_fallback)
+
+
+ANSWER_RULES = ("values", "names")  # the rules applied to the final answer, in this order
+
+
+def answer_rules(sql: str, question: str, graph: SchemaGraph, index: ValueIndex | None, db_path,
+                 values: bool = True, names: bool = True, timeout: float = 30.0,
+                 max_rows: int | None = None) -> list[tuple[str, Vote]]:
+    """(rule, rewritten answer) for each answer rule (`ANSWER_RULES`) that rewrites ``sql`` into a query that
+    runs, each reading the previous one's rewrite: ``values`` respells literals its columns never hold
+    (`graphsql.inference.literals`), ``names`` answers an entity question with names (`graphsql.inference.entity`).
+    `predict` and the replay on recorded answers (`graphsql.experiments.rules_replay`) both apply them here."""
+    done = []
+    for rule in ANSWER_RULES:
+        if rule == "values" and values:
+            rewritten = respelled_answer(sql, graph, index, db_path, timeout=timeout, max_rows=max_rows)
+        elif rule == "names" and names:
+            rewritten = named_answer(sql, question, graph.schema, db_path, timeout=timeout, max_rows=max_rows)
+        else:
+            continue
+        if rewritten is not None:
+            done.append((rule, rewritten))
+            sql = rewritten.sql
+    return done
 
 
 class _Stopwatch:

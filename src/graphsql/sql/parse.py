@@ -144,6 +144,34 @@ def join_conditions(sql: str) -> set[tuple[tuple[str, str], tuple[str, str]]]:
     return found
 
 
+def literal_text(node: exp.Expression, columns: set[str]) -> str | None:
+    """The string ``node`` stands for: a string literal, or a double-quoted, unqualified name that is no column of
+    the schema (``columns``, lower case): SQLite reads ``"usa"`` as a string then, and Spider writes most literals
+    so. None for anything else."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        return node.this
+    if (isinstance(node, exp.Column) and not node.table and isinstance(node.this, exp.Identifier)
+            and node.this.quoted and node.name.lower() not in columns):
+        return node.name
+    return None
+
+
+def column_ref(name: str, table: str | None = None) -> exp.Column:
+    """A column node ``table.name``, the name quoted when it is not a plain word."""
+    return exp.column(name, table=table, quoted=not re.fullmatch(r"[A-Za-z_]\w*", name))
+
+
+def owner_table(col: exp.Column, aliases: dict[str, str], columns: dict[str, set[str]]) -> str | None:
+    """The table (lower case) a column of one SELECT reads: its qualifier's (``aliases``: `alias_map`), or for an
+    unqualified column the one table of the SELECT that has it (``columns``: table -> its column names, lower
+    case); None when unknown or ambiguous."""
+    if col.table:
+        table = aliases.get(col.table.lower())
+        return table if table in columns else None
+    having = {t for t in aliases.values() if col.name.lower() in columns.get(t, ())}
+    return having.pop() if len(having) == 1 else None
+
+
 def string_literals(sql: str, schema=None) -> set[str]:
     """Normalized string literals of a query (``LIKE`` wildcards dropped); empty ones left out.
 
@@ -155,16 +183,8 @@ def string_literals(sql: str, schema=None) -> set[str]:
     if tree is None:
         return set()
     columns = {c.name.lower() for c in schema.columns} if schema is not None else set()
-    texts = [lit.this for lit in tree.find_all(exp.Literal) if lit.is_string]
-    for col in tree.find_all(exp.Column):
-        ident = col.this
-        if (
-            isinstance(ident, exp.Identifier)
-            and ident.quoted
-            and not col.table
-            and ident.name.lower() not in columns
-        ):
-            texts.append(ident.name)
+    texts = [text for node in tree.find_all(exp.Literal, exp.Column)
+             if (text := literal_text(node, columns)) is not None]
     out = set()
     for text in texts:
         norm = normalize_text(text.replace("%", " "))
