@@ -322,3 +322,37 @@ def test_same_database_pool_never_shows_the_asked_question(name, geo_pool, mini_
         assert all(d.db_id == "geography" for d in demos)  # the asked database itself
         assert question not in {d.question for d in demos}
         assert len(demos) == len(geo_pool) - (question in {d.question for d in geo_pool.demos})
+
+
+def test_examples_in_their_authors_style_are_shown_restyled_on_request(concert_db):
+    """A user's example in another style (upper-case names, an alias per table) is kept as written for selection
+    and shown in the adapters' training style only with ``restyle``."""
+    from graphsql.demos import pool_from_examples
+
+    graph = build_schema_graph(load_schema(concert_db))
+    sql = "SELECT S0.NAME FROM SINGER AS S0 WHERE S0.AGE > 30"
+    pool = pool_from_examples([{"question": "Singers older than 30?", "sql": sql}], graph)
+    assert pool.demos[0].gold_sql == sql
+    assert as_demonstrations(pool.demos)[0][2] == sql
+    assert as_demonstrations(pool.demos, restyle=True)[0][2] == "SELECT name FROM singer WHERE age > 30"
+
+
+def test_typed_question_similarity_matches_what_a_value_is(concert_db):
+    """Two examples ask the same words about values of different columns: typed question similarity picks the
+    one whose value its gold SQL compares with the column that holds the asked question's value."""
+    from graphsql.demos import pool_from_examples
+    from graphsql.demos.select import SchemaContext, typed_question
+
+    assert typed_question("How many from New York?", [("new york", ("city", "state"))]) == [
+        "how", "many", "from", "<val>", "col=city", "col=state"]
+    graph = build_schema_graph(load_schema(concert_db))
+    pool = pool_from_examples([
+        {"question": "how many are from amsterdam", "sql": "SELECT count(*) FROM stadium WHERE city = 'amsterdam'"},
+        {"question": "how many are from netherlands", "sql": "SELECT count(*) FROM singer WHERE country = 'netherlands'"},
+    ], graph)
+    assert pool.demos[1].typed_tokens[-2:] == ("<val>", "col=country")
+    question = "how many are from france"
+    context = SchemaContext("concert", join_shape(None), graph=graph, values=(("france", ("country",)),))
+    rng = random.Random(0)
+    assert select_demos("question_similar", question, context, pool, 1, rng)[0].question.endswith("amsterdam")
+    assert select_demos("typed_question_similar", question, context, pool, 1, rng)[0].question.endswith("netherlands")

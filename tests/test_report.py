@@ -497,3 +497,31 @@ def test_fallback_section_pairs_each_run_with_its_own_answers_before_the_fallbac
     assert "| `bird-dev-strat300-seed0 (schema level)` | 10 | 3 | queries that run | 70.0 | 100.0 | +30.0 [" in text
     assert ("| a pruning budget of 6 tables (b) against 4 (a) | `geo-all-strat300-seed0` | 40 | 75.0 | 80.0 | "
             "+5.0 [0.0, 10.0] | – |") in text
+
+
+def test_demonstrations_with_asks_defaults_are_compared_with_ask_zero_shot(tmp_path):
+    """ask_fb4_<selector><k>_geo adds demonstrations to everything `ask` does: compared with ask_fb4, as run and
+    with the answer rules replayed on both, and shown in the few-shot table with its own zero-shot column."""
+    from graphsql.report import compute_comparisons
+
+    results = tmp_path / "results"
+    folder = results / "geo-query_test-all" / "m"
+    (folder / "replays").mkdir(parents=True)
+    zero, shots = [1, 0, 0, 1] * 10, [1, 1, 0, 1] * 10
+    for name, flags in (("ask_fb4", zero), ("ask_fb4_graph3_geo", shots)):
+        m = _fake_metrics(name, flags)
+        m["without_fallback"] = {"ex": m["ex"], "ex_items": {str(it["idx"]): it["ex"] for it in m["items"]}}
+        (folder / f"{name}.json").write_text(json.dumps(m))
+    # the rules replayed: zero-shot gains a question in four, the demonstrations none
+    (folder / "replays" / "ask_fb4_values_names.json").write_text(json.dumps(_fake_replay([1, 0, 1, 1] * 10)))
+    (folder / "replays" / "ask_fb4_graph3_geo_values_names.json").write_text(json.dumps(_fake_replay(shots)))
+    comparisons = json.loads(compute_comparisons(results).read_text())["comparisons"]
+    assert comparisons["fewshot/m/geo-query_test-all/ask_fb4_graph3_geo-vs-ask_fb4"]["all"]["diff"] == 0.25
+    replayed = comparisons["fewshot/m/geo-query_test-all/ask_fb4_graph3_geo_values_names-vs-ask_fb4_values_names"]
+    assert replayed["all"]["diff"] == 0.0 and replayed["all"]["n"] == 40
+    write_report(results, tmp_path / "docs" / "report.md")
+    text = (tmp_path / "docs" / "report.md").read_text() + (tmp_path / "docs" / "report_appendix.md").read_text()
+    assert ("| `ask`'s defaults | GeoQuery query-split train (same database) | graph-similar (same join structure) | "
+            "50.0 (0.0) | 75.0 (0.0) |") in text
+    assert "ask_fb4_graph3_geo_values_names (3 graph-similar (same join structure) demonstrations from GeoQuery" in text
+    assert "| ask_fb4_graph3_geo_values_names | ask_fb4_values_names | 40 | 75.0 | 75.0 | 0.0 |" in text

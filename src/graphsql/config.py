@@ -37,7 +37,8 @@ def cache_dir() -> Path:
 
 
 SCHEMA_FORMATS = ("ddl", "compact", "graph")
-SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "skeleton_similar", "graph_similar")
+SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "typed_question_similar", "skeleton_similar",
+                  "graph_similar")
 # shot_selector "auto": what measured best for each kind of pool (docs/report.md, Few-shot and BIRD): demonstrations
 # from the asked database itself (GeoQuery's train questions, a user's own examples file) by question similarity
 # (tied with graph-similar on GeoQuery, better tables and columns F1 on BIRD); from other databases (Spider train)
@@ -71,6 +72,10 @@ class PromptConfig:
                                                                "other databases) | geo (GeoQuery query-split train, "
                                                                "the GeoQuery database itself) | a .json file of "
                                                                "your own {question, sql} examples on the database"})
+    restyle_shots: bool = field(default=False, metadata={"help": "show each demonstration's SQL in the style the "
+                                                                  "adapters were trained on (Spider's: names as the "
+                                                                  "schema spells them, T1/T2 aliases only in joins; "
+                                                                  "graphsql.sql.style), not as its author wrote it"})
 
     def __post_init__(self):
         if self.schema_format not in SCHEMA_FORMATS:

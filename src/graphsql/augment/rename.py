@@ -38,7 +38,7 @@ from sqlglot.optimizer.scope import traverse_scope
 from graphsql.data.records import DbSchema, Example, ForeignKey, Table
 from graphsql.eval.execute import execute_sql, has_order_by, results_match
 from graphsql.schema.serialize import quote_identifier
-from graphsql.sql.parse import DIALECT, try_parse
+from graphsql.sql.parse import DIALECT, own_columns, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -136,13 +136,6 @@ def _identifier(name: str) -> exp.Identifier:
     return exp.to_identifier(name, quoted=quote_identifier(name) != name)
 
 
-def _own_columns(select: exp.Select) -> list[exp.Column]:
-    """The columns of one SELECT, its clauses included (ORDER BY, HAVING), not those of its subqueries."""
-    nested = (exp.Select, exp.Subquery, exp.Union, exp.Intersect, exp.Except)
-    return [n for n in select.walk(prune=lambda n: n is not select and isinstance(n, nested))
-            if isinstance(n, exp.Column)]
-
-
 def rename_sql(sql: str, schema: DbSchema, plan: RenamePlan) -> str | None:
     """``sql`` with ``plan``'s names, or None if sqlglot cannot parse it or a column cannot be placed."""
     tree = try_parse(sql)
@@ -159,7 +152,7 @@ def rename_sql(sql: str, schema: DbSchema, plan: RenamePlan) -> str | None:
                   if isinstance(src, exp.Table) and src.name.lower() in known}
         if not isinstance(scope.expression, exp.Select):
             continue
-        columns = _own_columns(scope.expression)
+        columns = own_columns(scope.expression)
         for col in columns:
             name = col.name.lower()
             if col.table:

@@ -74,6 +74,9 @@ PROMPT_FLAGS: dict[str, Flag] = {
     "shot_pool": Flag(str | None, typer.Option(None, "--shot-pool", help=(
         "spider: Spider train, other databases | geo: GeoQuery's query-split train (same database) | FILE.json: "
         "your own [{question, sql}] examples on the database")), ("prompt.shot_pool",)),
+    "restyle_shots": Flag(bool | None, typer.Option(None, "--restyle-shots/--no-restyle-shots", help=(
+        "show each demonstration's SQL in the style the adapters were trained on (names as the schema spells them, "
+        "T1/T2 aliases only in joins), not as its author wrote it")), ("prompt.restyle_shots",)),
     "repairs": Flag(bool | None, typer.Option(None, "--repairs/--no-repairs", help=(
         "repair the generated SQL along the schema graph before it runs: names, join path, column qualifiers "
         "(default: on)")), ("infer.fix_joins", "infer.fix_columns", "infer.fix_names")),

@@ -49,6 +49,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlglot import exp
+
 from graphsql.config import cache_dir as default_cache_dir
 from graphsql.config import data_root
 from graphsql.data.records import DbSchema
@@ -67,11 +69,12 @@ from graphsql.schema.graph import SchemaGraph, graphs_by_db, join_path, restrict
 from graphsql.schema.link import link_schema, split_identifier
 from graphsql.schema.serialize import serialize_schema
 from graphsql.schema.values import ValueIndex, singularize, tokenize
-from graphsql.sql.parse import tables_in_sql
+from graphsql.sql.parse import literal_comparisons, tables_in_sql, try_parse
+from graphsql.sql.style import house_style
 
 log = logging.getLogger(__name__)
 
-POOL_VERSION = 2  # bump when what a Demo holds, or how it is computed, changes
+POOL_VERSION = 4  # bump when what a Demo holds, or how it is computed, changes
 BM25_K1 = 1.5
 BM25_B = 0.75
 # Words a masked question keeps even when a schema names a column after them.
@@ -103,21 +106,26 @@ class Demo:
     schema_text: str
     idx: int  # position in train_spider.json
     masked_tokens: tuple[str, ...] = ()  # `mask_question` of the question over its own schema
+    restyled_sql: str = ""  # gold_sql in the adapters' training style (`graphsql.sql.style.house_style`)
+    typed_tokens: tuple[str, ...] = ()  # `typed_question` of the question, its values typed by its gold SQL
 
-    def as_triple(self) -> tuple[str, str, str]:
-        """(schema_text, question, gold_sql), as `graphsql.prompting.build_messages` takes demonstrations."""
-        return (self.schema_text, self.question, self.gold_sql)
+    def as_triple(self, restyle: bool = False) -> tuple[str, str, str]:
+        """(schema_text, question, gold_sql), as `graphsql.prompting.build_messages` takes demonstrations; with
+        ``restyle`` the SQL in the adapters' training style."""
+        return (self.schema_text, self.question, (self.restyled_sql or self.gold_sql) if restyle else self.gold_sql)
 
     def to_json(self) -> dict:
         return {"db_id": self.db_id, "question": self.question, "gold_sql": self.gold_sql,
                 "skeleton": self.skeleton, "tables": list(self.tables), "join_shape": self.join_shape.to_json(),
-                "schema_text": self.schema_text, "idx": self.idx, "masked_tokens": list(self.masked_tokens)}
+                "schema_text": self.schema_text, "idx": self.idx, "masked_tokens": list(self.masked_tokens),
+                "restyled_sql": self.restyled_sql, "typed_tokens": list(self.typed_tokens)}
 
     @classmethod
     def from_json(cls, data: dict) -> Demo:
         return cls(data["db_id"], data["question"], data["gold_sql"], data["skeleton"], tuple(data["tables"]),
                    JoinShape.from_json(data["join_shape"]), data["schema_text"], int(data["idx"]),
-                   tuple(data.get("masked_tokens", ())))
+                   tuple(data.get("masked_tokens", ())), data.get("restyled_sql", ""),
+                   tuple(data.get("typed_tokens", ())))
 
 
 def question_tokens(question: str) -> list[str]:
@@ -152,6 +160,35 @@ def mask_question(question: str, words: frozenset[str]) -> list[str]:
     return out
 
 
+def typed_question(question: str, values: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """`question_tokens` with each value the question names (``values``: (text, the columns that hold it))
+    replaced by a ``<val>`` word and followed by a ``col=<column>`` word for each column that holds it: "how many
+    people live in houston" and "... in mississippi" then differ in what they ask about (a city, a state), which
+    BM25 over plain words cannot tell (neither word is in the other question)."""
+    text = " " + " ".join(question.lower().split()) + " "
+    types: list[str] = []
+    for value, columns in sorted(values, key=lambda v: -len(v[0])):
+        needle = " ".join(value.lower().split())
+        if not needle:
+            continue
+        hit = re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text)
+        if hit:
+            text = text[:hit.start()] + f" {_VALUE_WORD} " + text[hit.end():]
+        if hit or columns:
+            types += [f"col={c.lower()}" for c in dict.fromkeys(columns)]
+    return [("<val>" if tok == _VALUE_WORD else tok) for tok in question_tokens(text)] + types
+
+
+def sql_values(sql: str, schema: DbSchema) -> list[tuple[str, tuple[str, ...]]]:
+    """(text, (column,)) of each string literal ``sql`` compares a column with (`literal_comparisons`)."""
+    tree = try_parse(sql)
+    if tree is None:
+        return []
+    names = {c.name.lower() for c in schema.columns}
+    return [(text, (col.name,)) for select in tree.find_all(exp.Select)
+            for col, _lit, text in literal_comparisons(select, names)]
+
+
 class _Bm25:
     """Okapi BM25 over tokenized documents, with an inverted index (scores only documents sharing a word)."""
 
@@ -183,11 +220,13 @@ class DemoPool:
     settings: dict = field(default_factory=dict)
     _bm25: _Bm25 = field(init=False, repr=False)
     _masked_bm25: _Bm25 = field(init=False, repr=False)
+    _typed_bm25: _Bm25 = field(init=False, repr=False)
     _grams: tuple[Counter, ...] = field(init=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_bm25", _Bm25([question_tokens(d.question) for d in self.demos]))
         object.__setattr__(self, "_masked_bm25", _Bm25([d.masked_tokens for d in self.demos]))
+        object.__setattr__(self, "_typed_bm25", _Bm25([d.typed_tokens for d in self.demos]))
         object.__setattr__(self, "_grams", tuple(skeleton_grams(d.skeleton) for d in self.demos))
 
     def __len__(self) -> int:
@@ -205,6 +244,10 @@ class DemoPool:
     def masked_question_scores(self, masked_tokens: Sequence[str]) -> dict[int, float]:
         """BM25 score of each demo's masked question for a masked question (`mask_question`)."""
         return self._masked_bm25.scores(masked_tokens)
+
+    def typed_question_scores(self, typed_tokens: Sequence[str]) -> dict[int, float]:
+        """BM25 score of each demo's typed question for a typed question (`typed_question`)."""
+        return self._typed_bm25.scores(typed_tokens)
 
     def skeleton_scores(self, skeleton: str) -> list[float]:
         """`skeleton_similarity` of ``skeleton`` to every demo's skeleton, by position."""
@@ -235,7 +278,7 @@ def build_demo(example_idx: int, db_id: str, question: str, gold_sql: str, graph
     text = serialize_schema(view, schema_format, join_path=path if path.conditions else None)
     masked = tuple(mask_question(question, schema_words(graph.schema)))
     return Demo(db_id, question, gold_sql, sql_skeleton(gold_sql), tables, join_shape(path), text, example_idx,
-                masked)
+                masked, house_style(gold_sql, graph.schema), tuple(typed_question(question, sql_values(gold_sql, graph.schema))))
 
 
 def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks: bool = True,
@@ -381,6 +424,7 @@ class SchemaContext:
     draft_sql: str = ""
     graph: SchemaGraph | None = field(default=None, repr=False)
     prepared: PreparedSchema | None = field(default=None, repr=False)
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (value, the columns holding it) the question names
 
 
 def build_schema_context(
@@ -404,7 +448,11 @@ def build_schema_context(
     seeds = link.linked_tables(shape_threshold)[:MAX_SHAPE_SEEDS] or link.top_tables(1)
     path = join_path(graph, seeds) if seeds else None
     tables = path.tables if path is not None else ()
-    return SchemaContext(graph.db_id, join_shape(path), tuple(tables), draft_sql, graph, prepared)
+    held: dict[str, list[str]] = {}
+    for match in link.matched_values:
+        held.setdefault(match.value, []).append(match.column)
+    values = tuple((value, tuple(columns)) for value, columns in held.items())
+    return SchemaContext(graph.db_id, join_shape(path), tuple(tables), draft_sql, graph, prepared, values)
 
 
 Selector = Callable[[str, SchemaContext, DemoPool, int, random.Random], list[Demo]]
@@ -468,6 +516,18 @@ def select_masked_question_similar(
     return _take(order, pool, k)
 
 
+def select_typed_question_similar(
+    question: str, context: SchemaContext, pool: DemoPool, k: int, rng: random.Random
+) -> list[Demo]:
+    """Like `select_question_similar`, over typed questions (`typed_question`: each value the question names
+    replaced by the columns that hold it: the value index for the asked question, the gold SQL for a demo), for
+    demonstrations from the asked database; ties by plain question similarity."""
+    t_scores = pool.typed_question_scores(typed_question(question, context.values))
+    q_scores = pool.question_scores(question)
+    order = sorted(_eligible(context, pool, question), key=lambda i: (-t_scores.get(i, 0.0), -q_scores.get(i, 0.0), i))
+    return _take(order, pool, k)
+
+
 def select_skeleton_similar(
     question: str, context: SchemaContext, pool: DemoPool, k: int, rng: random.Random
 ) -> list[Demo]:
@@ -501,6 +561,7 @@ SELECTORS: dict[str, Selector] = {
     "random": select_random,
     "question_similar": select_question_similar,
     "masked_question_similar": select_masked_question_similar,
+    "typed_question_similar": select_typed_question_similar,
     "skeleton_similar": select_skeleton_similar,
     "graph_similar": select_graph_similar,
 }
@@ -517,8 +578,9 @@ def select_demos(
     return SELECTORS[selector](question, context, pool, k, rng)
 
 
-def as_demonstrations(demos: Sequence[Demo], nearest_last: bool = True) -> list[tuple[str, str, str]]:
+def as_demonstrations(demos: Sequence[Demo], nearest_last: bool = True, restyle: bool = False
+                      ) -> list[tuple[str, str, str]]:
     """(schema_text, question, gold_sql) triples for `build_messages`; with ``nearest_last`` the best demo is
-    the last turn before the question."""
-    triples = [d.as_triple() for d in demos]
+    the last turn before the question; with ``restyle`` each SQL in the adapters' training style."""
+    triples = [d.as_triple(restyle) for d in demos]
     return triples[::-1] if nearest_last else triples

@@ -212,9 +212,8 @@ def compute_comparisons(results_dir: Path) -> Path:
             match = FEWSHOT.match(name)
             if sub != subset or not match:
                 continue
-            fmt, sel, k, pool = match.groups()
             variants = bird_variants[(tag, subset)]
-            for ref in _fewshot_refs(tag, fmt, sel, k, pool, variants):
+            for ref in _fewshot_refs(tag, match, variants):
                 if ref in variants:
                     out[f"bird/{subset}/{tag}:{name}-vs-{tag}:{ref}"] = {
                         key: paired_bootstrap(bird[(tag, subset, ref)], bird[(tag, subset, name)], key=key)
@@ -230,11 +229,19 @@ def compute_comparisons(results_dir: Path) -> Path:
             match = FEWSHOT.match(name)
             if not match or not _is_complete(m):
                 continue
-            fmt, sel, k, pool = match.groups()
-            for ref in _fewshot_refs(tag, fmt, sel, k, pool, variants):
+            for ref in _fewshot_refs(tag, match, variants):
                 if ref in variants and _is_complete(variants[ref][1]):
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
+    for (tag, subset, stem), b in replays.items():  # ... and with `ask`'s answer rules replayed on both
+        suffix = next((s for s in layout.RULE_SUFFIXES if stem.endswith(s)), "")
+        match = FEWSHOT.match(stem.removesuffix(suffix)) if suffix else None
+        if match:
+            zero = _zero_shot_name(tag, match["base"], results.get((tag, subset), {})) + suffix
+            a = replays.get((tag, subset, zero))
+            if a:
+                out[f"fewshot/{tag}/{subset}/{stem}-vs-{zero}"] = _bootstrap_entry(
+                    a["1"]["items"], b["1"]["items"], templates.get(subset))
     out.update(_robust_comparisons(results, replays, templates))
     path = layout.analysis_file(results_dir, "comparisons.json")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -277,20 +284,31 @@ def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
     return out
 
 
-def _fewshot_refs(tag: str, fmt: str, sel: str, k: str, pool: str | None, variants: Container[str]) -> list[str]:
-    """What a few-shot variant is compared with: the same prompt zero-shot, random demonstrations (same k and
-    pool), and for similar-question ones graph-similar ones (the two selectors `auto` chooses between)."""
-    refs = [_zero_shot_name(tag, fmt, variants)]
+def _fewshot_refs(tag: str, match: re.Match, variants: Container[str]) -> list[str]:
+    """What a few-shot variant (its `FEWSHOT` match) is compared with: the same setting zero-shot, the same
+    demonstrations as written (for a restyled one), random demonstrations (same k, pool and style), for
+    similar-question ones graph-similar ones (the two selectors `auto` chooses between), and for typed
+    similar-question ones plain similar-question ones."""
+    base, sel, k = match["base"], match["sel"], match["k"]
+    pool, style = match["pool"] or "", match["style"] or ""
+    refs = [_zero_shot_name(tag, base, variants)]
+    if style:
+        refs.append(f"{base}_{sel}{k}{pool}")
     if sel != "rand":
-        refs.append(f"{fmt}_pruned_rand{k}{pool or ''}")
-    if sel == "qsim":
-        refs.append(f"{fmt}_pruned_graph{k}{pool or ''}")
+        refs.append(f"{base}_rand{k}{pool}{style}")
+    if sel in ("qsim", "tqsim"):
+        refs.append(f"{base}_{'graph' if sel == 'qsim' else 'qsim'}{k}{pool}{style}")
     return refs
 
 
-FEWSHOT = re.compile(r"^(ddl|compact)_pruned_(rand|qsim|mqsim|graph|skel)(\d+)(_geo|_bird)?$")
+# (_style: the demonstrations' SQL shown in the adapters' training style, PromptConfig.restyle_shots)
+FEWSHOT = re.compile(r"^(?P<base>ddl_pruned|compact_pruned|ask_fb4)_(?P<sel>rand|qsim|mqsim|tqsim|graph|skel)(?P<k>\d+)"
+                     r"(?P<pool>_geo|_bird)?(?P<style>_style)?$")
 
 
-def _zero_shot_name(tag: str, fmt: str, variants: Container[str]) -> str:
-    """The variant a few-shot variant adds demonstrations to: the adapter's own prompt, or the pruned prompt."""
-    return "as_trained" if "as_trained" in variants and tag != "base" else f"{fmt}_pruned"
+def _zero_shot_name(tag: str, base: str, variants: Container[str]) -> str:
+    """The variant a few-shot variant adds demonstrations to: `ask`'s run, the adapter's own prompt, or the pruned
+    prompt."""
+    if base == "ask_fb4":
+        return base
+    return "as_trained" if "as_trained" in variants and tag != "base" else base

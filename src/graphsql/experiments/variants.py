@@ -136,6 +136,17 @@ def count_prompt_tokens(records: list[dict], tokenizer) -> list[int]:
     return out
 
 
+# what `ask` runs (ask_fb4) with k demonstrations of the asked database, as a user passes them (--shots k
+# --shot-pool FILE): from GeoQuery's query-split train, for its query_test split (issue 25.1, with ask's defaults)
+ASK_FB4 = VARIANTS["ask_fb4"]
+# (_style: each demonstration's SQL in the adapters' training style, `graphsql.sql.style`)
+for _sel, _short in (("graph_similar", "graph"), ("question_similar", "qsim"), ("typed_question_similar", "tqsim")):
+    VARIANTS[f"ask_fb4_{_short}3_geo"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": _sel, "shot_pool": "geo"},
+                                          ASK_FB4[1])
+    VARIANTS[f"ask_fb4_{_short}3_geo_style"] = ({**VARIANTS[f"ask_fb4_{_short}3_geo"][0], "restyle_shots": True},
+                                                ASK_FB4[1])
+
+
 # variant -> the variant with the same inference settings whose answers it copies where its prompt comes out the same
 SAME_PROMPT = {"ask_fb4_pert": "ask_fb4"}
 

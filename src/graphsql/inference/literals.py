@@ -46,7 +46,7 @@ from graphsql.inference.repairs import MAX_REPAIR_CHARS
 from graphsql.inference.vote import Vote, vote
 from graphsql.schema.graph import SchemaGraph
 from graphsql.schema.values import DEFAULT_MAX_VALUES_PER_COLUMN, ValueIndex, singularize, tokenize
-from graphsql.sql.parse import alias_map, column_ref, fresh_alias, literal_text, owner_table, try_parse
+from graphsql.sql.parse import alias_map, column_ref, fresh_alias, literal_comparisons, owner_table, try_parse
 
 log = logging.getLogger(__name__)
 
@@ -149,27 +149,6 @@ class _Columns:
         return hits.pop() if len(hits) == 1 else None
 
 
-def _comparisons(select: exp.Select, columns: set[str]):
-    """(column, literal node, its text) of each ``column = 'x'`` / ``!=`` / ``<>`` / ``IN ('x', ...)`` of this
-    SELECT (``columns``: the schema's column names, lower case)."""
-    for node in select.find_all(exp.EQ, exp.NEQ, exp.In):
-        if node.parent_select is not select:
-            continue
-        if isinstance(node, exp.In):
-            if isinstance(node.this, exp.Column) and not node.args.get("query"):
-                for lit in node.expressions:
-                    text = literal_text(lit, columns)
-                    if text is not None:
-                        yield node.this, lit, text
-            continue
-        col, lit = node.this, node.expression
-        if literal_text(col, columns) is not None and isinstance(lit, exp.Column):
-            col, lit = lit, col
-        text = literal_text(lit, columns)
-        if isinstance(col, exp.Column) and literal_text(col, columns) is None and text is not None:
-            yield col, lit, text
-
-
 def _key_target(graph: SchemaGraph, table: str, column: str):
     """The FK edge that ``table.column`` references, when it is the one edge from that column to a known table."""
     edges = [e for e in graph.join_edges if e.table == table and e.column == column.lower()]
@@ -188,7 +167,7 @@ def respell_literals(sql: str, graph: SchemaGraph, index: ValueIndex | None) -> 
     for select in list(tree.find_all(exp.Select)):
         aliases = alias_map(select)
         taken = set(aliases) | set(aliases.values())
-        for col, lit, literal in list(_comparisons(select, cols.names)):
+        for col, lit, literal in list(literal_comparisons(select, cols.names)):
             if _NUMBER.match(literal) or "%" in literal:
                 continue
             table = owner_table(col, aliases, cols.columns)

@@ -301,4 +301,5 @@ def _demonstrations(question, graph, prepared, index, evidence, generator, promp
                                                seed=infer_config.seed)[0][0])
     context = build_schema_context(question, graph, prepared, draft_sql=draft, value_index=index, evidence=evidence)
     rng = random.Random(f"{infer_config.seed}:{graph.db_id}:{question}")
-    return as_demonstrations(select_demos(selector, question, context, pool, prompt_config.shots, rng))
+    return as_demonstrations(select_demos(selector, question, context, pool, prompt_config.shots, rng),
+                             restyle=prompt_config.restyle_shots)

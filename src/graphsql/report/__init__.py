@@ -102,13 +102,14 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     lines += _targets_section(comparisons)
     lines += _beside_published_section(results, results_dir, root)
     spider_main = {_REGISTRY.experiment(head["spider"]).subset} if "spider" in head else set()
-    default_tag = head["rows"][2][1] if len(head.get("rows", ())) > 2 else None  # the graph LoRA row's model
     lines += _main_section(results, comparisons, out, root, subsets=spider_main)
     lines += _robust_section(results_dir, comparisons, root)
     appendix_names = _names_section(results_dir, comparisons, root)
     lines += _ablation_section(comparisons, results_dir, out)
-    def unseen(tag: str, subset: str) -> bool:  # the main report: the default adapter on a schema never trained on
-        return tag == default_tag and not subset.startswith("spider-")
+    ask_tag = head["rows"][-1][1].split(":")[0] if head.get("rows") else None  # what `ask` runs now
+
+    def unseen(tag: str, subset: str) -> bool:  # the main report: `ask`'s model on a schema never trained on
+        return tag == ask_tag and not subset.startswith("spider-")
 
     lines += _fewshot_section(results, comparisons, out, keep=unseen)
     lines += fallback_section(results_dir, root, comparisons)

@@ -160,7 +160,12 @@ POOL_NAMES = {None: "Spider train (other databases)", "_geo": "GeoQuery query-sp
 POOL_WHERE = {None: "", "_geo": " from GeoQuery train", "_bird": " from other BIRD dev questions"}
 
 
+# a few-shot variant's zero-shot base (`graphsql.eval.comparisons.FEWSHOT`) as its table's "format" column
+BASE_NAMES = {"ddl_pruned": "ddl", "compact_pruned": "compact", "ask_fb4": "`ask`'s defaults"}
+
+
 SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",
+                  "tqsim": "similar question (values typed by column)",
                   "graph": "graph-similar (same join structure)", "skel": "similar SQL skeleton"}
 
 
@@ -176,11 +181,13 @@ def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
 
 
 def _fewshot_label(tag: str, variant: str) -> str:
-    match = FEWSHOT.match(variant)
+    """``tag:variant`` with its demonstrations in words (an answer-rules replay of a few-shot run too)."""
+    rules = next((s for s in layout.RULE_SUFFIXES if variant.endswith(s)), "")
+    match = FEWSHOT.match(variant.removesuffix(rules) if rules else variant)
     if not match:
         return f"{tag}:{variant} (zero-shot)"
-    where = POOL_WHERE[match.group(4)]
-    return (f"{tag}:{variant} ({match.group(3)} {SELECTOR_NAMES.get(match.group(2), match.group(2))} "
+    where = POOL_WHERE[match["pool"]] + (", SQL restyled" if match["style"] else "")
+    return (f"{tag}:{variant} ({match['k']} {SELECTOR_NAMES.get(match['sel'], match['sel'])} "
             f"demonstrations{where})")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from graphsql.eval.comparisons import BIRD_MEASURES, FEWSHOT, FIX_INSPECTED_DBS, _zero_shot_name
 from graphsql.experiments import layout
 from graphsql.report.common import (
+    BASE_NAMES,
     MERGED_TAG,
     POOL_NAMES,
     SELECTOR_NAMES,
@@ -342,15 +343,15 @@ def _bird_fewshot_runs(loaded: dict[tuple[str, str, str], dict]) -> dict[tuple[s
         by_run.setdefault((tag, subset), {})[variant] = m
     out: dict[tuple[str, str], dict[str, dict]] = {}
     for (tag, subset), variants in sorted(by_run.items()):
-        shots = {name: match.groups() for name in sorted(variants) if (match := FEWSHOT.match(name))}
+        shots = {name: match for name in sorted(variants) if (match := FEWSHOT.match(name))}
         if not shots:
             continue
         runs: dict[str, dict] = {}
-        for name, (fmt, sel, k, _pool) in shots.items():
-            zero = _zero_shot_name(tag, fmt, variants)
+        for name, match in shots.items():
+            zero = _zero_shot_name(tag, match["base"], variants)
             if zero in variants:
                 runs.setdefault(f"zero-shot ({zero})", variants[zero])
-            runs[f"{SELECTOR_NAMES.get(sel, sel)}, k = {k}"] = variants[name]
+            runs[f"{_selector_name(match['sel'] + (match['style'] or ''))}, k = {match['k']}"] = variants[name]
         out[(tag, subset)] = runs
     return out
 
@@ -383,8 +384,8 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
         for name, (_path, m) in variants.items():
             match = FEWSHOT.match(name)
             if match:
-                fmt, sel, k, pool = match.groups()
-                cells.setdefault((fmt, pool or "", sel), {})[int(k)] = m
+                cells.setdefault((match["base"], match["pool"] or "", match["sel"] + (match["style"] or "")),
+                                 {})[int(match["k"])] = m
         if not cells:
             continue
         ks = sorted({k for row in cells.values() for k in row})
@@ -395,20 +396,22 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
                       "database, as a user with a few worked examples of their own database would give them; no SQL "
                       "program of the test questions is among them). No model here was trained on GeoQuery. EX (%) by "
                       "selector and number of demonstrations k, with EX on 2-JOIN questions in brackets. k = 0 is the "
-                      "same prompt without demonstrations.", ""]
+                      "same setting without demonstrations (`ask`'s defaults: its repairs and fallback too, the answer "
+                      "rules not: their replays are in the paired table).", ""]
         lines += [f"### `{tag}` on `{subset}`", "",
-                  "| format | demonstrations from | selector | k = 0 | " + " | ".join(f"k = {k}" for k in ks) + " |",
+                  "| zero-shot setting | demonstrations from | selector | k = 0 | "
+                  + " | ".join(f"k = {k}" for k in ks) + " |",
                   "|---" * (4 + len(ks)) + "|"]
         series: dict[str, list[tuple[int, float]]] = {}
-        for (fmt, pool, sel), row in sorted(cells.items()):
-            zero = variants.get(_zero_shot_name(tag, fmt, variants), (None, None))[1]
+        for (base, pool, sel), row in sorted(cells.items()):
+            zero = variants.get(_zero_shot_name(tag, base, variants), (None, None))[1]
 
             def cell(m):
                 return "–" if m is None else f"{_pct(m['ex'])} ({_pct(m['by_joins'].get('2', {}).get('ex'))})"
 
-            lines.append(f"| {fmt} | {POOL_NAMES[pool or None]} | {SELECTOR_NAMES.get(sel, sel)} | {cell(zero)} | "
+            lines.append(f"| {BASE_NAMES[base]} | {POOL_NAMES[pool or None]} | {_selector_name(sel)} | {cell(zero)} | "
                          + " | ".join(cell(row.get(k)) for k in ks) + " |")
-            series[_fewshot_series_label(fmt, pool, sel, cells)] = (
+            series[_fewshot_series_label(base, pool, sel, cells)] = (
                 [(0, zero["ex"])] if zero else []) + [(k, row[k]["ex"]) for k in sorted(row)]
         fig = _fewshot_figure(series, out.parent / "figures" / f"fewshot_{tag}_{subset}.png",
                               f"Few-shot EX by demonstrations: {tag}, {subset}")
@@ -426,12 +429,18 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
     return lines
 
 
-def _fewshot_series_label(fmt: str, pool: str | None, sel: str, cells: Container[tuple[str, str, str]]) -> str:
-    """A plot label for one selector: the selector, where its demonstrations come from, and the prompt format
-    where a section mixes formats."""
+def _selector_name(sel: str) -> str:
+    """A selector's name in words, ``_style`` (demonstrations' SQL restyled) included."""
+    plain = sel.removesuffix("_style")
+    return SELECTOR_NAMES.get(plain, plain) + (", SQL restyled" if sel != plain else "")
+
+
+def _fewshot_series_label(base: str, pool: str | None, sel: str, cells: Container[tuple[str, str, str]]) -> str:
+    """A plot label for one selector: the selector, where its demonstrations come from, and the zero-shot base
+    (prompt format) where a section mixes them."""
     where = POOL_NAMES[pool or None].split(" (")[0]
-    formats = {f for f, _, _ in cells}
-    return f"{SELECTOR_NAMES.get(sel, sel)} ({where}" + (f", {fmt} prompt)" if len(formats) > 1 else ")")
+    bases = {b for b, _, _ in cells}
+    return f"{_selector_name(sel)} ({where}" + (f", {BASE_NAMES[base]})" if len(bases) > 1 else ")")
 
 
 def _fewshot_figure(series: dict[str, list[tuple[int, float]]], path: Path, title: str) -> Path:

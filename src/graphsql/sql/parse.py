@@ -110,6 +110,13 @@ def alias_map(select: exp.Select, alias_only: bool = False) -> dict[str, str]:
     return out
 
 
+def own_columns(select: exp.Select) -> list[exp.Column]:
+    """The columns of one SELECT, its clauses included (ORDER BY, HAVING), not those of its subqueries."""
+    nested = (exp.Select, exp.Subquery, exp.Union, exp.Intersect, exp.Except)
+    return [n for n in select.walk(prune=lambda n: n is not select and isinstance(n, nested))
+            if isinstance(n, exp.Column)]
+
+
 def fresh_alias(taken: set[str], prefix: str = "J") -> str:
     """The first of J1, J2, ... (``prefix``) that no table or alias of the query uses (lower-cased in ``taken``),
     added to ``taken``."""
@@ -170,6 +177,27 @@ def owner_table(col: exp.Column, aliases: dict[str, str], columns: dict[str, set
         return table if table in columns else None
     having = {t for t in aliases.values() if col.name.lower() in columns.get(t, ())}
     return having.pop() if len(having) == 1 else None
+
+
+def literal_comparisons(select: exp.Select, columns: set[str]):
+    """(column, literal node, its text) of each ``column = 'x'`` / ``!=`` / ``<>`` / ``IN ('x', ...)`` of this
+    SELECT (``columns``: the schema's column names, lower case)."""
+    for node in select.find_all(exp.EQ, exp.NEQ, exp.In):
+        if node.parent_select is not select:
+            continue
+        if isinstance(node, exp.In):
+            if isinstance(node.this, exp.Column) and not node.args.get("query"):
+                for lit in node.expressions:
+                    text = literal_text(lit, columns)
+                    if text is not None:
+                        yield node.this, lit, text
+            continue
+        col, lit = node.this, node.expression
+        if literal_text(col, columns) is not None and isinstance(lit, exp.Column):
+            col, lit = lit, col
+        text = literal_text(lit, columns)
+        if isinstance(col, exp.Column) and literal_text(col, columns) is None and text is not None:
+            yield col, lit, text
 
 
 def string_literals(sql: str, schema=None) -> set[str]:
