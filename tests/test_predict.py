@@ -248,7 +248,7 @@ def test_predict_with_demonstrations_puts_them_before_the_question(demo_db, mini
     dev = load_dataset("spider", "dev", root=mini_spider)
     pool = build_demo_pool(dev.__class__("spider", "train", dev.examples, dev.schemas))
     gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
-    cfg = PromptConfig(shots=2, shot_selector="question_similar")
+    cfg = PromptConfig(shots=2, shot_selector="question_similar", shots_when="always")
     pred = predict("How many books are there?", demo_db, gen, cfg, InferConfig(), demo_pool=pool)
     roles = [m["role"] for m in pred.messages]
     assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
@@ -270,7 +270,7 @@ def test_predict_with_the_users_own_examples(demo_db, tmp_path):
     path = tmp_path / "examples.json"
     path.write_text(json.dumps(BOOK_EXAMPLES))
     gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
-    cfg = PromptConfig(shots=2, shot_selector="question_similar", shot_pool=str(path))
+    cfg = PromptConfig(shots=2, shot_selector="question_similar", shot_pool=str(path), shots_when="always")
     pred = predict("How many books are there?", demo_db, gen, cfg, InferConfig())
     answers = [m["content"] for m in pred.messages if m["role"] == "assistant"]
     assert answers == ["SELECT count(*) FROM author", "SELECT count(*) FROM book"]   # most similar one last
@@ -290,7 +290,8 @@ def test_auto_selector_picks_by_question_for_own_examples_and_by_graph_across_da
     path = tmp_path / "examples.json"
     path.write_text(json.dumps(BOOK_EXAMPLES))
     gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
-    pred = predict("How many books are there?", demo_db, gen, PromptConfig(shots=2, shot_pool=str(path)), InferConfig())
+    pred = predict("How many books are there?", demo_db, gen, PromptConfig(shots=2, shot_pool=str(path),
+                                                                          shots_when="always"), InferConfig())
     answers = [m["content"] for m in pred.messages if m["role"] == "assistant"]
     assert answers == ["SELECT count(*) FROM author", "SELECT count(*) FROM book"]  # as question_similar picks
 
@@ -365,7 +366,14 @@ def test_variant_reuse_checks_settings_and_skips_a_finished_run(mini_spider, tmp
     made = json.loads(small["small"][0].read_text())
     del made["infer"]["fix_joins"]   # as written before that setting existed: it is off now, so still the same
     del made["prompt"]["shot_pool"]  # ... or at its default now
+    del made["prompt"]["shots_when"]  # ... or at what runs did before it existed (LEGACY_SETTINGS: "always")
     small["small"][0].write_text(json.dumps(made))
+    from graphsql.experiments.variants import _same_settings
+    few = tmp_path / "few.json"   # a few-shot run from before: "empty", the default now, is not what it did
+    few.write_text(json.dumps({**made, "prompt": {**made["prompt"], "shots": 2}}))
+    with pytest.raises(ConfigError, match="prompt"):
+        _same_settings(few, "m", None, PromptConfig(shots=2), InferConfig(), ("prompt",))
+    assert _same_settings(few, "m", None, PromptConfig(shots=2, shots_when="always"), InferConfig(), ("prompt",))
     calls = len(gen.calls)
     metrics = run("as_trained", "all", ds.examples, small)
     asked = [c for c in gen.calls[calls:] if len(c["messages"]) == 2]   # first attempts, not repairs
@@ -446,3 +454,37 @@ def test_predict_examples_copies_an_answer_only_where_the_prompt_is_the_same(min
     fresh = predict_examples(ds.examples[:6], ds, gen, tmp_path / "c" / "preds.sql", PromptConfig(max_tables=1),
                              reuse_same_prompt={"a": log})  # pruning to one table changes some prompts
     assert any(r.get("reused_from") is None for r in fresh)
+
+
+class EmptyWithoutShots(ScriptedGenerator):
+    """Without demonstrations (one user turn) an answer with no rows; with them, one with rows."""
+
+    def generate(self, prompts, n=1, temperature=0.0, max_new_tokens=256, seed=0):
+        self.calls.append({"n": n, "shots": sum(m["role"] == "user" for m in prompts[0]) - 1})
+        if self.calls[-1]["shots"]:
+            return [["SELECT count(*) FROM book"] * n for _ in prompts]
+        return [["SELECT title FROM book WHERE 1 = 0"] * n for _ in prompts]
+
+
+def test_demonstrations_only_for_an_empty_answer(demo_db, tmp_path):
+    """prompt.shots_when "empty" (the default): asked zero-shot first; the demonstrations are shown only when that answer has no
+    rows, and the answer with them replaces it only if it has rows; "always" shows them at once."""
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(BOOK_EXAMPLES))
+    cfg = PromptConfig(shots=2, shot_pool=str(path))
+    assert cfg.shots_when == "empty"  # the default
+    gen = EmptyWithoutShots()
+    pred = predict("How many books are there?", demo_db, gen, cfg, InferConfig(fallback=0))
+    assert pred.result.rows == ((40,),) and pred.before_shots == "SELECT title FROM book WHERE 1 = 0"
+    assert [c["shots"] for c in gen.calls] == [0, 2]
+    assert sum(m["role"] == "assistant" for m in pred.messages) == 2   # the demonstrations' prompt answered
+    ran = ScriptedGenerator(default=["SELECT count(*) FROM author"])  # rows at once: no demonstrations shown
+    pred = predict("How many books are there?", demo_db, ran, cfg, InferConfig())
+    assert pred.before_shots == "" and len(ran.calls) == 1
+    assert not any(m["role"] == "assistant" for m in pred.messages)
+    always = EmptyWithoutShots()
+    predict("How many books are there?", demo_db, always, PromptConfig(shots=2, shot_pool=str(path), shots_when="always"),
+            InferConfig())
+    assert [c["shots"] for c in always.calls] == [2]
+    with pytest.raises(ConfigError, match="shots_when"):
+        PromptConfig(shots_when="sometimes")

@@ -37,6 +37,9 @@ def cache_dir() -> Path:
 
 
 SCHEMA_FORMATS = ("ddl", "compact", "graph")
+SHOTS_WHEN = ("empty", "always")  # PromptConfig.shots_when
+# settings a results file made before they existed ran with (not their default now): (part, key) -> value
+LEGACY_SETTINGS = {("prompt", "shots_when"): "always"}
 SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "typed_question_similar", "skeleton_similar",
                   "graph_similar")
 # shot_selector "auto": what measured best for each kind of pool (docs/report.md, Few-shot and BIRD): demonstrations
@@ -72,6 +75,11 @@ class PromptConfig:
                                                                "other databases) | geo (GeoQuery query-split train, "
                                                                "the GeoQuery database itself) | a .json file of "
                                                                "your own {question, sql} examples on the database"})
+    shots_when: str = field(default="empty", metadata={"help": "empty: ask without the demonstrations first and with "
+                                                              "them only when that answer fails or returns no rows "
+                                                              "(their answer replaces it if it returns rows; the "
+                                                              "default adapter copies demonstrations it was never "
+                                                              "trained with: report) | always"})
     restyle_shots: bool = field(default=False, metadata={"help": "show each demonstration's SQL in the style the "
                                                                   "adapters were trained on (Spider's: names as the "
                                                                   "schema spells them, T1/T2 aliases only in joins; "
@@ -92,6 +100,8 @@ class PromptConfig:
         if self.shot_pool not in SHOT_POOLS and not self.examples_file:
             raise ConfigError(f"prompt.shot_pool must be one of {', '.join(SHOT_POOLS)} or a .json file of examples, "
                               f"not {self.shot_pool!r}")
+        if self.shots_when not in SHOTS_WHEN:
+            raise ConfigError(f"prompt.shots_when must be one of {', '.join(SHOTS_WHEN)}, not {self.shots_when!r}")
         if self.max_columns is not None and self.max_columns < 1:
             raise ConfigError("prompt.max_columns must be >= 1 (or null for all columns)")
 

@@ -74,6 +74,9 @@ PROMPT_FLAGS: dict[str, Flag] = {
     "shot_pool": Flag(str | None, typer.Option(None, "--shot-pool", help=(
         "spider: Spider train, other databases | geo: GeoQuery's query-split train (same database) | FILE.json: "
         "your own [{question, sql}] examples on the database")), ("prompt.shot_pool",)),
+    "shots_when": Flag(str | None, typer.Option(None, "--shots-when", help=(
+        "empty (default): show the demonstrations only when the answer without them fails or returns no rows | "
+        "always")), ("prompt.shots_when",)),
     "restyle_shots": Flag(bool | None, typer.Option(None, "--restyle-shots/--no-restyle-shots", help=(
         "show each demonstration's SQL in the style the adapters were trained on (names as the schema spells them, "
         "T1/T2 aliases only in joins), not as its author wrote it")), ("prompt.restyle_shots",)),

@@ -286,24 +286,25 @@ def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
 
 def _fewshot_refs(tag: str, match: re.Match, variants: Container[str]) -> list[str]:
     """What a few-shot variant (its `FEWSHOT` match) is compared with: the same setting zero-shot, the same
-    demonstrations as written (for a restyled one), random demonstrations (same k, pool and style), for
+    demonstrations always shown as written (for a restyled one or one shown only for an empty answer), random demonstrations (same k, pool and style), for
     similar-question ones graph-similar ones (the two selectors `auto` chooses between), and for typed
     similar-question ones plain similar-question ones."""
     base, sel, k = match["base"], match["sel"], match["k"]
-    pool, style = match["pool"] or "", match["style"] or ""
+    pool, when, style = match["pool"] or "", match["when"] or "", match["style"] or ""
     refs = [_zero_shot_name(tag, base, variants)]
-    if style:
+    if when or style:  # the same demonstrations always shown, as written
         refs.append(f"{base}_{sel}{k}{pool}")
     if sel != "rand":
-        refs.append(f"{base}_rand{k}{pool}{style}")
+        refs.append(f"{base}_rand{k}{pool}{when}{style}")
     if sel in ("qsim", "tqsim"):
-        refs.append(f"{base}_{'graph' if sel == 'qsim' else 'qsim'}{k}{pool}{style}")
+        refs.append(f"{base}_{'graph' if sel == 'qsim' else 'qsim'}{k}{pool}{when}{style}")
     return refs
 
 
-# (_style: the demonstrations' SQL shown in the adapters' training style, PromptConfig.restyle_shots)
+# (_empty: demonstrations only for an answer that fails or returns no rows, PromptConfig.shots_when; _style: the
+# demonstrations' SQL shown in the adapters' training style, PromptConfig.restyle_shots)
 FEWSHOT = re.compile(r"^(?P<base>ddl_pruned|compact_pruned|ask_fb4)_(?P<sel>rand|qsim|mqsim|tqsim|graph|skel)(?P<k>\d+)"
-                     r"(?P<pool>_geo|_bird)?(?P<style>_style)?$")
+                     r"(?P<pool>_geo|_bird)?(?P<when>_empty)?(?P<style>_style)?$")
 
 
 def _zero_shot_name(tag: str, base: str, variants: Container[str]) -> str:

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from graphsql.config import REPO_ROOT, InferConfig, PromptConfig, adapter_prompt_settings
+from graphsql.config import LEGACY_SETTINGS, REPO_ROOT, InferConfig, PromptConfig, adapter_prompt_settings
 from graphsql.data.records import Example
 from graphsql.data.spider import Dataset, load_dataset
 from graphsql.errors import ConfigError
@@ -94,10 +94,11 @@ for _fmt in ("ddl", "compact"):
                          ("graph_similar", "graph"), ("skeleton_similar", "skel")):
         for _k in (1, 3, 5):
             VARIANTS[f"{_fmt}_pruned_{_short}{_k}"] = (
-                {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel}, {"samples": 1})
-            VARIANTS[f"{_fmt}_pruned_{_short}{_k}_geo"] = (
-                {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel, "shot_pool": "geo"},
+                {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel, "shots_when": "always"},
                 {"samples": 1})
+            VARIANTS[f"{_fmt}_pruned_{_short}{_k}_geo"] = (
+                {"schema_format": _fmt, "prune": True, "shots": _k, "shot_selector": _sel, "shot_pool": "geo",
+                 "shots_when": "always"}, {"samples": 1})
 
 
 def load_question_set(dataset: str, split: str, sample: int | None, seed: int = 0
@@ -139,11 +140,14 @@ def count_prompt_tokens(records: list[dict], tokenizer) -> list[int]:
 # what `ask` runs (ask_fb4) with k demonstrations of the asked database, as a user passes them (--shots k
 # --shot-pool FILE): from GeoQuery's query-split train, for its query_test split (issue 25.1, with ask's defaults)
 ASK_FB4 = VARIANTS["ask_fb4"]
-# (_style: each demonstration's SQL in the adapters' training style, `graphsql.sql.style`)
+# (_style: each demonstration's SQL in the adapters' training style, `graphsql.sql.style`; _empty: demonstrations
+# only when the zero-shot answer fails or returns no rows, PromptConfig.shots_when)
 for _sel, _short in (("graph_similar", "graph"), ("question_similar", "qsim"), ("typed_question_similar", "tqsim")):
-    VARIANTS[f"ask_fb4_{_short}3_geo"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": _sel, "shot_pool": "geo"},
-                                          ASK_FB4[1])
+    VARIANTS[f"ask_fb4_{_short}3_geo"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": _sel, "shot_pool": "geo",
+                                           "shots_when": "always"}, ASK_FB4[1])
     VARIANTS[f"ask_fb4_{_short}3_geo_style"] = ({**VARIANTS[f"ask_fb4_{_short}3_geo"][0], "restyle_shots": True},
+                                                ASK_FB4[1])
+    VARIANTS[f"ask_fb4_{_short}3_geo_empty"] = ({**VARIANTS[f"ask_fb4_{_short}3_geo"][0], "shots_when": "empty"},
                                                 ASK_FB4[1])
 
 
@@ -169,10 +173,14 @@ def _same_settings(results: Path, model: str, adapter: str | None, prompt_cfg: P
     now = json.loads(json.dumps({"prompt": asdict(prompt_cfg), "infer": asdict(infer_cfg)}, default=str))
     then = {"prompt": made.get("prompt"), "infer": made.get("infer")}
     defaults = json.loads(json.dumps({"prompt": asdict(PromptConfig()), "infer": asdict(InferConfig())}, default=str))
-    for k in ("prompt", "infer"):  # a setting added since that run did not exist then: fine if off or at its default now
-        if isinstance(then[k], dict):
-            then[k] = {**{key: value for key, value in now[k].items()
-                          if key not in then[k] and (not value or value == defaults[k].get(key))}, **then[k]}
+    for part in (now, then):  # when demonstrations are shown does not matter without any
+        if isinstance(part["prompt"], dict) and not part["prompt"].get("shots"):
+            part["prompt"] = {k: v for k, v in part["prompt"].items() if k != "shots_when"}
+    for k in ("prompt", "infer"):  # a setting added since that run did not exist then: fine if at the value runs had
+        if isinstance(then[k], dict):  # before it existed (LEGACY_SETTINGS), else if off or at its default now
+            then[k] = {**{key: value for key, value in now[k].items() if key not in then[k] and (
+                value == LEGACY_SETTINGS[(k, key)] if (k, key) in LEGACY_SETTINGS
+                else not value or value == defaults[k].get(key))}, **then[k]}
     run = made.get("provenance", {}).get("settings", {})
     differ = [k for k in parts if now[k] != then[k]]
     differ += [k for k, v in (("model", model), ("adapter", adapter)) if k in run and run[k] != v]

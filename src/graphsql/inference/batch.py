@@ -130,6 +130,8 @@ def predict_examples(
                 rec["generated"] = pred.generated
             if pred.before_fallback:
                 rec["before_fallback"] = pred.before_fallback
+            if pred.before_shots:
+                rec["before_shots"] = pred.before_shots
         except Exception as err:  # one bad item must not stop or shift the run
             if isinstance(err, ModelError) and getattr(generator, "concurrent", False):
                 raise  # the server is gone: stop after the last written line; rerunning resumes there

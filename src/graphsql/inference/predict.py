@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Container
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graphsql.config import InferConfig, PromptConfig
@@ -58,6 +58,8 @@ class Prediction:
     timings: dict = field(default_factory=dict, repr=False)
     # infer.fallback: the SQL the answer would have been without the fallback samples ("" if they were not drawn)
     before_fallback: str = ""
+    # prompt.shots_when "empty": the zero-shot answer the answer with demonstrations replaced ("" if it did not)
+    before_shots: str = ""
 
 
 def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) -> ValueIndex | None:
@@ -139,12 +141,25 @@ def predict(
     decoding; the answer it replaces is kept in ``before_fallback``). An answer of every column (``SELECT *``) to a
     question about entities gets their name column(s) instead (``infer_config.names_for_star``; the ``generated``
     field keeps the ``*`` answer), and a literal its column never holds is respelled as the value it does hold
-    (``infer_config.respell_literals``, `graphsql.inference.literals`)."""
+    (``infer_config.respell_literals``, `graphsql.inference.literals`). With ``prompt_config.shots_when`` "empty"
+    the question is first asked without demonstrations, and again with them only if that answer fails or returns
+    no rows (the answer with them is kept if it returns rows; ``before_shots`` keeps the one it replaced)."""
     if not question or not question.strip():
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
     infer_config = infer_config or InferConfig()
     cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
+    if prompt_config.shots > 0 and prompt_config.shots_when == "empty":  # demonstrations only for an empty answer
+        zero = predict(question, db_path, generator, replace(prompt_config, shots=0, shots_when="always"),
+                       infer_config, cache, schema, evidence)
+        if zero.ok and zero.result is not None and zero.result.rows:
+            return zero
+        shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"), infer_config,
+                        cache, schema, evidence, demo_pool)
+        timings = {k: zero.timings.get(k, 0.0) + shown.timings.get(k, 0.0) for k in {*zero.timings, *shown.timings}}
+        if shown.ok and shown.result is not None and shown.result.rows:
+            return replace(shown, seconds=zero.seconds + shown.seconds, timings=timings, before_shots=zero.pred_sql)
+        return replace(zero, seconds=zero.seconds + shown.seconds, timings=timings)
     start = time.perf_counter()
     clock = _Stopwatch()
     graph, index = cache.get(db_path, schema)

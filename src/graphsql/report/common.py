@@ -186,7 +186,8 @@ def _fewshot_label(tag: str, variant: str) -> str:
     match = FEWSHOT.match(variant.removesuffix(rules) if rules else variant)
     if not match:
         return f"{tag}:{variant} (zero-shot)"
-    where = POOL_WHERE[match["pool"]] + (", SQL restyled" if match["style"] else "")
+    where = (POOL_WHERE[match["pool"]] + (", only for an empty answer" if match["when"] else "")
+             + (", SQL restyled" if match["style"] else ""))
     return (f"{tag}:{variant} ({match['k']} {SELECTOR_NAMES.get(match['sel'], match['sel'])} "
             f"demonstrations{where})")
 

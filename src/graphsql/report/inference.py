@@ -351,7 +351,8 @@ def _bird_fewshot_runs(loaded: dict[tuple[str, str, str], dict]) -> dict[tuple[s
             zero = _zero_shot_name(tag, match["base"], variants)
             if zero in variants:
                 runs.setdefault(f"zero-shot ({zero})", variants[zero])
-            runs[f"{_selector_name(match['sel'] + (match['style'] or ''))}, k = {match['k']}"] = variants[name]
+            sel = match["sel"] + (match["when"] or "") + (match["style"] or "")
+            runs[f"{_selector_name(sel)}, k = {match['k']}"] = variants[name]
         out[(tag, subset)] = runs
     return out
 
@@ -384,8 +385,8 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
         for name, (_path, m) in variants.items():
             match = FEWSHOT.match(name)
             if match:
-                cells.setdefault((match["base"], match["pool"] or "", match["sel"] + (match["style"] or "")),
-                                 {})[int(match["k"])] = m
+                sel = match["sel"] + (match["when"] or "") + (match["style"] or "")
+                cells.setdefault((match["base"], match["pool"] or "", sel), {})[int(match["k"])] = m
         if not cells:
             continue
         ks = sorted({k for row in cells.values() for k in row})
@@ -430,9 +431,11 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
 
 
 def _selector_name(sel: str) -> str:
-    """A selector's name in words, ``_style`` (demonstrations' SQL restyled) included."""
-    plain = sel.removesuffix("_style")
-    return SELECTOR_NAMES.get(plain, plain) + (", SQL restyled" if sel != plain else "")
+    """A selector's name in words, with its `FEWSHOT` suffixes: ``_empty`` (shown only for an empty answer),
+    ``_style`` (their SQL restyled)."""
+    plain = sel.removesuffix("_style").removesuffix("_empty")
+    return (SELECTOR_NAMES.get(plain, plain) + (", only for an empty answer" if "_empty" in sel else "")
+            + (", SQL restyled" if sel.endswith("_style") else ""))
 
 
 def _fewshot_series_label(base: str, pool: str | None, sel: str, cells: Container[tuple[str, str, str]]) -> str:

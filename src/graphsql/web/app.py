@@ -20,7 +20,7 @@ JSON API (the page uses only it; OpenAPI docs at ``/docs``):
   (primary keys, declared and inferred foreign keys marked), grid positions, and FK edges
 - ``GET /api/schema/{db}/sample/{table}`` -> a few rows of one table
 - ``POST /api/upload`` with the file as the request body (header ``X-Filename``) -> ``{"id", "name", "tables"}``
-- ``POST /api/ask`` with ``{"db", "question", "samples"?, "examples"?, "shots"?}`` -> the answer (waits for it)
+- ``POST /api/ask`` with ``{"db", "question", "samples"?, "examples"?, "shots"?, "shots_when"?}`` -> the answer (waits for it)
 - ``POST /api/jobs`` (same body) -> ``{"job", "position"}`` at once; ``GET /api/jobs/{job}`` -> ``{"state":
   "queued" | "running" | "done", "position", "waited", "answer" | "error"}``
 - ``POST /api/sql`` with ``{"db", "sql", "page"?, "page_size"?}`` -> one page of a user's (read-only) query
@@ -47,6 +47,7 @@ from collections import Counter
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from graphsql.config import ExperimentConfig
 from graphsql.data.sqlite import check_sqlite_file, read_sqlite_schema
@@ -154,6 +155,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         # worked examples on this database: the most similar (shot_selector; auto: by question) become demonstrations
         examples: list[Example] = Field(default_factory=list, max_length=200)
         shots: int = Field(default=3, ge=1, le=8)
+        shots_when: Literal["empty", "always"] | None = None  # prompt.shots_when (None: the server's setting)
 
     class SqlRequest(BaseModel):
         db: str
@@ -174,7 +176,8 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
         infer = config.infer if req.samples is None else dataclasses.replace(config.infer, samples=req.samples)
         prompt = config.prompt
         if pool is not None:
-            prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)))
+            prompt = dataclasses.replace(prompt, shots=min(req.shots, len(pool)),
+                                         shots_when=req.shots_when or prompt.shots_when)
         if state["generator"] is None:
             state["generator"] = generator_factory()
         pred = predict(req.question, entry["path"], state["generator"], prompt, infer, cache=cache, demo_pool=pool)
