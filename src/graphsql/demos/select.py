@@ -277,8 +277,9 @@ def build_demo(example_idx: int, db_id: str, question: str, gold_sql: str, graph
     view = restrict_graph(graph, tables)
     text = serialize_schema(view, schema_format, join_path=path if path.conditions else None)
     masked = tuple(mask_question(question, schema_words(graph.schema)))
+    typed = tuple(typed_question(question, sql_values(gold_sql, graph.schema)))
     return Demo(db_id, question, gold_sql, sql_skeleton(gold_sql), tables, join_shape(path), text, example_idx,
-                masked, house_style(gold_sql, graph.schema), tuple(typed_question(question, sql_values(gold_sql, graph.schema))))
+                masked, house_style(gold_sql, graph.schema), typed)
 
 
 def build_demo_pool(dataset: Dataset, schema_format: str = "compact", infer_fks: bool = True,
