@@ -152,3 +152,23 @@ def test_the_rule_checked_on_gold_queries_leaves_them_and_restores_respelled_one
     perturbed = counts.get("case_perturbed", 0) + counts.get("country_perturbed", 0)
     restored = counts.get("case_restored", 0) + counts.get("country_restored", 0)
     assert perturbed >= 1 and restored == perturbed
+
+
+def test_the_replay_of_a_run_with_demonstrations_for_empty_answers_decides_as_ask_does(mini_spider):
+    """A run with prompt.shots_when "empty" asked again with demonstrations because its zero-shot answer had no
+    rows; with the literal rule that answer has rows, so `ask` (the rules on) would have kept it: the replay
+    keeps it too. A zero-shot answer still empty after the rules gives way to the one with demonstrations."""
+    from graphsql.data.spider import load_dataset
+    from graphsql.experiments.rules_replay import replay_rules
+
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    ex = next(e for e in ds.examples if e.gold_sql.endswith("WHERE country = 'France'"))
+    lower = "SELECT avg(age) FROM singer WHERE country = 'france'"          # empty as written, right respelled
+    shots = "SELECT avg(age) FROM singer"                                   # rows, wrong
+    kept = replay_rules([ex], {ex.idx: shots}, ds.schemas, rules=("values", "names"), before_shots={ex.idx: lower})
+    assert kept["ex"] == 1.0 and kept["items"][0]["respelled"]
+    assert replay_rules([ex], {ex.idx: shots}, ds.schemas, rules=("values", "names"))["ex"] == 0.0
+    empty = "SELECT name FROM singer WHERE country = 'Atlantis'"            # no rows even after the rules
+    right = "SELECT avg(age) FROM singer WHERE country = 'France'"
+    gave_way = replay_rules([ex], {ex.idx: right}, ds.schemas, rules=("values", "names"), before_shots={ex.idx: empty})
+    assert gave_way["ex"] == 1.0

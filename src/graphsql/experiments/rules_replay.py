@@ -31,6 +31,7 @@ from graphsql.experiments import layout
 from graphsql.experiments.variants import load_question_set
 from graphsql.inference.predict import ANSWER_RULES as RULES
 from graphsql.inference.predict import DatabaseCache, answer_rules
+from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,14 @@ FLAGS = layout.RULE_FLAGS
 
 
 def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spider",
-                 rules: tuple[str, ...] = ("names",), cache=None) -> dict:
+                 rules: tuple[str, ...] = ("names",), cache=None, before_shots: dict[int, str] | None = None) -> dict:
     """Metrics (`evaluate`) of ``answers`` (idx -> SQL) after ``rules`` (`RULES`, applied in that order), with
-    ``changed``: the idx rewritten. ``cache``: a `DatabaseCache` for the graphs and value indexes (`predict`'s)."""
+    ``changed``: the idx rewritten. ``cache``: a `DatabaseCache` for the graphs and value indexes (`predict`'s).
+
+    ``before_shots`` (idx -> the zero-shot answer a run with ``prompt.shots_when`` "empty" replaced by the answer
+    with demonstrations): as `predict` decides with the rules on, the zero-shot answer after the rules stands if
+    it returns rows (the run, without them, saw no rows and asked again), else the answer with demonstrations
+    after the rules if it returns rows, else the zero-shot one."""
     missing = [ex.idx for ex in examples if ex.idx not in answers]
     if missing:
         raise DataError(f"{len(missing)} of {len(examples)} items have no recorded answer (first: {missing[0]})")
@@ -49,21 +55,37 @@ def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spi
     if unknown:
         raise DataError(f"unknown rule(s) {sorted(unknown)}: choose from {', '.join(RULES)}")
     cache = cache or DatabaseCache()
+    before_shots = before_shots or {}
     preds, flags = [], {}
     for ex in examples:
-        sql, schema = answers[ex.idx], schemas[ex.db_id]
-        if schema.db_path is not None:
-            graph, index = cache.get(schema.db_path, schema)
-            for rule, rewritten in answer_rules(sql, ex.question, graph, index, schema.db_path,
-                                                values="values" in rules, names="names" in rules):
-                sql = rewritten.sql
-                flags.setdefault(ex.idx, set()).add(FLAGS[rule])
-        preds.append(sql)
+        schema = schemas[ex.db_id]
+        if schema.db_path is None:
+            preds.append(answers[ex.idx])
+            continue
+        graph, index = cache.get(schema.db_path, schema)
+        chosen = None
+        for sql in ((before_shots[ex.idx], answers[ex.idx]) if ex.idx in before_shots else (answers[ex.idx],)):
+            done = answer_rules(sql, ex.question, graph, index, schema.db_path, values="values" in rules,
+                                names="names" in rules)
+            ruled = done[-1][1].sql if done else sql
+            rows = ex.idx not in before_shots or _has_rows(ruled, schema.db_path)
+            if chosen is None or rows:
+                chosen = (ruled, {FLAGS[rule] for rule, _ in done})
+            if rows:
+                break
+        preds.append(chosen[0])
+        if chosen[1]:
+            flags[ex.idx] = chosen[1]
     metrics = evaluate(examples, preds, schemas, dataset=dataset)
     for item in metrics["items"]:
         for rule in rules:
             item[FLAGS[rule]] = FLAGS[rule] in flags.get(item["idx"], ())
     return {**metrics, "changed": sorted(flags)}
+
+
+def _has_rows(sql: str, db_path) -> bool:
+    result = vote([sql], db_path).result
+    return result is not None and result.ok and bool(result.rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"no results in {source}: run the variant first")
     run = json.loads(source.read_text())
     metrics = replay_rules(examples, {it["idx"]: it["pred_sql"] for it in run["items"]}, ds.schemas,
-                           dataset="bird" if ds.name == "bird" else "spider", rules=rules)
+                           dataset="bird" if ds.name == "bird" else "spider", rules=rules,
+                           before_shots={it["idx"]: it["before_shots"] for it in run["items"] if "before_shots" in it})
     out = {"by_k": {"1": metrics}, "changed": len(metrics.pop("changed")), "variant": args.variant,
            "rules": list(rules),
            "source": str(source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source),

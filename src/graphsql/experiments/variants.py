@@ -271,6 +271,8 @@ def run_variant(
         item["repaired"] = rec.get("repaired")
         if infer_cfg.fallback:
             item["fallback"] = "before_fallback" in rec
+        if "before_shots" in rec:  # prompt.shots_when "empty": the zero-shot answer the demonstrations' replaced
+            item["before_shots"] = rec["before_shots"]
     if infer_cfg.fallback:  # the same run without its fallback samples: the answers they replaced
         before = evaluate(examples, [r.get("before_fallback", r["pred_sql"]) for r in records], ds.schemas,
                           dataset=dataset)

@@ -56,11 +56,11 @@ def _pct(x) -> str:
     return "–" if x is None else f"{100 * x:.1f}"
 
 
-def _comparison_cells(c: dict) -> str:
-    """Table cells of one bootstrap comparison: n | a | b | b − a | CI | 2+ JOIN n | b − a | CI |"""
+def _comparison_cells(c: dict, joins: bool = True) -> str:
+    """Table cells of one bootstrap comparison: n | a | b | b − a | CI | (with ``joins``) 2+ JOIN n | b − a | CI |"""
     whole = c["all"]
     return (f"{whole['n']} | {_pct(whole['a'])} | {_pct(whole['b'])} | {_pct(whole['diff'])} | "
-            f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] |{_subset_cells(c, 'joins_2+')}")
+            f"[{_pct(whole['ci95'][0])}, {_pct(whole['ci95'][1])}] |{_subset_cells(c, 'joins_2+') if joins else ''}")
 
 
 def _template_cells(c: dict) -> str:

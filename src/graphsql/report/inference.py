@@ -392,13 +392,12 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
         ks = sorted({k for row in cells.values() for k in row})
         if not lines:
             lines += ["## Few-shot demonstrations on unseen schemas", "",
-                      "Demonstrations come from Spider train (other databases than the asked one: cross-database) or, "
-                      "on GeoQuery's query-split test questions, from its query-split train questions (the same "
-                      "database, as a user with a few worked examples of their own database would give them; no SQL "
-                      "program of the test questions is among them). No model here was trained on GeoQuery. EX (%) by "
-                      "selector and number of demonstrations k, with EX on 2-JOIN questions in brackets. k = 0 is the "
-                      "same setting without demonstrations (`ask`'s defaults: its repairs and fallback too, the answer "
-                      "rules not: their replays are in the paired table).", ""]
+                      "Demonstrations come from Spider train (other databases than the asked one) or, for GeoQuery's "
+                      "query-split dev and test questions, from its query-split train (the same database, as a user's "
+                      "own worked examples; no SQL program of the asked questions among them). No model here was "
+                      "trained on GeoQuery or with demonstrations. EX (%) by selector and number of demonstrations k "
+                      "(EX on 2-JOIN questions in brackets); k = 0: the same setting without them (`ask`'s defaults "
+                      "without its answer rules, whose replays are in the paired table).", ""]
         lines += [f"### `{tag}` on `{subset}`", "",
                   "| zero-shot setting | demonstrations from | selector | k = 0 | "
                   + " | ".join(f"k = {k}" for k in ks) + " |",
@@ -418,16 +417,23 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
                               f"Few-shot EX by demonstrations: {tag}, {subset}")
         lines += ["", f"![EX by number of demonstrations]({_rel(fig, out.parent)})",
                   "", f"Sources: `results/{subset}/{tag}/<variant>.json`.", ""]
-        pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()
-                 if key.startswith(f"fewshot/{tag}/{subset}/")]
+        pairs = [(key.split("/")[-1], c) for key, c in comparisons.items()  # (not the name rule's replay alone:
+                 if key.startswith(f"fewshot/{tag}/{subset}/")                # the literal rule's comes after it)
+                 and not _names_only(key.split("/")[-1].split("-vs-")[0])]
+        joins = any((c.get("joins_2+") or {}).get("n", 0) > 1 for _, c in pairs)  # (GeoQuery: none or one)
         if pairs:
             lines += ["Paired bootstrap (b − a, same items):", "",
-                      "| b | a | n | a EX | b EX | b − a | 95% CI | 2+ JOIN: n | b − a | 95% CI | 95% CI, query "
-                      "templates resampled (templates) |", "|---" * 11 + "|"]
-            lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | {_comparison_cells(c)}{_template_cells(c)}"
-                      for pair, c in pairs]
+                      "| b | a | n | a EX | b EX | b − a | 95% CI | " + ("2+ JOIN: n | b − a | 95% CI | " if joins else "")
+                      + "95% CI, query templates resampled (templates) |", "|---" * (11 if joins else 8) + "|"]
+            lines += [f"| {pair.split('-vs-')[0]} | {pair.split('-vs-')[1]} | "
+                      f"{_comparison_cells(c, joins)}{_template_cells(c)}" for pair, c in pairs]
             lines += ["", "Source: `results/analyses/comparisons.json`.", ""]
     return lines
+
+
+def _names_only(stem: str) -> bool:
+    """A replay of the name rule alone (``_names``, not ``_values_names``)."""
+    return stem.endswith(layout.NAMES_SUFFIX) and not stem.endswith(layout.VALUES_SUFFIX)
 
 
 def _selector_name(sel: str) -> str:
