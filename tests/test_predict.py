@@ -488,3 +488,22 @@ def test_demonstrations_only_for_an_empty_answer(demo_db, tmp_path):
     assert [c["shots"] for c in always.calls] == [2]
     with pytest.raises(ConfigError, match="shots_when"):
         PromptConfig(shots_when="sometimes")
+
+
+def test_ask_explain_says_whether_the_demonstrations_were_shown(demo_db, tmp_path, capsys, monkeypatch):
+    """`ask --explain` with examples: how many demonstrations the answer saw and, when they were shown because
+    the answer without them had no rows, that answer."""
+    import graphsql.cli.answer as answer
+
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(BOOK_EXAMPLES))
+    monkeypatch.setattr(answer, "load_generator", lambda cfg: EmptyWithoutShots())
+    assert main(["ask", "How many books are there?", "--db", str(demo_db), "--shot-pool", str(path), "--explain",
+                 "--fallback", "0"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the answer without demonstrations failed or returned no rows" in out
+    assert "SELECT title FROM book WHERE 1 = 0" in out and "demonstrations: 3 shown" in out
+    monkeypatch.setattr(answer, "load_generator", lambda cfg: ScriptedGenerator(default=["SELECT count(*) FROM book"]))
+    assert main(["ask", "How many books are there?", "--db", str(demo_db), "--shot-pool", str(path), "--explain"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "demonstrations: 0 shown (prompt.shots_when empty: the answer without them returned rows)" in out

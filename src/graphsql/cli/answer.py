@@ -69,6 +69,11 @@ def ask_cmd(
         pool = examples_pool(cfg.prompt.examples_file, build_schema_graph(schema), cfg.prompt.schema_format)
     pred = predict(question, target, load_generator(cfg), cfg.prompt, cfg.infer, schema=schema, demo_pool=pool)
     _print_prediction(pred, explain, max_rows)
+    if explain and cfg.prompt.shots:
+        shown = sum(m["role"] == "assistant" for m in pred.messages)
+        console.print(f"[bold]demonstrations[/]: {shown} shown" + (
+            "" if shown or cfg.prompt.shots_when != "empty" else
+            " (prompt.shots_when empty: the answer without them returned rows)"))
     return 0 if pred.ok else 1
 
 
@@ -87,6 +92,10 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
         chars = sum(len(m['content']) for m in pred.messages)
         console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
                       f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    if explain and pred.before_shots:
+        console.print("[bold]the answer without demonstrations[/] failed or returned no rows; this one, with them, is "
+                      "in place of:")
+        console.print(Syntax(pred.before_shots, "sql", word_wrap=True))
     if explain and pred.before_fallback:
         console.print("[bold]no query ran[/], the repairs and the error re-prompt included; this one is the fallback "
                       "samples' (infer.fallback), in place of:")
