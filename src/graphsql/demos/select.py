@@ -174,8 +174,7 @@ def typed_question(question: str, values: Sequence[tuple[str, Sequence[str]]]) -
         hit = re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", text)
         if hit:
             text = text[:hit.start()] + f" {_VALUE_WORD} " + text[hit.end():]
-        if hit or columns:
-            types += [f"col={c.lower()}" for c in dict.fromkeys(columns)]
+        types += [f"col={c.lower()}" for c in dict.fromkeys(columns)]
     return [("<val>" if tok == _VALUE_WORD else tok) for tok in question_tokens(text)] + types
 
 

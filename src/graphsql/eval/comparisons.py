@@ -182,8 +182,8 @@ def compute_comparisons(results_dir: Path) -> Path:
                         out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
     for (tag, subset, stem), b in replays.items():  # answer rules replayed on a run's answers, against without
-        suffix = next((s for s in layout.RULE_SUFFIXES if stem.endswith(s)), None)
-        if suffix is None:
+        suffix = layout.rule_suffix(stem)
+        if not suffix:
             continue
         ref = layout.rules_reference(stem)
         if ref.endswith(layout.NAMES_SUFFIX):  # the literal rule against the name rule alone
@@ -234,7 +234,7 @@ def compute_comparisons(results_dir: Path) -> Path:
                     out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
     for (tag, subset, stem), b in replays.items():  # ... and with `ask`'s answer rules replayed on both
-        suffix = next((s for s in layout.RULE_SUFFIXES if stem.endswith(s)), "")
+        suffix = layout.rule_suffix(stem)
         match = FEWSHOT.match(stem.removesuffix(suffix)) if suffix else None
         if match:
             zero = _zero_shot_name(tag, match["base"], results.get((tag, subset), {})) + suffix
@@ -286,9 +286,9 @@ def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
 
 def _fewshot_refs(tag: str, match: re.Match, variants: Container[str]) -> list[str]:
     """What a few-shot variant (its `FEWSHOT` match) is compared with: the same setting zero-shot, the same
-    demonstrations always shown as written (for a restyled one or one shown only for an empty answer), random demonstrations (same k, pool and style), for
-    similar-question ones graph-similar ones (the two selectors `auto` chooses between), and for typed
-    similar-question ones plain similar-question ones."""
+    demonstrations always shown as written (for a restyled one or one shown only for an empty answer), random
+    demonstrations (same k, pool and style), for similar-question ones graph-similar ones (the two selectors `auto`
+    chooses between), and for typed similar-question ones plain similar-question ones."""
     base, sel, k = match["base"], match["sel"], match["k"]
     pool, when, style = match["pool"] or "", match["when"] or "", match["style"] or ""
     refs = [_zero_shot_name(tag, base, variants)]

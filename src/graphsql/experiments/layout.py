@@ -32,6 +32,11 @@ RULE_SUFFIXES = {VALUES_SUFFIX: ("values", "names"), NAMES_SUFFIX: ("names",)}  
 RULE_FLAGS = {"values": "respelled", "names": "renamed"}  # rule -> the item field a replay sets where it rewrote
 
 
+def rule_suffix(stem: str) -> str:
+    """The answer-rules replay suffix a stem ends with (`RULE_SUFFIXES`, the longest first), or ""."""
+    return next((s for s in RULE_SUFFIXES if stem.endswith(s)), "")
+
+
 def rules_reference(stem: str) -> str:
     """What a rules replay is compared with: the `_names` replay for `_values_names`, the run itself for `_names`."""
     if stem.endswith(VALUES_SUFFIX):

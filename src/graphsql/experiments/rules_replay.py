@@ -26,12 +26,12 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT
 from graphsql.errors import DataError
+from graphsql.eval.execute import execute_sql
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
 from graphsql.experiments.variants import load_question_set
 from graphsql.inference.predict import ANSWER_RULES as RULES
 from graphsql.inference.predict import DatabaseCache, answer_rules
-from graphsql.inference.vote import vote
 from graphsql.provenance import run_info
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,8 @@ def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spi
 
 
 def _has_rows(sql: str, db_path) -> bool:
-    result = vote([sql], db_path).result
-    return result is not None and result.ok and bool(result.rows)
+    result = execute_sql(db_path, sql)
+    return result.ok and bool(result.rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from graphsql.eval.comparisons import _REGISTRY, FEWSHOT, JOIN_KEYS, _replay_parts
@@ -180,14 +181,26 @@ def _claim(label_a: str, label_b: str, c: dict, what: str) -> str:
     return f"{label_b} vs {label_a} {what}: {diff}; the interval includes 0, so no difference is shown."
 
 
+# how a `FEWSHOT` variant shows its demonstrations (its suffixes), in words
+SHOWN_WORDS = (("when", ", only for an empty answer"), ("style", ", SQL restyled"))
+
+
+def _shown_words(match: re.Match) -> str:
+    return "".join(words for group, words in SHOWN_WORDS if match[group])
+
+
+def selector_words(match: re.Match) -> str:
+    """A `FEWSHOT` variant's selector in words, with how it shows the demonstrations."""
+    return SELECTOR_NAMES.get(match["sel"], match["sel"]) + _shown_words(match)
+
+
 def _fewshot_label(tag: str, variant: str) -> str:
     """``tag:variant`` with its demonstrations in words (an answer-rules replay of a few-shot run too)."""
-    rules = next((s for s in layout.RULE_SUFFIXES if variant.endswith(s)), "")
+    rules = layout.rule_suffix(variant)
     match = FEWSHOT.match(variant.removesuffix(rules) if rules else variant)
     if not match:
         return f"{tag}:{variant} (zero-shot)"
-    where = (POOL_WHERE[match["pool"]] + (", only for an empty answer" if match["when"] else "")
-             + (", SQL restyled" if match["style"] else ""))
+    where = POOL_WHERE[match["pool"]] + _shown_words(match)
     return (f"{tag}:{variant} ({match['k']} {SELECTOR_NAMES.get(match['sel'], match['sel'])} "
             f"demonstrations{where})")
 

@@ -13,7 +13,6 @@ from graphsql.report.common import (
     BASE_NAMES,
     MERGED_TAG,
     POOL_NAMES,
-    SELECTOR_NAMES,
     SYSTEMS,
     _ci,
     _comparison_cells,
@@ -23,6 +22,7 @@ from graphsql.report.common import (
     _replay_label,
     _save_figure,
     _template_cells,
+    selector_words,
 )
 
 
@@ -351,8 +351,7 @@ def _bird_fewshot_runs(loaded: dict[tuple[str, str, str], dict]) -> dict[tuple[s
             zero = _zero_shot_name(tag, match["base"], variants)
             if zero in variants:
                 runs.setdefault(f"zero-shot ({zero})", variants[zero])
-            sel = match["sel"] + (match["when"] or "") + (match["style"] or "")
-            runs[f"{_selector_name(sel)}, k = {match['k']}"] = variants[name]
+            runs[f"{selector_words(match)}, k = {match['k']}"] = variants[name]
         out[(tag, subset)] = runs
     return out
 
@@ -382,10 +381,12 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
         if not keep(tag, subset):
             continue
         cells: dict[tuple[str, str, str], dict[int, dict]] = {}
+        selectors: dict[str, str] = {}  # the selector and its suffixes (row order) -> in words
         for name, (_path, m) in variants.items():
             match = FEWSHOT.match(name)
             if match:
                 sel = match["sel"] + (match["when"] or "") + (match["style"] or "")
+                selectors[sel] = selector_words(match)
                 cells.setdefault((match["base"], match["pool"] or "", sel), {})[int(match["k"])] = m
         if not cells:
             continue
@@ -409,9 +410,9 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
             def cell(m):
                 return "–" if m is None else f"{_pct(m['ex'])} ({_pct(m['by_joins'].get('2', {}).get('ex'))})"
 
-            lines.append(f"| {BASE_NAMES[base]} | {POOL_NAMES[pool or None]} | {_selector_name(sel)} | {cell(zero)} | "
+            lines.append(f"| {BASE_NAMES[base]} | {POOL_NAMES[pool or None]} | {selectors[sel]} | {cell(zero)} | "
                          + " | ".join(cell(row.get(k)) for k in ks) + " |")
-            series[_fewshot_series_label(base, pool, sel, cells)] = (
+            series[_fewshot_series_label(base, pool, selectors[sel], cells)] = (
                 [(0, zero["ex"])] if zero else []) + [(k, row[k]["ex"]) for k in sorted(row)]
         fig = _fewshot_figure(series, out.parent / "figures" / f"fewshot_{tag}_{subset}.png",
                               f"Few-shot EX by demonstrations: {tag}, {subset}")
@@ -433,23 +434,15 @@ def _fewshot_section(results: dict, comparisons: dict, out: Path, keep=lambda ta
 
 def _names_only(stem: str) -> bool:
     """A replay of the name rule alone (``_names``, not ``_values_names``)."""
-    return stem.endswith(layout.NAMES_SUFFIX) and not stem.endswith(layout.VALUES_SUFFIX)
+    return layout.rule_suffix(stem) == layout.NAMES_SUFFIX
 
 
-def _selector_name(sel: str) -> str:
-    """A selector's name in words, with its `FEWSHOT` suffixes: ``_empty`` (shown only for an empty answer),
-    ``_style`` (their SQL restyled)."""
-    plain = sel.removesuffix("_style").removesuffix("_empty")
-    return (SELECTOR_NAMES.get(plain, plain) + (", only for an empty answer" if "_empty" in sel else "")
-            + (", SQL restyled" if sel.endswith("_style") else ""))
-
-
-def _fewshot_series_label(base: str, pool: str | None, sel: str, cells: Container[tuple[str, str, str]]) -> str:
-    """A plot label for one selector: the selector, where its demonstrations come from, and the zero-shot base
-    (prompt format) where a section mixes them."""
+def _fewshot_series_label(base: str, pool: str | None, selector: str, cells: Container[tuple[str, str, str]]) -> str:
+    """A plot label for one selector (in words): the selector, where its demonstrations come from, and the
+    zero-shot base (prompt format) where a section mixes them."""
     where = POOL_NAMES[pool or None].split(" (")[0]
     bases = {b for b, _, _ in cells}
-    return f"{_selector_name(sel)} ({where}" + (f", {BASE_NAMES[base]})" if len(bases) > 1 else ")")
+    return f"{selector} ({where}" + (f", {BASE_NAMES[base]})" if len(bases) > 1 else ")")
 
 
 def _fewshot_figure(series: dict[str, list[tuple[int, float]]], path: Path, title: str) -> Path:
