@@ -356,3 +356,31 @@ def test_typed_question_similarity_matches_what_a_value_is(concert_db):
     rng = random.Random(0)
     assert select_demos("question_similar", question, context, pool, 1, rng)[0].question.endswith("amsterdam")
     assert select_demos("typed_question_similar", question, context, pool, 1, rng)[0].question.endswith("netherlands")
+
+
+def test_shots_confidence_choices_and_auc():
+    """`graphsql.experiments.shots_confidence`: which answer each choice keeps, and the ranking score."""
+    from graphsql.experiments.shots_confidence import auc, choose
+
+    zero = [{"idx": i, "pred_sql": f"z{i}", "ex": ex} for i, ex in enumerate([1, 0, 0, 1])]
+    shown = [{"idx": i, "pred_sql": f"s{i}", "ex": ex} for i, ex in enumerate([0, 1, 1, 0])]
+    zs = {0: -0.1, 1: -0.5, 2: -0.05, 3: -0.2}
+    ss = {0: -0.3, 1: -0.2, 2: -0.01, 3: -0.1}
+    empty = {"z1"}  # the zero-shot answer of question 1 returns no rows
+
+    def has_rows(sql):
+        return sql not in empty
+
+    picked = {p: [it["pred_sql"] for it in choose(zero, shown, zs, ss, has_rows, p)]
+              for p in ("likelier", "empty_then_likelier", "gated_-0.15", "gated_-0.3")}
+    assert picked["likelier"] == ["z0", "s1", "s2", "s3"]
+    assert picked["empty_then_likelier"] == ["z0", "s1", "s2", "s3"]
+    assert picked["gated_-0.15"] == ["z0", "s1", "z2", "s3"]  # q1: empty; q3: unsure (-0.2 < -0.15)
+    assert picked["gated_-0.3"] == ["z0", "s1", "z2", "z3"]
+    empty.add("s3")  # an answer with demonstrations that returns no rows never replaces one that does
+    assert [it["pred_sql"] for it in choose(zero, shown, zs, ss, has_rows, "empty_then_likelier")][3] == "z3"
+    with pytest.raises(ValueError, match="unknown policy"):
+        choose(zero, shown, zs, ss, has_rows, "never")
+    assert auc(zero, zs) == 0.5  # right: -0.1, -0.2; wrong: -0.5, -0.05
+    assert auc(shown, ss) == 0.75  # right: -0.2, -0.01; wrong: -0.3, -0.1 (3 of 4 pairs in order)
+    assert auc(zero[:1], zs) is None  # no wrong answer to rank against

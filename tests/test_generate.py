@@ -285,6 +285,37 @@ def test_llama_cpp_prefix_cache_and_prompt_lookup_keep_greedy_answers(tiny_gguf)
         LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1, prompt_lookup=-1)
 
 
+def test_score_is_a_mean_log_probability_and_the_backends_agree(tiny_generator, tiny_gguf):
+    """`Scorer.score`: one float a prompt, a log-probability (<= 0), minus the model's loss on the answer;
+    llama.cpp (prompt cached, answer in one batch) gives what transformers' one forward pass gives, whatever its
+    cache holds."""
+    from graphsql.inference.generate import LlamaCppGenerator, Scorer
+
+    greedy = [r[0] for r in tiny_generator.generate(PROMPTS, max_new_tokens=6)]
+    other = ["SELECT name FROM singer WHERE age > 30 ORDER BY name"] * len(PROMPTS)
+    hf = tiny_generator.score(PROMPTS, greedy)
+    assert isinstance(tiny_generator, Scorer) and len(hf) == len(PROMPTS) and all(s <= 0 for s in hf)
+    # the same as the model's own loss on the answer's tokens (the prompt's masked out)
+    import torch
+
+    from graphsql.inference.generate import render_chat
+
+    tok, model = tiny_generator.tokenizer, tiny_generator.model
+    for messages, text, score in zip(PROMPTS, other, tiny_generator.score(PROMPTS, other), strict=True):
+        prompt = tok(render_chat(tok, messages), add_special_tokens=False)["input_ids"]
+        answer = tok(text, add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
+        labels = torch.tensor([[-100] * len(prompt) + answer])
+        with torch.inference_mode():
+            loss = model(input_ids=torch.tensor([prompt + answer]), labels=labels).loss
+        assert score == pytest.approx(-float(loss), abs=1e-4)
+    gen = LlamaCppGenerator(tiny_gguf, n_ctx=256, n_threads=1)
+    cold = gen.score(PROMPTS, greedy)
+    assert cold == pytest.approx(hf, abs=1e-4)
+    gen.generate(PROMPTS[:1], max_new_tokens=6)  # the cache now holds a prompt and its answer
+    assert gen.score(PROMPTS[::-1], greedy[::-1]) == pytest.approx(cold[::-1], abs=1e-4)
+    assert gen.generate(PROMPTS, max_new_tokens=6) == [[g] for g in greedy]  # scoring left generation alone
+
+
 def test_llama_cpp_prompt_too_long(tiny_gguf):
     from graphsql.inference.generate import LlamaCppGenerator
     from graphsql.inference.models import ModelError

@@ -32,6 +32,7 @@ EXPERIMENTS = {
     "graph-coverage": "graphsql.experiments.graph_coverage",
     "error-analysis": "graphsql.experiments.error_analysis",
     "repairs-heldout": "graphsql.experiments.repairs_heldout",
+    "shots-confidence": "graphsql.experiments.shots_confidence",
     "demo-proxy": "graphsql.experiments.demo_proxy",
     "training-runs": "graphsql.experiments.training_runs",
     "cost": "graphsql.experiments.cost",

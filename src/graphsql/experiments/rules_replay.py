@@ -68,7 +68,7 @@ def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spi
             done = answer_rules(sql, ex.question, graph, index, schema.db_path, values="values" in rules,
                                 names="names" in rules)
             ruled = done[-1][1].sql if done else sql
-            rows = ex.idx not in before_shots or _has_rows(ruled, schema.db_path)
+            rows = ex.idx not in before_shots or has_rows(ruled, schema.db_path)
             if chosen is None or rows:
                 chosen = (ruled, {FLAGS[rule] for rule, _ in done})
             if rows:
@@ -83,8 +83,9 @@ def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spi
     return {**metrics, "changed": sorted(flags)}
 
 
-def _has_rows(sql: str, db_path) -> bool:
-    result = execute_sql(db_path, sql)
+def has_rows(sql: str, db_path) -> bool:
+    """Whether ``sql`` runs on the database at ``db_path`` and returns a row (how `ask` decides an answer is empty)."""
+    result = execute_sql(db_path, sql, max_rows=1)
     return result.ok and bool(result.rows)
 
 

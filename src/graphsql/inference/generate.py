@@ -60,6 +60,17 @@ class Generator(Protocol):
         ...
 
 
+@runtime_checkable
+class Scorer(Protocol):
+    """A generator that can also say how likely it finds a given answer (`graphsql.inference.predict`'s
+    ``prompt.shots_when`` "unsure" compares answers by it)."""
+
+    def score(self, prompts: Sequence[Messages], completions: Sequence[str]) -> list[float]:
+        """The mean log-probability, per token, of each completion (its end-of-turn token included) as the
+        assistant's reply to its prompt: one float per prompt, in prompt order."""
+        ...
+
+
 def _check_args(n: int, temperature: float, max_new_tokens: int) -> None:
     if n < 1:
         raise ConfigError(f"n must be >= 1, got {n}")
@@ -186,6 +197,22 @@ class TransformersGenerator:
         if per_prompt != n:
             results = [r * n for r in results]
         return results
+
+    def score(self, prompts: Sequence[Messages], completions: Sequence[str]) -> list[float]:
+        """`Scorer.score`, one forward pass a prompt."""
+        import torch
+
+        out = []
+        for messages, text in zip(prompts, completions, strict=True):
+            prompt = self.tokenizer(render_chat(self.tokenizer, messages), add_special_tokens=False)["input_ids"]
+            end = self.tokenizer.eos_token_id if self.tokenizer.eos_token_id is not None else self.eos_token_ids[0]
+            answer = self.tokenizer(text.strip(), add_special_tokens=False)["input_ids"] + [end]
+            ids = torch.tensor([prompt + answer], device=self.device)
+            with torch.inference_mode():
+                logits = self.model(input_ids=ids).logits[0, len(prompt) - 1 : -1].float()
+            logprobs = torch.log_softmax(logits, dim=-1)
+            out.append(float(logprobs[torch.arange(len(answer)), torch.tensor(answer)].mean()))
+        return out
 
 
 # -------------------------------------------------------------------------------------------- llama.cpp
@@ -460,6 +487,45 @@ class LlamaCppGenerator:
             batch.close()
         self._count(tokens, reused, sum(len(o) for o in outs))
         return [self.llm.detokenize(o).decode("utf-8", errors="ignore").strip() for o in outs]
+
+    def score(self, prompts: Sequence[Messages], completions: Sequence[str]) -> list[float]:
+        """`Scorer.score`: the prompt is evaluated without logits (its cached prefix reused, as by `_complete`),
+        then the completion's tokens in one batch with a row of logits each."""
+        import llama_cpp
+        import numpy as np
+
+        llm, out = self.llm, []
+        n_vocab = llm.n_vocab()
+        for messages, text in zip(prompts, completions, strict=True):
+            tokens = self.llm.tokenize(self.render(messages).encode("utf-8"), add_bos=self.add_bos, special=True)
+            # the reply as the chat template writes it, up to its end-of-turn token
+            full = self.llm.tokenize(self.render([*messages, {"role": "assistant", "content": text.strip()}])
+                                     .encode("utf-8"), add_bos=self.add_bos, special=True)
+            if full[:len(tokens)] == tokens:
+                answer = full[len(tokens):]
+                ends = [i for i, tok in enumerate(answer) if llama_cpp.llama_vocab_is_eog(llm._model.vocab, tok)]
+                answer = answer[:ends[0] + 1] if ends else [*answer, llm.token_eos()]
+            else:
+                answer = [*self.llm.tokenize(text.strip().encode("utf-8"), add_bos=False, special=False),
+                          llm.token_eos()]
+            if len(tokens) + len(answer) > self.n_ctx:
+                raise ModelError(f"{self.gguf_path.name}: prompt and answer have {len(tokens) + len(answer)} "
+                                 f"tokens, n_ctx is {self.n_ctx}")
+            llm.n_tokens = min(llm.longest_token_prefix(llm._input_ids.tolist(), tokens), len(tokens) - 1)
+            llm.eval(tokens[llm.n_tokens:])  # the last row of logits: the distribution of the first answer token
+            rows = [np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(n_vocab,)).copy()]
+            if len(answer) > 1:
+                llm._batch.set_batch(batch=answer[:-1], n_past=len(tokens), logits_all=True)
+                llm._ctx.decode(llm._batch)
+                rows += [np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, i), shape=(n_vocab,))
+                         for i in range(len(answer) - 1)]
+            logits = np.asarray(rows, dtype=np.float64)
+            top = logits.max(axis=1, keepdims=True)
+            logprobs = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+            out.append(float(logprobs[np.arange(len(answer)), answer].mean()))
+            llm._ctx.kv_cache_seq_rm(-1, len(tokens), -1)  # the prompt stays cached, the answer does not
+            llm.n_tokens = len(tokens)
+        return out
 
     def generate(
         self,

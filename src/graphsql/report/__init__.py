@@ -49,6 +49,7 @@ from graphsql.report.inference import (
     merged_accuracy,
     pertainym_section,
     pick_default_quant,
+    shots_confidence_section,
 )
 from graphsql.report.product import engines_section, hardening_section, hostile_section, serving_section
 from graphsql.report.results import (
@@ -133,6 +134,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += hostile_section(results_dir, root)
     appendix += serving_section(results_dir, root)
     appendix += _fewshot_section(results, comparisons, out, keep=lambda tag, subset: not unseen(tag, subset))
+    appendix += shots_confidence_section(results_dir, root)
     appendix += _setup_section(results)
     appendix += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():

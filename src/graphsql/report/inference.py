@@ -290,6 +290,49 @@ def _repairs_heldout_section(results_dir: Path, root: Path) -> list[str]:
             "every repair).", ""]
 
 
+SHOTS_CHOICES = {"zero_shot": "no demonstrations", "always": "demonstrations always",
+                 "empty": "demonstrations for an empty answer (`ask`)", "likelier": "the likelier answer",
+                 "empty_then_likelier": "rows first, then the likelier answer"}
+
+
+def shots_confidence_section(results_dir: Path, root: Path) -> list[str]:
+    """Whether the model's likelihood of its two answers (zero-shot, with demonstrations) picks the right one
+    (`graphsql.experiments.shots_confidence`)."""
+    path = layout.analysis_file(results_dir, "shots_confidence.json")
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    splits = d["splits"]
+    names = list(next(iter(splits.values()))["ex"])
+
+    def label(name: str) -> str:
+        if name.startswith("gated_"):
+            return f"demonstrations for an empty answer or a zero-shot score below {name.removeprefix('gated_')}"
+        return SHOTS_CHOICES.get(name, name)
+
+    head = " | ".join(f"{s} ({v['n']}) EX | vs `ask` | templates ({v['templates']})" for s, v in splits.items())
+    lines = ["## Few-shot: can the model's likelihood choose between its answers?", "",
+             f"Model `{d['model']}` on GeoQuery's query-split dev (the design split) and test, 3 similar-question "
+             "demonstrations of the same database. Each answer of the zero-shot run and of the run with "
+             "demonstrations always shown is scored by the model (mean log-probability a token, as the reply to its "
+             "own prompt); each row keeps one of the two answers a question by that choice. EX as recorded (the "
+             "answer rules not replayed); differences against `ask`'s rule, paired over questions and over whole "
+             "query templates.", "",
+             f"| choice | {head} |", "|---" * (1 + 3 * len(splits)) + "|"]
+    for name in names:
+        cells = []
+        for v in splits.values():
+            vs = v["vs_empty"].get(name)
+            cells += [_pct(v["ex"][name]), _ci(vs["questions"], signed=True) if vs else "–",
+                      _ci(vs["templates"], signed=True) if vs else "–"]
+        lines.append(f"| {label(name)} | " + " | ".join(cells) + " |")
+    auc = "; ".join(f"{s}: zero-shot answers {v['auc_zero_shot']}, with demonstrations {v['auc_shown']}, the "
+                    f"answer with demonstrations the likelier in {_pct(v['shown_likelier'])}%"
+                    for s, v in splits.items())
+    return lines + ["", f"How well the score ranks right answers above wrong ones (AUC) — {auc}.", "",
+                    f"Source: `{_rel(path, root)}` (`graphsql experiment shots-confidence`).", ""]
+
+
 def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: Path) -> list[str]:
     """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
     differences between systems."""
