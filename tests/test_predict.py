@@ -456,6 +456,29 @@ def test_predict_examples_copies_an_answer_only_where_the_prompt_is_the_same(min
     assert any(r.get("reused_from") is None for r in fresh)
 
 
+def test_an_empty_answer_run_copies_the_zero_shot_answers_that_return_rows(mini_spider, tmp_path):
+    """reuse_same_prompt with demonstrations only for an empty answer: a zero-shot answer with rows is what
+    `predict` would stop at, so it is copied; an empty one is asked again (zero-shot, then with the examples)."""
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    books = [e for e in ds.examples if e.db_id == "bookshop"][:4]
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(BOOK_EXAMPLES))
+    gen = ScriptedGenerator({books[1].question: ["SELECT title FROM book WHERE 1 = 0"]},
+                            default=["SELECT count(*) FROM book"])
+    predict_examples(books, ds, gen, tmp_path / "a" / "preds.sql", PromptConfig())
+    log = tmp_path / "a" / "preds.sql.jsonl"
+    calls = len(gen.calls)
+    records = predict_examples(books, ds, gen, tmp_path / "b" / "preds.sql", PromptConfig(shots=2, shot_pool=str(path)),
+                               reuse_same_prompt={"a": log})
+    mark = "a (zero-shot answer with rows)"
+    assert [r.get("reused_from") for r in records] == [mark, None, mark, mark]
+    assert len(gen.calls) - calls == 2  # the empty one: zero-shot, then with its two examples
+    always = predict_examples(books, ds, gen, tmp_path / "c" / "preds.sql",
+                              PromptConfig(shots=2, shot_pool=str(path), shots_when="always"),
+                              reuse_same_prompt={"a": log})
+    assert not any(r.get("reused_from") for r in always)
+
+
 class EmptyWithoutShots(ScriptedGenerator):
     """Without demonstrations (one user turn) an answer with no rows; with them, one with rows."""
 

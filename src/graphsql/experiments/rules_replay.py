@@ -26,7 +26,7 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT
 from graphsql.errors import DataError
-from graphsql.eval.execute import execute_sql
+from graphsql.eval.execute import has_rows
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
 from graphsql.experiments.variants import load_question_set
@@ -81,12 +81,6 @@ def replay_rules(examples, answers: dict[int, str], schemas, dataset: str = "spi
         for rule in rules:
             item[FLAGS[rule]] = FLAGS[rule] in flags.get(item["idx"], ())
     return {**metrics, "changed": sorted(flags)}
-
-
-def has_rows(sql: str, db_path) -> bool:
-    """Whether ``sql`` runs on the database at ``db_path`` and returns a row (how `ask` decides an answer is empty)."""
-    result = execute_sql(db_path, sql, max_rows=1)
-    return result.ok and bool(result.rows)
 
 
 def main(argv: list[str] | None = None) -> int:

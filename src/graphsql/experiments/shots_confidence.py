@@ -30,8 +30,8 @@ from pathlib import Path
 
 from graphsql.config import REPO_ROOT
 from graphsql.eval.compare import paired_bootstrap
+from graphsql.eval.execute import has_rows
 from graphsql.experiments import layout
-from graphsql.experiments.rules_replay import has_rows
 from graphsql.provenance import run_info
 from graphsql.sql.parse import query_template
 

@@ -151,8 +151,14 @@ for _sel, _short in (("graph_similar", "graph"), ("question_similar", "qsim"), (
                                                 ASK_FB4[1])
 
 
-# variant -> the variant with the same inference settings whose answers it copies where its prompt comes out the same
-SAME_PROMPT = {"ask_fb4_pert": "ask_fb4"}
+# the same with 3 graph-similar demonstrations from Spider train (other databases: what `ask --shots 3` shows on a
+# database of its own without an examples file), only for an empty answer: does that rule cost Spider dev anything?
+VARIANTS["ask_fb4_graph3_empty"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": "graph_similar",
+                                     "shots_when": "empty"}, ASK_FB4[1])
+
+# variant -> the variant with the same inference settings whose answers it copies where its prompt comes out the
+# same (for demonstrations shown only for an empty answer: the zero-shot answers that return rows)
+SAME_PROMPT = {"ask_fb4_pert": "ask_fb4", "ask_fb4_graph3_empty": "ask_fb4"}
 
 
 def _all_done(jsonl: Path, examples: list[Example]) -> bool:

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from graphsql.atomic import open_append, read_jsonl, write_text_atomic
@@ -61,15 +62,23 @@ def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Pat
 def copy_same_prompt(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path],
                      dataset: Dataset, prompt_config: PromptConfig, cache: DatabaseCache) -> int:
     """`copy_reusable` from ``sources`` made with other prompt settings and the same inference settings: only
-    the examples whose prompt under ``prompt_config`` equals the recorded one."""
+    the examples whose prompt under ``prompt_config`` equals the recorded one. With demonstrations shown only for
+    an empty answer (``shots_when`` "empty"), a zero-shot record is the question's first step: it is copied when
+    its prompt is the zero-shot prompt and its answer returns rows (`predict` would stop there)."""
+    from graphsql.eval.execute import has_rows
     from graphsql.inference.predict import prompt_messages
+
+    first_step = prompt_config.shots > 0 and prompt_config.shots_when == "empty"
+    zero = replace(prompt_config, shots=0) if first_step else prompt_config
 
     def same(ex: Example, rec: dict) -> bool:
         db_path = dataset.db_path(ex.db_id)
         return db_path is not None and rec.get("messages") == prompt_messages(
-            ex.question, db_path, prompt_config, cache, schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence)
+            ex.question, db_path, zero, cache, schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence) and (
+            not first_step or (rec.get("ok") and has_rows(rec["pred_sql"], db_path)))
 
-    return copy_reusable(examples, done, jsonl, sources, accept=same, mark=" (same prompt)")
+    return copy_reusable(examples, done, jsonl, sources, accept=same,
+                         mark=" (zero-shot answer with rows)" if first_step else " (same prompt)")
 
 
 def predict_examples(
@@ -106,7 +115,7 @@ def predict_examples(
     if reuse:
         copy_reusable(examples, done, jsonl, reuse)
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
-    if reuse_same_prompt and prompt_config.shots == 0:
+    if reuse_same_prompt and (prompt_config.shots == 0 or prompt_config.shots_when == "empty"):
         copy_same_prompt(examples, done, jsonl, reuse_same_prompt, dataset, prompt_config, cache)
     pool = None
     if prompt_config.shots > 0 and not prompt_config.examples_file:  # load the pool once (a file: per database)
