@@ -356,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.runs / args.tag / questions / variant / "preds.sql.jsonl")
 
     for name in names:
-        sources = {entry: recorded(other, name) for entry, other in reuse.items() if other != here}
+        # a question set this variant never ran on has nothing to lend (its runs that exist must match: _same_settings)
+        sources = {entry: recorded(other, name) for entry, other in reuse.items()
+                   if other != here and recorded(other, name)[0].exists()}
         base = SAME_PROMPT.get(name)
         same = {base: recorded(here, base)} if base and recorded(here, base)[0].exists() else {}
         results, _ = recorded(here, name)
