@@ -102,11 +102,11 @@ def execute_sql(db_path: str | Path, sql: str, timeout: float = 30.0, max_rows: 
         conn.close()
 
 
-
 def has_rows(sql: str, db_path) -> bool:
     """Whether ``sql`` runs on the database at ``db_path`` and returns a row (how `ask` tells an empty answer)."""
     result = execute_sql(db_path, sql, max_rows=1)
     return result.ok and bool(result.rows)
+
 
 def _value_bytes(value) -> int:
     return len(value) + 40 if isinstance(value, str | bytes) else 24

@@ -28,6 +28,7 @@ import logging
 import sys
 from pathlib import Path
 
+from graphsql.atomic import read_jsonl
 from graphsql.config import REPO_ROOT
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.execute import has_rows
@@ -47,11 +48,7 @@ GATES = (-0.3, -0.2, -0.1, -0.05)
 def score_records(records: list[dict], generator, cache: Path) -> dict[int, float]:
     """idx -> `Scorer.score` of each record's first candidate (its final SQL if it has none) as the reply to its
     recorded messages; lines already in ``cache`` are reused, new ones appended."""
-    scores: dict[int, float] = {}
-    if cache.exists():
-        for line in cache.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            scores[row["idx"]] = row["score"]
+    scores = {row["idx"]: row["score"] for row in read_jsonl(cache)}
     cache.parent.mkdir(parents=True, exist_ok=True)
     with cache.open("a", encoding="utf-8") as fh:
         for rec in records:
@@ -104,8 +101,7 @@ def analyse_split(split: str, subset: str, generator, results_dir: Path, runs_di
              for v in (ZERO, SHOWN, EMPTY)}
     scores = {}
     for v in (ZERO, SHOWN):
-        records = [json.loads(line) for line in
-                   (runs_dir / TAG / subset / v / "preds.sql.jsonl").read_text(encoding="utf-8").splitlines()]
+        records = read_jsonl(runs_dir / TAG / subset / v / "preds.sql.jsonl")
         scores[v] = score_records(records, generator, work / f"{subset}.{v}.jsonl")
     db_path = ds.db_path(ds.examples[0].db_id)
     rows: dict[str, bool] = {}

@@ -13,7 +13,6 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 from graphsql.atomic import open_append, read_jsonl, write_text_atomic
@@ -62,19 +61,18 @@ def copy_reusable(examples: Sequence[Example], done: dict[int, dict], jsonl: Pat
 def copy_same_prompt(examples: Sequence[Example], done: dict[int, dict], jsonl: Path, sources: dict[str, Path],
                      dataset: Dataset, prompt_config: PromptConfig, cache: DatabaseCache) -> int:
     """`copy_reusable` from ``sources`` made with other prompt settings and the same inference settings: only
-    the examples whose prompt under ``prompt_config`` equals the recorded one. With demonstrations shown only for
-    an empty answer (``shots_when`` "empty"), a zero-shot record is the question's first step: it is copied when
-    its prompt is the zero-shot prompt and its answer returns rows (`predict` would stop there)."""
+    the examples whose prompt under ``prompt_config`` (`prompt_messages`: without demonstrations) equals the recorded
+    one. With demonstrations shown only for an empty answer (``shots_when`` "empty"), that zero-shot prompt is the
+    question's first step: its record is copied only if its answer returns rows (`predict` would stop there)."""
     from graphsql.eval.execute import has_rows
     from graphsql.inference.predict import prompt_messages
 
     first_step = prompt_config.shots > 0 and prompt_config.shots_when == "empty"
-    zero = replace(prompt_config, shots=0) if first_step else prompt_config
 
     def same(ex: Example, rec: dict) -> bool:
         db_path = dataset.db_path(ex.db_id)
         return db_path is not None and rec.get("messages") == prompt_messages(
-            ex.question, db_path, zero, cache, schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence) and (
+            ex.question, db_path, prompt_config, cache, schema=dataset.schemas.get(ex.db_id), evidence=ex.evidence) and (
             not first_step or (rec.get("ok") and has_rows(rec["pred_sql"], db_path)))
 
     return copy_reusable(examples, done, jsonl, sources, accept=same,
@@ -102,7 +100,8 @@ def predict_examples(
 
     ``reuse_same_prompt``: {name: predictions .jsonl} of the same model and *inference* settings, other prompt
     settings, on the same questions: an item whose prompt comes out the same now as recorded there is copied,
-    marked ``reused_from: "<name> (same prompt)"`` (the same prompt and seed give the same answer; zero-shot only).
+    marked ``reused_from: "<name> (same prompt)"`` (the same prompt and seed give the same answer): zero-shot, or
+    the zero-shot first step of demonstrations shown only for an empty answer (`copy_same_prompt`).
 
     ``workers``: questions in flight at once against a server backend (`graphsql.inference.remote`; its continuous
     batching does the rest); lines are still written in question order. A `ModelError` (the server is down) stops

@@ -62,8 +62,8 @@ class Generator(Protocol):
 
 @runtime_checkable
 class Scorer(Protocol):
-    """A generator that can also say how likely it finds a given answer (`graphsql.inference.predict`'s
-    ``prompt.shots_when`` "unsure" compares answers by it)."""
+    """A generator that can also say how likely it finds a given answer (`graphsql.experiments.shots_confidence`
+    compares a question's answers by it)."""
 
     def score(self, prompts: Sequence[Messages], completions: Sequence[str]) -> list[float]:
         """The mean log-probability, per token, of each completion (its end-of-turn token included) as the
