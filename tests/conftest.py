@@ -93,6 +93,20 @@ def _no_shipped_adapter(tmp_path_factory):
     mp.undo()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_default_demo_pool(tmp_path_factory):
+    """Tests see no benchmark copy for `ask`'s default demonstrations (Spider train), as on a machine without the
+    data: an empty answer stays zero-shot unless a test passes a pool or points `graphsql.demos.select.data_root`
+    at one (test_predict does)."""
+    import graphsql.demos.select
+
+    empty = tmp_path_factory.mktemp("no-benchmark-data")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(graphsql.demos.select, "data_root", lambda: empty)
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def concert_db(tmp_path_factory) -> Path:
     return build_concert_db(tmp_path_factory.mktemp("concert") / "concert.sqlite")

@@ -234,9 +234,12 @@ def test_cli_ask_rejects_a_non_database(tmp_path, capsys):
 def test_adapter_brings_its_prompt_settings_unless_overridden(tmp_path):
     adapter = tmp_path / "adapter"
     adapter.mkdir()
-    (adapter / "graphsql.yaml").write_text("prompt:\n  schema_format: graph\n  max_tables: 3\n")
+    (adapter / "graphsql.yaml").write_text("prompt:\n  schema_format: graph\n  max_tables: 3\n  shots: 0\n"
+                                           "  shot_selector: graph_similar\n")
     cfg = load_config(overrides={"infer": {"adapter": str(adapter)}})
     assert cfg.prompt.schema_format == "graph" and cfg.prompt.max_tables == 3
+    # how demonstrations are shown is not the adapter's to say (its file records training: none)
+    assert (cfg.prompt.shots, cfg.prompt.shot_selector) == (PromptConfig().shots, "auto") and cfg.prompt.shots == 3
     cfg = load_config(overrides={"infer": {"adapter": str(adapter)}, "prompt": {"schema_format": "ddl"}})
     assert cfg.prompt.schema_format == "ddl" and cfg.prompt.max_tables == 3
     assert load_config().prompt.schema_format == PromptConfig().schema_format
@@ -438,20 +441,20 @@ def test_predict_answers_an_entity_question_with_names_not_every_column(demo_db)
 
 def test_predict_examples_copies_an_answer_only_where_the_prompt_is_the_same(mini_spider, tmp_path):
     """reuse_same_prompt: another prompt setting whose prompt comes out the same for a question gives the same
-    answer, so it is copied; a question whose prompt changes is asked again."""
+    answer, so it is copied; a question whose prompt changes is asked again (zero-shot runs)."""
     ds = load_dataset("spider", "dev", root=mini_spider)
     gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
-    predict_examples(ds.examples[:6], ds, gen, tmp_path / "a" / "preds.sql", PromptConfig())
+    predict_examples(ds.examples[:6], ds, gen, tmp_path / "a" / "preds.sql", PromptConfig(shots=0))
     log = tmp_path / "a" / "preds.sql.jsonl"
     lines = [json.loads(x) for x in log.read_text().splitlines()]
     lines[2]["messages"][-1]["content"] += " (another prompt)"   # as if this question's prompt had differed
     log.write_text("".join(json.dumps(r) + "\n" for r in lines))
     calls = len(gen.calls)
-    records = predict_examples(ds.examples[:6], ds, gen, tmp_path / "b" / "preds.sql", PromptConfig(),
+    records = predict_examples(ds.examples[:6], ds, gen, tmp_path / "b" / "preds.sql", PromptConfig(shots=0),
                                reuse_same_prompt={"a": log})
     assert [r.get("reused_from") for r in records] == ["a (same prompt)"] * 2 + [None] + ["a (same prompt)"] * 3
     assert len(gen.calls) - calls == 1
-    fresh = predict_examples(ds.examples[:6], ds, gen, tmp_path / "c" / "preds.sql", PromptConfig(max_tables=1),
+    fresh = predict_examples(ds.examples[:6], ds, gen, tmp_path / "c" / "preds.sql", PromptConfig(shots=0, max_tables=1),
                              reuse_same_prompt={"a": log})  # pruning to one table changes some prompts
     assert any(r.get("reused_from") is None for r in fresh)
 
@@ -530,3 +533,41 @@ def test_ask_explain_says_whether_the_demonstrations_were_shown(demo_db, tmp_pat
     assert main(["ask", "How many books are there?", "--db", str(demo_db), "--shot-pool", str(path), "--explain"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "demonstrations: 0 shown (prompt.shots_when empty: the answer without them returned rows)" in out
+
+
+def test_ask_shows_spider_train_demonstrations_for_an_empty_answer_by_default(demo_db, mini_spider, tmp_path,
+                                                                              monkeypatch, caplog, capsys):
+    """`ask`'s defaults (3 shots, only for an empty answer, Spider train's pool): an answer with no rows is asked
+    again with 3 graph-similar demonstrations of other databases; where no copy of Spider is on the machine the
+    answer stays zero-shot, with one warning."""
+    import logging
+    import shutil
+
+    import graphsql.cli.answer as answer
+    import graphsql.demos.select as select
+
+    cfg = load_config()
+    assert (cfg.prompt.shots, cfg.prompt.shots_when, cfg.prompt.shot_pool) == (3, "empty", "spider")
+    gen = EmptyWithoutShots()
+    with caplog.at_level(logging.WARNING, logger="graphsql.inference.predict"):
+        pred = predict("How many books are there?", demo_db, gen, cfg.prompt, InferConfig(fallback=0))
+    assert pred.ok and pred.result.rows == () and [c["shots"] for c in gen.calls] == [0]   # conftest: no Spider
+    assert caplog.text.count("answering zero-shot") == 1
+    root = tmp_path / "data"
+    spider = root / "spider"   # a Spider copy whose train split is mini-Spider's questions
+    spider.mkdir(parents=True)
+    shutil.copy(mini_spider / "tables.json", spider / "tables.json")
+    (spider / "database").symlink_to(mini_spider / "database")
+    shutil.copy(mini_spider / "dev.json", spider / "train_spider.json")
+    monkeypatch.setattr(select, "data_root", lambda: root)
+    gen = EmptyWithoutShots()
+    pred = predict("How many books are there?", demo_db, gen, cfg.prompt, InferConfig(fallback=0))
+    assert pred.result.rows == ((40,),) and [c["shots"] for c in gen.calls] == [0, 3]
+    assert pred.before_shots == "SELECT title FROM book WHERE 1 = 0"
+    demo_turns = " ".join(m["content"] for m in pred.messages[1:7:2])
+    assert "singer" in demo_turns and "book_author" not in demo_turns   # other databases only
+    monkeypatch.setattr(answer, "load_generator", lambda cfg: EmptyWithoutShots())
+    assert main(["ask", "How many books are there?", "--db", str(demo_db), "--explain", "--fallback", "0"]) == 0
+    assert "demonstrations: 3 shown" in " ".join(capsys.readouterr().out.split())
+    assert main(["ask", "How many books are there?", "--db", str(demo_db), "--shots", "0", "--fallback", "0"]) == 0
+    assert "1 = 0" in " ".join(capsys.readouterr().out.split())   # --shots 0: zero-shot, as before

@@ -521,7 +521,7 @@ def test_demonstrations_with_asks_defaults_are_compared_with_ask_zero_shot(tmp_p
     assert replayed["all"]["diff"] == 0.0 and replayed["all"]["n"] == 40
     write_report(results, tmp_path / "docs" / "report.md")
     text = (tmp_path / "docs" / "report.md").read_text() + (tmp_path / "docs" / "report_appendix.md").read_text()
-    assert ("| `ask`'s defaults | GeoQuery query-split train (same database) | graph-similar (same join structure) | "
+    assert ("| `ask` zero-shot | GeoQuery query-split train (same database) | graph-similar (same join structure) | "
             "50.0 (0.0) | 75.0 (0.0) |") in text
     assert "ask_fb4_graph3_geo_values_names (3 graph-similar (same join structure) demonstrations from GeoQuery" in text
     assert "| ask_fb4_graph3_geo_values_names | ask_fb4_values_names | 40 | 75.0 | 75.0 | 0.0 |" in text

@@ -100,6 +100,29 @@ def test_worked_examples_become_demonstrations(client):
     assert 'id="examples"' in client.get("/").text
 
 
+def test_an_empty_answer_asked_again_with_the_examples_says_which_it_replaced(concert_db, tmp_path):
+    """By default the examples are shown only when the answer without them has no rows; the JSON (and the page)
+    then carries the answer they replaced."""
+
+    class EmptyWithoutShots(ScriptedGenerator):
+        def generate(self, prompts, n=1, temperature=0.0, max_new_tokens=256, seed=0):
+            shown = sum(m["role"] == "assistant" for m in prompts[0])
+            return [["SELECT name FROM singer" if shown else "SELECT name FROM singer WHERE 1 = 0"] * n
+                    for _ in prompts]
+
+    app = create_app(EmptyWithoutShots, load_config(None, {"infer": {"repair": False, "fallback": 0}}),
+                     databases=[concert_db], upload_dir=tmp_path / "uploads")
+    c = TestClient(app)
+    db = c.get("/api/databases").json()[0]["id"]
+    examples = [{"question": "How many singers are there?", "sql": "SELECT count(*) FROM singer"},
+                {"question": "Which stadium is the largest?",
+                 "sql": "SELECT name FROM stadium ORDER BY capacity DESC LIMIT 1"}]
+    out = c.post("/api/ask", json={"db": db, "question": "Name the singers.", "examples": examples}).json()
+    assert out["ok"] and out["total_rows"] > 0 and len(out["demonstrations"]) == 2
+    assert out["before_shots"] == "SELECT name FROM singer WHERE 1 = 0"
+    assert 'id="shots-view"' in c.get("/").text
+
+
 def test_a_bad_example_is_a_clear_error_before_the_model_loads(client):
     db = client.get("/api/databases").json()[0]["id"]
     bad = client.post("/api/ask", json={"db": db, "question": "How many?",

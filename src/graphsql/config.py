@@ -48,6 +48,9 @@ SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "type
 # by graph similarity (beats random for the bare model; costs the default adapter least)
 AUTO_SELECTOR = "auto"
 SHOT_POOLS = ("spider", "geo")  # graphsql.demos.select.POOL_SOURCES
+# how demonstrations are shown: decided where a model is asked (defaults, config file, flags), not by the prompt section
+# an adapter was exported with (which records them as they were in training: no demonstrations)
+DEMO_SETTINGS = ("shots", "shot_selector", "shot_pool", "shots_when", "restyle_shots")
 MERGED_QUANTS = ("f16", "q8_0", "q4_k_m", "q4_0", "q5_k_m", "q6_k")  # graphsql.inference.merge.QUANT_TYPES
 
 
@@ -67,7 +70,10 @@ class PromptConfig:
     infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
     infer_keys: bool = field(default=True, metadata={"help": "with infer_fks, for databases that declare no keys: primary keys and text references inferred from the data (graphsql.schema.infer)"})
     answer_format: str = field(default="sql", metadata={"help": "sql | decomposed (tables, joins, subqueries, clauses, then SQL:)"})
-    shots: int = field(default=0, metadata={"help": "few-shot demonstrations per question (0: zero-shot)"})
+    shots: int = field(default=3, metadata={"help": "few-shot demonstrations per question, from shot_pool, shown "
+                                                    "as shots_when says (by default only when the zero-shot answer "
+                                                    "fails or returns no rows; without a copy of the pool's dataset "
+                                                    "on this machine: zero-shot, with a warning); 0: zero-shot"})
     shot_selector: str = field(default=AUTO_SELECTOR, metadata={"help": "auto (question_similar for examples "
                                                                        "from the asked database, graph_similar for "
                                                                        "spider) | " + " | ".join(SHOT_SELECTORS)})
@@ -306,12 +312,12 @@ def adapter_prompt_settings(adapter: str | Path | None) -> dict:
 
 
 def load_config(path: str | Path | None = None, overrides: dict | None = None) -> ExperimentConfig:
-    """Defaults, then the prompt settings of the configured adapter (if it has a graphsql.yaml), then the YAML
-    file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}}). A model is always asked in the
-    format it was trained on unless a config or flag says otherwise."""
+    """Defaults, then the prompt settings of the configured adapter (if it has a graphsql.yaml; not those of
+    `DEMO_SETTINGS`), then the YAML file at ``path`` (if any), then ``overrides`` ({"infer": {"samples": 5}}). A
+    model is always asked in the format it was trained on unless a config or flag says otherwise."""
     config = load_dataclass_config(ExperimentConfig, path, overrides)
     adapter = resolve_adapter(config.infer.model, config.infer.adapter)
-    trained = adapter_prompt_settings(adapter)
+    trained = {k: v for k, v in adapter_prompt_settings(adapter).items() if k not in DEMO_SETTINGS}
     if trained:
         config = load_dataclass_config(ExperimentConfig, path, overrides, base={"prompt": trained})
     return dataclasses.replace(config, infer=dataclasses.replace(config.infer, adapter=adapter))

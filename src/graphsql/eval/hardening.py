@@ -116,6 +116,8 @@ def _timed(kind: str, name: str, check) -> Case:
 
 def hostile_schema_cases(folder: Path) -> list[Case]:
     from graphsql.config import InferConfig, PromptConfig
+
+    ZERO_SHOT = PromptConfig(shots=0)  # the answers are scripted: no demonstrations
     from graphsql.data.records import Example
     from graphsql.data.sqlite import read_sqlite_schema
     from graphsql.eval.execute import execute_sql
@@ -150,7 +152,7 @@ def hostile_schema_cases(folder: Path) -> list[Case]:
     answers = ScriptedAnswers({f"<<{name}>>": sql for name, sql in HOSTILE_QUERIES.items()})
     for name, sql in HOSTILE_QUERIES.items():
         def ask(name=name, sql=sql):
-            pred = predict(f"question <<{name}>>", db, answers, infer_config=InferConfig(adapter=None), schema=schema)
+            pred = predict(f"question <<{name}>>", db, answers, ZERO_SHOT, InferConfig(adapter=None), schema=schema)
             same = pred.ok and pred.pred_sql == sql and pred.result.rows == execute_sql(db, sql).rows
             return same and bool(pred.result.rows), ("ran unchanged" if same else f"became {pred.pred_sql!r}")
         cases.append(_timed(kind, f"predict_{name}", ask))
@@ -165,7 +167,7 @@ def hostile_schema_cases(folder: Path) -> list[Case]:
 
     def spaced():
         pred = predict("question", db, ScriptedAnswers({}, default='SELECT T1.tick col FROM "order items" AS T1'),
-                       infer_config=InferConfig(adapter=None), schema=schema)
+                       ZERO_SHOT, InferConfig(adapter=None), schema=schema)
         return pred.ok and '"tick col"' in pred.pred_sql, pred.pred_sql
 
     cases.append(_timed(kind, "repair_quotes_a_spaced_name", spaced))
@@ -190,7 +192,7 @@ def hostile_schema_cases(folder: Path) -> list[Case]:
         sql = "SELECT value FROM t17 WHERE name = 'n17'"
         start = time.monotonic()
         pred = predict("What is the value of t17 named n17?", wide, ScriptedAnswers({}, default=sql),
-                       infer_config=InferConfig(adapter=None))
+                       ZERO_SHOT, InferConfig(adapter=None))
         took = time.monotonic() - start
         prompt = pred.messages[-1]["content"] if pred.messages else ""
         prepared = pred.prepared

@@ -188,7 +188,7 @@ def outcome(res) -> str:
 
 def run_hostile(folder: Path, timeout: float = 1.0) -> dict:
     """Run the corpus on the demo database built in ``folder``; the counts, times and checks as a dict."""
-    from graphsql.config import InferConfig
+    from graphsql.config import InferConfig, PromptConfig
     from graphsql.data.records import Example
     from graphsql.data.sqlite import read_sqlite_schema
     from graphsql.eval.execute import execute_sql
@@ -205,6 +205,7 @@ def run_hostile(folder: Path, timeout: float = 1.0) -> dict:
     before = file_digests(dbs)
     schema = read_sqlite_schema(db, db_id=DEMO_DB_ID)
     infer = InferConfig(adapter=None, timeout=timeout)
+    ZERO_SHOT = PromptConfig(shots=0)  # the answers are scripted: no demonstrations
     rows, slowest = [], Counter()
     for name, (kind, sql) in corpus.items():
         row = {"name": name, "kind": kind}
@@ -212,7 +213,7 @@ def run_hostile(folder: Path, timeout: float = 1.0) -> dict:
         row["execute_sql"] = outcome(execute_sql(db, sql, timeout=timeout))
         took = {"execute_sql": time.monotonic() - start}
         start = time.monotonic()
-        pred = predict("How many books?", db, ScriptedAnswers({}, default=sql), infer_config=infer, schema=schema)
+        pred = predict("How many books?", db, ScriptedAnswers({}, default=sql), ZERO_SHOT, infer, schema=schema)
         took["predict"] = time.monotonic() - start
         row["predict"] = outcome(pred.result) if pred.result is not None or pred.pred_sql else "parse_error"
         row["predict_ran"] = pred.pred_sql if pred.ok and pred.pred_sql != sql else None  # the part extracted

@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     from graphsql.inference.batch import predict_examples
     from graphsql.inference.generate import make_generator
 
-    prompt_cfg = PromptConfig(**{**adapter_prompt_settings(args.adapter), **prompt_kw})
+    prompt_cfg = PromptConfig(**{"shots": 0, **adapter_prompt_settings(args.adapter), **prompt_kw})  # as variants
     infer_cfg = InferConfig(model=args.model, adapter=args.adapter, merge=args.merge is not None,
                             quant=args.merge or InferConfig.quant,
                             **{"fix_columns": False, "fix_joins": False, "fallback": 0, **infer_kw})

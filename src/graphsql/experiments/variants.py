@@ -33,15 +33,16 @@ from graphsql.sql.parse import count_joins, join_bucket
 
 log = logging.getLogger(__name__)
 
-# name -> (prompt settings, inference settings); everything else stays at its default.
-# An adapter's own prompt settings (its graphsql.yaml) are the base under every variant's; "as_trained" changes
-# nothing else (for the bare model: the PromptConfig defaults).
+# name -> (prompt settings, inference settings); everything else stays at its default, except demonstrations: none
+# unless a variant names them. An adapter's own prompt settings (its graphsql.yaml) are the base under every
+# variant's; "as_trained" changes nothing else (for the bare model: the PromptConfig defaults).
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "as_trained": ({}, {"samples": 1}),
     "as_trained_sc5": ({}, {"samples": 5, "temperature": 0.7}),
     "as_trained_repairs_columns": ({}, {"samples": 1, "fix_columns": True}),
-    # what `graphsql ask` runs (greedy, every repair inside the run, the error re-prompt) plus the execution-guided
-    # fallback: 4 samples when nothing runs; the results also hold the same run's answers without them
+    # what `graphsql ask` runs without demonstrations (greedy, every repair inside the run, the error re-prompt,
+    # the execution-guided fallback: 4 samples when nothing runs); the results also hold the same run's answers
+    # without the fallback. ask_fb4_graph3_empty (below) is what ask runs since session 26
     "ask_fb4": ({}, {"samples": 1, "fix_columns": True, "fix_joins": True, "fix_names": True, "fallback": 4,
                      "fallback_empty": False}),
     # ask_fb4 as run before keys were inferred for databases that declare none (graphsql.schema.infer)
@@ -151,8 +152,8 @@ for _sel, _short in (("graph_similar", "graph"), ("question_similar", "qsim"), (
                                                 ASK_FB4[1])
 
 
-# the same with 3 graph-similar demonstrations from Spider train (other databases: what `ask --shots 3` shows on a
-# database of its own without an examples file), only for an empty answer: does that rule cost Spider dev anything?
+# the same with 3 graph-similar demonstrations from Spider train (other databases), only for an empty answer: what
+# `ask` does by default since session 26 (it cost Spider dev nothing, report: Few-shot demonstrations)
 VARIANTS["ask_fb4_graph3_empty"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": "graph_similar",
                                      "shots_when": "empty"}, ASK_FB4[1])
 
@@ -228,7 +229,14 @@ def run_variant(
     from graphsql.inference.batch import predict_examples, read_done
 
     prompt_kw, infer_kw = VARIANTS[name]
-    prompt_cfg = PromptConfig(**{**adapter_prompt_settings(adapter), **prompt_kw, **(prompt_overrides or {})})
+    # zero-shot unless the variant says otherwise (what every run before demonstrations became ask's default had)
+    prompt_cfg = PromptConfig(**{"shots": 0, **adapter_prompt_settings(adapter), **prompt_kw,
+                                 **(prompt_overrides or {})})
+    if prompt_cfg.shots and not prompt_cfg.examples_file:  # a measurement never goes zero-shot for want of data
+        from graphsql.demos import load_demo_pool
+
+        load_demo_pool(schema_format=prompt_cfg.schema_format, infer_fks=prompt_cfg.infer_fks,
+                       source=prompt_cfg.shot_pool)
     # the measurement protocol predates the column and join-path fixes: the column fix is on only in the
     # *_repairs_columns variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
     # the name and literal rules (names_for_star, respell_literals) are replayed on a run's answers (graphsql.experiments.rules_replay)

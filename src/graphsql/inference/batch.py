@@ -116,12 +116,8 @@ def predict_examples(
     cache = DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
     if reuse_same_prompt and (prompt_config.shots == 0 or prompt_config.shots_when == "empty"):
         copy_same_prompt(examples, done, jsonl, reuse_same_prompt, dataset, prompt_config, cache)
-    pool = None
-    if prompt_config.shots > 0 and not prompt_config.examples_file:  # load the pool once (a file: per database)
-        from graphsql.demos import load_demo_pool
-
-        pool = load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
-                              source=prompt_config.shot_pool)
+    # a named pool is loaded once (None where its dataset is missing: zero-shot, warned); an examples file per database
+    pool = cache.named_pool(prompt_config) if prompt_config.shots > 0 and not prompt_config.examples_file else None
     def one(ex: Example) -> dict:
         db_path = dataset.db_path(ex.db_id)
         rec = {"idx": ex.idx, "db_id": ex.db_id, "question": ex.question}

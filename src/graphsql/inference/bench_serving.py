@@ -87,7 +87,7 @@ def compare_serving(questions: int = 16, workers: int = 2, adapter: str | Path =
 
         def timed(name: str, generator, n_workers: int = 1) -> None:
             start = time.perf_counter()
-            records = predict_examples(examples, ds, generator, Path(tmp) / name / "preds.sql", PromptConfig(),
+            records = predict_examples(examples, ds, generator, Path(tmp) / name / "preds.sql", PromptConfig(shots=0),
                                        infer, workers=n_workers)
             seconds = time.perf_counter() - start
             runs[name] = {"questions": len(records), "seconds": round(seconds, 2),

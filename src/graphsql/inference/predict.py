@@ -82,6 +82,7 @@ class DatabaseCache:
         self._entries: dict[Path, tuple[SchemaGraph, ValueIndex | None]] = {}
         self._lock = threading.RLock()  # `predict --workers N` asks from several threads
         self._example_pools: dict[tuple[str, str, str], object] = {}
+        self._named_pools: dict[tuple[str, str, bool], object] = {}
 
     def get(self, db_path: str | Path, schema: DbSchema | None = None) -> tuple[SchemaGraph, ValueIndex | None]:
         """(graph, value index) of the database at ``db_path``; ``schema`` (e.g. from tables.json, with natural
@@ -110,6 +111,32 @@ class DatabaseCache:
         if key not in self._example_pools:
             self._example_pools[key] = examples_pool(path, graph, schema_format)
         return self._example_pools[key]
+
+    def named_pool(self, prompt_config: PromptConfig):
+        """The demonstration pool ``prompt_config.shot_pool`` names (Spider train by default), loaded once; None,
+        after one warning, where its dataset is not on this machine (the question is then answered zero-shot: the
+        product cannot ship Spider's data)."""
+        from graphsql.demos import load_demo_pool
+
+        key = (prompt_config.shot_pool, prompt_config.schema_format, prompt_config.infer_fks)
+        with self._lock:
+            if key not in self._named_pools:
+                try:
+                    self._named_pools[key] = load_demo_pool(schema_format=prompt_config.schema_format,
+                                                            infer_fks=prompt_config.infer_fks,
+                                                            source=prompt_config.shot_pool)
+                except DataError as err:
+                    log.warning("no %s demonstrations on this machine (%s; set GRAPHSQL_DATA): answering zero-shot",
+                                prompt_config.shot_pool, err)
+                    self._named_pools[key] = None
+            return self._named_pools[key]
+
+    def demo_pool(self, prompt_config: PromptConfig, graph: SchemaGraph):
+        """The pool demonstrations come from for a question on ``graph``'s database: the user's examples file or
+        the named pool (None where it is not on this machine)."""
+        if prompt_config.examples_file:
+            return self.examples_pool(prompt_config.examples_file, graph, prompt_config.schema_format)
+        return self.named_pool(prompt_config)
 
 
 def prompt_messages(question: str, db_path: str | Path, prompt_config: PromptConfig, cache: DatabaseCache,
@@ -142,8 +169,10 @@ def predict(
     question about entities gets their name column(s) instead (``infer_config.names_for_star``; the ``generated``
     field keeps the ``*`` answer), and a literal its column never holds is respelled as the value it does hold
     (``infer_config.respell_literals``, `graphsql.inference.literals`). With ``prompt_config.shots_when`` "empty"
-    the question is first asked without demonstrations, and again with them only if that answer fails or returns
-    no rows (the answer with them is kept if it returns rows; ``before_shots`` keeps the one it replaced)."""
+    (the default, with 3 shots) the question is first asked without demonstrations, and again with them only if
+    that answer fails (not by a timeout) or returns no rows (the answer with them is kept if it returns rows;
+    ``before_shots`` keeps the one it replaced). Demonstrations come from ``demo_pool``, else the user's examples
+    file or the named pool (`DatabaseCache.demo_pool`); where neither is on this machine the answer is zero-shot."""
     if not question or not question.strip():
         raise DataError("the question is empty")
     prompt_config = prompt_config or PromptConfig()
@@ -154,6 +183,10 @@ def predict(
                        infer_config, cache, schema, evidence)
         if zero.ok and zero.result is not None and zero.result.rows:
             return zero
+        if zero.result is not None and zero.result.error_kind == "timeout":
+            return zero  # asking again would double a wait the query's time bound already set (none measured timed out)
+        if demo_pool is None and cache.demo_pool(prompt_config, cache.get(db_path, schema)[0]) is None:
+            return zero  # no demonstrations to show here (warned once)
         shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"), infer_config,
                         cache, schema, evidence, demo_pool)
         timings = {k: zero.timings.get(k, 0.0) + shown.timings.get(k, 0.0) for k in {*zero.timings, *shown.timings}}
@@ -166,9 +199,9 @@ def predict(
     clock.lap("setup")
     prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
     demos = []
-    if prompt_config.shots > 0:
-        if demo_pool is None and prompt_config.examples_file:  # the user's own examples, on this database
-            demo_pool = cache.examples_pool(prompt_config.examples_file, graph, prompt_config.schema_format)
+    if prompt_config.shots > 0 and demo_pool is None:
+        demo_pool = cache.demo_pool(prompt_config, graph)  # None: no demonstrations here (zero-shot)
+    if prompt_config.shots > 0 and demo_pool is not None:
         demos = _demonstrations(question, graph, prepared, index, evidence, generator, prompt_config, infer_config,
                                 demo_pool)
     messages = build_messages(question, prepared, evidence=evidence, demonstrations=demos,
@@ -304,10 +337,8 @@ def _demonstrations(question, graph, prepared, index, evidence, generator, promp
     """The (schema, question, sql) demonstrations for one question (no gold SQL of the question is used)."""
     import random
 
-    from graphsql.demos import as_demonstrations, build_schema_context, load_demo_pool, select_demos
+    from graphsql.demos import as_demonstrations, build_schema_context, select_demos
 
-    pool = pool or load_demo_pool(schema_format=prompt_config.schema_format, infer_fks=prompt_config.infer_fks,
-                                  source=prompt_config.shot_pool)
     selector = prompt_config.selector_for(pool.cross_database)
     draft = ""
     if selector == "skeleton_similar":  # one extra greedy zero-shot pass gives the draft

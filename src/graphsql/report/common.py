@@ -162,7 +162,7 @@ POOL_WHERE = {None: "", "_geo": " from GeoQuery train", "_bird": " from other BI
 
 
 # a few-shot variant's zero-shot base (`graphsql.eval.comparisons.FEWSHOT`) as its table's "format" column
-BASE_NAMES = {"ddl_pruned": "ddl", "compact_pruned": "compact", "ask_fb4": "`ask`'s defaults"}
+BASE_NAMES = {"ddl_pruned": "ddl", "compact_pruned": "compact", "ask_fb4": "`ask` zero-shot"}
 
 
 SELECTOR_NAMES = {"rand": "random", "qsim": "similar question", "mqsim": "similar question (values masked)",

@@ -196,6 +196,8 @@ function showAnswer(j) {
   $('sql-view').innerHTML = highlight(j.sql); $('sql-edit').value = j.sql; current.sql = j.sql;
   $('generated').hidden = !j.generated; $('generated-view').innerHTML = highlight(j.generated || '');
   $('fallback').hidden = !j.before_fallback; $('fallback-view').innerHTML = highlight(j.before_fallback || '');
+  $('shots').hidden = !j.before_shots; $('shots-view').innerHTML = highlight(j.before_shots || '');
+  $('shots-n').textContent = String((j.demonstrations || []).length);
   const many = j.candidates.length > 1;
   $('candidates').hidden = !many;
   $('candidates').innerHTML = many ? '<p class="muted">candidates (votes: candidates with the same result)</p><table class="rows">' +
