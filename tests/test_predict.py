@@ -552,6 +552,7 @@ def test_ask_shows_spider_train_demonstrations_for_an_empty_answer_by_default(de
     with caplog.at_level(logging.WARNING, logger="graphsql.inference.predict"):
         pred = predict("How many books are there?", demo_db, gen, cfg.prompt, InferConfig(fallback=0))
     assert pred.ok and pred.result.rows == () and [c["shots"] for c in gen.calls] == [0]   # conftest: no Spider
+    assert pred.shots_skipped == "no spider pool on this machine" and pred.after_shots == ""
     assert caplog.text.count("answering zero-shot") == 1
     root = tmp_path / "data"
     spider = root / "spider"   # a Spider copy whose train split is mini-Spider's questions
@@ -566,8 +567,16 @@ def test_ask_shows_spider_train_demonstrations_for_an_empty_answer_by_default(de
     assert pred.before_shots == "SELECT title FROM book WHERE 1 = 0"
     demo_turns = " ".join(m["content"] for m in pred.messages[1:7:2])
     assert "singer" in demo_turns and "book_author" not in demo_turns   # other databases only
+    empty = ScriptedGenerator(default=["SELECT title FROM book WHERE 1 = 0"])   # no rows with them either
+    pred = predict("How many books are there?", demo_db, empty, cfg.prompt, InferConfig(fallback=0))
+    assert len(empty.calls) == 2 and pred.after_shots == pred.pred_sql and pred.before_shots == ""
+    assert not any(m["role"] == "assistant" for m in pred.messages)   # the zero-shot answer, as it was asked
     monkeypatch.setattr(answer, "load_generator", lambda cfg: EmptyWithoutShots())
     assert main(["ask", "How many books are there?", "--db", str(demo_db), "--explain", "--fallback", "0"]) == 0
     assert "demonstrations: 3 shown" in " ".join(capsys.readouterr().out.split())
+    monkeypatch.setattr(answer, "load_generator", lambda cfg: ScriptedGenerator(
+        default=["SELECT title FROM book WHERE 1 = 0"]))
+    assert main(["ask", "How many books are there?", "--db", str(demo_db), "--explain", "--fallback", "0"]) == 0
+    assert "their answer failed or had no rows too" in " ".join(capsys.readouterr().out.split())
     assert main(["ask", "How many books are there?", "--db", str(demo_db), "--shots", "0", "--fallback", "0"]) == 0
     assert "1 = 0" in " ".join(capsys.readouterr().out.split())   # --shots 0: zero-shot, as before

@@ -71,9 +71,17 @@ def ask_cmd(
     _print_prediction(pred, explain, max_rows)
     if explain and cfg.prompt.shots:
         shown = sum(m["role"] == "assistant" for m in pred.messages)
-        console.print(f"[bold]demonstrations[/]: {shown} shown" + (
-            "" if shown or cfg.prompt.shots_when != "empty" else
-            " (prompt.shots_when empty: the answer without them returned rows)"))
+        if pred.after_shots:
+            from rich.syntax import Syntax
+
+            console.print("[bold]demonstrations[/]: shown, and their answer failed or had no rows too; the answer "
+                          "without them is kept. With them:")
+            console.print(Syntax(pred.after_shots, "sql", word_wrap=True))
+        else:
+            console.print(f"[bold]demonstrations[/]: {shown} shown" + (
+                f" ({pred.shots_skipped})" if pred.shots_skipped else
+                "" if shown or cfg.prompt.shots_when != "empty" else
+                " (prompt.shots_when empty: the answer without them returned rows)"))
     return 0 if pred.ok else 1
 
 

@@ -60,6 +60,10 @@ class Prediction:
     before_fallback: str = ""
     # prompt.shots_when "empty": the zero-shot answer the answer with demonstrations replaced ("" if it did not)
     before_shots: str = ""
+    # ... the answer with demonstrations that was not kept (it failed or had no rows too; "" if none was asked for)
+    after_shots: str = ""
+    # why no demonstrations were shown though prompt.shots asks for them ("" when they were, or not needed)
+    shots_skipped: str = ""
 
 
 def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) -> ValueIndex | None:
@@ -184,15 +188,16 @@ def predict(
         if zero.ok and zero.result is not None and zero.result.rows:
             return zero
         if zero.result is not None and zero.result.error_kind == "timeout":
-            return zero  # asking again would double a wait the query's time bound already set (none measured timed out)
+            # asking again would double a wait the query's time bound already set (none measured timed out)
+            return replace(zero, shots_skipped="the answer without them timed out")
         if demo_pool is None and cache.demo_pool(prompt_config, cache.get(db_path, schema)[0]) is None:
-            return zero  # no demonstrations to show here (warned once)
+            return replace(zero, shots_skipped=f"no {prompt_config.shot_pool} pool on this machine")  # warned once
         shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"), infer_config,
                         cache, schema, evidence, demo_pool)
         timings = {k: zero.timings.get(k, 0.0) + shown.timings.get(k, 0.0) for k in {*zero.timings, *shown.timings}}
         if shown.ok and shown.result is not None and shown.result.rows:
             return replace(shown, seconds=zero.seconds + shown.seconds, timings=timings, before_shots=zero.pred_sql)
-        return replace(zero, seconds=zero.seconds + shown.seconds, timings=timings)
+        return replace(zero, seconds=zero.seconds + shown.seconds, timings=timings, after_shots=shown.pred_sql)
     start = time.perf_counter()
     clock = _Stopwatch()
     graph, index = cache.get(db_path, schema)
@@ -271,7 +276,9 @@ def predict(
     as_written = dict(zip(candidates, written, strict=True)).get(result.sql, result.sql)
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
                       repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written,
-                      clock.seconds, before_fallback)
+                      clock.seconds, before_fallback,
+                      shots_skipped=(f"no {prompt_config.shot_pool} pool on this machine"
+                                     if prompt_config.shots > 0 and demo_pool is None else ""))
 
 
 ANSWER_RULES = ("values", "names")  # the rules applied to the final answer, in this order
