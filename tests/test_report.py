@@ -525,3 +525,35 @@ def test_demonstrations_with_asks_defaults_are_compared_with_ask_zero_shot(tmp_p
             "50.0 (0.0) | 75.0 (0.0) |") in text
     assert "ask_fb4_graph3_geo_values_names (3 graph-similar (same join structure) demonstrations from GeoQuery" in text
     assert "| ask_fb4_graph3_geo_values_names | ask_fb4_values_names | 40 | 75.0 | 75.0 | 0.0 |" in text
+
+
+def test_join_failures_say_whether_the_prompt_held_the_gold_tables(tmp_path):
+    """graphsql experiment join-failures: of the wrong 2+ JOIN answers, those whose prompt lacked a gold table
+    (inference could fix) apart from those that had them all (the model's doing), with the JOINs written."""
+    from graphsql.experiments.join_failures import join_failures
+    from graphsql.report.inference import join_failures_section
+
+    three = ("SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+             "JOIN concert AS T3 ON T2.concert_id = T3.concert_id WHERE T3.year = 2014")
+    items = [
+        {"idx": 0, "db_id": "c", "gold_sql": three, "pred_sql": three, "ex": True, "joins": 2,
+         "tables_shown": ["singer", "singer_in_concert", "concert"]},
+        {"idx": 1, "db_id": "c", "gold_sql": three, "pred_sql": "SELECT name FROM singer", "ex": False, "joins": 2,
+         "error": "wrong_result", "tables_shown": ["singer", "singer_in_concert"]},          # concert pruned away
+        {"idx": 2, "db_id": "c", "gold_sql": three, "pred_sql": "SELECT T1.name FROM singer AS T1 JOIN "
+         "singer_in_concert AS T2 ON T1.singer_id = T2.singer_id", "ex": False, "joins": 2, "error": "wrong_result",
+         "tables_shown": ["singer", "singer_in_concert", "concert"]},                        # all shown, one JOIN
+        {"idx": 3, "db_id": "c", "gold_sql": "SELECT count(*) FROM singer", "pred_sql": "SELECT 1", "ex": False,
+         "joins": 0, "error": "wrong_result", "tables_shown": ["singer"]},                   # not a 2+ JOIN question
+    ]
+    out = join_failures(items, {})
+    assert (out["n"], out["right"], out["wrong"]) == (3, 1, 2)
+    assert out["gold_tables_in_prompt"] == {"all_shown": 1, "some_pruned": 1, "unknown": 0}
+    assert out["joins_written_vs_gold"] == {"fewer": 2, "same": 0, "more": 0}
+    assert out["categories"]["wrong_tables"] == 2
+    path = tmp_path / "results" / "analyses" / "join_failures.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"subset": "spider-dev-all", "min_joins": 2,
+                                "systems": {"m:ask": {"label": "ask", **out}}}))
+    text = "\n".join(join_failures_section(tmp_path / "results", tmp_path))
+    assert "| ask (`m:ask`) | 3 | 1 | 2 | 1 | 1 | 2 / 0 / 0 | 0 | 2 | 0 | 0 | 0 |" in text

@@ -28,6 +28,7 @@ EXPERIMENTS = {
     "rules-heldout": "graphsql.experiments.rules_heldout",
     "bird-schema": "graphsql.experiments.bird_schema",
     "baseline-subset": "graphsql.experiments.baseline_subset",
+    "join-failures": "graphsql.experiments.join_failures",
     "linking-recall": "graphsql.experiments.linking_recall",
     "graph-coverage": "graphsql.experiments.graph_coverage",
     "error-analysis": "graphsql.experiments.error_analysis",

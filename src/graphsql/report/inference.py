@@ -333,6 +333,29 @@ def shots_confidence_section(results_dir: Path, root: Path) -> list[str]:
                     f"Source: `{_rel(path, root)}` (`graphsql experiment shots-confidence`).", ""]
 
 
+def join_failures_section(results_dir: Path, root: Path) -> list[str]:
+    """What `ask` gets wrong on 2+ JOIN questions, and whether the prompt held the tables
+    (`graphsql.experiments.join_failures`)."""
+    path = layout.analysis_file(results_dir, "join_failures.json")
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    cats = ("execution_error", "wrong_tables", "wrong_join_path", "nesting")
+    lines = [f"## {d['min_joins']}+ JOIN questions: what is wrong, and was it in the prompt?", "",
+             f"The wrong answers on `{d['subset']}` whose gold query has {d['min_joins']} or more JOINs: whether every "
+             "table of the gold query was in the pruned schema the model saw, how many JOINs the answer wrote "
+             "against the gold's, and the failure category (Error analysis; the rest: aggregation, conditions, "
+             "columns, ordering, values).", "",
+             "| system | n | right | wrong | all gold tables shown | a gold table pruned | fewer / same / more JOINs | "
+             + " | ".join(c.replace("_", " ") for c in cats) + " | other |", "|---" * (8 + len(cats)) + "|"]
+    for key, v in d["systems"].items():
+        j, c, t = v["joins_written_vs_gold"], v["categories"], v["gold_tables_in_prompt"]
+        lines.append(f"| {v['label']} (`{key}`) | {v['n']} | {v['right']} | {v['wrong']} | {t['all_shown']} | "
+                     f"{t['some_pruned']} | {j['fewer']} / {j['same']} / {j['more']} | "
+                     + " | ".join(str(c[k]) for k in cats) + f" | {v['wrong'] - sum(c[k] for k in cats)} |")
+    return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment join-failures`).", ""]
+
+
 def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: Path) -> list[str]:
     """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
     differences between systems."""
