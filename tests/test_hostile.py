@@ -184,3 +184,23 @@ def test_the_counting_run_records_every_statement(tmp_path):
     assert "ran" not in result["counts"]["execute_sql"]["escape"]
     assert set(result["counts"]["execute_sql"]["runaway"]) <= {"refused", "timeout", "cut"}
     assert max(result["slowest_call_s"].values()) < TIMEOUT + MARGIN
+
+
+def test_a_run_of_joins_without_on_is_not_parsed_but_still_runs(demo_db):
+    """sqlglot's time doubles with each JOIN in a row lacking ON (nested-join lookahead): beyond MAX_BARE_JOINS
+    the query is not parsed (no repairs, no exact match) instead of hanging; joins with ON parse at any length."""
+    import sqlglot
+
+    from graphsql.sql.parse import MAX_BARE_JOINS, parse_sql, try_parse
+
+    def bare(n):
+        return "SELECT T1.title FROM book AS T1" + "".join(f" JOIN book AS T{i}" for i in range(2, n + 2))
+
+    assert try_parse(bare(MAX_BARE_JOINS)) is not None
+    with pytest.raises(sqlglot.errors.ParseError, match="JOINs in a row"):
+        parse_sql(bare(60))
+    on = "SELECT T1.title FROM book AS T1" + "".join(f" JOIN book AS T{i} ON T{i}.book_id = T1.book_id"
+                                                     for i in range(2, 60))
+    assert try_parse(on) is not None
+    res = execute_sql(demo_db, bare(60) + " LIMIT 1", timeout=TIMEOUT)
+    assert res.ok and len(res.rows) == 1   # SQLite runs it

@@ -227,10 +227,12 @@ class EngineDatabase:
         import sqlglot
         from sqlglot import exp
 
+        from graphsql.sql.parse import parse_statements
+
         if self._schema is None:
             self.read_schema()
         try:
-            trees = sqlglot.parse(sql, read="sqlite")
+            trees = parse_statements(sql)
         except sqlglot.errors.ParseError as err:
             raise ValueError(f"cannot read it as SQLite SQL ({str(err).splitlines()[0]})") from None
         if len(trees) != 1 or trees[0] is None:

@@ -29,12 +29,12 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import TokenType
 
 from graphsql.data.records import DbSchema
+from graphsql.sql.parse import parse_statements
 
 log = logging.getLogger(__name__)
 
@@ -377,7 +377,7 @@ def _has_prefix_not(sql: str) -> bool:
 @lru_cache(maxsize=8192)
 def _parse_tree(sql: str) -> exp.Expression:
     try:
-        trees = sqlglot.parse(sql, read="sqlite")
+        trees = parse_statements(sql)
     except Exception as err:  # sqlglot raises several error types
         raise UnsupportedSql(f"sqlglot cannot parse it: {str(err).splitlines()[0]}") from err
     trees = [t for t in trees if t is not None]

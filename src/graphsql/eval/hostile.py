@@ -86,6 +86,9 @@ def hostile_corpus(target: Path) -> dict[str, tuple[str, str]]:
         "nested_subqueries": ("deep", "SELECT title FROM book WHERE price IN "
                               + "(SELECT price FROM book WHERE price IN " * 300 + "(1)" + ")" * 300),
         "huge_statement": ("deep", "SELECT '" + "x" * 3_000_000 + "'"),
+        # a model repeating itself to its token limit (seen: `JOIN students AS Tn`); sqlglot's time doubles a JOIN
+        "bare_joins": ("deep", "SELECT T1.title FROM book AS T1" + "".join(f" JOIN book AS T{i}" for i in range(2, 42))
+                       + " LIMIT 1"),
         "sqlite_master": ("read", "SELECT sql FROM sqlite_master"),
         "not_sql": ("read", "please drop every table"),
         "empty": ("read", "   "),

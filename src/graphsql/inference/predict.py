@@ -190,14 +190,18 @@ def predict(
         if zero.result is not None and zero.result.error_kind == "timeout":
             # asking again would double a wait the query's time bound already set (none measured timed out)
             return replace(zero, shots_skipped="the answer without them timed out")
+        loading = time.perf_counter()  # the pool is loaded (once per cache) only for an answer like this one
         if demo_pool is None and cache.demo_pool(prompt_config, cache.get(db_path, schema)[0]) is None:
             return replace(zero, shots_skipped=f"no {prompt_config.shot_pool} pool on this machine")  # warned once
+        loading = time.perf_counter() - loading
         shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"), infer_config,
                         cache, schema, evidence, demo_pool)
         timings = {k: zero.timings.get(k, 0.0) + shown.timings.get(k, 0.0) for k in {*zero.timings, *shown.timings}}
+        timings["prompt"] = timings.get("prompt", 0.0) + loading
+        seconds = zero.seconds + shown.seconds + loading
         if shown.ok and shown.result is not None and shown.result.rows:
-            return replace(shown, seconds=zero.seconds + shown.seconds, timings=timings, before_shots=zero.pred_sql)
-        return replace(zero, seconds=zero.seconds + shown.seconds, timings=timings, after_shots=shown.pred_sql)
+            return replace(shown, seconds=seconds, timings=timings, before_shots=zero.pred_sql)
+        return replace(zero, seconds=seconds, timings=timings, after_shots=shown.pred_sql)
     start = time.perf_counter()
     clock = _Stopwatch()
     graph, index = cache.get(db_path, schema)
