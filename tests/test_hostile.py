@@ -202,5 +202,9 @@ def test_a_run_of_joins_without_on_is_not_parsed_but_still_runs(demo_db):
     on = "SELECT T1.title FROM book AS T1" + "".join(f" JOIN book AS T{i} ON T{i}.book_id = T1.book_id"
                                                      for i in range(2, 60))
     assert try_parse(on) is not None
+    subqueries = "SELECT T1.a FROM t AS T1" + "".join(f" JOIN (SELECT a FROM t) AS T{i}" for i in range(2, 60))
+    with pytest.raises(sqlglot.errors.ParseError, match="JOINs in a row"):   # a subquery does not end the run
+        parse_sql(subqueries)
+    assert try_parse("SELECT a FROM t" + "".join(f" CROSS JOIN t AS T{i}" for i in range(60))) is not None
     res = execute_sql(demo_db, bare(60) + " LIMIT 1", timeout=TIMEOUT)
     assert res.ok and len(res.rows) == 1   # SQLite runs it

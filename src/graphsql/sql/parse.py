@@ -26,8 +26,9 @@ MAX_BARE_JOINS = 10
 
 
 def check_bare_joins(sql: str) -> None:
-    """Raise ``sqlglot.errors.ParseError`` if ``sql`` has more than `MAX_BARE_JOINS` JOINs in a row without an ON or
-    USING between them (tokenizing is linear; an input the tokenizer rejects is left to the parser)."""
+    """Raise ``sqlglot.errors.ParseError`` if ``sql`` has more than `MAX_BARE_JOINS` JOINs (not CROSS or NATURAL)
+    in a row without an ON or USING between them (tokenizing is linear; an input the tokenizer rejects is left to
+    the parser)."""
     from sqlglot.tokens import TokenType
 
     try:
@@ -35,13 +36,15 @@ def check_bare_joins(sql: str) -> None:
     except Exception:  # the parser reports it
         return
     run = 0
-    for tok in tokens:
-        if tok.token_type == TokenType.JOIN:
+    for before, tok in zip([None, *tokens], tokens):
+        # CROSS and NATURAL JOINs take no ON and parse in linear time; a subquery between JOINs does not end the run
+        if tok.token_type == TokenType.JOIN and (before is None or before.token_type not in (TokenType.CROSS,
+                                                                                              TokenType.NATURAL)):
             run += 1
             if run > MAX_BARE_JOINS:
                 raise sqlglot.errors.ParseError(f"more than {MAX_BARE_JOINS} JOINs in a row without ON or USING: "
                                                 "not parsed (sqlglot's time doubles with each)")
-        elif tok.token_type in (TokenType.ON, TokenType.USING, TokenType.SELECT):
+        elif tok.token_type in (TokenType.ON, TokenType.USING):
             run = 0
 
 
