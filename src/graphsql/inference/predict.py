@@ -191,8 +191,10 @@ def predict(
             # asking again would double a wait the query's time bound already set (none measured timed out)
             return replace(zero, shots_skipped="the answer without them timed out")
         loading = time.perf_counter()  # the pool is loaded (once per cache) only for an answer like this one
-        if demo_pool is None and cache.demo_pool(prompt_config, cache.get(db_path, schema)[0]) is None:
-            return replace(zero, shots_skipped=f"no {prompt_config.shot_pool} pool on this machine")  # warned once
+        if demo_pool is None:
+            demo_pool = cache.demo_pool(prompt_config, cache.get(db_path, schema)[0])
+        if demo_pool is None:
+            return replace(zero, shots_skipped=_no_pool(prompt_config))  # warned once
         loading = time.perf_counter() - loading
         shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"), infer_config,
                         cache, schema, evidence, demo_pool)
@@ -281,8 +283,12 @@ def predict(
     return Prediction(question, graph.db_id, result.sql, result.ok, result.result, result, prepared, messages,
                       repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written,
                       clock.seconds, before_fallback,
-                      shots_skipped=(f"no {prompt_config.shot_pool} pool on this machine"
-                                     if prompt_config.shots > 0 and demo_pool is None else ""))
+                      shots_skipped=_no_pool(prompt_config) if prompt_config.shots > 0 and demo_pool is None else "")
+
+
+def _no_pool(prompt_config: PromptConfig) -> str:
+    """``Prediction.shots_skipped`` where the demonstration pool is not on this machine."""
+    return f"no {prompt_config.shot_pool} pool on this machine"
 
 
 ANSWER_RULES = ("values", "names")  # the rules applied to the final answer, in this order
