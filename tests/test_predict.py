@@ -580,3 +580,19 @@ def test_ask_shows_spider_train_demonstrations_for_an_empty_answer_by_default(de
     assert "their answer failed or had no rows too" in " ".join(capsys.readouterr().out.split())
     assert main(["ask", "How many books are there?", "--db", str(demo_db), "--shots", "0", "--fallback", "0"]) == 0
     assert "1 = 0" in " ".join(capsys.readouterr().out.split())   # --shots 0: zero-shot, as before
+
+
+def test_a_measurement_with_a_named_pool_never_goes_zero_shot(mini_spider, tmp_path):
+    """`predict_examples(strict_pool=True)` (every measured variant): a named pool whose dataset is missing is an
+    error before any question is asked, where `ask` would answer zero-shot with a warning."""
+    from graphsql.errors import DataError
+
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    gen = ScriptedGenerator(default=["SELECT 1"])
+    cfg = PromptConfig(shots=3, shots_when="always")
+    with pytest.raises(DataError):   # conftest: no copy of Spider on this machine
+        predict_examples(ds.examples[:1], ds, gen, tmp_path / "strict" / "preds.sql", cfg, strict_pool=True)
+    assert gen.calls == [] and not (tmp_path / "strict" / "preds.sql").exists()
+    records = predict_examples(ds.examples[:1], ds, gen, tmp_path / "lenient" / "preds.sql", cfg)
+    assert len(records) == 1 and len(gen.calls) == 1   # answered zero-shot: one user turn, no demonstrations
+    assert [m["role"] for m in gen.calls[0]["messages"]] == ["system", "user"]

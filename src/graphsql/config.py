@@ -124,6 +124,10 @@ class PromptConfig:
         return "graph_similar" if cross_database else "question_similar"
 
 
+# no demonstrations: for answers recorded or scripted before they became ask's default (hardening, engines, serving)
+ZERO_SHOT = PromptConfig(shots=0)
+
+
 @dataclass(frozen=True)
 class InferConfig:
     """Generation and self-consistency."""

@@ -115,9 +115,7 @@ def _timed(kind: str, name: str, check) -> Case:
 
 
 def hostile_schema_cases(folder: Path) -> list[Case]:
-    from graphsql.config import InferConfig, PromptConfig
-
-    ZERO_SHOT = PromptConfig(shots=0)  # the answers are scripted: no demonstrations
+    from graphsql.config import ZERO_SHOT, InferConfig, PromptConfig
     from graphsql.data.records import Example
     from graphsql.data.sqlite import read_sqlite_schema
     from graphsql.eval.execute import execute_sql

@@ -191,7 +191,7 @@ def outcome(res) -> str:
 
 def run_hostile(folder: Path, timeout: float = 1.0) -> dict:
     """Run the corpus on the demo database built in ``folder``; the counts, times and checks as a dict."""
-    from graphsql.config import InferConfig, PromptConfig
+    from graphsql.config import ZERO_SHOT, InferConfig
     from graphsql.data.records import Example
     from graphsql.data.sqlite import read_sqlite_schema
     from graphsql.eval.execute import execute_sql
@@ -208,7 +208,6 @@ def run_hostile(folder: Path, timeout: float = 1.0) -> dict:
     before = file_digests(dbs)
     schema = read_sqlite_schema(db, db_id=DEMO_DB_ID)
     infer = InferConfig(adapter=None, timeout=timeout)
-    ZERO_SHOT = PromptConfig(shots=0)  # the answers are scripted: no demonstrations
     rows, slowest = [], Counter()
     for name, (kind, sql) in corpus.items():
         row = {"name": name, "kind": kind}

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
+from graphsql.config import REPO_ROOT, ZERO_SHOT, InferConfig
 
 
 class ReplayGenerator:
@@ -58,7 +58,7 @@ def run_engines(tag: str, subset: str, limit: int | None = None) -> dict:
     records = [r for r in _records(tag, subset) if r["idx"] in by_idx][:limit]
     infer = InferConfig(adapter=None, fix_joins=True, fix_columns=True, fix_names=True, repair=False, fallback=0,
                         timeout=30)
-    prompt = PromptConfig(shots=0)  # the recorded answers are zero-shot
+    prompt = ZERO_SHOT  # the recorded answers are zero-shot
     db_ids = sorted({r["db_id"] for r in records})
     generator = ReplayGenerator()
     mysql = mariadb_programs() is not None

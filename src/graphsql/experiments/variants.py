@@ -232,11 +232,6 @@ def run_variant(
     # zero-shot unless the variant says otherwise (what every run before demonstrations became ask's default had)
     prompt_cfg = PromptConfig(**{"shots": 0, **adapter_prompt_settings(adapter), **prompt_kw,
                                  **(prompt_overrides or {})})
-    if prompt_cfg.shots and not prompt_cfg.examples_file:  # a measurement never goes zero-shot for want of data
-        from graphsql.demos import load_demo_pool
-
-        load_demo_pool(schema_format=prompt_cfg.schema_format, infer_fks=prompt_cfg.infer_fks,
-                       source=prompt_cfg.shot_pool)
     # the measurement protocol predates the column and join-path fixes: the column fix is on only in the
     # *_repairs_columns variants; both are replayed on recorded candidates by graphsql.experiments.sc_count
     # the name and literal rules (names_for_star, respell_literals) are replayed on a run's answers (graphsql.experiments.rules_replay)
@@ -265,7 +260,8 @@ def run_variant(
         same = {other: jsonl for other, (results, jsonl) in (same_prompt_from or {}).items()
                 if _same_settings(results, model, adapter, prompt_cfg, infer_cfg, parts=("infer",))}
         records = predict_examples(examples, ds, generator, work_dir / "preds.sql", prompt_cfg, infer_cfg,
-                                   reuse=sources, reuse_same_prompt=same)
+                                   reuse=sources, reuse_same_prompt=same,
+                                   strict_pool=True)  # a measurement never goes zero-shot for want of data
     wall = time.perf_counter() - start
     dataset = "bird" if ds.name == "bird" else "spider"
     metrics = evaluate(examples, [r["pred_sql"] for r in records], ds.schemas, dataset=dataset)

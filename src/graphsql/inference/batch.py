@@ -90,6 +90,7 @@ def predict_examples(
     reuse: dict[str, Path] | None = None,
     workers: int = 1,
     reuse_same_prompt: dict[str, Path] | None = None,
+    strict_pool: bool = False,
 ) -> list[dict]:
     """Predict every example, appending to ``<out_sql>.jsonl`` (records: idx, db_id, question, pred_sql, ok,
     seconds, error, candidates, messages) and finally writing ``out_sql``. Returns the records in ``examples`` order.
@@ -105,7 +106,10 @@ def predict_examples(
 
     ``workers``: questions in flight at once against a server backend (`graphsql.inference.remote`; its continuous
     batching does the rest); lines are still written in question order. A `ModelError` (the server is down) stops
-    the run after the last finished line; rerunning resumes there."""
+    the run after the last finished line; rerunning resumes there.
+
+    ``strict_pool``: a named demonstration pool whose dataset is missing is an error, not a zero-shot run with a
+    warning (`DatabaseCache.named_pool`)."""
     prompt_config = prompt_config or PromptConfig()
     out_sql = Path(out_sql)
     out_sql.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +121,8 @@ def predict_examples(
     if reuse_same_prompt and (prompt_config.shots == 0 or prompt_config.shots_when == "empty"):
         copy_same_prompt(examples, done, jsonl, reuse_same_prompt, dataset, prompt_config, cache)
     # a named pool is loaded once (None where its dataset is missing: zero-shot, warned); an examples file per database
-    pool = cache.named_pool(prompt_config) if prompt_config.shots > 0 and not prompt_config.examples_file else None
+    pool = (cache.named_pool(prompt_config, strict=strict_pool)
+            if prompt_config.shots > 0 and not prompt_config.examples_file else None)
     def one(ex: Example) -> dict:
         db_path = dataset.db_path(ex.db_id)
         rec = {"idx": ex.idx, "db_id": ex.db_id, "question": ex.question}

@@ -66,7 +66,7 @@ def llama_cpp_server(gguf: Path, n_ctx: int = 4096, alias: str = "graphsql", sta
 
 def compare_serving(questions: int = 16, workers: int = 2, adapter: str | Path = "default") -> dict:
     """The three runs on the demo database (see the module docstring); the results as a dict."""
-    from graphsql.config import DEFAULT_MODEL_NAME, InferConfig, PromptConfig, resolve_adapter
+    from graphsql.config import DEFAULT_MODEL_NAME, ZERO_SHOT, InferConfig, resolve_adapter
     from graphsql.data.records import Example
     from graphsql.data.spider import Dataset
     from graphsql.data.sqlite import read_sqlite_schema
@@ -87,7 +87,7 @@ def compare_serving(questions: int = 16, workers: int = 2, adapter: str | Path =
 
         def timed(name: str, generator, n_workers: int = 1) -> None:
             start = time.perf_counter()
-            records = predict_examples(examples, ds, generator, Path(tmp) / name / "preds.sql", PromptConfig(shots=0),
+            records = predict_examples(examples, ds, generator, Path(tmp) / name / "preds.sql", ZERO_SHOT,
                                        infer, workers=n_workers)
             seconds = time.perf_counter() - start
             runs[name] = {"questions": len(records), "seconds": round(seconds, 2),

@@ -116,10 +116,11 @@ class DatabaseCache:
             self._example_pools[key] = examples_pool(path, graph, schema_format)
         return self._example_pools[key]
 
-    def named_pool(self, prompt_config: PromptConfig):
+    def named_pool(self, prompt_config: PromptConfig, strict: bool = False):
         """The demonstration pool ``prompt_config.shot_pool`` names (Spider train by default), loaded once; None,
         after one warning, where its dataset is not on this machine (the question is then answered zero-shot: the
-        product cannot ship Spider's data)."""
+        product cannot ship Spider's data). ``strict``: raise the `DataError` instead (a measurement never goes
+        zero-shot for want of data)."""
         from graphsql.demos import load_demo_pool
 
         key = (prompt_config.shot_pool, prompt_config.schema_format, prompt_config.infer_fks)
@@ -130,6 +131,8 @@ class DatabaseCache:
                                                             infer_fks=prompt_config.infer_fks,
                                                             source=prompt_config.shot_pool)
                 except DataError as err:
+                    if strict:
+                        raise
                     log.warning("no %s demonstrations on this machine (%s; set GRAPHSQL_DATA): answering zero-shot",
                                 prompt_config.shot_pool, err)
                     self._named_pools[key] = None
