@@ -11,7 +11,7 @@ import pytest
 from graphsql.config import InferConfig
 from graphsql.data.sqlite import read_sqlite_schema
 from graphsql.inference.predict import predict
-from graphsql.inference.repairs import fix_join_paths, join_missing_tables, repair_sql
+from graphsql.inference.repairs import attach_detached_joins, fix_join_paths, join_missing_tables, repair_sql
 from graphsql.schema.graph import build_schema_graph
 from tests.fake_generator import ScriptedGenerator
 
@@ -62,6 +62,45 @@ def test_two_bridges_and_fresh_aliases(concert_db, concert_graph):
 ])
 def test_queries_it_must_leave_alone(concert_graph, sql):
     assert fix_join_paths(sql, concert_graph) == sql
+
+
+@pytest.mark.parametrize("detached, attached", [
+    # Spider train's gold slip: the condition names the previous table twice (every concert for every singer)
+    ("SELECT count(*) FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id "
+     "JOIN concert AS T3 ON T2.concert_id = T2.concert_id WHERE T3.year = 2014", "ON T3.concert_id = T2.concert_id"),
+    # a bare column for a condition, and the joined table named nowhere else: the one FK it shares is added
+    ("SELECT T1.name, count(*) FROM stadium AS T1 JOIN concert AS T2 ON T1.stadium_id GROUP BY T1.stadium_id",
+     "ON T1.stadium_id AND T1.stadium_id = T2.stadium_id"),
+    # no ON at all (sqlglot reads ON TRUE): the FK becomes the condition
+    ("SELECT T1.name, count(*) FROM stadium AS T1 JOIN concert AS T2 GROUP BY T1.stadium_id",
+     "JOIN concert AS T2 ON T1.stadium_id = T2.stadium_id GROUP"),
+])
+def test_a_join_whose_condition_misses_its_table_is_attached_along_the_fk(concert_db, concert_graph, detached,
+                                                                           attached):
+    fixed = attach_detached_joins(detached, concert_graph)
+    assert attached in fixed
+    gold = fixed.replace(attached, attached.replace("T1.stadium_id AND ", ""))
+    assert _rows(concert_db, detached) != _rows(concert_db, fixed) == _rows(concert_db, gold)
+    assert attached in repair_sql(detached, concert_graph)
+    assert repair_sql(detached, concert_graph, names=False) == fix_join_paths(detached, concert_graph)   # as before
+
+
+@pytest.mark.parametrize("sql", [
+    GOLD_2014,
+    # an inner join's condition is a filter: a later join's condition naming the table keeps it
+    "SELECT T2.name FROM concert AS T1 JOIN stadium AS T2 ON T1.year = 2014 "
+    "JOIN singer_in_concert AS T3 ON T2.stadium_id = T1.stadium_id AND T3.concert_id = T1.concert_id",
+    "SELECT T1.name FROM singer AS T1 JOIN concert AS T2 ON T1.singer_id = T1.singer_id WHERE T2.year = 2014",
+    "SELECT T1.name FROM singer AS T1 JOIN concert AS T2 ON singer_id = 1",       # unqualified: may be T2's
+    "SELECT T1.name FROM singer AS T1 CROSS JOIN concert AS T2",                  # a cross join, as written
+    "SELECT T1.name FROM singer AS T1, concert AS T2",
+    "SELECT T1.name FROM singer AS T1 JOIN singer AS T2",                         # the table twice
+    "SELEC broken FROM",
+])
+def test_joins_to_leave_detached(concert_graph, sql):
+    """Attached already, named by another condition, no FK to attach along (singer and concert meet only through
+    singer_in_concert), or a cross join written as one."""
+    assert attach_detached_joins(sql, concert_graph) == sql
 
 
 def test_direct_fk_on_the_wrong_columns_gets_the_fk_columns(concert_db, concert_graph):

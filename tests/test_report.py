@@ -557,3 +557,29 @@ def test_join_failures_say_whether_the_prompt_held_the_gold_tables(tmp_path):
                                 "systems": {"m:ask": {"label": "ask", **out}}}))
     text = "\n".join(join_failures_section(tmp_path / "results", tmp_path))
     assert "| ask (`m:ask`) | 3 | 1 | 2 | 1 | 1 | 2 / 0 / 0 | 0 | 2 | 0 | 0 | 0 |" in text
+
+
+def test_detached_joins_counts_what_the_repair_changes_and_fixes(mini_spider, tmp_path):
+    """graphsql experiment detached-joins: gold queries it changes, and recorded answers it changes, right before
+    and after by execution; the report's table reads the file."""
+    from graphsql.data.spider import load_dataset
+    from graphsql.experiments.detached_joins import gold_queries, recorded_answers
+    from graphsql.report.inference import detached_joins_section
+
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    assert gold_queries(ds)["changed"] == 0   # the mini set's gold queries attach every join
+    paris = ds.examples[6]
+    detached = paris.gold_sql.replace("ON T2.concert_id = T3.concert_id", "ON T2.concert_id = T2.concert_id")
+    items = [{"idx": paris.idx, "db_id": "concert", "pred_sql": detached, "ex": False},
+             {"idx": 0, "db_id": "concert", "pred_sql": ds.examples[0].gold_sql, "ex": True}]
+    run = recorded_answers(items, ds)
+    assert (run["n"], run["changed"], run["right_before"], run["right_after"]) == (2, 1, 0, 1)
+    total = {"runs": 1, "runs_changed": 1, **{k: run[k] for k in ("n", "changed", "right_before", "right_after")}}
+    path = tmp_path / "results" / "analyses" / "detached_joins.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"gold": {"spider-dev": gold_queries(ds)}, "designed_on": [["s", 1]],
+                                "design_tag": "m", "answers_designed_on": {"total": total, "runs": {}},
+                                "answers_not_read": {"total": {**total, "changed": 0, "right_after": 0},
+                                                     "runs": {}}}))
+    text = "\n".join(detached_joins_section(tmp_path / "results", tmp_path))
+    assert "| spider-dev | 20 | 0 | 0 |" in text and "| read while writing it | 1 | 2 | 1 | 0 | 1 |" in text

@@ -29,6 +29,7 @@ EXPERIMENTS = {
     "bird-schema": "graphsql.experiments.bird_schema",
     "baseline-subset": "graphsql.experiments.baseline_subset",
     "join-failures": "graphsql.experiments.join_failures",
+    "detached-joins": "graphsql.experiments.detached_joins",
     "linking-recall": "graphsql.experiments.linking_recall",
     "graph-coverage": "graphsql.experiments.graph_coverage",
     "error-analysis": "graphsql.experiments.error_analysis",

@@ -16,7 +16,8 @@ JOINs is a shortcut, two tables joined directly on columns that no foreign key l
 (``countries``). Each such JOIN is rewritten along the graph's FK path, bridge tables joined in under new aliases.
 `join_missing_tables` handles the other half of "no such column": a column that no table of its SELECT has but
 exactly one table one foreign key away has (``SELECT Name FROM countrylanguage``) is read from that table, joined
-in on the FK. `repair_sql` runs the fixes in order; `graphsql ask` applies it to every candidate.
+in on the FK. `attach_detached_joins` gives a JOIN whose condition misses its table (a cross join) the FK condition
+it lacks. `repair_sql` runs the fixes in order; `graphsql ask` applies it to every candidate.
 
     >>> fix_join_paths("SELECT ... FROM continents AS T1 JOIN car_makers AS T2 ON T1.ContId = T2.Continent", graph)
     'SELECT ... FROM continents AS T1 JOIN countries AS J1 ON T1.contid = J1.continent JOIN car_makers AS T2 ON ...'
@@ -192,6 +193,74 @@ def _single_join(graph: SchemaGraph, a: str, b: str) -> JoinEdge | None:
     ones (e.g. a flight's source and destination airport: which one is meant is unclear)."""
     joins = graph.tables.edges[a, b]["joins"]
     return joins[0] if len({edge.pair for edge in joins}) == 1 else None
+
+
+def _qualifiers(condition: exp.Expression | None) -> set[str]:
+    """The qualifiers of the columns ``condition`` names ("" for a column without one)."""
+    return {c.table.lower() for c in condition.find_all(exp.Column)} if condition is not None else set()
+
+
+def attach_detached_joins(sql: str, graph: SchemaGraph) -> str:
+    """``sql`` with each ``JOIN t ON <condition>`` whose condition names neither ``t`` nor its alias attached to
+    ``t`` along a foreign key of ``graph`` (declared or inferred). For an inner join the condition is only a filter,
+    so such a table is joined to every row: a cross join. Either
+
+    - one side of an equality is read from ``t`` instead, where ``t`` has its column and an FK edge backs the
+      equality that results (``JOIN activity AS T3 ON T2.actid = T2.actid`` -> ``ON T3.actid = T2.actid``: Spider
+      train's own gold queries write eight such joins, and the model trained on them writes them too); or,
+    - where no condition of the SELECT (ON or WHERE) names ``t`` at all, the FK condition between ``t`` and the one
+      other table of the SELECT it shares a single foreign key with is added (``... JOIN transcript_contents AS T2
+      ON T1.transcript_id`` -> ``ON T1.transcript_id AND T1.transcript_id = T2.transcript_id``).
+
+    A ``JOIN t`` without ON (read as ``ON TRUE``; Spider train's gold has a few) gets the FK condition the same way;
+    ``CROSS JOIN``, ``FROM a, b`` and ``JOIN ... USING`` are left as written. Unchanged too when neither applies
+    unambiguously (two ways to attach, several connected tables, ``t`` twice in the SELECT) and when the SQL does
+    not parse."""
+    tree = try_parse(sql)
+    if tree is None:
+        return sql
+    tree = tree.copy()  # the parse is cached and shared
+    backed = {edge.pair for edge in graph.join_edges}
+    changed = False
+    for select in list(tree.find_all(exp.Select)):
+        scope = alias_map(select, alias_only=True)
+        joins = select.args.get("joins") or []
+        for join in joins:
+            on, table = join.args.get("on"), join.this
+            if on is None or not isinstance(table, exp.Table) or join.args.get("using"):
+                continue
+            joined_q, joined_t = (table.alias or table.name).lower(), table.name.lower()
+            if not _qualifiers(on).isdisjoint({joined_q, ""}) or joined_t not in graph.tables:
+                continue  # a column without a qualifier may be t's
+            fixes = {}  # the FK condition it would become -> the side read from t
+            if isinstance(on, exp.EQ) and isinstance(on.this, exp.Column) and isinstance(on.expression, exp.Column):
+                columns = {c.name.lower() for c in graph.schema.table(joined_t).columns}
+                for side, other in ((on.this, on.expression), (on.expression, on.this)):
+                    other_t = scope.get(other.table.lower())
+                    if other_t is None or other_t == joined_t or side.name.lower() not in columns:
+                        continue
+                    pair = tuple(sorted([(joined_t, side.name.lower()), (other_t, other.name.lower())]))
+                    if pair in backed:
+                        fixes.setdefault(pair, side)
+            if len(fixes) == 1:  # T2.actid = T2.actid: both sides give the same condition
+                next(iter(fixes.values())).set("table", exp.to_identifier(table.alias or table.name))
+                changed = True
+                continue
+            conditions = [j.args.get("on") for j in joins] + [select.args.get("where")]
+            if (any(not _qualifiers(c).isdisjoint({joined_q, ""}) for c in conditions)
+                    or list(scope.values()).count(joined_t) > 1):
+                continue
+            connected = [(q, t) for q, t in scope.items()
+                         if t != joined_t and graph.tables.has_edge(t, joined_t) and _single_join(graph, t, joined_t)]
+            if len(connected) == 1:
+                (other_q, other_t), = connected
+                edge = _single_join(graph, other_t, joined_t)
+                spelled = {(t.alias or t.name).lower(): t.alias or t.name for t in select.find_all(exp.Table)}
+                condition = _condition(edge, other_t, spelled.get(other_q, other_q), table.alias or table.name)
+                bare = isinstance(on, exp.Boolean) and on.this is True  # JOIN t without ON: sqlglot reads ON TRUE
+                join.set("on", condition if bare else exp.and_(on, condition))
+                changed = True
+    return _written(sql, tree, changed, "attached joins")
 
 
 def fix_join_paths(sql: str, graph: SchemaGraph, max_bridges: int = MAX_BRIDGES) -> str:
@@ -398,19 +467,20 @@ def fix_table_names(sql: str, schema: DbSchema) -> str:
 
 def repair_sql(sql: str, graph: SchemaGraph, joins: bool = True, columns: bool = True, names: bool = True) -> str:
     """The schema-aware repairs a generated query gets before it runs, in this order: other dialects' functions
-    and tables the schema lacks respelled (``columns``), shortcut joins rerouted (``joins``; a shortcut's
-    misplaced columns are what it replaces), then, first for close matches (the same name up to case and
-    punctuation, a natural name) and then for partial ones (the start or end of a name), column qualifiers and
-    spellings fixed (``columns``) and tables joined in for columns that no table of their SELECT has (``joins``).
-    Without ``names`` (the repairs before names were matched), neither functions nor tables are touched and a
-    column is matched by its exact name only (up to case and punctuation). A query longer than MAX_REPAIR_CHARS
+    and tables the schema lacks respelled (``columns``), joins whose condition names neither the joined table nor
+    its alias attached to it and shortcut joins rerouted (``joins``; a shortcut's misplaced columns are what it
+    replaces), then, first for close matches (the same name up to case and punctuation, a natural name) and then for
+    partial ones (the start or end of a name), column qualifiers and spellings fixed (``columns``) and tables joined
+    in for columns that no table of their SELECT has (``joins``). Without ``names`` (the repairs before names were
+    matched), neither functions nor tables are touched, detached joins are left as they are, and a column is matched
+    by its exact name only (up to case and punctuation). A query longer than MAX_REPAIR_CHARS
     (no model answer is; a hostile one can be, and tree rewriting grows faster than its length) is left alone."""
     if len(sql) > MAX_REPAIR_CHARS:
         return sql
     if columns and names:
         sql = fix_table_names(fix_sqlite_functions(quote_names(sql, graph.schema)), graph.schema)
     if joins:
-        sql = fix_join_paths(sql, graph)
+        sql = fix_join_paths(attach_detached_joins(sql, graph) if names else sql, graph)
     for tier in (1, 2) if names else (0,):  # a close match (same name, natural name) in or next to the query before a partial one
         if columns:
             sql = fix_column_qualifiers(sql, graph.schema, tier)

@@ -45,6 +45,7 @@ from graphsql.report.inference import (
     _sc_count_section,
     _speed_section,
     _web_section,
+    detached_joins_section,
     fallback_section,
     join_failures_section,
     merged_accuracy,
@@ -137,6 +138,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _fewshot_section(results, comparisons, out, keep=lambda tag, subset: not unseen(tag, subset))
     appendix += shots_confidence_section(results_dir, root)
     appendix += join_failures_section(results_dir, root)
+    appendix += detached_joins_section(results_dir, root)
     appendix += _setup_section(results)
     appendix += _published_llm_section(results_dir, root)
     for (tag, subset), variants in results.items():

@@ -356,6 +356,30 @@ def join_failures_section(results_dir: Path, root: Path) -> list[str]:
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment join-failures`).", ""]
 
 
+def detached_joins_section(results_dir: Path, root: Path) -> list[str]:
+    """The detached-join repair on gold queries and on recorded answers (`graphsql.experiments.detached_joins`)."""
+    path = layout.analysis_file(results_dir, "detached_joins.json")
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["## Joins whose condition misses the joined table", "",
+             "A JOIN whose condition names neither the joined table nor its alias (`JOIN activity AS T3 ON T2.actid "
+             "= T2.actid`) joins that table to every row. Since this analysis the repairs attach it along a foreign "
+             "key (`attach_detached_joins`, README). Gold queries it changes, and whether their result changes:", "",
+             "| gold queries | n | changed | result changed |", "|---|---|---|---|"]
+    for name, g in d["gold"].items():
+        lines.append(f"| {name} | {g['n']} | {g['changed']} | {g['result_changed']} |")
+    lines += ["", f"Answers recorded in `results/` (every run of every model), by execution against the gold: "
+              f"those of `{d['design_tag']}` on the subsets where the repair was written after reading "
+              f"{len(d['designed_on'])} of its answers, and all the others.", "",
+              "| answers | runs | answers | changed | right before | right after |", "|---|---|---|---|---|---|"]
+    for key, label in (("answers_designed_on", "read while writing it"), ("answers_not_read", "not read")):
+        t = d[key]["total"]
+        lines.append(f"| {label} | {t['runs']} | {t['n']} | {t['changed']} | {t['right_before']} | "
+                     f"{t['right_after']} |")
+    return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment detached-joins`).", ""]
+
+
 def _bird_schema_section(results_dir: Path, root: Path, comparisons: dict, out: Path) -> list[str]:
     """BIRD dev without its databases: schema-level scores of every system run on it, and paired bootstrap
     differences between systems."""
