@@ -69,7 +69,7 @@ def ask_cmd(
         pool = examples_pool(cfg.prompt.examples_file, build_schema_graph(schema), cfg.prompt.schema_format)
     pred = predict(question, target, load_generator(cfg), cfg.prompt, cfg.infer, schema=schema, demo_pool=pool)
     _print_prediction(pred, explain, max_rows)
-    if explain and cfg.prompt.shots:
+    if explain and cfg.prompt.shots and not pred.reused_example:
         shown = sum(m["role"] == "assistant" for m in pred.messages)
         if pred.after_shots:
             from rich.syntax import Syntax
@@ -100,6 +100,9 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
         chars = sum(len(m['content']) for m in pred.messages)
         console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
                       f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    if explain and pred.reused_example:
+        console.print(f"[bold]answered from your example[/] \"{pred.reused_example}\": its SQL with this question's "
+                      "values (infer.reuse_examples); no model ran")
     if explain and pred.before_shots:
         console.print("[bold]the answer without demonstrations[/] failed or returned no rows; this one, with them, is "
                       "in place of:")

@@ -35,6 +35,7 @@ EXPERIMENTS = {
     "error-analysis": "graphsql.experiments.error_analysis",
     "repairs-heldout": "graphsql.experiments.repairs_heldout",
     "shots-confidence": "graphsql.experiments.shots_confidence",
+    "example-reuse": "graphsql.experiments.example_reuse",
     "demo-proxy": "graphsql.experiments.demo_proxy",
     "training-runs": "graphsql.experiments.training_runs",
     "cost": "graphsql.experiments.cost",

@@ -237,7 +237,7 @@ def run_variant(
     # the name and literal rules (names_for_star, respell_literals) are replayed on a run's answers (graphsql.experiments.rules_replay)
     infer_cfg = InferConfig(model=model, adapter=adapter, merge=merged is not None, quant=merged or InferConfig.quant,
                             **{"fix_columns": False, "fix_joins": False, "fallback": 0, "names_for_star": False,
-                               "respell_literals": False,
+                               "respell_literals": False, "reuse_examples": False,
                                **infer_kw})
     if not partial and result_path.exists() and _all_done(work_dir / "preds.sql.jsonl", examples):
         # finished before: keep its results file (its wall time and provenance are those of the run that made it)

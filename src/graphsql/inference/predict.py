@@ -64,6 +64,8 @@ class Prediction:
     after_shots: str = ""
     # why no demonstrations were shown though prompt.shots asks for them ("" when they were, or not needed)
     shots_skipped: str = ""
+    # infer.reuse_examples: the worked example whose SQL, with this question's values, is the answer (no model ran)
+    reused_example: str = ""
 
 
 def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) -> ValueIndex | None:
@@ -87,6 +89,18 @@ class DatabaseCache:
         self._lock = threading.RLock()  # `predict --workers N` asks from several threads
         self._example_pools: dict[tuple[str, str, str], object] = {}
         self._named_pools: dict[tuple[str, str, bool], object] = {}
+        self._templates: dict[tuple[int, str], tuple[object, list]] = {}
+
+    def example_templates(self, pool, graph: SchemaGraph, index: ValueIndex) -> list:
+        """`graphsql.demos.reuse` templates of ``pool``'s demonstrations on ``graph``'s database, built once."""
+        from graphsql.demos.reuse import example_templates
+
+        key = (id(pool), graph.db_id)
+        with self._lock:
+            if key not in self._templates:  # the pool is kept with them: its id stays its own
+                demos = [d for d in pool.demos if d.db_id == graph.db_id]
+                self._templates[key] = (pool, example_templates(demos, graph.schema, index))
+            return self._templates[key][1]
 
     def get(self, db_path: str | Path, schema: DbSchema | None = None) -> tuple[SchemaGraph, ValueIndex | None]:
         """(graph, value index) of the database at ``db_path``; ``schema`` (e.g. from tables.json, with natural
@@ -185,6 +199,10 @@ def predict(
     prompt_config = prompt_config or PromptConfig()
     infer_config = infer_config or InferConfig()
     cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
+    if infer_config.reuse_examples and demo_pool is not None:  # a worked example with other values: no model
+        reused = _reuse_example(question, db_path, prompt_config, infer_config, cache, schema, evidence, demo_pool)
+        if reused is not None:
+            return reused
     if prompt_config.shots > 0 and prompt_config.shots_when == "empty":  # demonstrations only for an empty answer
         zero = predict(question, db_path, generator, replace(prompt_config, shots=0, shots_when="always"),
                        infer_config, cache, schema, evidence)
@@ -199,8 +217,8 @@ def predict(
         if demo_pool is None:
             return replace(zero, shots_skipped=_no_pool(prompt_config))  # warned once
         loading = time.perf_counter() - loading
-        shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"), infer_config,
-                        cache, schema, evidence, demo_pool)
+        shown = predict(question, db_path, generator, replace(prompt_config, shots_when="always"),
+                        replace(infer_config, reuse_examples=False), cache, schema, evidence, demo_pool)
         timings = {k: zero.timings.get(k, 0.0) + shown.timings.get(k, 0.0) for k in {*zero.timings, *shown.timings}}
         timings["prompt"] = timings.get("prompt", 0.0) + loading
         seconds = zero.seconds + shown.seconds + loading
@@ -287,6 +305,31 @@ def predict(
                       repaired, time.perf_counter() - start, "" if as_written == result.sql else as_written,
                       clock.seconds, before_fallback,
                       shots_skipped=_no_pool(prompt_config) if prompt_config.shots > 0 and demo_pool is None else "")
+
+
+MAX_REUSED = 3  # matching examples' SQL tried, the one most of them give first
+
+
+def _reuse_example(question: str, db_path, prompt_config: PromptConfig, infer_config: InferConfig,
+                   cache: DatabaseCache, schema, evidence: str, pool) -> Prediction | None:
+    """The answer from a same-database example of ``pool`` whose question is ``question`` with other values
+    (`graphsql.demos.reuse`): the first of their SQL that runs and returns rows; None if none does (or the
+    database has no value index to check the values against)."""
+    from graphsql.demos.reuse import match_examples
+
+    start = time.perf_counter()
+    graph, index = cache.get(db_path, schema)
+    if index is None:
+        return None
+    matches = match_examples(question, cache.example_templates(pool, graph, index), index)[:MAX_REUSED]
+    for match in matches:
+        result = vote([match.sql], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
+        if result.ok and result.result is not None and result.result.rows:
+            prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
+            seconds = time.perf_counter() - start
+            return Prediction(question, graph.db_id, result.sql, True, result.result, result, prepared, [],
+                              seconds=seconds, timings={"execute": seconds}, reused_example=match.example)
+    return None
 
 
 def _no_pool(prompt_config: PromptConfig) -> str:

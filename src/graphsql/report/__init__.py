@@ -46,6 +46,7 @@ from graphsql.report.inference import (
     _speed_section,
     _web_section,
     detached_joins_section,
+    example_reuse_section,
     fallback_section,
     join_failures_section,
     merged_accuracy,
@@ -137,6 +138,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += serving_section(results_dir, root)
     appendix += _fewshot_section(results, comparisons, out, keep=lambda tag, subset: not unseen(tag, subset))
     appendix += shots_confidence_section(results_dir, root)
+    appendix += example_reuse_section(results_dir, root)
     appendix += join_failures_section(results_dir, root)
     appendix += detached_joins_section(results_dir, root)
     appendix += _setup_section(results)

@@ -356,6 +356,37 @@ def join_failures_section(results_dir: Path, root: Path) -> list[str]:
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment join-failures`).", ""]
 
 
+def example_reuse_section(results_dir: Path, root: Path) -> list[str]:
+    """Answers from a user's worked examples, no model (`graphsql.experiments.example_reuse`)."""
+    path = layout.analysis_file(results_dir, "example_reuse.json")
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["## Answers from the user's examples (no model)", "",
+             "With a user's examples (`ask --shot-pool examples.json`, the web page's examples), `ask` first looks for "
+             "an example whose question is the asked one with other values, and answers with its SQL and the asked "
+             "values if that runs and returns rows (`graphsql.demos.reuse`; a value must be one the database holds, "
+             "in columns named as the example value's). On GeoQuery, each split's train part as the examples file; "
+             "elsewhere the recorded answer of `ask` stands. EX in %; paired bootstrap over questions and over whole "
+             "query templates.", "",
+             "| split, part | n | examples | answered from them | of those right | recorded `ask` | EX | with examples "
+             "| diff [95% CI] | templates resampled |", "|---" * 10 + "|"]
+    for key, v in d["splits"].items():
+        split, part = key.split("_", 1)
+        head = f"| {split} split, {part} | {v['n']} | {v['pool']} | {v['answered']} | {v['right_when_answered']} |"
+        if not v["versus"]:
+            lines.append(head + " – | – | – | – | – |")
+        for label, c in v["versus"].items():
+            q, t = c["questions"], c["templates"]
+            lines.append(f"{head} {label} | {_pct(q['a'])} | {_pct(q['b'])} | {_pct(q['diff'])} "
+                         f"[{_pct(q['ci95'][0])}, {_pct(q['ci95'][1])}] | [{_pct(t['ci95'][0])}, {_pct(t['ci95'][1])}] |")
+    return lines + ["", "The question split shares SQL templates between its parts (the examples show the kind of "
+                    "query asked); the query split does not, and there no example answers: reuse helps where a "
+                    "user's examples hold the question with other values, and leaves the rest to the model. The "
+                    "model's own use of demonstrations is the Few-shot section's.", "",
+                    f"Source: `{_rel(path, root)}` (`graphsql experiment example-reuse`).", ""]
+
+
 def detached_joins_section(results_dir: Path, root: Path) -> list[str]:
     """The detached-join repair on gold queries and on recorded answers (`graphsql.experiments.detached_joins`)."""
     path = layout.analysis_file(results_dir, "detached_joins.json")

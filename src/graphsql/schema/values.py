@@ -154,6 +154,16 @@ class ValueIndex:
         object.__setattr__(self, "_postings", dict(postings))
         object.__setattr__(self, "_vocab", sorted(postings))
 
+    def columns_holding(self, text: str) -> frozenset[tuple[str, str]]:
+        """(table, column), lower-cased, of every column holding ``text`` (up to case, accents, punctuation)."""
+        return frozenset((self.columns[ci][0].lower(), self.columns[ci][1].lower())
+                         for ci, _value in self._by_norm.get(normalize_text(text), ()))
+
+    def spelling(self, text: str) -> str:
+        """``text`` as the database spells it (in the first column holding it); ``text`` itself where none does."""
+        held = self._by_norm.get(normalize_text(text))
+        return held[0][1] if held else text
+
     @property
     def num_values(self) -> int:
         return sum(len(v) for v in self.values)

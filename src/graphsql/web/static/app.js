@@ -198,6 +198,7 @@ function showAnswer(j) {
   $('fallback').hidden = !j.before_fallback; $('fallback-view').innerHTML = highlight(j.before_fallback || '');
   $('shots').hidden = !j.before_shots; $('shots-view').innerHTML = highlight(j.before_shots || '');
   $('shots-n').textContent = String((j.demonstrations || []).length);
+  $('reused').hidden = !j.reused_example; $('reused-q').textContent = j.reused_example || '';
   const many = j.candidates.length > 1;
   $('candidates').hidden = !many;
   $('candidates').innerHTML = many ? '<p class="muted">candidates (votes: candidates with the same result)</p><table class="rows">' +

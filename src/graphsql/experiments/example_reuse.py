@@ -1,0 +1,108 @@
+"""Answers from a user's worked examples, no model (`graphsql.demos.reuse`), on GeoQuery: a database no model here
+trained on, whose items come in two splits that share or do not share SQL templates.
+
+    $ python -m graphsql.experiments.example_reuse     # -> results/analyses/example_reuse.json (a minute, no model)
+
+For each split (question split: train / dev / test questions of the same templates; query split: each template in
+one part only), the train part is the user's examples file and each dev or test question goes through what
+`graphsql ask` does first with examples (`predict._reuse_example`: a matching example's SQL with the question's
+values, kept if it runs and returns rows). Where it answers, its answer replaces `ask`'s recorded one; elsewhere
+`ask`'s recorded answer stands (the model runs only when no example answers, so the replay is exact). Recorded
+answers: `ask` zero-shot with its answer rules (`geo-all-all`, every item) and, on the query split, `ask` with the
+same examples shown as demonstrations for an empty answer (`geo-query_*-all`). Paired bootstrap over questions and
+over whole query templates.
+
+The slot types were chosen on the question split's dev part (49 questions: a value's columns must be named as the
+example value's, among three variants); the test parts were not used to choose anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
+from graphsql.data.spider import load_dataset
+from graphsql.demos import pool_from_examples
+from graphsql.eval.compare import paired_bootstrap
+from graphsql.eval.metrics import evaluate
+from graphsql.experiments import layout
+from graphsql.inference.predict import DatabaseCache, _reuse_example
+from graphsql.provenance import run_info
+from graphsql.sql.parse import query_template
+
+log = logging.getLogger(__name__)
+
+TAG = "graph-balanced-gpu-merged-q8_0"
+SPLITS = (("question", "dev"), ("question", "test"), ("query", "dev"), ("query", "test"))
+# the recorded answers the reused ones replace: (label, subset or None for the split's own, replay stem)
+BASELINES = (("ask zero-shot", "geo-all-all", "ask_fb4_values_names"),
+             ("ask with the examples as demonstrations for an empty answer", None, "ask_fb4_qsim3_geo_empty_values_names"))
+
+
+def _part(example, split: str) -> str | None:
+    return example.meta.get("query_split") if split == "query" else example.source.split(":", 1)[-1]
+
+
+def reused_answers(ds, split: str, part: str) -> tuple[list, dict[int, dict]]:
+    """The ``part`` questions of ``split`` and, for those an example of its train part answers, {idx: {sql,
+    example, ex}}."""
+    pool_items = [{"question": e.question, "sql": e.gold_sql} for e in ds.examples if _part(e, split) == "train"]
+    asked = [e for e in ds.examples if _part(e, split) == part]
+    cache = DatabaseCache()
+    db_path = ds.db_path("geography")
+    graph, _index = cache.get(db_path, ds.schemas["geography"])
+    pool = pool_from_examples(pool_items, graph)
+    reused = {}
+    for ex in asked:
+        pred = _reuse_example(ex.question, db_path, PromptConfig(), InferConfig(), cache, ds.schemas["geography"],
+                              "", pool)
+        if pred is not None:
+            right = bool(evaluate([ex], [pred.pred_sql], ds.schemas)["ex"])
+            reused[ex.idx] = {"sql": pred.pred_sql, "example": pred.reused_example, "ex": right}
+    return asked, reused
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ds = load_dataset("geo", "all")
+    out = {}
+    for split, part in SPLITS:
+        asked, reused = reused_answers(ds, split, part)
+        ids = {e.idx for e in asked}
+        templates = {e.idx: query_template(e.gold_sql) for e in asked}
+        entry = {"n": len(asked), "pool": sum(_part(e, split) == "train" for e in ds.examples),
+                 "answered": len(reused), "right_when_answered": sum(r["ex"] for r in reused.values()),
+                 "examples": [{"idx": i, **r} for i, r in list(reused.items())[:3]], "versus": {}}
+        for label, subset, stem in BASELINES:
+            subset = subset or f"geo-{split}_{part}-all".replace("question_", "")
+            path = layout.replay_file(args.results, subset, TAG, stem)
+            if not path.exists():
+                continue
+            recorded = [it for it in json.loads(path.read_text())["by_k"]["1"]["items"] if it["idx"] in ids]
+            if len(recorded) != len(asked):
+                continue  # that run did not answer this part's questions
+            with_reuse = [{**it, "ex": reused[it["idx"]]["ex"]} if it["idx"] in reused else it for it in recorded]
+            entry["versus"][label] = {
+                "source": str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path),
+                "questions": paired_bootstrap(recorded, with_reuse),
+                "templates": paired_bootstrap(recorded, with_reuse, cluster=lambda it, t=templates: t[it["idx"]])}
+        out[f"{split}_{part}"] = entry
+        log.info("%s split, %s: %d of %d answered from examples, %d right", split, part, entry["answered"],
+                 entry["n"], entry["right_when_answered"])
+    command = "python -m graphsql.experiments.example_reuse " + " ".join(argv if argv is not None else sys.argv[1:])
+    path = layout.analysis_file(args.results, "example_reuse.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"model": TAG, "splits": out, "provenance": run_info(command)}, indent=1) + "\n")
+    log.info("wrote %s", path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
