@@ -100,3 +100,21 @@ def test_the_report_shows_the_reuse_table(tmp_path):
     text = "\n".join(example_reuse_section(tmp_path / "results", tmp_path))
     assert "| question split, test | 10 | 40 | 2 | 2 | ask zero-shot | 50.0 | 60.0 | 10.0 [2.0, 20.0] | [2.0, 20.0] |" in text
     assert "| query split, test | 8 | 30 | 0 | 0 | – | – | – | – | – |" in text
+
+
+def test_only_the_users_examples_are_reused(demo_db, reuse, tmp_path):
+    """A benchmark's pool (a question of its own train split would find itself) is never answered from; the
+    examples file is, in a batch too."""
+    from dataclasses import replace
+
+    pool, _index, _templates = reuse
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM book"])
+    cfg = PromptConfig(shots=3, shot_selector="question_similar")
+    benchmark = replace(pool, settings={**pool.settings, "dataset": "spider"})
+    pred = predict("How many customers live in Berlin?", demo_db, gen, cfg, InferConfig(), demo_pool=benchmark)
+    assert pred.reused_example == "" and len(gen.calls) == 1
+    path = tmp_path / "examples.json"
+    path.write_text(json.dumps(EXAMPLES))
+    pred = predict("How many customers live in Berlin?", demo_db, gen, replace(cfg, shot_pool=str(path)),
+                   InferConfig())
+    assert pred.reused_example == "How many customers live in London?" and len(gen.calls) == 1
