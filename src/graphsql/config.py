@@ -47,7 +47,7 @@ SHOT_SELECTORS = ("random", "question_similar", "masked_question_similar", "type
 # (tied with graph-similar on GeoQuery, better tables and columns F1 on BIRD); from other databases (Spider train)
 # by graph similarity (beats random for the bare model; costs the default adapter least)
 AUTO_SELECTOR = "auto"
-SHOT_POOLS = ("spider", "geo")  # graphsql.demos.select.POOL_SOURCES
+SHOT_POOLS = ("spider", "geo", "geo_question")  # graphsql.demos.select.POOL_SOURCES
 # how demonstrations are shown: decided where a model is asked (defaults, config file, flags), not by the prompt section
 # an adapter was exported with (which records them as they were in training: no demonstrations)
 DEMO_SETTINGS = ("shots", "shot_selector", "shot_pool", "shots_when", "restyle_shots")

@@ -90,6 +90,8 @@ MAX_SHAPE_SEEDS = 4
 POOL_SOURCES: dict[str, tuple[str, str, tuple[str, ...], bool]] = {
     "spider": ("spider", "train", ("train_spider.json", "tables.json"), True),
     "geo": ("geo", "query_train", ("geography_flat.json",), False),
+    # GeoQuery's question-split train: the same SQL templates as its question-split dev and test (example reuse)
+    "geo_question": ("geo", "train", ("geography_flat.json",), False),
 }
 
 

@@ -152,6 +152,11 @@ for _sel, _short in (("graph_similar", "graph"), ("question_similar", "qsim"), (
                                                 ASK_FB4[1])
 
 
+# ... from GeoQuery's question-split train, for its question-split dev and test (the same SQL templates)
+VARIANTS["ask_fb4_qsim3_geoq_empty"] = ({**VARIANTS["ask_fb4_qsim3_geo_empty"][0], "shot_pool": "geo_question"},
+                                        ASK_FB4[1])
+
+
 # the same with 3 graph-similar demonstrations from Spider train (other databases), only for an empty answer: what
 # `ask` does by default since session 26 (it cost Spider dev nothing, report: Few-shot demonstrations)
 VARIANTS["ask_fb4_graph3_empty"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": "graph_similar",
@@ -159,7 +164,7 @@ VARIANTS["ask_fb4_graph3_empty"] = ({**ASK_FB4[0], "shots": 3, "shot_selector": 
 
 # variant -> the variant with the same inference settings whose answers it copies where its prompt comes out the
 # same (for demonstrations shown only for an empty answer: the zero-shot answers that return rows)
-SAME_PROMPT = {"ask_fb4_pert": "ask_fb4", "ask_fb4_graph3_empty": "ask_fb4"}
+SAME_PROMPT = {"ask_fb4_pert": "ask_fb4", "ask_fb4_graph3_empty": "ask_fb4", "ask_fb4_qsim3_geoq_empty": "ask_fb4"}
 
 
 def _all_done(jsonl: Path, examples: list[Example]) -> bool:
