@@ -95,7 +95,7 @@ def test_the_report_shows_the_reuse_table(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"model": "m", "splits": {
         "question_test": {"n": 10, "pool": 40, "answered": 2, "right_when_answered": 2, "examples": [],
-                          "versus": {"ask zero-shot": {"source": "x", "questions": boot, "templates": boot}}},
+                          "versus": {"ask zero-shot": {"questions": boot, "templates": boot}}},
         "query_test": {"n": 8, "pool": 30, "answered": 0, "right_when_answered": 0, "examples": [], "versus": {}}}}))
     text = "\n".join(example_reuse_section(tmp_path / "results", tmp_path))
     assert "| question split, test | 10 | 40 | 2 | 2 | ask zero-shot | 50.0 | 60.0 | 10.0 [2.0, 20.0] | [2.0, 20.0] |" in text

@@ -8,9 +8,10 @@ one part only), the train part is the user's examples file and each dev or test 
 `graphsql ask` does first with examples (`predict._reuse_example`: a matching example's SQL with the question's
 values, kept if it runs and returns rows). Where it answers, its answer replaces `ask`'s recorded one; elsewhere
 `ask`'s recorded answer stands (the model runs only when no example answers, so the replay is exact). Recorded
-answers: `ask` zero-shot with its answer rules (`geo-all-all`, every item) and, on the query split, `ask` with the
-same examples shown as demonstrations for an empty answer (`geo-query_*-all`). Paired bootstrap over questions and
-over whole query templates.
+answers: `ask` zero-shot with its answer rules (`geo-all-all`, every item) and `ask` with 3 of the same examples
+shown as demonstrations for an empty answer (`geo-<part>-all`, `geo-query_<part>-all`). Compared: each with reuse
+against itself, and all that `ask` does with the examples (reuse, then demonstrations for an empty answer)
+against `ask` without them. Paired bootstrap over questions and over whole query templates.
 
 The slot types were chosen on the question split's dev part (49 questions: a value's columns must be named as the
 example value's, among three variants); the test parts were not used to choose anything else.
@@ -38,9 +39,10 @@ log = logging.getLogger(__name__)
 
 TAG = "graph-balanced-gpu-merged-q8_0"
 SPLITS = (("question", "dev"), ("question", "test"), ("query", "dev"), ("query", "test"))
-# the recorded answers the reused ones replace: (label, subset or None for the split's own, replay stem)
-BASELINES = (("ask zero-shot", "geo-all-all", "ask_fb4_values_names"),
-             ("ask with the examples as demonstrations for an empty answer", None, "ask_fb4_qsim3_geo_empty_values_names"))
+# the recorded answers of `ask`: zero-shot (every GeoQuery item) and with 3 of the examples shown for an empty answer
+# (the split's own question set), with the answer rules
+ZERO_SHOT = ("geo-all-all", "ask_fb4_values_names")
+WITH_EXAMPLES = {"question": "ask_fb4_qsim3_geoq_empty_values_names", "query": "ask_fb4_qsim3_geo_empty_values_names"}
 
 
 def _part(example, split: str) -> str | None:
@@ -79,20 +81,28 @@ def main(argv: list[str] | None = None) -> int:
         templates = {e.idx: query_template(e.gold_sql) for e in asked}
         entry = {"n": len(asked), "pool": sum(_part(e, split) == "train" for e in ds.examples),
                  "answered": len(reused), "right_when_answered": sum(r["ex"] for r in reused.values()),
-                 "examples": [{"idx": i, **r} for i, r in list(reused.items())[:3]], "versus": {}}
-        for label, subset, stem in BASELINES:
-            subset = subset or f"geo-{split}_{part}-all".replace("question_", "")
+                 "examples": [{"idx": i, **r} for i, r in list(reused.items())[:3]], "sources": {}, "versus": {}}
+        recorded = {}
+        for name, (subset, stem) in (("zero_shot", ZERO_SHOT),
+                                     ("with_examples", (f"geo-{part}-all" if split == "question"
+                                                        else f"geo-query_{part}-all", WITH_EXAMPLES[split]))):
             path = layout.replay_file(args.results, subset, TAG, stem)
-            if not path.exists():
-                continue
-            recorded = [it for it in json.loads(path.read_text())["by_k"]["1"]["items"] if it["idx"] in ids]
-            if len(recorded) != len(asked):
-                continue  # that run did not answer this part's questions
-            with_reuse = [{**it, "ex": reused[it["idx"]]["ex"]} if it["idx"] in reused else it for it in recorded]
-            entry["versus"][label] = {
-                "source": str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path),
-                "questions": paired_bootstrap(recorded, with_reuse),
-                "templates": paired_bootstrap(recorded, with_reuse, cluster=lambda it, t=templates: t[it["idx"]])}
+            items = ([it for it in json.loads(path.read_text())["by_k"]["1"]["items"] if it["idx"] in ids]
+                     if path.exists() else [])
+            if len(items) == len(asked):  # else that run did not answer this part's questions
+                recorded[name] = items
+                entry["sources"][name] = str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+        reused_over = {name: [{**it, "ex": reused[it["idx"]]["ex"]} if it["idx"] in reused else it for it in items]
+                       for name, items in recorded.items()}
+        labels = {"zero_shot": "reuse over `ask` zero-shot",
+                  "with_examples": "reuse over `ask` with 3 examples shown for an empty answer"}
+        pairs = [(labels[name], recorded[name], reused_over[name]) for name in recorded]
+        if len(recorded) == 2:  # all that ask does with the examples against ask without them
+            pairs.append(("`ask` with the examples (reuse, then 3 shown for an empty answer) vs `ask` zero-shot",
+                          recorded["zero_shot"], reused_over["with_examples"]))
+        for label, a, b in pairs:
+            entry["versus"][label] = {"questions": paired_bootstrap(a, b),
+                                      "templates": paired_bootstrap(a, b, cluster=lambda it, t=templates: t[it["idx"]])}
         out[f"{split}_{part}"] = entry
         log.info("%s split, %s: %d of %d answered from examples, %d right", split, part, entry["answered"],
                  entry["n"], entry["right_when_answered"])

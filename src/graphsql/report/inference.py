@@ -367,9 +367,10 @@ def example_reuse_section(results_dir: Path, root: Path) -> list[str]:
              "an example whose question is the asked one with other values, and answers with its SQL and the asked "
              "values if that runs and returns rows (`graphsql.demos.reuse`; a value must be one the database holds, "
              "in columns named as the example value's). On GeoQuery, each split's train part as the examples file; "
-             "elsewhere the recorded answer of `ask` stands. EX in %; paired bootstrap over questions and over whole "
-             "query templates.", "",
-             "| split, part | n | examples | answered from them | of those right | recorded `ask` | EX | with examples "
+             "where no example answers, the recorded answer of `ask` stands (zero-shot, or with 3 of the examples "
+             "shown for an empty answer). EX in %, a -> b; paired bootstrap over questions and over whole query "
+             "templates.", "",
+             "| split, part | n | examples | answered from them | of those right | comparison | a | b "
              "| diff [95% CI] | templates resampled |", "|---" * 10 + "|"]
     for key, v in d["splits"].items():
         split, part = key.split("_", 1)
@@ -715,7 +716,7 @@ def _rule_lines(comparisons: dict, results_dir: Path, suffix: str) -> list[str]:
     what, checked = ANSWER_RULES[suffix]
     check = layout.analysis_file(results_dir, "rules_heldout.json")
     held = " " + checked(json.loads(check.read_text()), check.relative_to(results_dir.parent)) if check.exists() else ""
-    return [what + ", answers rewritten: " + "; ".join(changed) + (f"; none on {', '.join(same)}" if same else "")
+    return [what + ", answers rewritten: " + "; ".join(changed) + (f"; none on the {len(same)} other sets" if same else "")
             + "." + held, ""]
 
 
