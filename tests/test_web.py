@@ -88,13 +88,17 @@ def test_worked_examples_become_demonstrations(client):
                 {"question": "Which stadium is the largest?",
                  "sql": "SELECT name FROM stadium ORDER BY capacity DESC LIMIT 1"},
                 {"question": "Which singer sang in the most concerts?", "sql": JOIN_SQL}]
+    out = client.post("/api/ask", json={"db": db, "question": "Which singer performed in the most concerts?",
+                                        "examples": examples, "shots": 2, "shots_when": "always"}).json()
+    assert out["ok"] and len(out["demonstrations"]) == 2 and out["reused_example"] == ""
+    # by default (prompt.shots_when "empty") only for an answer without rows: this one has rows
+    assert client.post("/api/ask", json={"db": db, "question": "Which singer performed in the most concerts?",
+                                         "examples": examples, "shots": 2}).json()["demonstrations"] == []
+    # an example's own question is answered with its SQL, no model (infer.reuse_examples)
     out = client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?",
                                         "examples": examples, "shots": 2, "shots_when": "always"}).json()
-    assert out["ok"] and len(out["demonstrations"]) == 2
-    # by default (prompt.shots_when "empty") only for an answer without rows: this one has rows
-    assert client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?",
-                                         "examples": examples, "shots": 2}).json()["demonstrations"] == []
-    assert "Which singer sang in the most concerts?" not in out["demonstrations"]   # never the question itself
+    assert out["reused_example"] == "Which singer sang in the most concerts?" and out["demonstrations"] == []
+    assert out["sql"] == JOIN_SQL and out["ok"]
     assert client.post("/api/ask", json={"db": db, "question": "Which singer sang in the most concerts?"}
                        ).json()["demonstrations"] == []
     assert 'id="examples"' in client.get("/").text
