@@ -96,10 +96,12 @@ def test_the_report_shows_the_reuse_table(tmp_path):
     path.write_text(json.dumps({"model": "m", "splits": {
         "question_test": {"n": 10, "pool": 40, "answered": 2, "right_when_answered": 2, "examples": [],
                           "versus": {"ask zero-shot": {"questions": boot, "templates": boot}}},
-        "query_test": {"n": 8, "pool": 30, "answered": 0, "right_when_answered": 0, "examples": [], "versus": {}}}}))
+        "query_test": {"n": 8, "pool": 30, "answered": 0, "right_when_answered": 0, "examples": [], "versus": {}}},
+        "leave_one_out": {"spider-dev": {"n": 972, "answered": 3, "right_when_answered": 2}}}))
     text = "\n".join(example_reuse_section(tmp_path / "results", tmp_path))
     assert "| question split, test | 10 | 40 | 2 | 2 | ask zero-shot | 50.0 | 60.0 | 10.0 [2.0, 20.0] | [2.0, 20.0] |" in text
     assert "| query split, test | 8 | 30 | 0 | 0 | – | – | – | – | – |" in text
+    assert "`spider-dev` 3 of 972 answered (2 right)" in text
 
 
 def test_only_the_users_examples_are_reused(demo_db, reuse, tmp_path):
@@ -118,3 +120,23 @@ def test_only_the_users_examples_are_reused(demo_db, reuse, tmp_path):
     pred = predict("How many customers live in Berlin?", demo_db, gen, replace(cfg, shot_pool=str(path)),
                    InferConfig())
     assert pred.reused_example == "How many customers live in London?" and len(gen.calls) == 1
+
+
+def test_leave_one_out_asks_each_question_with_the_others_as_examples(mini_spider):
+    """example-reuse off GeoQuery: a question is never answered from its own words, and one that another question
+    of its database shows with another value is."""
+    from dataclasses import replace
+
+    from graphsql.data.records import Example
+    from graphsql.data.spider import load_dataset
+    from graphsql.experiments.example_reuse import leave_one_out
+
+    ds = load_dataset("spider", "dev", root=mini_spider)
+    france = "SELECT count(*) FROM singer WHERE country = 'France'"
+    asked = [Example("concert", "How many singers are from France?", france, idx=0),
+             Example("concert", "How many singers are from Netherlands?", france.replace("France", "Netherlands"),
+                     idx=1),
+             Example("concert", "How many singers are from France?", france, idx=2),   # the first, asked again
+             Example("concert", "What is the largest stadium capacity?", "SELECT max(capacity) FROM stadium", idx=3)]
+    out = leave_one_out(replace(ds, examples=tuple(asked)))
+    assert (out["n"], out["answered"], out["right_when_answered"], out["databases"]) == (4, 3, 3, 1)

@@ -28,11 +28,13 @@ from pathlib import Path
 from graphsql.config import REPO_ROOT, InferConfig, PromptConfig
 from graphsql.data.spider import load_dataset
 from graphsql.demos import pool_from_examples
+from graphsql.errors import DataError
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
-from graphsql.inference.predict import DatabaseCache, _reuse_example
+from graphsql.inference.predict import DatabaseCache, _reuse_example, first_reused
 from graphsql.provenance import run_info
+from graphsql.schema.values import normalize_text
 from graphsql.sql.parse import query_template
 
 log = logging.getLogger(__name__)
@@ -68,9 +70,45 @@ def reused_answers(ds, split: str, part: str) -> tuple[list, dict[int, dict]]:
     return asked, reused
 
 
+def leave_one_out(ds) -> dict:
+    """Each question of ``ds`` with the other questions of its database as the examples file (an example in the
+    question's own words left out too): how many an example answers, and how many of those right."""
+    cache = DatabaseCache()
+    out = {"n": 0, "answered": 0, "right_when_answered": 0, "databases": 0, "wrong": []}
+    for db_id in sorted({e.db_id for e in ds.examples}):
+        db_path = ds.db_path(db_id)
+        asked = [e for e in ds.examples if e.db_id == db_id]
+        if db_path is None or len(asked) < 2:
+            continue
+        graph, index = cache.get(db_path, ds.schemas[db_id])
+        try:
+            pool = pool_from_examples([{"question": e.question, "sql": e.gold_sql} for e in asked], graph)
+        except DataError as err:
+            log.warning("%s: no examples (%s)", db_id, err)
+            continue
+        templates = cache.example_templates(pool, graph, index) if index is not None else []
+        out["databases"] += 1
+        for ex in asked:
+            own = normalize_text(ex.question)
+            found = first_reused(ex.question, db_path, [t for t in templates if normalize_text(t.example) != own],
+                                 index, InferConfig()) if templates else None
+            out["n"] += 1
+            if found is None:
+                continue
+            right = bool(evaluate([ex], [found[1].sql], ds.schemas)["ex"])
+            out["answered"] += 1
+            out["right_when_answered"] += right
+            if not right and len(out["wrong"]) < 5:
+                out["wrong"].append({"db_id": db_id, "question": ex.question, "example": found[0].example,
+                                     "sql": found[1].sql, "gold_sql": ex.gold_sql})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "results")
+    parser.add_argument("--leave-one-out", nargs="*", default=["dev", "train"], metavar="SPLIT",
+                        help="Spider splits whose questions are asked with their database's other questions as examples")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ds = load_dataset("geo", "all")
@@ -106,10 +144,16 @@ def main(argv: list[str] | None = None) -> int:
         out[f"{split}_{part}"] = entry
         log.info("%s split, %s: %d of %d answered from examples, %d right", split, part, entry["answered"],
                  entry["n"], entry["right_when_answered"])
+    others = {}
+    for split in args.leave_one_out:  # off GeoQuery: no model answers to compare with, how often and how right
+        others[f"spider-{split}"] = leave_one_out(load_dataset("spider", split))
+        log.info("spider %s, leave one out: %s", split, {k: v for k, v in others[f"spider-{split}"].items()
+                                                          if k != "wrong"})
     command = "python -m graphsql.experiments.example_reuse " + " ".join(argv if argv is not None else sys.argv[1:])
     path = layout.analysis_file(args.results, "example_reuse.json")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"model": TAG, "splits": out, "provenance": run_info(command)}, indent=1) + "\n")
+    path.write_text(json.dumps({"model": TAG, "splits": out, "leave_one_out": others, "provenance": run_info(command)},
+                               indent=1) + "\n")
     log.info("wrote %s", path)
     return 0
 

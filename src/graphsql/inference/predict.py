@@ -317,21 +317,31 @@ def _reuse_example(question: str, db_path, prompt_config: PromptConfig, infer_co
     with other values (`graphsql.demos.reuse`): the first of their SQL that runs and returns rows; None if none
     does, if the pool is a benchmark's (Spider train, GeoQuery: not the user's), or if the database has no value
     index to check the values against."""
-    from graphsql.demos.reuse import match_examples
 
     start = time.perf_counter()
     graph, index = cache.get(db_path, schema)
     pool = pool if pool is not None else cache.demo_pool(prompt_config, graph)
     if index is None or pool is None or pool.settings.get("dataset") != "examples":
         return None
-    matches = match_examples(question, cache.example_templates(pool, graph, index), index)[:MAX_REUSED]
-    for match in matches:
+    found = first_reused(question, db_path, cache.example_templates(pool, graph, index), index, infer_config)
+    if found is None:
+        return None
+    match, result = found
+    prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
+    seconds = time.perf_counter() - start
+    return Prediction(question, graph.db_id, result.sql, True, result.result, result, prepared, [],
+                      seconds=seconds, timings={"execute": seconds}, reused_example=match.example)
+
+
+def first_reused(question: str, db_path, templates: list, index: ValueIndex, infer_config: InferConfig):
+    """(the match, its run) of the first of the (at most MAX_REUSED) examples among ``templates`` that
+    ``question`` matches whose SQL runs and returns rows; None if none does."""
+    from graphsql.demos.reuse import match_examples
+
+    for match in match_examples(question, templates, index)[:MAX_REUSED]:
         result = vote([match.sql], db_path, timeout=infer_config.timeout, max_rows=infer_config.max_rows)
         if result.ok and result.result is not None and result.result.rows:
-            prepared = prepare_schema(question, graph, prompt_config, value_index=index, evidence=evidence)
-            seconds = time.perf_counter() - start
-            return Prediction(question, graph.db_id, result.sql, True, result.result, result, prepared, [],
-                              seconds=seconds, timings={"execute": seconds}, reused_example=match.example)
+            return match, result
     return None
 
 

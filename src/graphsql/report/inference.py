@@ -381,10 +381,14 @@ def example_reuse_section(results_dir: Path, root: Path) -> list[str]:
             q, t = c["questions"], c["templates"]
             lines.append(f"{head} {label} | {_pct(q['a'])} | {_pct(q['b'])} | {_pct(q['diff'])} "
                          f"[{_pct(q['ci95'][0])}, {_pct(q['ci95'][1])}] | [{_pct(t['ci95'][0])}, {_pct(t['ci95'][1])}] |")
+    loo = "; ".join(f"`{name}` {v['answered']} of {v['n']} answered ({v['right_when_answered']} right)"
+                    for name, v in d.get("leave_one_out", {}).items())
     return lines + ["", "The question split shares SQL templates between its parts (the examples show the kind of "
                     "query asked); the query split does not, and there no example answers: reuse helps where a "
                     "user's examples hold the question with other values, and leaves the rest to the model. The "
-                    "model's own use of demonstrations is the Few-shot section's.", "",
+                    "model's own use of demonstrations is the Few-shot section's."
+                    + (f" Off GeoQuery, each Spider question asked with its database's other questions as the "
+                       f"examples (no model answers there to compare with): {loo}." if loo else ""), "",
                     f"Source: `{_rel(path, root)}` (`graphsql experiment example-reuse`).", ""]
 
 
