@@ -87,11 +87,11 @@ def _column_names(index: ValueIndex, text: str) -> frozenset[str]:
 
 
 def example_template(question: str, sql: str, schema: DbSchema, index: ValueIndex) -> ExampleTemplate | None:
-    """``question`` / ``sql`` as a template (None if its SQL cannot be read); a literal its question does not spell
-    out stays as written."""
-    literals = _literals(sql, schema)
-    if not literals and not sql.strip():
+    """``question`` / ``sql`` as a template (None for empty SQL; SQL the tokenizer rejects has no slots: only its
+    question, word for word, matches); a literal its question does not spell out stays as written."""
+    if not sql.strip():
         return None
+    literals = _literals(sql, schema)
     words: list = tokenize(question)
     slot_of: dict[tuple[str, bool], int] = {}
     slots: list[Slot] = []

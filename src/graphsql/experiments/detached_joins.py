@@ -32,7 +32,7 @@ from graphsql.experiments import layout
 from graphsql.experiments.registry import load_registry
 from graphsql.inference.repairs import attach_detached_joins
 from graphsql.provenance import run_info
-from graphsql.schema.graph import SchemaGraph, build_schema_graph
+from graphsql.schema.graph import graphs_by_db
 
 log = logging.getLogger(__name__)
 
@@ -45,30 +45,16 @@ DESIGNED_ON = {("spider-dev-all", 743), ("spider-dev_rename-strat300-seed0", 403
 EXAMPLES = 3
 
 
-class _Graphs:
-    """Schema graphs by database, built once."""
-
-    def __init__(self, ds: Dataset):
-        self.ds, self.graphs = ds, {}
-
-    def __call__(self, db_id: str) -> SchemaGraph | None:
-        if db_id not in self.graphs:
-            schema = self.ds.schemas.get(db_id)
-            self.graphs[db_id] = build_schema_graph(schema) if schema is not None else None
-        return self.graphs[db_id]
-
-
 def _ex(ds: Dataset, example, sql: str) -> bool:
     return bool(evaluate([example], [sql], ds.schemas, dataset="bird" if ds.name == "bird" else "spider")["ex"])
 
 
 def gold_queries(ds: Dataset) -> dict:
     """How many of ``ds``'s gold queries the repair changes, and whether their result changes (database present)."""
-    graphs = _Graphs(ds)
+    graphs = graphs_by_db(ds.schemas)
     changed, result_changed, examples = 0, 0, []
     for ex in ds.examples:
-        graph = graphs(ex.db_id)
-        new = attach_detached_joins(ex.gold_sql, graph) if graph is not None else ex.gold_sql
+        new = attach_detached_joins(ex.gold_sql, graphs(ex.db_id))
         if new == ex.gold_sql:
             continue
         changed += 1
@@ -82,12 +68,11 @@ def gold_queries(ds: Dataset) -> dict:
 
 def recorded_answers(items: list[dict], ds: Dataset) -> dict:
     """What the repair does to one run's recorded answers: changed, and right before / after among those."""
-    graphs, by_idx = _Graphs(ds), {ex.idx: ex for ex in ds.examples}
+    graphs, by_idx = graphs_by_db(ds.schemas), {ex.idx: ex for ex in ds.examples}
     out = {"n": len(items), "changed": 0, "right_before": 0, "right_after": 0, "changes": []}
     for it in items:
         sql, ex = it.get("pred_sql") or "", by_idx.get(it["idx"])
-        graph = graphs(it["db_id"]) if ex is not None else None
-        new = attach_detached_joins(sql, graph) if graph is not None and sql else sql
+        new = attach_detached_joins(sql, graphs(it["db_id"])) if ex is not None and sql else sql
         if new == sql:
             continue
         after = _ex(ds, ex, new) if ds.db_path(ex.db_id) is not None else None

@@ -5,7 +5,7 @@ trained on, whose items come in two splits that share or do not share SQL templa
 
 For each split (question split: train / dev / test questions of the same templates; query split: each template in
 one part only), the train part is the user's examples file and each dev or test question goes through what
-`graphsql ask` does first with examples (`predict._reuse_example`: a matching example's SQL with the question's
+`graphsql ask` does first with examples (`predict.reuse_example`: a matching example's SQL with the question's
 values, kept if it runs and returns rows). Where it answers, its answer replaces `ask`'s recorded one; elsewhere
 `ask`'s recorded answer stands (the model runs only when no example answers, so the replay is exact). Recorded
 answers: `ask` zero-shot with its answer rules (`geo-all-all`, every item) and `ask` with 3 of the same examples
@@ -32,7 +32,7 @@ from graphsql.errors import DataError
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
-from graphsql.inference.predict import DatabaseCache, _reuse_example, first_reused
+from graphsql.inference.predict import DatabaseCache, first_reused, reuse_example
 from graphsql.provenance import run_info
 from graphsql.schema.values import normalize_text
 from graphsql.sql.parse import query_template
@@ -62,7 +62,7 @@ def reused_answers(ds, split: str, part: str) -> tuple[list, dict[int, dict]]:
     pool = pool_from_examples(pool_items, graph)
     reused = {}
     for ex in asked:
-        pred = _reuse_example(ex.question, db_path, PromptConfig(), InferConfig(), cache, ds.schemas["geography"],
+        pred = reuse_example(ex.question, db_path, PromptConfig(), InferConfig(), cache, ds.schemas["geography"],
                               "", pool)
         if pred is not None:
             right = bool(evaluate([ex], [pred.pred_sql], ds.schemas)["ex"])

@@ -201,7 +201,7 @@ def predict(
     cache = cache or DatabaseCache(infer_fks=prompt_config.infer_fks, infer_keys=prompt_config.infer_keys)
     if infer_config.reuse_examples and prompt_config.shots > 0 and (demo_pool is not None or prompt_config.examples_file):
         # one of the user's worked examples with other values: no model
-        reused = _reuse_example(question, db_path, prompt_config, infer_config, cache, schema, evidence, demo_pool)
+        reused = reuse_example(question, db_path, prompt_config, infer_config, cache, schema, evidence, demo_pool)
         if reused is not None:
             return reused
     if prompt_config.shots > 0 and prompt_config.shots_when == "empty":  # demonstrations only for an empty answer
@@ -311,13 +311,12 @@ def predict(
 MAX_REUSED = 3  # matching examples' SQL tried, the one most of them give first
 
 
-def _reuse_example(question: str, db_path, prompt_config: PromptConfig, infer_config: InferConfig,
+def reuse_example(question: str, db_path, prompt_config: PromptConfig, infer_config: InferConfig,
                    cache: DatabaseCache, schema, evidence: str, pool) -> Prediction | None:
     """The answer from one of the user's examples (``pool``, else the examples file) whose question is ``question``
     with other values (`graphsql.demos.reuse`): the first of their SQL that runs and returns rows; None if none
     does, if the pool is a benchmark's (Spider train, GeoQuery: not the user's), or if the database has no value
     index to check the values against."""
-
     start = time.perf_counter()
     graph, index = cache.get(db_path, schema)
     pool = pool if pool is not None else cache.demo_pool(prompt_config, graph)

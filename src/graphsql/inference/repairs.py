@@ -206,8 +206,8 @@ def attach_detached_joins(sql: str, graph: SchemaGraph) -> str:
     so such a table is joined to every row: a cross join. Either
 
     - one side of an equality is read from ``t`` instead, where ``t`` has its column and an FK edge backs the
-      equality that results (``JOIN activity AS T3 ON T2.actid = T2.actid`` -> ``ON T3.actid = T2.actid``: Spider
-      train's own gold queries write eight such joins, and the model trained on them writes them too); or,
+      equality that results (``JOIN activity AS T3 ON T2.actid = T2.actid`` -> ``ON T3.actid = T2.actid``: some of
+      Spider train's own gold queries write such joins, and the model trained on them writes them too); or,
     - where no condition of the SELECT (ON or WHERE) names ``t`` at all, the FK condition between ``t`` and the one
       other table of the SELECT it shares a single foreign key with is added (``... JOIN transcript_contents AS T2
       ON T1.transcript_id`` -> ``ON T1.transcript_id AND T1.transcript_id = T2.transcript_id``).
@@ -250,11 +250,10 @@ def attach_detached_joins(sql: str, graph: SchemaGraph) -> str:
             if (any(not _qualifiers(c).isdisjoint({joined_q, ""}) for c in conditions)
                     or list(scope.values()).count(joined_t) > 1):
                 continue
-            connected = [(q, t) for q, t in scope.items()
-                         if t != joined_t and graph.tables.has_edge(t, joined_t) and _single_join(graph, t, joined_t)]
+            connected = [(q, t, edge) for q, t in scope.items() if t != joined_t and graph.tables.has_edge(t, joined_t)
+                         and (edge := _single_join(graph, t, joined_t)) is not None]
             if len(connected) == 1:
-                (other_q, other_t), = connected
-                edge = _single_join(graph, other_t, joined_t)
+                (other_q, other_t, edge), = connected
                 spelled = {(t.alias or t.name).lower(): t.alias or t.name for t in select.find_all(exp.Table)}
                 condition = _condition(edge, other_t, spelled.get(other_q, other_q), table.alias or table.name)
                 bare = isinstance(on, exp.Boolean) and on.this is True  # JOIN t without ON: sqlglot reads ON TRUE
