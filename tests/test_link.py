@@ -335,3 +335,55 @@ def test_pertainyms_come_from_wordnet():
 
     table = pertainyms()
     assert table["french"] == ("France",) and "Europe" in table["european"] and "Netherlands" in table["dutch"]
+
+
+def test_a_question_word_links_to_the_schema_word_it_is_a_synonym_of_only_when_asked(concert_db, monkeypatch):
+    from graphsql.schema import synonyms as synonyms_mod
+    from graphsql.schema.link import SYNONYM_SIMILARITY
+
+    monkeypatch.setattr(synonyms_mod, "_table", {"vocalist": ("singer",), "singer": ("vocalist",)})
+    schema = read_sqlite_schema(concert_db)
+    question = "How many vocalists do we have?"
+    assert link_schema(question, schema).table_scores["singer"] == 0.0
+    linked = link_schema(question, schema, synonyms=True)
+    assert linked.top_tables(1) == ["singer"]
+    assert 0.5 * SYNONYM_SIMILARITY <= linked.table_scores["singer"] < link_schema("How many singers?", schema).table_scores["singer"]
+
+
+def test_a_word_the_schema_spells_itself_is_never_another_words_synonym(monkeypatch):
+    from graphsql.schema import synonyms as synonyms_mod
+
+    monkeypatch.setattr(synonyms_mod, "_table", {"area": ("country",), "country": ("area",)})
+    schema = DbSchema("geo", (Table("state", (Column("state", "state_name", "text"), Column("state", "area", "real"))),
+                              Table("river", (Column("river", "river_name", "text"),
+                                              Column("river", "country_name", "text")))))
+    question = "What is the area of Idaho?"
+    plain, with_synonyms = link_schema(question, schema), link_schema(question, schema, synonyms=True)
+    assert with_synonyms.column_scores == plain.column_scores  # "area" links to state.area, not to country_name
+    renamed = DbSchema("geo", (schema.tables[1],))  # a schema without "area": there it is country's synonym
+    assert link_schema(question, renamed, synonyms=True).column_scores[("river", "country_name")] > 0
+
+
+def test_synonyms_come_from_wordnet():
+    pytest.importorskip("nltk")
+    from graphsql.schema.synonyms import synonyms
+
+    table = synonyms()
+    assert "singer" in table["vocalist"] and "country" in table["nation"] and "owner" in table["proprietor"]
+    assert "week" in table and "hebdomad" not in table["week"]  # a sense SemCor never saw is left out
+
+
+def test_the_report_shows_the_synonym_linking_table(tmp_path):
+    """graphsql experiment synonym-linking's file as the appendix table: sets answered both ways, prompts only."""
+    from graphsql.report.inference import synonym_linking_section
+
+    boot = {"n": 300, "a": 0.67, "b": 0.6667, "diff": -0.0033, "ci95": [-0.0267, 0.02], "p_b_not_better": 0.66}
+    changed = {"n": 32, "a": 0.625, "b": 0.59375, "diff": -0.0312, "ci95": [-0.25, 0.1875], "p_b_not_better": 0.6}
+    path = tmp_path / "results" / "analyses" / "synonym_linking.json"
+    path.parent.mkdir(parents=True)
+    counts = {"prompts_changed": 32, "gold_tables_now_shown": 7, "gold_tables_no_longer_shown": 0}
+    path.write_text(json.dumps({"sets": {"probe": {"n": 300, **counts, "versus": {"all": boot, "changed": changed}},
+                                         "bird": {"n": 1534, **counts}}}))
+    text = "\n".join(synonym_linking_section(tmp_path / "results", tmp_path))
+    assert "| `probe` | 300 | 32 | 7 | 0 | 67.0 | 66.7 | -0.3 [-2.7, 2.0] | 20 / 19 of 32 |" in text
+    assert "| `bird` | 1534 | 32 | 7 | 0 | – | – | – | – |" in text

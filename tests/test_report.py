@@ -43,6 +43,22 @@ def test_cluster_bootstrap_resamples_whole_templates():
     assert by_item["ci95"][0] > 0.3 and four["ci95"][0] <= 0.25 and four["ci95"][1] >= 0.75
 
 
+def test_resamples_are_drawn_as_random_randrange_draws_them_one_at_a_time():
+    import random
+
+    from graphsql.eval.compare import _resampled_diffs
+
+    rng = random.Random(5)
+    for m, fractions in ((1, False), (3, True), (97, False), (300, True)):
+        sums = [[rng.random() if fractions else rng.randint(0, 3), rng.random() if fractions else rng.randint(0, 3),
+                 rng.randint(1, 3)] for _ in range(m)]
+        one_by_one, draw = [], random.Random(0)
+        for _ in range(200):
+            sample = [sums[draw.randrange(m)] for _ in range(m)]
+            one_by_one.append(sum(g[1] - g[0] for g in sample) / sum(g[2] for g in sample))
+        assert _resampled_diffs(sums, 200, 0) == one_by_one, m  # every interval the report ever printed stands
+
+
 def test_query_template_masks_values_only():
     from graphsql.sql.parse import query_template
     texas = query_template('SELECT RIVER.RIVER_NAME FROM RIVER WHERE RIVER.TRAVERSE = "texas" ;')

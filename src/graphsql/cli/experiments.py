@@ -36,6 +36,7 @@ EXPERIMENTS = {
     "repairs-heldout": "graphsql.experiments.repairs_heldout",
     "shots-confidence": "graphsql.experiments.shots_confidence",
     "example-reuse": "graphsql.experiments.example_reuse",
+    "synonym-linking": "graphsql.experiments.synonym_linking",
     "demo-proxy": "graphsql.experiments.demo_proxy",
     "training-runs": "graphsql.experiments.training_runs",
     "cost": "graphsql.experiments.cost",

