@@ -37,6 +37,7 @@ EXPERIMENTS = {
     "shots-confidence": "graphsql.experiments.shots_confidence",
     "example-reuse": "graphsql.experiments.example_reuse",
     "synonym-linking": "graphsql.experiments.synonym_linking",
+    "budget-vote": "graphsql.experiments.budget_vote",
     "demo-proxy": "graphsql.experiments.demo_proxy",
     "training-runs": "graphsql.experiments.training_runs",
     "cost": "graphsql.experiments.cost",

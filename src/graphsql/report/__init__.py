@@ -45,6 +45,7 @@ from graphsql.report.inference import (
     _sc_count_section,
     _speed_section,
     _web_section,
+    budget_vote_section,
     detached_joins_section,
     example_reuse_section,
     fallback_section,
@@ -134,6 +135,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += _linking_probes_section(results_dir, root)
     appendix += pertainym_section(results_dir, comparisons)
     appendix += synonym_linking_section(results_dir, root)
+    appendix += budget_vote_section(results_dir, root)
     appendix += engines_section(results_dir, root)
     appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)

@@ -421,6 +421,31 @@ def synonym_linking_section(results_dir: Path, root: Path) -> list[str]:
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment synonym-linking`).", ""]
 
 
+def budget_vote_section(results_dir: Path, root: Path) -> list[str]:
+    """`ask` at several pruning budgets and the vote across them (`graphsql.experiments.budget_vote`)."""
+    path = layout.analysis_file(results_dir, "budget_vote.json")
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    default, *others = d["budgets"]
+    lines = ["## A vote across pruning budgets", "",
+             f"`ask` asked with {', '.join(map(str, others))} tables kept besides its default {default}; the answer "
+             "whose result most of them share wins (ties: the default's). A question whose prompt is the same at a "
+             "budget as at the default keeps the default's answer there (same prompt, same answer). Budgets and tie "
+             "rule fixed before any answer was seen. EX in %, against `ask` (paired bootstrap over questions).", "",
+             "| question set | n | prompts differ | answers the vote changes | system | EX `ask` | EX | diff [95% CI] "
+             "| 2+ JOIN diff [95% CI] |", "|---" * 9 + "|"]
+    for name, v in d["sets"].items():
+        differ = " / ".join(f"{b}: {x['prompts_differ']}" for b, x in v["budgets"].items())
+        for system, c in v["versus_ask"].items():
+            a, j = c["all"], c["joins_2+"]
+            label = "vote" if system == "vote" else f"{system[1:]} tables"
+            joins = f"{_pct(j['diff'])} [{_pct(j['ci95'][0])}, {_pct(j['ci95'][1])}] (n={j['n']})" if j["n"] else "–"
+            lines.append(f"| `{name}` | {v['n']} | {differ} | {v['changed_by_vote']} | {label} | {_pct(a['a'])} | "
+                         f"{_pct(a['b'])} | {_pct(a['diff'])} [{_pct(a['ci95'][0])}, {_pct(a['ci95'][1])}] | {joins} |")
+    return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment budget-vote`).", ""]
+
+
 def detached_joins_section(results_dir: Path, root: Path) -> list[str]:
     """The detached-join repair on gold queries and on recorded answers (`graphsql.experiments.detached_joins`)."""
     path = layout.analysis_file(results_dir, "detached_joins.json")

@@ -1,0 +1,34 @@
+"""The vote across pruning budgets (`graphsql.experiments.budget_vote`) and its appendix table."""
+
+import json
+import sqlite3
+
+from graphsql.experiments.budget_vote import voted
+from graphsql.report.inference import budget_vote_section
+
+
+def test_the_answer_two_budgets_agree_on_wins_and_a_three_way_split_keeps_the_default(tmp_path):
+    db = tmp_path / "t.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.executescript("CREATE TABLE t (a INTEGER, b TEXT); INSERT INTO t VALUES (1, 'x'), (2, 'y'), (3, 'y');")
+    default, other = "SELECT count(*) FROM t", "SELECT count(*) FROM t WHERE b = 'y'"
+    assert voted([default, other, "SELECT count(a) FROM t WHERE b = 'y'"], db) == other  # 2 of 3 share a result
+    assert voted([default, other, "SELECT max(a) FROM t"], db) == default  # all differ: the default's
+    assert voted([default, "SELEC nonsense", "SELECT nothing FROM t"], db) == default  # the others do not run
+    assert voted(["SELECT nothing FROM t", other, other], db) == other
+    assert voted([default] * 3, db) == default
+
+
+def test_the_report_shows_the_budget_vote_table(tmp_path):
+    boot = {"n": 972, "a": 0.751, "b": 0.76, "diff": 0.009, "ci95": [0.001, 0.02], "p_b_not_better": 0.01}
+    joins = {"n": 86, "a": 0.535, "b": 0.56, "diff": 0.0233, "ci95": [-0.01, 0.06], "p_b_not_better": 0.1}
+    path = tmp_path / "results" / "analyses" / "budget_vote.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"budgets": [4, 3, 6], "sets": {"spider-dev-all": {
+        "n": 972, "budgets": {"3": {"prompts_differ": 262}, "6": {"prompts_differ": 220}}, "changed_by_vote": 40,
+        "versus_ask": {"t3": {"all": boot, "joins_2+": joins}, "vote": {"all": boot, "joins_2+": joins}}}}}))
+    text = "\n".join(budget_vote_section(tmp_path / "results", tmp_path))
+    assert "`ask` asked with 3, 6 tables kept besides its default 4" in text
+    assert ("| `spider-dev-all` | 972 | 3: 262 / 6: 220 | 40 | vote | 75.1 | 76.0 | 0.9 [0.1, 2.0] | "
+            "2.3 [-1.0, 6.0] (n=86) |") in text
+    assert "| 3 tables | 75.1 |" in text
