@@ -37,6 +37,7 @@ the cache once (``~/.cache/graphsql/nltk_data``).
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import random
 import re
@@ -48,6 +49,8 @@ from pathlib import Path
 from graphsql.config import cache_dir
 from graphsql.data.records import DbSchema
 from graphsql.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 REWORD_KINDS = ("synonym", "schema_synonym")
 
@@ -124,6 +127,26 @@ def load_wordnet():
             warnings.simplefilter("ignore")  # "multilingual functions are not available": not used here
             _wordnet = WordNetCorpusReader(str(dest), None)
         return _wordnet
+
+
+def wordnet_table(filename: str, build, what: str) -> dict[str, tuple[str, ...]]:
+    """A word table built from WordNet once (``build()``: word -> words) and kept in the cache as ``filename``;
+    empty, after one warning naming ``what``, where WordNet is not installed (the ``lexicon`` extra)."""
+    import json
+
+    path = cache_dir() / filename
+    if path.exists():
+        return {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    try:
+        table = build()
+    except ConfigError as err:  # no lexicon extra: go on without the table
+        log.warning("no %s (%s)", what, err)
+        return {}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return table
 
 
 def schema_words(schema: DbSchema) -> frozenset[str]:

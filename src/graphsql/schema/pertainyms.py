@@ -17,22 +17,15 @@ without it.
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import threading
 
-from graphsql.config import cache_dir
-from graphsql.errors import ConfigError
+from graphsql.data.reword import load_wordnet, wordnet_table
 
-log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _table: dict[str, tuple[str, ...]] | None = None
 
 
 def _build() -> dict[str, tuple[str, ...]]:
-    from graphsql.data.reword import load_wordnet
-
     wordnet = load_wordnet()
     table: dict[str, set[str]] = {}
     for pos in ("a", "s"):
@@ -49,20 +42,6 @@ def pertainyms() -> dict[str, tuple[str, ...]]:
     """Lower-case adjective -> the proper nouns it pertains to (empty without WordNet)."""
     global _table
     with _lock:
-        if _table is not None:
-            return _table
-        path = cache_dir() / "pertainyms-wordnet-3.0.json"
-        if path.exists():
-            _table = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
-            return _table
-        try:
-            _table = _build()
-        except ConfigError as err:  # no lexicon extra: link values without it
-            log.warning("no pertainyms for value linking (%s)", err)
-            _table = {}
-            return _table
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(_table, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        if _table is None:
+            _table = wordnet_table("pertainyms-wordnet-3.0.json", _build, "pertainyms for value linking")
         return _table

@@ -17,16 +17,11 @@ The table is built once from WordNet 3.0 (the ``lexicon`` extra; a few seconds) 
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
 import threading
 
-from graphsql.config import cache_dir
-from graphsql.errors import ConfigError
+from graphsql.data.reword import load_wordnet, wordnet_table
 
-log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _table: dict[str, tuple[str, ...]] | None = None
 _WORD = re.compile(r"[a-z]{3,}")
@@ -44,8 +39,6 @@ def _sense_counts(wordnet) -> dict[str, int]:
 
 
 def _build() -> dict[str, tuple[str, ...]]:
-    from graphsql.data.reword import load_wordnet
-
     wordnet = load_wordnet()
     table: dict[str, set[str]] = {}
     counts = _sense_counts(wordnet)
@@ -63,20 +56,6 @@ def synonyms() -> dict[str, tuple[str, ...]]:
     """Lower-case word -> the words that share one of its attested WordNet senses (empty without WordNet)."""
     global _table
     with _lock:
-        if _table is not None:
-            return _table
-        path = cache_dir() / "synonyms-wordnet-3.0.json"
-        if path.exists():
-            _table = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
-            return _table
-        try:
-            _table = _build()
-        except ConfigError as err:  # no lexicon extra: link without synonyms
-            log.warning("no synonyms for schema linking (%s)", err)
-            _table = {}
-            return _table
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(_table, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        if _table is None:
+            _table = wordnet_table("synonyms-wordnet-3.0.json", _build, "synonyms for schema linking")
         return _table
