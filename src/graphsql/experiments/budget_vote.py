@@ -30,7 +30,7 @@ from graphsql.config import REPO_ROOT
 from graphsql.eval.compare import paired_bootstrap
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
-from graphsql.experiments.synonym_linking import RECORDED, TAG, ask_configs
+from graphsql.experiments.synonym_linking import RECORDED, TAG, ask_configs, ask_generator
 from graphsql.experiments.variants import load_question_set
 from graphsql.provenance import run_info
 
@@ -70,7 +70,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from graphsql.inference.batch import predict_examples
-    from graphsql.inference.generate import make_generator
     from graphsql.inference.predict import DatabaseCache
 
     cache = DatabaseCache()
@@ -88,10 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         entry = {"n": len(examples), "recorded": str(recorded_path.relative_to(args.results.parent)), "budgets": {}}
         for budget in OTHER_BUDGETS:
             asked = differing(ds, examples, budget, cache)
-            if asked and generator is None:
-                infer = ask_configs(False)[1]
-                generator = make_generator("auto", model=infer.model, adapter=infer.adapter, merge=True,
-                                           quant=infer.quant)
+            generator = generator or (ask_generator() if asked else None)
             prompt_cfg, infer_cfg = ask_configs(False)
             records = predict_examples(asked, ds, generator, args.work / subset / f"t{budget}" / "preds.sql",
                                        dataclasses.replace(prompt_cfg, max_tables=budget), infer_cfg,

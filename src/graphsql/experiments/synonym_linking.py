@@ -58,6 +58,14 @@ def ask_configs(synonyms: bool) -> tuple[PromptConfig, InferConfig]:
     return prompt, infer
 
 
+def ask_generator():
+    """The merged q8_0 default adapter that `ask` runs (llama.cpp where built)."""
+    from graphsql.inference.generate import make_generator
+
+    infer = ask_configs(False)[1]
+    return make_generator("auto", model=infer.model, adapter=infer.adapter, merge=infer.merge, quant=infer.quant)
+
+
 def changed_prompts(ds, examples, cache) -> dict[int, dict]:
     """{idx: {gold tables shown without / with synonyms}} of the questions whose prompt synonyms change."""
     without, with_ = (dataclasses.replace(ask_configs(s)[0], shots=0) for s in (False, True))
@@ -123,12 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                                     if recorded_path.is_relative_to(args.results.parent) else recorded_path)
             asked = [e for e in examples if e.idx in changed]
             if asked:
-                if generator is None:
-                    from graphsql.inference.generate import make_generator
-
-                    _, infer = ask_configs(False)
-                    generator = make_generator("auto", model=infer.model, adapter=infer.adapter, merge=True,
-                                               quant=infer.quant)
+                generator = generator or ask_generator()
                 arms = answer_both_ways(ds, asked, subset, generator, args.work)
             else:
                 arms = {"without": [], "with": []}
