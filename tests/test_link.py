@@ -374,16 +374,43 @@ def test_synonyms_come_from_wordnet():
 
 
 def test_the_report_shows_the_synonym_linking_table(tmp_path):
-    """graphsql experiment synonym-linking's file as the appendix table: sets answered both ways, prompts only."""
+    """graphsql experiment synonym-linking's file as the appendix table: each way, answered or prompts only."""
     from graphsql.report.inference import synonym_linking_section
 
     boot = {"n": 300, "a": 0.67, "b": 0.6667, "diff": -0.0033, "ci95": [-0.0267, 0.02], "p_b_not_better": 0.66}
     changed = {"n": 32, "a": 0.625, "b": 0.59375, "diff": -0.0312, "ci95": [-0.25, 0.1875], "p_b_not_better": 0.6}
     path = tmp_path / "results" / "analyses" / "synonym_linking.json"
     path.parent.mkdir(parents=True)
-    counts = {"prompts_changed": 32, "gold_tables_now_shown": 7, "gold_tables_no_longer_shown": 0}
-    path.write_text(json.dumps({"sets": {"probe": {"n": 300, **counts, "versus": {"all": boot, "changed": changed}},
-                                         "bird": {"n": 1534, **counts}}}))
+    counts = {"changed": 32, "gold_tables_now_shown": 7, "gold_tables_no_longer_shown": 0}
+    path.write_text(json.dumps({"sets": {
+        "probe": {"link": {"n": 300, **counts, "versus": {"all": boot, "changed": changed}},
+                  "echo": {"n": 300, **counts, "versus": {"all": boot, "changed": None}}},
+        "bird": {"link": {"n": 1534, **counts}}}}))
     text = "\n".join(synonym_linking_section(tmp_path / "results", tmp_path))
-    assert "| `probe` | 300 | 32 | 7 | 0 | 67.0 | 66.7 | -0.3 [-2.7, 2.0] | 20 / 19 of 32 |" in text
-    assert "| `bird` | 1534 | 32 | 7 | 0 | – | – | – | – |" in text
+    assert ("| `probe` | 300 | linked (`prompt.link_synonyms`) | 32 | 7 | 0 | 67.0 | 66.7 | -0.3 [-2.7, 2.0] "
+            "| 20 / 19 of 32 |") in text
+    assert "| `probe` | 300 | question in the schema's words (`prompt.echo_schema_words`) | 32 | 7 | 0 | 67.0 |" in text
+    assert "| `bird` | 1534 | linked (`prompt.link_synonyms`) | 32 | 7 | 0 | – | – | – | – |" in text
+
+
+def test_a_question_is_asked_in_the_schemas_words_only_when_asked(concert_db, monkeypatch):
+    from graphsql.config import InferConfig, PromptConfig
+    from graphsql.inference.predict import predict
+    from graphsql.schema import synonyms as synonyms_mod
+    from graphsql.schema.synonyms import schema_echo
+    from tests.fake_generator import ScriptedGenerator
+
+    table = {"vocalist": ("singer",), "singer": ("vocalist",), "nation": ("country", "state"), "area": ("country",)}
+    monkeypatch.setattr(synonyms_mod, "_table", table)
+    schema = read_sqlite_schema(concert_db)
+    assert schema_echo("Vocalists from each nation?", schema) == (
+        "Singers from each country?", (("Vocalists", "Singers"), ("nation", "country")))
+    # quoted words and names after the first word are kept; a schema word is never replaced by another
+    assert schema_echo('Which singer sang "Vocalist Blues" for Nation Records?', schema)[1] == ()
+    gen = ScriptedGenerator(default=["SELECT count(*) FROM singer"])
+    plain = predict("How many vocalists?", concert_db, gen, PromptConfig(shots=0), InferConfig(fallback=0))
+    assert plain.asked_as == "" and "vocalists" in gen.calls[-1]["messages"][-1]["content"]
+    echoed = predict("How many vocalists?", concert_db, gen, PromptConfig(shots=0, echo_schema_words=True),
+                     InferConfig(fallback=0))
+    assert echoed.asked_as == "How many singers?" and echoed.question == "How many vocalists?"
+    assert "How many singers?" in gen.calls[-1]["messages"][-1]["content"] and echoed.ok

@@ -45,7 +45,7 @@ def differing(ds, examples, budget: int, cache) -> list:
     """The examples whose zero-shot prompt at ``budget`` tables differs from the one at the default budget."""
     from graphsql.inference.predict import prompt_messages
 
-    base = dataclasses.replace(ask_configs(False)[0], shots=0)
+    base = dataclasses.replace(ask_configs()[0], shots=0)
     other = dataclasses.replace(base, max_tables=budget)
     out = []
     for ex in examples:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         for budget in OTHER_BUDGETS:
             asked = differing(ds, examples, budget, cache)
             generator = generator or (ask_generator() if asked else None)
-            prompt_cfg, infer_cfg = ask_configs(False)
+            prompt_cfg, infer_cfg = ask_configs()
             records = predict_examples(asked, ds, generator, args.work / subset / f"t{budget}" / "preds.sql",
                                        dataclasses.replace(prompt_cfg, max_tables=budget), infer_cfg,
                                        strict_pool=True) if asked else []

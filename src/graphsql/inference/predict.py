@@ -66,6 +66,8 @@ class Prediction:
     shots_skipped: str = ""
     # infer.reuse_examples: the worked example whose SQL, with this question's values, is the answer (no model ran)
     reused_example: str = ""
+    # prompt.echo_schema_words: the question as asked, in the schema's words ("" if no word was replaced)
+    asked_as: str = ""
 
 
 def _value_index_or_none(target, engine: bool, cache_dir: Path | None = None) -> ValueIndex | None:
@@ -204,6 +206,13 @@ def predict(
         reused = reuse_example(question, db_path, prompt_config, infer_config, cache, schema, evidence, demo_pool)
         if reused is not None:
             return reused
+    if prompt_config.echo_schema_words:  # the question in the schema's words (vocalists -> singers), asked as such
+        from graphsql.schema.synonyms import schema_echo
+
+        echoed, changes = schema_echo(question, cache.get(db_path, schema)[0].schema)
+        pred = predict(echoed, db_path, generator, replace(prompt_config, echo_schema_words=False), infer_config,
+                       cache, schema, evidence, demo_pool)
+        return replace(pred, question=question, asked_as=echoed if changes else "")
     if prompt_config.shots > 0 and prompt_config.shots_when == "empty":  # demonstrations only for an empty answer
         zero = predict(question, db_path, generator, replace(prompt_config, shots=0, shots_when="always"),
                        infer_config, cache, schema, evidence)

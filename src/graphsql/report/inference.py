@@ -393,31 +393,37 @@ def example_reuse_section(results_dir: Path, root: Path) -> list[str]:
 
 
 def synonym_linking_section(results_dir: Path, root: Path) -> list[str]:
-    """Schema linking with WordNet synonyms, against `ask` without it (`graphsql.experiments.synonym_linking`)."""
+    """WordNet synonyms of the schema's words in `ask`, linked or echoed, against `ask` without them
+    (`graphsql.experiments.synonym_linking`)."""
     path = layout.analysis_file(results_dir, "synonym_linking.json")
     if not path.exists():
         return []
     d = json.loads(path.read_text())
-    lines = ["## Question words linked by their WordNet synonyms", "",
-             "Schema linking with synonyms (`prompt.link_synonyms`: a question word that shares a common WordNet noun "
-             "sense with a schema word, and that the schema does not spell itself, links to it: \"vocalists\" to "
-             "`singer`). Prompts built both ways for every question; `ask` answers the questions whose prompt "
-             "changes both ways (the others keep `ask`'s recorded answer, the same both ways). EX in %, without -> "
-             "with, paired bootstrap over every question of the set. The two rewording probes were made with "
-             "WordNet synonyms too, so there the linker undoes part of what the generator did: an upper bound for "
-             "words a person would swap.", "",
-             "| question set | n | prompts changed | gold tables now all shown | no longer all shown | EX without "
-             "| EX with | diff [95% CI] | changed questions: right without / with |", "|---" * 9 + "|"]
+    ways = {"link": "linked (`prompt.link_synonyms`)", "echo": "question in the schema's words (`prompt.echo_schema_words`)"}
+    lines = ["## Question words that are WordNet synonyms of the schema's", "",
+             "A question word that shares a common WordNet noun sense with a schema word, and that the schema does "
+             "not spell itself, either links to that word (\"vocalists\" to `singer`) or is replaced by it in the "
+             "question `ask` asks (\"How many singers ...\"). Prompts and wordings built both ways for every "
+             "question; `ask` answers the questions one changes both ways (the others keep `ask`'s recorded answer, "
+             "the same both ways). EX in %, without -> with, paired bootstrap over every question of the set. The "
+             "two rewording probes were made with WordNet synonyms too, so there both undo part of what the "
+             "generator did: an upper bound for words a person would swap.", "",
+             "| question set | n | synonyms | questions changed | gold tables now all shown | no longer all shown "
+             "| EX without | EX with | diff [95% CI] | changed questions: right without / with |", "|---" * 10 + "|"]
     for name, v in d["sets"].items():
-        head = (f"| `{name}` | {v['n']} | {v['prompts_changed']} | {v['gold_tables_now_shown']} | "
-                f"{v['gold_tables_no_longer_shown']} |")
-        if "versus" not in v:
-            lines.append(head + " – | – | – | – |")
-            continue
-        a, c = v["versus"]["all"], v["versus"]["changed"]
-        changed = f"{round(c['a'] * c['n'])} / {round(c['b'] * c['n'])} of {c['n']}" if c else "–"
-        lines.append(f"{head} {_pct(a['a'])} | {_pct(a['b'])} | {_pct(a['diff'])} [{_pct(a['ci95'][0])}, "
-                     f"{_pct(a['ci95'][1])}] | {changed} |")
+        for way, label in ways.items():
+            w = v.get(way)
+            if w is None:
+                continue
+            head = (f"| `{name}` | {w['n']} | {label} | {w['changed']} | {w['gold_tables_now_shown']} | "
+                    f"{w['gold_tables_no_longer_shown']} |")
+            if "versus" not in w:
+                lines.append(head + " – | – | – | – |")
+                continue
+            a, c = w["versus"]["all"], w["versus"]["changed"]
+            changed = f"{round(c['a'] * c['n'])} / {round(c['b'] * c['n'])} of {c['n']}" if c else "–"
+            lines.append(f"{head} {_pct(a['a'])} | {_pct(a['b'])} | {_pct(a['diff'])} [{_pct(a['ci95'][0])}, "
+                         f"{_pct(a['ci95'][1])}] | {changed} |")
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment synonym-linking`).", ""]
 
 

