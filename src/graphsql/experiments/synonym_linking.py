@@ -77,7 +77,7 @@ def ask_generator():
 def changed_questions(ds, examples, cache, way: str) -> dict[int, dict]:
     """{idx: {gold tables shown without / with synonyms, the question as asked}} of the questions whose prompt
     (``link``) or wording (``echo``) synonyms change."""
-    from graphsql.schema.synonyms import schema_echo
+    from graphsql.schema.synonyms import echo_question
 
     without = dataclasses.replace(ask_configs()[0], shots=0)
     with_ = dataclasses.replace(without, link_synonyms=way == "link")
@@ -90,7 +90,7 @@ def changed_questions(ds, examples, cache, way: str) -> dict[int, dict]:
             schema = ds.schemas[ex.db_id]
             graph = graphs.get(ex.db_id) or graphs.setdefault(ex.db_id, build_schema_graph(schema))
             index = None
-        asked = schema_echo(ex.question, graph.schema)[0] if way == "echo" else ex.question
+        asked = echo_question(ex.question, graph, index)[0] if way == "echo" else ex.question
         a, b = (prepare_schema(q, graph, cfg, value_index=index, evidence=ex.evidence)
                 for q, cfg in ((ex.question, without), (asked, with_)))
         if asked != ex.question or a.text != b.text or a.values_text != b.values_text:

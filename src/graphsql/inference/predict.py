@@ -207,9 +207,9 @@ def predict(
         if reused is not None:
             return reused
     if prompt_config.echo_schema_words:  # the question in the schema's words (vocalists -> singers), asked as such
-        from graphsql.schema.synonyms import schema_echo
+        from graphsql.schema.synonyms import echo_question
 
-        echoed, changes = schema_echo(question, cache.get(db_path, schema)[0].schema)
+        echoed, changes = echo_question(question, *cache.get(db_path, schema))
         pred = predict(echoed, db_path, generator, replace(prompt_config, echo_schema_words=False), infer_config,
                        cache, schema, evidence, demo_pool)
         return replace(pred, question=question, asked_as=echoed if changes else "")
