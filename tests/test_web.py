@@ -90,7 +90,7 @@ def test_worked_examples_become_demonstrations(client):
                 {"question": "Which singer sang in the most concerts?", "sql": JOIN_SQL}]
     out = client.post("/api/ask", json={"db": db, "question": "Which singer performed in the most concerts?",
                                         "examples": examples, "shots": 2, "shots_when": "always"}).json()
-    assert out["ok"] and len(out["demonstrations"]) == 2 and out["reused_example"] == ""
+    assert out["ok"] and len(out["demonstrations"]) == 2 and out["reused_example"] == "" and out["asked_as"] == ""
     # by default (prompt.shots_when "empty") only for an answer without rows: this one has rows
     assert client.post("/api/ask", json={"db": db, "question": "Which singer performed in the most concerts?",
                                          "examples": examples, "shots": 2}).json()["demonstrations"] == []

@@ -100,6 +100,8 @@ def _print_prediction(pred, explain: bool, max_rows: int) -> None:
         chars = sum(len(m['content']) for m in pred.messages)
         console.print(f"[bold]prompt[/]: {chars} characters; {len(pred.vote.candidates)} candidate(s), "
                       f"winning group {pred.vote.votes}, {pred.seconds:.1f} s")
+    if explain and pred.asked_as:
+        console.print(f"[bold]asked in the schema's words[/] (prompt.echo_schema_words): \"{pred.asked_as}\"")
     if explain and pred.reused_example:
         console.print(f"[bold]answered from your example[/] \"{pred.reused_example}\": its SQL with this question's "
                       "values (infer.reuse_examples); no model ran")

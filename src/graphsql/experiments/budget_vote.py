@@ -1,7 +1,7 @@
 """A vote across pruning budgets: `ask` asked with 3, 4 (its default) and 6 tables kept, the answer whose result
 most of the three share wins (`graphsql.inference.vote`: ties go to the default's answer).
 
-    $ python -m graphsql.experiments.budget_vote     # -> results/analyses/budget_vote.json (~1 h on this CPU)
+    $ python -m graphsql.experiments.budget_vote     # -> results/analyses/budget_vote.json (~40 min on this CPU)
 
 Why: the default adapter is sensitive to which distractor tables its pruned prompt shows (changing them through
 synonym linking flipped about a fifth of the answers it touched, both ways: `synonym_linking`); answers that agree

@@ -213,6 +213,7 @@ def create_app(generator_factory: Callable[[], object], config: ExperimentConfig
             "before_shots": pred.before_shots,  # the zero-shot answer the one with demonstrations replaced
             "after_shots": pred.after_shots,  # the answer with demonstrations not kept (no rows either)
             "reused_example": pred.reused_example,  # the example whose SQL, with this question's values, is the answer
+            "asked_as": pred.asked_as,  # the question in the schema's words, as the model was asked it ("" if the same)
             "demonstrations": [m["content"].rsplit("Question: ", 1)[-1] for m in pred.messages[1:-1:2]],
             "seconds": round(pred.seconds, 2),
             "queued_seconds": round(queued, 3),

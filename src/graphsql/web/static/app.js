@@ -199,6 +199,7 @@ function showAnswer(j) {
   $('shots').hidden = !j.before_shots; $('shots-view').innerHTML = highlight(j.before_shots || '');
   $('shots-n').textContent = String((j.demonstrations || []).length);
   $('reused').hidden = !j.reused_example; $('reused-q').textContent = j.reused_example || '';
+  $('asked-as').hidden = !j.asked_as; $('asked-as-q').textContent = j.asked_as || '';
   const many = j.candidates.length > 1;
   $('candidates').hidden = !many;
   $('candidates').innerHTML = many ? '<p class="muted">candidates (votes: candidates with the same result)</p><table class="rows">' +
