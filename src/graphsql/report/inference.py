@@ -401,8 +401,8 @@ def synonym_linking_section(results_dir: Path, root: Path) -> list[str]:
     d = json.loads(path.read_text())
     ways = {"link": "linked (`prompt.link_synonyms`)", "echo": "question in the schema's words (`prompt.echo_schema_words`)"}
     lines = ["## Question words that are WordNet synonyms of the schema's", "",
-             "A question word that shares a common WordNet noun sense with a schema word, and that the schema does "
-             "not spell itself, either links to that word (\"vocalists\" to `singer`) or is replaced by it in the "
+             "A question word whose usual WordNet noun sense a schema word shares (`graphsql.schema.synonyms`), and "
+             "that the schema does not spell itself, either links to that word (\"vocalists\" to `singer`) or is replaced by it in the "
              "question `ask` asks (\"How many singers ...\"). Prompts and wordings built both ways for every "
              "question; `ask` answers the questions one changes both ways (the others keep `ask`'s recorded answer, "
              "the same both ways). EX in %, without -> with, paired bootstrap over every question of the set. The "
@@ -438,7 +438,8 @@ def budget_vote_section(results_dir: Path, root: Path) -> list[str]:
              f"`ask` asked with {', '.join(map(str, others))} tables kept besides its default {default}; the answer "
              "whose result most of them share wins (ties: the default's). A question whose prompt is the same at a "
              "budget as at the default keeps the default's answer there (same prompt, same answer). Budgets and tie "
-             "rule fixed before any answer was seen. EX in %, against `ask` (paired bootstrap over questions).", "",
+             "rule fixed before any answer was seen; not part of `ask`. EX in %, against `ask` (paired bootstrap "
+             "over questions).", "",
              "| question set | n | prompts differ | answers the vote changes | system | EX `ask` | EX | diff [95% CI] "
              "| 2+ JOIN diff [95% CI] |", "|---" * 9 + "|"]
     for name, v in d["sets"].items():
