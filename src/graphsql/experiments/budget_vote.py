@@ -4,7 +4,7 @@ most of the three share wins (`graphsql.inference.vote`: ties go to the default'
     $ python -m graphsql.experiments.budget_vote     # -> results/analyses/budget_vote.json (~40 min on this CPU)
 
 Why: the default adapter is sensitive to which distractor tables its pruned prompt shows (changing them through
-synonym linking flipped about a fifth of the answers it touched, both ways: `synonym_linking`); answers that agree
+synonym linking flipped many of the answers it touched, both ways: `synonym_linking`); answers that agree
 across prunings are likelier right, as with self-consistency over sampled answers, but here each candidate is
 greedy and only the prompt differs (after MCS-SQL's several prompts per question). A question whose prompt is the
 same at a budget as at 4 tables gets the default's answer there without the model (same prompt, same answer),
