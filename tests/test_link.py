@@ -415,3 +415,23 @@ def test_a_question_is_asked_in_the_schemas_words_only_when_asked(concert_db, mo
                      InferConfig(fallback=0))
     assert echoed.asked_as == "How many singers?" and echoed.question == "How many vocalists?"
     assert "How many singers?" in gen.calls[-1]["messages"][-1]["content"] and echoed.ok
+
+
+def test_a_wordnet_table_is_built_once_and_empty_without_wordnet(tmp_path, monkeypatch):
+    from graphsql.data.reword import wordnet_table
+    from graphsql.errors import ConfigError
+
+    monkeypatch.setenv("GRAPHSQL_CACHE", str(tmp_path))
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"vocalist": ("singer",)}
+
+    assert wordnet_table("t.json", build, "a table") == {"vocalist": ("singer",)}
+    assert wordnet_table("t.json", build, "a table") == {"vocalist": ("singer",)} and len(calls) == 1  # cached
+
+    def missing():
+        raise ConfigError("no WordNet")
+
+    assert wordnet_table("u.json", missing, "a table") == {} and not (tmp_path / "u.json").exists()
