@@ -341,7 +341,7 @@ def test_a_question_word_links_to_the_schema_word_it_is_a_synonym_of_only_when_a
     from graphsql.schema import synonyms as synonyms_mod
     from graphsql.schema.link import SYNONYM_SIMILARITY
 
-    monkeypatch.setattr(synonyms_mod, "_table", {"vocalist": ("singer",), "singer": ("vocalist",)})
+    monkeypatch.setattr(synonyms_mod, "synonyms", lambda: {"vocalist": ("singer",), "singer": ("vocalist",)})
     schema = read_sqlite_schema(concert_db)
     question = "How many vocalists do we have?"
     assert link_schema(question, schema).table_scores["singer"] == 0.0
@@ -353,7 +353,7 @@ def test_a_question_word_links_to_the_schema_word_it_is_a_synonym_of_only_when_a
 def test_a_word_the_schema_spells_itself_is_never_another_words_synonym(monkeypatch):
     from graphsql.schema import synonyms as synonyms_mod
 
-    monkeypatch.setattr(synonyms_mod, "_table", {"area": ("country",), "country": ("area",)})
+    monkeypatch.setattr(synonyms_mod, "synonyms", lambda: {"area": ("country",), "country": ("area",)})
     schema = DbSchema("geo", (Table("state", (Column("state", "state_name", "text"), Column("state", "area", "real"))),
                               Table("river", (Column("river", "river_name", "text"),
                                               Column("river", "country_name", "text")))))
@@ -402,7 +402,7 @@ def test_a_question_is_asked_in_the_schemas_words_only_when_asked(concert_db, mo
     from tests.fake_generator import ScriptedGenerator
 
     table = {"vocalist": ("singer",), "singer": ("vocalist",), "nation": ("country", "state"), "area": ("country",)}
-    monkeypatch.setattr(synonyms_mod, "_table", table)
+    monkeypatch.setattr(synonyms_mod, "synonyms", lambda: table)
     schema = read_sqlite_schema(concert_db)
     assert schema_echo("Vocalists from each nation?", schema) == (
         "Singers from each country?", (("Vocalists", "Singers"), ("nation", "country")))

@@ -129,24 +129,34 @@ def load_wordnet():
         return _wordnet
 
 
+_tables_lock = threading.Lock()
+_tables: dict[Path, dict[str, tuple[str, ...]]] = {}  # cache file -> table, loaded once per process
+
+
 def wordnet_table(filename: str, build, what: str) -> dict[str, tuple[str, ...]]:
-    """A word table built from WordNet once (``build()``: word -> words) and kept in the cache as ``filename``;
-    empty, after one warning naming ``what``, where WordNet is not installed (the ``lexicon`` extra)."""
+    """A word table built from WordNet once (``build()``: word -> words), kept in the cache as ``filename`` and in
+    memory; empty, after one warning naming ``what``, where WordNet is not installed (the ``lexicon`` extra)."""
     import json
 
     path = cache_dir() / filename
-    if path.exists():
-        return {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
-    try:
-        table = build()
-    except ConfigError as err:  # no lexicon extra: go on without the table
-        log.warning("no %s (%s)", what, err)
-        return {}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    return table
+    with _tables_lock:
+        if path in _tables:
+            return _tables[path]
+        if path.exists():
+            table = {k: tuple(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+        else:
+            try:
+                table = build()
+            except ConfigError as err:  # no lexicon extra: go on without the table
+                log.warning("no %s (%s)", what, err)
+                table = {}
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, path)
+        _tables[path] = table
+        return table
 
 
 def schema_words(schema: DbSchema) -> frozenset[str]:

@@ -17,12 +17,7 @@ without it.
 
 from __future__ import annotations
 
-import threading
-
 from graphsql.data.reword import load_wordnet, wordnet_table
-
-_lock = threading.Lock()
-_table: dict[str, tuple[str, ...]] | None = None
 
 
 def _build() -> dict[str, tuple[str, ...]]:
@@ -40,8 +35,4 @@ def _build() -> dict[str, tuple[str, ...]]:
 
 def pertainyms() -> dict[str, tuple[str, ...]]:
     """Lower-case adjective -> the proper nouns it pertains to (empty without WordNet)."""
-    global _table
-    with _lock:
-        if _table is None:
-            _table = wordnet_table("pertainyms-wordnet-3.0.json", _build, "pertainyms for value linking")
-        return _table
+    return wordnet_table("pertainyms-wordnet-3.0.json", _build, "pertainyms for value linking")

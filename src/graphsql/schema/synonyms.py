@@ -24,12 +24,9 @@ The table is built once from WordNet 3.0 (the ``lexicon`` extra; a few seconds) 
 from __future__ import annotations
 
 import re
-import threading
 
 from graphsql.data.reword import load_wordnet, wordnet_table
 
-_lock = threading.Lock()
-_table: dict[str, tuple[str, ...]] | None = None
 _WORD = re.compile(r"[a-z]{3,}")
 
 
@@ -72,11 +69,7 @@ def _build() -> dict[str, tuple[str, ...]]:
 
 def synonyms() -> dict[str, tuple[str, ...]]:
     """Lower-case word -> the other words of its usual WordNet noun sense (empty without WordNet)."""
-    global _table
-    with _lock:
-        if _table is None:
-            _table = wordnet_table("synonyms-usual-noun-sense-wordnet-3.0.json", _build, "synonyms for schema linking")
-        return _table
+    return wordnet_table("synonyms-usual-noun-sense-wordnet-3.0.json", _build, "synonyms for schema linking")
 
 
 _QUESTION_WORD = re.compile(r"[A-Za-z]+")
