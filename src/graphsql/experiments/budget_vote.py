@@ -42,18 +42,19 @@ OTHER_BUDGETS = (3, 6)
 SETS = (("spider", "dev", None), ("spider", "dev_schema_synonym", 300))
 
 
-def differing(ds, examples, budget: int, cache) -> list:
-    """The examples whose zero-shot prompt at ``budget`` tables differs from the one at the default budget."""
+def differing(ds, examples, budgets, cache) -> dict[int, list]:
+    """{budget: the examples whose zero-shot prompt at that many tables differs from the one at the default}."""
     from graphsql.inference.predict import prompt_messages
 
     base = dataclasses.replace(ask_configs()[0], shots=0)
-    other = dataclasses.replace(base, max_tables=budget)
-    out = []
+    out = {budget: [] for budget in budgets}
     for ex in examples:
         db_path, schema = ds.db_path(ex.db_id), ds.schemas.get(ex.db_id)
-        if prompt_messages(ex.question, db_path, other, cache, schema=schema, evidence=ex.evidence) != \
-                prompt_messages(ex.question, db_path, base, cache, schema=schema, evidence=ex.evidence):
-            out.append(ex)
+        default = prompt_messages(ex.question, db_path, base, cache, schema=schema, evidence=ex.evidence)
+        for budget in budgets:
+            if prompt_messages(ex.question, db_path, dataclasses.replace(base, max_tables=budget), cache,
+                               schema=schema, evidence=ex.evidence) != default:
+                out[budget].append(ex)
     return out
 
 
@@ -86,10 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         default = {it["idx"]: it["pred_sql"] for it in recorded}
         answers = {DEFAULT_BUDGET: default}
         entry = {"n": len(examples), "recorded": str(recorded_path.relative_to(args.results.parent)), "budgets": {}}
-        for budget in OTHER_BUDGETS:
-            asked = differing(ds, examples, budget, cache)
+        prompt_cfg, infer_cfg = ask_configs()
+        for budget, asked in differing(ds, examples, OTHER_BUDGETS, cache).items():
             generator = generator or (ask_generator() if asked else None)
-            prompt_cfg, infer_cfg = ask_configs()
             records = predict_examples(asked, ds, generator, args.work / subset / f"t{budget}" / "preds.sql",
                                        dataclasses.replace(prompt_cfg, max_tables=budget), infer_cfg,
                                        strict_pool=True) if asked else []

@@ -37,7 +37,7 @@ from graphsql.experiments import layout
 from graphsql.experiments.variants import VARIANTS, load_question_set
 from graphsql.prompting import prepare_schema
 from graphsql.provenance import run_info
-from graphsql.schema.graph import build_schema_graph
+from graphsql.schema.graph import graphs_by_db
 from graphsql.sql.parse import tables_in_sql
 
 log = logging.getLogger(__name__)
@@ -81,15 +81,11 @@ def changed_questions(ds, examples, cache, way: str) -> dict[int, dict]:
 
     without = dataclasses.replace(ask_configs()[0], shots=0)
     with_ = dataclasses.replace(without, link_synonyms=way == "link")
-    out, graphs = {}, {}
+    out, graphs = {}, graphs_by_db(ds.schemas)
     for ex in examples:
         db_path = ds.db_path(ex.db_id)
-        if db_path is not None:
-            graph, index = cache.get(db_path, ds.schemas.get(ex.db_id))
-        else:  # BIRD: its schema only (no database here), graphs built once
-            schema = ds.schemas[ex.db_id]
-            graph = graphs.get(ex.db_id) or graphs.setdefault(ex.db_id, build_schema_graph(schema))
-            index = None
+        # BIRD: its schema only (no database here)
+        graph, index = cache.get(db_path, ds.schemas.get(ex.db_id)) if db_path is not None else (graphs(ex.db_id), None)
         asked = echo_question(ex.question, graph, index)[0] if way == "echo" else ex.question
         a, b = (prepare_schema(q, graph, cfg, value_index=index, evidence=ex.evidence)
                 for q, cfg in ((ex.question, without), (asked, with_)))
