@@ -364,6 +364,20 @@ def test_a_word_the_schema_spells_itself_is_never_another_words_synonym(monkeypa
     assert link_schema(question, renamed, synonyms=True).column_scores[("river", "country_name")] > 0
 
 
+def test_the_schemas_words_are_its_names_split_and_singular_table_natural_names_included():
+    """One definition of "the schema's words" for linking's never-a-synonym rule and the question in the schema's
+    words (`schema_echo`); the IDF weights count a table's name and columns only."""
+    from graphsql.schema.link import _word_weights, schema_lemmas, table_lemmas
+
+    table = dataclasses.replace(Table("Highschooler", (Column("Highschooler", "friend_id", "int"),)),
+                                natural_name="high schoolers")
+    assert table_lemmas(table) == {"highschooler", "friend", "id"}
+    assert table_lemmas(table, natural_name=True) == {"highschooler", "friend", "id", "high", "schooler"}
+    schema = DbSchema("net", (table,))
+    assert schema_lemmas(schema) == table_lemmas(table, natural_name=True)
+    assert set(_word_weights(schema)) == table_lemmas(table)
+
+
 def test_synonyms_come_from_wordnet():
     pytest.importorskip("nltk")
     from graphsql.schema.synonyms import synonyms

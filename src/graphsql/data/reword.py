@@ -161,7 +161,9 @@ def wordnet_table(filename: str, build, what: str) -> dict[str, tuple[str, ...]]
 
 def schema_words(schema: DbSchema) -> frozenset[str]:
     """Lower-case words of the schema's table and column names, original and natural (``singer_in_concert``
-    gives singer, concert)."""
+    gives singer, concert), as spelled (not made singular), three letters or more: the surface words a rewording
+    replaces and a demonstration selector masks. Linking's words (`graphsql.schema.link.schema_lemmas`) are
+    singular and split camel case further (``CustomerID`` -> customer, id); the probes were generated with these."""
     words = set()
     for table in schema.tables:
         for name in (table.name, table.natural_name):

@@ -157,15 +157,26 @@ class _Question:
         return best
 
 
+def table_lemmas(table, natural_name: bool = False) -> frozenset[str]:
+    """A table's words as linking compares them: its name and its columns' names and natural names split
+    (`split_identifier`) and made singular; with ``natural_name`` also the table's natural name's words."""
+    names = [table.name, *(n for c in table.columns for n in (c.name, c.natural_name))]
+    if natural_name:
+        names.append(table.natural_name)
+    return frozenset(w for name in names for w in _lemmas(split_identifier(name or "")))
+
+
+def schema_lemmas(schema: DbSchema) -> frozenset[str]:
+    """Every word of the schema as linking compares them (`table_lemmas`, table natural names included): a
+    question word among them is the schema's own word, never another word's synonym."""
+    return frozenset().union(*(table_lemmas(t, natural_name=True) for t in schema.tables))
+
+
 def _word_weights(schema: DbSchema) -> dict[str, float]:
     """IDF-like weight per schema word: 1 for a word in one table, less for words many tables share."""
     df: dict[str, int] = {}
     for table in schema.tables:
-        words = set(_lemmas(split_identifier(table.name)))
-        for col in table.columns:
-            words.update(_lemmas(split_identifier(col.name)))
-            words.update(_lemmas(split_identifier(col.natural_name)))
-        for w in words:
+        for w in table_lemmas(table):
             df[w] = df.get(w, 0) + 1
     return {w: 1.0 / (1.0 + math.log(n)) for w, n in df.items()}
 
@@ -226,7 +237,7 @@ def link_schema(
     if synonyms:
         from graphsql.schema.synonyms import synonyms as synonym_table
 
-        q = _Question(text, synonym_table(), frozenset(weights))
+        q = _Question(text, synonym_table(), schema_lemmas(schema))
     else:
         q = _Question(text)
     matches: tuple[ValueMatch, ...] = ()

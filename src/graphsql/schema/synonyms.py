@@ -76,19 +76,6 @@ _QUESTION_WORD = re.compile(r"[A-Za-z]+")
 _QUOTED_SPAN = re.compile(r"\"[^\"]*\"|'[^']*'|“[^”]*”")
 
 
-def schema_lemmas(schema) -> frozenset[str]:
-    """The schema's words as linking compares them: table and column names (and natural names) split and made
-    singular (`graphsql.schema.link.split_identifier`, `singularize`)."""
-    from graphsql.schema.link import split_identifier
-    from graphsql.schema.values import singularize
-
-    words = set()
-    for table in schema.tables:
-        for name in (table.name, table.natural_name, *(n for c in table.columns for n in (c.name, c.natural_name))):
-            words.update(singularize(w) for w in split_identifier(name or ""))
-    return frozenset(words)
-
-
 def schema_echo(question: str, schema, table: dict[str, tuple[str, ...]] | None = None,
                 keep: frozenset[str] = frozenset()) -> tuple[str, tuple[tuple[str, str], ...]]:
     """``question`` with each word that is a WordNet synonym (``table``, default `synonyms`) of exactly one of the
@@ -100,6 +87,8 @@ def schema_echo(question: str, schema, table: dict[str, tuple[str, ...]] | None 
     territory" is a value, not a district). A plural stays plural."""
     from graphsql.data.reword import KEEP_WORDS, _pluralize
     from graphsql.schema.values import singularize
+
+    from graphsql.schema.link import schema_lemmas
 
     table = synonyms() if table is None else table
     words = schema_lemmas(schema)
