@@ -86,9 +86,8 @@ def schema_echo(question: str, schema, table: dict[str, tuple[str, ...]] | None 
     not "the amount of"), and the lower-case words in ``keep`` (the words of database values the question names: "US
     territory" is a value, not a district). A plural stays plural."""
     from graphsql.data.reword import KEEP_WORDS, _pluralize
-    from graphsql.schema.values import singularize
-
     from graphsql.schema.link import schema_lemmas
+    from graphsql.schema.values import singularize
 
     table = synonyms() if table is None else table
     words = schema_lemmas(schema)
