@@ -1,4 +1,5 @@
-"""The vote across pruning budgets (`graphsql.experiments.budget_vote`) and its appendix table."""
+"""The vote across pruning budgets (`graphsql.experiments.budget_vote`), values typed by the word beside them
+(`graphsql.experiments.typed_values`) and their appendix tables."""
 
 import json
 import sqlite3
@@ -32,3 +33,20 @@ def test_the_report_shows_the_budget_vote_table(tmp_path):
     assert ("| `spider-dev-all` | 972 | 3: 262 / 6: 220 | 40 | vote | 75.1 | 76.0 | 0.9 [0.1, 2.0] | "
             "2.3 [-1.0, 6.0] (n=86) |") in text
     assert "| 3 tables | 75.1 |" in text
+
+
+def test_the_report_shows_the_typed_values_table(tmp_path):
+    """graphsql experiment typed-values' file as the appendix table (`graphsql.experiments.typed_values`)."""
+    from graphsql.report.inference import typed_values_section
+
+    boot = {"n": 877, "a": 0.569, "b": 0.58, "diff": 0.011, "ci95": [0.002, 0.021], "p_b_not_better": 0.01}
+    templates = {**boot, "ci95": [-0.004, 0.03], "clusters": 200}
+    joins = {"n": 0, "a": None, "b": None, "diff": None, "ci95": None, "p_b_not_better": None}
+    path = tmp_path / "results" / "analyses" / "typed_values.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"settings": {"typed_values": True}, "sets": {"geo-all-all": {
+        "n": 877, "prompts_differ": 133, "answers_changed": 40, "wrong_to_right": 15, "right_to_wrong": 5,
+        "versus_ask": {"all": boot, "all_templates": templates, "joins_2+": joins}}}}))
+    text = "\n".join(typed_values_section(tmp_path / "results", tmp_path))
+    assert "| `geo-all-all` | 877 | 133 | 40 | 15 | 5 | 56.9 | 58.0 | 1.1 [0.2, 2.1] | [-0.4, 3.0] | – |" in text
+    assert "`graphsql experiment typed-values`" in text

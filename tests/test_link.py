@@ -378,6 +378,43 @@ def test_the_schemas_words_are_its_names_split_and_singular_table_natural_names_
     assert set(_word_weights(schema)) == table_lemmas(table)
 
 
+@pytest.fixture
+def rivers_db(tmp_path):
+    db = tmp_path / "geo.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "CREATE TABLE state (state_name TEXT PRIMARY KEY, capital TEXT);"
+            "CREATE TABLE river (river_name TEXT, traverse TEXT REFERENCES state(state_name));"
+            "CREATE TABLE city (city_name TEXT, state_name TEXT REFERENCES state(state_name));"
+            "INSERT INTO state VALUES ('colorado', 'denver'), ('texas', 'austin'), ('new york', 'albany');"
+            "INSERT INTO river VALUES ('colorado', 'colorado'), ('colorado', 'texas'), ('red', 'texas');"
+            "INSERT INTO city VALUES ('denver', 'colorado'), ('albany', 'new york'), ('austin', 'texas');")
+    return db
+
+
+def test_a_value_is_linked_only_to_the_columns_the_word_beside_it_names(rivers_db, tmp_path):
+    from graphsql.schema.link import typed_values
+
+    schema = read_sqlite_schema(rivers_db)
+    index = build_value_index(rivers_db, cache_dir=tmp_path / "cache")
+
+    def kept(question):
+        matches = index.lookup(question)
+        return sorted({f"{m.table}.{m.column}" for m in typed_values(question, matches, schema)
+                       if m.value == "colorado" or m.value == "albany"})
+
+    everywhere = ["city.state_name", "river.river_name", "river.traverse", "state.state_name"]
+    assert kept("which states does the colorado river run through") == ["river.river_name"]
+    assert kept("how many people live in the state of colorado") == ["city.state_name", "state.state_name"]
+    assert kept("which rivers run through colorado") == everywhere  # no word beside it names a column
+    assert kept("what is the capital albany's state") == ["state.capital"]
+    assert kept("where is albany") == ["city.city_name", "state.capital"]
+    question = "which states does the colorado river run through"
+    plain, typed = link_schema(question, schema, index), link_schema(question, schema, index, typed=True)
+    assert {m.key for m in typed.matched_values} == {("river", "river_name")}
+    assert typed.column_scores[("state", "state_name")] < plain.column_scores[("state", "state_name")]
+
+
 def test_synonyms_come_from_wordnet():
     pytest.importorskip("nltk")
     from graphsql.schema.synonyms import synonyms

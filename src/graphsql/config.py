@@ -69,6 +69,7 @@ class PromptConfig:
     link_pertainyms: bool = field(default=False, metadata={"help": "link a value the question names by an adjective (French -> France; WordNet's pertainyms: graphsql.schema.pertainyms); off: measured without effect on ask's answers (report)"})
     echo_schema_words: bool = field(default=False, metadata={"help": "ask the question with each word that is a WordNet synonym of one schema word replaced by it (vocalists -> singers: graphsql.schema.synonyms.schema_echo); off: gains on the rewording probes within their intervals (report)"})
     link_synonyms: bool = field(default=False, metadata={"help": "link question words to the schema words they are WordNet synonyms of (vocalist -> singer: graphsql.schema.synonyms); off: the tables it brings in cost as many answers as it gains (report)"})
+    typed_values: bool = field(default=False, metadata={"help": "of a value several columns hold, link only the columns named by the word beside it in the question (the colorado river -> river.river_name; graphsql.schema.link.typed_values)"})
     infer_fks: bool = field(default=True, metadata={"help": "add inferred foreign keys to the graph"})
     infer_keys: bool = field(default=True, metadata={"help": "with infer_fks, for databases that declare no keys: primary keys and text references inferred from the data (graphsql.schema.infer)"})
     answer_format: str = field(default="sql", metadata={"help": "sql | decomposed (tables, joins, subqueries, clauses, then SQL:)"})

@@ -73,7 +73,7 @@ def prepare_schema(
     ``seed_tables`` replaces linking as the pruning seed (training uses the gold tables); ``extra_tables``
     are added after pruning (training-time distractors). With ``config.prune`` off the whole schema is shown."""
     link = (link_schema(question, graph.schema, value_index, evidence, pertainyms=config.link_pertainyms,
-                        synonyms=config.link_synonyms)
+                        synonyms=config.link_synonyms, typed=config.typed_values)
             if (config.prune or value_index) else None)
     if config.prune:
         seeds = list(seed_tables) if seed_tables is not None else choose_seeds(link)

@@ -38,6 +38,7 @@ EXPERIMENTS = {
     "example-reuse": "graphsql.experiments.example_reuse",
     "synonym-linking": "graphsql.experiments.synonym_linking",
     "budget-vote": "graphsql.experiments.budget_vote",
+    "typed-values": "graphsql.experiments.typed_values",
     "demo-proxy": "graphsql.experiments.demo_proxy",
     "training-runs": "graphsql.experiments.training_runs",
     "cost": "graphsql.experiments.cost",

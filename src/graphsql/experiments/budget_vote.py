@@ -41,19 +41,20 @@ OTHER_BUDGETS = (3, 6)
 SETS = (("spider", "dev", None), ("spider", "dev_schema_synonym", 300), ("geo", "all", 300))
 
 
-def differing(ds, examples, budgets, cache) -> dict[int, list]:
-    """{budget: the examples whose zero-shot prompt at that many tables differs from the one at the default}."""
+def differing(ds, examples, changes: dict, cache) -> dict:
+    """{name: the examples whose zero-shot prompt with ``changes[name]`` (prompt settings, e.g. ``{"max_tables":
+    3}``) differs from the one `ask` builds}: the only ones a changed setting needs the model for."""
     from graphsql.inference.predict import prompt_messages
 
     base = dataclasses.replace(ask_configs()[0], shots=0)
-    out = {budget: [] for budget in budgets}
+    out = {name: [] for name in changes}
     for ex in examples:
         db_path, schema = ds.db_path(ex.db_id), ds.schemas.get(ex.db_id)
         default = prompt_messages(ex.question, db_path, base, cache, schema=schema, evidence=ex.evidence)
-        for budget in budgets:
-            if prompt_messages(ex.question, db_path, dataclasses.replace(base, max_tables=budget), cache,
+        for name, settings in changes.items():
+            if prompt_messages(ex.question, db_path, dataclasses.replace(base, **settings), cache,
                                schema=schema, evidence=ex.evidence) != default:
-                out[budget].append(ex)
+                out[name].append(ex)
     return out
 
 
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         answers = {DEFAULT_BUDGET: default}
         entry = {"n": len(examples), "recorded": str(recorded_path.relative_to(args.results.parent)), "budgets": {}}
         prompt_cfg, infer_cfg = ask_configs()
-        for budget, asked in differing(ds, examples, OTHER_BUDGETS, cache).items():
+        for budget, asked in differing(ds, examples, {b: {"max_tables": b} for b in OTHER_BUDGETS}, cache).items():
             generator = generator or (ask_generator() if asked else None)
             records = predict_examples(asked, ds, generator, args.work / subset / f"t{budget}" / "preds.sql",
                                        dataclasses.replace(prompt_cfg, max_tables=budget), infer_cfg,

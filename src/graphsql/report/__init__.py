@@ -55,6 +55,7 @@ from graphsql.report.inference import (
     pick_default_quant,
     shots_confidence_section,
     synonym_linking_section,
+    typed_values_section,
 )
 from graphsql.report.product import engines_section, hardening_section, hostile_section, serving_section
 from graphsql.report.results import (
@@ -136,6 +137,7 @@ def write_report(results_dir: Path | None = None, out: Path | None = None) -> Pa
     appendix += pertainym_section(results_dir, comparisons)
     appendix += synonym_linking_section(results_dir, root)
     appendix += budget_vote_section(results_dir, root)
+    appendix += typed_values_section(results_dir, root)
     appendix += engines_section(results_dir, root)
     appendix += hardening_section(results_dir, root)
     appendix += hostile_section(results_dir, root)

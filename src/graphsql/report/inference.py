@@ -453,6 +453,31 @@ def budget_vote_section(results_dir: Path, root: Path) -> list[str]:
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment budget-vote`).", ""]
 
 
+def typed_values_section(results_dir: Path, root: Path) -> list[str]:
+    """`ask` with values typed by the word beside them (`graphsql.experiments.typed_values`)."""
+    path = layout.analysis_file(results_dir, "typed_values.json")
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["## Values typed by the word beside them", "",
+             "A name several columns hold (\"mississippi\": a state, a river, every column referring to a state) links "
+             "only to the columns whose name has the word the question puts beside it (\"the mississippi river\", "
+             "\"the state of nevada\"; `prompt.typed_values`, `graphsql.schema.link.typed_values`). Written after "
+             "reading `ask`'s wrong GeoQuery answers; only questions whose prompt changes are asked again, the others "
+             "keep `ask`'s recorded answer. EX in %, against `ask` (paired bootstrap over questions; over whole "
+             "query templates of the gold SQL).", "",
+             "| question set | n | prompts differ | answers changed | wrong -> right | right -> wrong | EX `ask` | EX "
+             "| diff [95% CI] | templates [95% CI] | 2+ JOIN diff |", "|---" * 11 + "|"]
+    for name, v in d["sets"].items():
+        a, t, j = v["versus_ask"]["all"], v["versus_ask"].get("all_templates") or {}, v["versus_ask"]["joins_2+"]
+        templates = f"[{_pct(t['ci95'][0])}, {_pct(t['ci95'][1])}]" if t.get("ci95") else "–"
+        joins = f"{_pct(j['diff'])} (n={j['n']})" if j["n"] else "–"
+        lines.append(f"| `{name}` | {v['n']} | {v['prompts_differ']} | {v['answers_changed']} | {v['wrong_to_right']} "
+                     f"| {v['right_to_wrong']} | {_pct(a['a'])} | {_pct(a['b'])} | {_pct(a['diff'])} "
+                     f"[{_pct(a['ci95'][0])}, {_pct(a['ci95'][1])}] | {templates} | {joins} |")
+    return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment typed-values`).", ""]
+
+
 def detached_joins_section(results_dir: Path, root: Path) -> list[str]:
     """The detached-join repair on gold queries and on recorded answers (`graphsql.experiments.detached_joins`)."""
     path = layout.analysis_file(results_dir, "detached_joins.json")

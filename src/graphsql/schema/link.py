@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from graphsql.data.records import Column, DbSchema, Table
-from graphsql.schema.values import ValueIndex, ValueMatch, singularize, tokenize
+from graphsql.schema.values import STOPWORDS, ValueIndex, ValueMatch, normalize_text, singularize, tokenize
 
 # Words that carry no schema meaning on either side.
 LINK_STOPWORDS = frozenset(
@@ -172,6 +173,37 @@ def schema_lemmas(schema: DbSchema) -> frozenset[str]:
     return frozenset().union(*(table_lemmas(t, natural_name=True) for t in schema.tables))
 
 
+def typed_values(question: str, matches: Sequence[ValueMatch], schema: DbSchema) -> tuple[ValueMatch, ...]:
+    """``matches`` without those a word next to the value rules out: of a value that several columns hold, only the
+    matches in the columns whose name has the word the question puts beside it ("the colorado river" ->
+    river.river_name, not state.state_name; "the city of Anthony" -> airports.City, not airports.AirportName). The
+    word beside it: the one after the value, the one before, or the one before "of" ("the state of nevada").
+    A value one column holds, and a value whose neighbours name none of its columns, keep every match."""
+    natural = {c.key: c.natural_name for t in schema.tables for c in t.columns}
+    raw = tokenize(question)
+    words = [singularize(w) for w in raw]
+    by_value: dict[str, list[ValueMatch]] = {}
+    for m in matches:
+        by_value.setdefault(normalize_text(m.value), []).append(m)
+    dropped: set[ValueMatch] = set()
+    for value, ms in by_value.items():
+        tokens = value.split()
+        if len({m.key for m in ms}) < 2 or not tokens:
+            continue
+        names = {m.key: set(_lemmas(split_identifier(m.column) + split_identifier(natural.get(m.key, ""))))
+                 for m in ms}
+        for i in (i for i in range(len(raw) - len(tokens) + 1) if raw[i : i + len(tokens)] == tokens):
+            end = i + len(tokens)
+            beside = ([words[end]] if end < len(words) else []) + ([words[i - 1]] if i >= 1 else []) + (
+                [words[i - 2]] if i >= 2 and raw[i - 1] == "of" else [])
+            kept = next((k for k in ([m for m in ms if w in names[m.key]] for w in beside if w not in STOPWORDS)
+                         if k), None)
+            if kept and len(kept) < len(ms):
+                dropped.update(m for m in ms if m not in kept)
+                break
+    return tuple(m for m in matches if m not in dropped)
+
+
 def _word_weights(schema: DbSchema) -> dict[str, float]:
     """IDF-like weight per schema word: 1 for a word in one table, less for words many tables share."""
     df: dict[str, int] = {}
@@ -224,12 +256,14 @@ def link_schema(
     max_value_matches: int = 20,
     pertainyms: bool = False,
     synonyms: bool = False,
+    typed: bool = False,
 ) -> LinkResult:
     """Score every table and column of ``schema`` for ``question`` (plus BIRD ``evidence``, if any).
 
     ``value_index`` (from `build_value_index` on the same database) adds cell-value matches; with ``pertainyms``
     also values an adjective of the question points to (French -> France: `graphsql.schema.pertainyms`); with
-    ``synonyms`` question words link to the schema words they are WordNet synonyms of (`graphsql.schema.synonyms`).
+    ``synonyms`` question words link to the schema words they are WordNet synonyms of (`graphsql.schema.synonyms`);
+    with ``typed`` a value's matches in columns the word beside it rules out are dropped (`typed_values`).
     Returns a `LinkResult`; the schema is not changed.
     """
     text = f"{question} {evidence}".strip()
@@ -246,6 +280,8 @@ def link_schema(
 
         matches = tuple(value_index.lookup(text, max_matches=max_value_matches,
                                            pertainyms=table() if pertainyms else None))
+        if typed:
+            matches = typed_values(question, matches, schema)
     value_by_column: dict[tuple[str, str], float] = {}
     for m in matches:
         value_by_column[m.key] = max(value_by_column.get(m.key, 0.0), m.score)
