@@ -464,8 +464,9 @@ def typed_values_section(results_dir: Path, root: Path) -> list[str]:
              "only to the columns whose name has the word the question puts beside it (\"the mississippi river\", "
              "\"the state of nevada\"; `prompt.typed_values`, `graphsql.schema.link.typed_values`). Written after "
              "reading `ask`'s wrong GeoQuery answers; only questions whose prompt changes are asked again, the others "
-             "keep `ask`'s recorded answer. EX in %, against `ask` (paired bootstrap over questions; over whole "
-             "query templates of the gold SQL).", "",
+             "keep `ask`'s recorded answer. Off in `ask`, which takes a setting only if it loses no Spider dev "
+             "answer. EX in %, against `ask` (paired bootstrap over questions; over whole query templates of the "
+             "gold SQL).", "",
              "| question set | n | prompts differ | answers changed | wrong -> right | right -> wrong | EX `ask` | EX "
              "| diff [95% CI] | templates [95% CI] | 2+ JOIN diff |", "|---" * 11 + "|"]
     for name, v in d["sets"].items():
