@@ -58,6 +58,18 @@ def differing(ds, examples, changes: dict, cache) -> dict:
     return out
 
 
+def with_recorded_answers(sets, results_dir: Path):
+    """For each (dataset, split, sample) of ``sets``: (dataset, examples, subset, path, items) of `ask`'s recorded
+    answers there (`RECORDED`); a set without them is skipped with a warning."""
+    for dataset, split, sample in sets:
+        ds, examples, subset = load_question_set(dataset, split, sample)
+        path = layout.replay_file(results_dir, subset, TAG, RECORDED)
+        if not path.exists():
+            log.warning("%s: no recorded answers of ask (%s): skipped", subset, path)
+            continue
+        yield ds, examples, subset, path, json.loads(path.read_text())["by_k"]["1"]["items"]
+
+
 def voted(candidates: list[str], db_path) -> str:
     """The answer whose result most candidates share; ties (all differ) go to the first, the default's."""
     from graphsql.inference.vote import vote
@@ -77,13 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = DatabaseCache()
     generator = None
     out = {}
-    for dataset, split, sample in SETS:
-        ds, examples, subset = load_question_set(dataset, split, sample)
-        recorded_path = layout.replay_file(args.results, subset, TAG, RECORDED)
-        if not recorded_path.exists():
-            log.warning("%s: no recorded answers of ask (%s): skipped", subset, recorded_path)
-            continue
-        recorded = json.loads(recorded_path.read_text())["by_k"]["1"]["items"]
+    for ds, examples, subset, recorded_path, recorded in with_recorded_answers(SETS, args.results):
         default = {it["idx"]: it["pred_sql"] for it in recorded}
         answers = {DEFAULT_BUDGET: default}
         entry = {"n": len(examples), "recorded": str(recorded_path.relative_to(args.results.parent)), "budgets": {}}

@@ -29,9 +29,8 @@ from graphsql.config import REPO_ROOT
 from graphsql.eval.comparisons import _bootstrap_entry
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
-from graphsql.experiments.budget_vote import differing
+from graphsql.experiments.budget_vote import differing, with_recorded_answers
 from graphsql.experiments.synonym_linking import RECORDED, TAG, ask_configs, ask_generator
-from graphsql.experiments.variants import load_question_set
 from graphsql.provenance import run_info
 from graphsql.sql.parse import query_template
 
@@ -57,21 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     prompt_cfg, infer_cfg = ask_configs()
     prompt_cfg = dataclasses.replace(prompt_cfg, **SETTINGS)
     out, done = {}, {}
-    for dataset, split, sample in SETS:
-        ds, examples, subset = load_question_set(dataset, split, sample)
-        recorded_path = layout.replay_file(args.results, subset, TAG, RECORDED)
-        if not recorded_path.exists():
-            log.warning("%s: no recorded answers of ask (%s): skipped", subset, recorded_path)
-            continue
-        recorded = json.loads(recorded_path.read_text())["by_k"]["1"]["items"]
+    for ds, examples, subset, recorded_path, recorded in with_recorded_answers(SETS, args.results):
         asked = differing(ds, examples, {"typed": SETTINGS}, cache)["typed"]
         log.info("%s: %d prompts differ", subset, len(asked))
         generator = generator or (ask_generator() if asked else None)
         path = args.work / subset / "preds.sql"
-        reuse = {name: p for name, p in done.items() if name.startswith(f"{dataset}-{split}-")}
+        reuse = {name: p for name, (split, p) in done.items() if split == (ds.name, ds.split)}
         records = predict_examples(asked, ds, generator, path, prompt_cfg, infer_cfg, reuse=reuse,
                                    strict_pool=True) if asked else []
-        done[subset] = path.with_suffix(".sql.jsonl")
+        done[subset] = ((ds.name, ds.split), path.with_suffix(".sql.jsonl"))
         new = {r["idx"]: r["pred_sql"] for r in records}
         by_idx = {ex.idx: ex for ex in examples}
         base = {it["idx"]: it for it in recorded}
