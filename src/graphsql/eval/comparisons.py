@@ -72,7 +72,7 @@ def load_eval_results(results_dir: Path) -> dict[tuple[str, str], dict[str, tupl
     return out
 
 
-def _bootstrap_entry(ia: list[dict], ib: list[dict], templates: dict[int, str] | None = None) -> dict:
+def bootstrap_entry(ia: list[dict], ib: list[dict], templates: dict[int, str] | None = None) -> dict:
     """EX overall and by JOIN bucket; with ``templates`` (idx -> query template of the gold SQL) also overall with
     whole templates resampled (``all_templates``)."""
     entry = {"all": paired_bootstrap(ia, ib)}
@@ -146,20 +146,20 @@ def compute_comparisons(results_dir: Path) -> Path:
     for (tag, subset), variants in results.items():
         for a, b in COMPARISONS:
             if a in variants and b in variants:
-                out[f"{tag}/{subset}/{b}-vs-{a}"] = _bootstrap_entry(variants[a][1]["items"], variants[b][1]["items"],
+                out[f"{tag}/{subset}/{b}-vs-{a}"] = bootstrap_entry(variants[a][1]["items"], variants[b][1]["items"],
                                                                      templates.get(subset))
     for subset in sorted({s for _, s in results}):
         for (ta, va), (tb, vb) in SYSTEM_COMPARISONS:
             a = results.get((ta, subset), {}).get(va)
             b = results.get((tb, subset), {}).get(vb)
             if a and b and _is_complete(a[1]) and _is_complete(b[1]):
-                out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(a[1]["items"], b[1]["items"],
+                out[f"systems/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = bootstrap_entry(a[1]["items"], b[1]["items"],
                                                                                    templates.get(subset))
     for (tag, subset), variants in sorted(results.items()):  # augmentation ablations against their full adapter
         ablation = ablation_of(tag)
         full = results.get((ablation.full, subset), {}).get("as_trained") if ablation else None
         if full and "as_trained" in variants and _is_complete(full[1]) and _is_complete(variants["as_trained"][1]):
-            out[f"ablations/{subset}/{tag}:as_trained-vs-{ablation.full}:as_trained"] = _bootstrap_entry(
+            out[f"ablations/{subset}/{tag}:as_trained-vs-{ablation.full}:as_trained"] = bootstrap_entry(
                 full[1]["items"], variants["as_trained"][1]["items"], templates.get(subset))
     out.update(_seed_spreads(out))
     replays = {(tag, subset, stem): json.loads(p.read_text())["by_k"]
@@ -173,13 +173,13 @@ def compute_comparisons(results_dir: Path) -> Path:
             a = replays.get((tag, subset, variant + ref))
             if a:
                 k = max(set(a) & set(b), key=int)
-                out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
+                out[f"sc_count/{tag}/{subset}/{stem}-vs-{variant + ref}"] = bootstrap_entry(
                     a[k]["items"], b[k]["items"], templates.get(subset))
                 # the join fix on databases not read while writing it
                 if suffix == "_repairs" and ref == "_repairs_columns":
                     keep = [i for i, it in enumerate(a[k]["items"]) if it.get("db_id", "") not in FIX_INSPECTED_DBS]
                     if len(keep) < len(a[k]["items"]):
-                        out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = _bootstrap_entry(
+                        out[f"sc_count/{tag}/{subset}-uninspected/{stem}-vs-{variant + ref}"] = bootstrap_entry(
                             [a[k]["items"][i] for i in keep], [b[k]["items"][i] for i in keep], templates.get(subset))
     for (tag, subset, stem), b in replays.items():  # answer rules replayed on a run's answers, against without
         suffix = layout.rule_suffix(stem)
@@ -193,7 +193,7 @@ def compute_comparisons(results_dir: Path) -> Path:
             base = run[1]["items"] if run and _is_complete(run[1]) else None
         if base:
             flag = layout.RULE_FLAGS[layout.RULE_SUFFIXES[suffix][0]]  # the rule this replay adds
-            entry = _bootstrap_entry(base, b["1"]["items"], templates.get(subset))
+            entry = bootstrap_entry(base, b["1"]["items"], templates.get(subset))
             entry["rewritten"] = sum(bool(it.get(flag)) for it in b["1"]["items"])
             out[f"{tag}/{subset}/{stem}-vs-{ref}"] = entry
     bird = {(tag, subset, name): json.loads(p.read_text()).get("items")
@@ -222,7 +222,7 @@ def compute_comparisons(results_dir: Path) -> Path:
         for (tag, subset, stem), b in replays.items():
             a = replays.get((ta, subset, va))
             if (tag, stem) == (tb, vb) and a:  # each system at its own largest k (greedy: 1; SC5: the vote of 5)
-                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = _bootstrap_entry(
+                out[f"replays/{subset}/{tb}:{vb}-vs-{ta}:{va}"] = bootstrap_entry(
                     a[max(a, key=int)]["items"], b[max(b, key=int)]["items"], templates.get(subset))
     for (tag, subset), variants in results.items():  # each demonstration selector vs zero-shot and vs random
         for name, (_path, m) in sorted(variants.items()):
@@ -231,7 +231,7 @@ def compute_comparisons(results_dir: Path) -> Path:
                 continue
             for ref in _fewshot_refs(tag, match, variants):
                 if ref in variants and _is_complete(variants[ref][1]):
-                    out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = _bootstrap_entry(
+                    out[f"fewshot/{tag}/{subset}/{name}-vs-{ref}"] = bootstrap_entry(
                         variants[ref][1]["items"], m["items"], templates.get(subset))
     for (tag, subset, stem), b in replays.items():  # ... and with `ask`'s answer rules replayed on both
         suffix = layout.rule_suffix(stem)
@@ -240,7 +240,7 @@ def compute_comparisons(results_dir: Path) -> Path:
             zero = _zero_shot_name(tag, match["base"], results.get((tag, subset), {})) + suffix
             a = replays.get((tag, subset, zero))
             if a:
-                out[f"fewshot/{tag}/{subset}/{stem}-vs-{zero}"] = _bootstrap_entry(
+                out[f"fewshot/{tag}/{subset}/{stem}-vs-{zero}"] = bootstrap_entry(
                     a["1"]["items"], b["1"]["items"], templates.get(subset))
     out.update(_robust_comparisons(results, replays, templates))
     path = layout.analysis_file(results_dir, "comparisons.json")
@@ -274,7 +274,7 @@ def _robust_comparisons(results: dict, replays: dict, templates: dict) -> dict:
             k = max(set(a) & set(b), key=int)
             pairs.append((tag, subset, stem, a[k]["items"], b[k]["items"], match["rest"]))
     for tag, subset, name, items_a, items_b, rest in pairs:
-        entry = _bootstrap_entry(items_a, items_b, templates.get(f"spider-dev-{rest}"))
+        entry = bootstrap_entry(items_a, items_b, templates.get(f"spider-dev-{rest}"))
         entry["reworded"] = paired_bootstrap(items_a, items_b, subset="True", subset_key="reworded")
         combos = {it["rules"] for it in items_b if it.get("rules")}  # the knowledge probe: each rule's items
         for rule in sorted({r for combo in combos for r in combo.split("+")}):

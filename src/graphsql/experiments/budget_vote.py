@@ -13,8 +13,8 @@ so the vote costs model time only where the pruning differs.
 The budgets (3, 4, 6) and the tie rule were fixed before any answer was seen. `ask`'s answers at 4 tables are its
 recorded ones (`ask_fb4_graph3_empty_values_names`); the others are asked now with `ask`'s settings (the merged
 q8_0 model; repairs, fallback, answer rules, 3 Spider-train demonstrations for an empty answer). Compared with
-`ask`, paired bootstrap over questions (and per JOIN count): the vote, and each other budget alone. Model answers
-resume from ``runs/analyses/budget_vote/``.
+`ask`, paired bootstrap over questions and per JOIN count (`graphsql.eval.comparisons.bootstrap_entry`): the vote,
+and each other budget alone. Model answers resume from ``runs/analyses/budget_vote/``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
-from graphsql.eval.compare import paired_bootstrap
+from graphsql.eval.comparisons import bootstrap_entry
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
 from graphsql.experiments.synonym_linking import RECORDED, TAG, ask_configs, ask_generator
@@ -108,11 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                  for name, sqls in (("ask", default), *((f"t{b}", answers[b]) for b in OTHER_BUDGETS),
                                     ("vote", vote_sql))}
         entry["changed_by_vote"] = sum(vote_sql[ex.idx] != default[ex.idx] for ex in examples)
-        entry["versus_ask"] = {
-            name: {"all": paired_bootstrap(items["ask"], its),
-                   **{f"joins_{k}": paired_bootstrap(items["ask"], its, subset=v)
-                      for k, v in (("0", "0"), ("1", "1"), ("2+", ("2", "3+")))}}
-            for name, its in items.items() if name != "ask"}
+        entry["versus_ask"] = {name: bootstrap_entry(items["ask"], its) for name, its in items.items() if name != "ask"}
         out[subset] = entry
         log.info("%s: vote %s", subset, entry["versus_ask"]["vote"]["all"])
     command = "python -m graphsql.experiments.budget_vote " + " ".join(argv if argv is not None else sys.argv[1:])

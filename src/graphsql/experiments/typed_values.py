@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from graphsql.config import REPO_ROOT
-from graphsql.eval.comparisons import _bootstrap_entry
+from graphsql.eval.comparisons import bootstrap_entry
 from graphsql.eval.metrics import evaluate
 from graphsql.experiments import layout
 from graphsql.experiments.budget_vote import differing, with_recorded_answers
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         base = {it["idx"]: it for it in recorded}
         base = [base[ex.idx] for ex in examples]
         items = evaluate(examples, [new.get(it["idx"], it["pred_sql"]) for it in base], ds.schemas)["items"]
-        versus = _bootstrap_entry(base, items, {it["idx"]: query_template(it["gold_sql"]) for it in base})
+        versus = bootstrap_entry(base, items, {it["idx"]: query_template(it["gold_sql"]) for it in base})
         changed = [{"idx": it["idx"], "db_id": it["db_id"], "question": by_idx[it["idx"]].question,
                     "before": b["pred_sql"], "after": it["pred_sql"], "ex_before": b["ex"], "ex_after": it["ex"]}
                    for b, it in zip(base, items) if b["pred_sql"] != it["pred_sql"]]

@@ -422,8 +422,7 @@ def synonym_linking_section(results_dir: Path, root: Path) -> list[str]:
                 continue
             a, c = w["versus"]["all"], w["versus"]["changed"]
             changed = f"{round(c['a'] * c['n'])} / {round(c['b'] * c['n'])} of {c['n']}" if c else "–"
-            lines.append(f"{head} {_pct(a['a'])} | {_pct(a['b'])} | {_pct(a['diff'])} [{_pct(a['ci95'][0])}, "
-                         f"{_pct(a['ci95'][1])}] | {changed} |")
+            lines.append(f"{head} {_pct(a['a'])} | {_pct(a['b'])} | {_ci(a)} | {changed} |")
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment synonym-linking`).", ""]
 
 
@@ -447,9 +446,9 @@ def budget_vote_section(results_dir: Path, root: Path) -> list[str]:
         for system, c in v["versus_ask"].items():
             a, j = c["all"], c["joins_2+"]
             label = "vote" if system == "vote" else f"{system[1:]} tables"
-            joins = f"{_pct(j['diff'])} [{_pct(j['ci95'][0])}, {_pct(j['ci95'][1])}] (n={j['n']})" if j["n"] else "–"
+            joins = f"{_ci(j)} (n={j['n']})" if j["n"] else "–"
             lines.append(f"| `{name}` | {v['n']} | {differ} | {v['changed_by_vote']} | {label} | {_pct(a['a'])} | "
-                         f"{_pct(a['b'])} | {_pct(a['diff'])} [{_pct(a['ci95'][0])}, {_pct(a['ci95'][1])}] | {joins} |")
+                         f"{_pct(a['b'])} | {_ci(a)} | {joins} |")
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment budget-vote`).", ""]
 
 
@@ -474,8 +473,7 @@ def typed_values_section(results_dir: Path, root: Path) -> list[str]:
         templates = f"[{_pct(t['ci95'][0])}, {_pct(t['ci95'][1])}]" if t.get("ci95") else "–"
         joins = f"{_pct(j['diff'])} (n={j['n']})" if j["n"] else "–"
         lines.append(f"| `{name}` | {v['n']} | {v['prompts_differ']} | {v['answers_changed']} | {v['wrong_to_right']} "
-                     f"| {v['right_to_wrong']} | {_pct(a['a'])} | {_pct(a['b'])} | {_pct(a['diff'])} "
-                     f"[{_pct(a['ci95'][0])}, {_pct(a['ci95'][1])}] | {templates} | {joins} |")
+                     f"| {v['right_to_wrong']} | {_pct(a['a'])} | {_pct(a['b'])} | {_ci(a)} | {templates} | {joins} |")
     return lines + ["", f"Source: `{_rel(path, root)}` (`graphsql experiment typed-values`).", ""]
 
 

@@ -158,13 +158,16 @@ class _Question:
         return best
 
 
-def table_lemmas(table, natural_name: bool = False) -> frozenset[str]:
-    """A table's words as linking compares them: its name and its columns' names and natural names split
-    (`split_identifier`) and made singular; with ``natural_name`` also the table's natural name's words."""
-    names = [table.name, *(n for c in table.columns for n in (c.name, c.natural_name))]
-    if natural_name:
-        names.append(table.natural_name)
+def _name_lemmas(*names: str) -> frozenset[str]:
+    """The words of schema names as linking compares them: split (`split_identifier`) and made singular."""
     return frozenset(w for name in names for w in _lemmas(split_identifier(name or "")))
+
+
+def table_lemmas(table: Table, natural_name: bool = False) -> frozenset[str]:
+    """A table's words: its name's and its columns' names and natural names (`_name_lemmas`); with
+    ``natural_name`` also the table's natural name's."""
+    return _name_lemmas(table.name, *(n for c in table.columns for n in (c.name, c.natural_name)),
+                        *((table.natural_name,) if natural_name else ()))
 
 
 def schema_lemmas(schema: DbSchema) -> frozenset[str]:
@@ -190,8 +193,7 @@ def typed_values(question: str, matches: Sequence[ValueMatch], schema: DbSchema)
         tokens = value.split()
         if len({m.key for m in ms}) < 2 or not tokens:
             continue
-        names = {m.key: set(_lemmas(split_identifier(m.column) + split_identifier(natural.get(m.key, ""))))
-                 for m in ms}
+        names = {m.key: _name_lemmas(m.column, natural.get(m.key, "")) for m in ms}
         for i in (i for i in range(len(raw) - len(tokens) + 1) if raw[i : i + len(tokens)] == tokens):
             end = i + len(tokens)
             beside = ([words[end]] if end < len(words) else []) + ([words[i - 1]] if i >= 1 else []) + (
